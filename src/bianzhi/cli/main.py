@@ -1,0 +1,24 @@
+"""The `bianzhi` command: a click group whose subcommands are thin shells
+over core functions and app services. Each subcommand lives in its own module
+of this package and is registered here."""
+
+from __future__ import annotations
+
+import click
+
+from bianzhi import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bianzhi")
+def main() -> None:
+    """乡镇机构编制资源配置系统（bianzhi）命令行工具。"""
+
+
+def _register() -> None:
+    from bianzhi.cli import allocate
+
+    main.add_command(allocate.allocate_command)
+
+
+_register()
