@@ -503,7 +503,11 @@ def allocate(townships: Sequence[TownshipInput], params: AllocationParams) -> Al
         divisor = result.divisor[0].item()
         alloc = result.allocation
         tied = result.tied
-        unbounded = round_quotients(s / divisor, params.method.value) if divisor > 0 else alloc
+        unbounded: FloatArray = (
+            round_quotients(s / divisor, params.method.value).astype(np.float64)
+            if divisor > 0
+            else alloc.astype(np.float64)
+        )
     else:
         ham = hamilton(s, bounds.lower, bounds.upper, distributable, order=order)
         alloc, tied, unbounded = ham.allocation, ham.tied, ham.unbounded
