@@ -306,7 +306,7 @@ def validate(townships: Sequence[TownshipInput], params: AllocationParams) -> li
                 problems.append(f"{label}：{t.name}（{t.code}）缺少指标“{name}”")
                 continue
             if not math.isfinite(value) or value < 0:
-                problems.append(f"{label}：{t.name}（{t.code}）的指标“{name}”为 {value}，不能为负数")
+                problems.append(f"{label}：{t.name}（{t.code}）的指标“{name}”为 {value:g}，不能为负数")
                 continue
             column_sum += value
         if townships and column_sum == 0 and params.weights[name] > 0:

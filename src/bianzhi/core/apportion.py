@@ -148,7 +148,8 @@ def _roundest_between(low: float, high: float) -> float:
         magnitude = np.floor(np.log10(hi))
         for digits in range(0, 17):
             step = 10.0 ** (magnitude - digits)
-            candidate = float(np.ceil(lo / step) * step)
+            # Rounding to the step's decimals drops float noise (0.0075000001).
+            candidate = float(np.round(np.ceil(lo / step) * step, int(digits - magnitude)))
             if lo <= candidate < hi and candidate > 0:
                 return candidate
     return float((low + high) / 2.0)
