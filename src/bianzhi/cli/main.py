@@ -20,5 +20,11 @@ def _register() -> None:
 
     main.add_command(allocate.allocate_command)
 
+    from bianzhi.cli import web
+
+    for command in (web.migrate_command, web.demo_command, web.createuser_command,
+                    web.regions_group, web.serve_command):
+        main.add_command(command)
+
 
 _register()

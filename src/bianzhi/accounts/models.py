@@ -1,0 +1,99 @@
+"""Users belong to one region and hold a set of roles.
+
+What a user may see and do follows from (region, roles) alone and is worked
+out by ``bianzhi.accounts.scope.Scope``; views and selectors never look at
+roles directly.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "编办管理员"
+    APPROVER = "approver", "审核人"
+    TOWNSHIP = "township", "乡镇用户"
+    DEPARTMENT = "department", "部门用户"
+    VIEWER = "viewer", "只读"
+
+
+class Department(models.Model):
+    """A county department (县直部门) whose users see their county read-only."""
+
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField("部门名称", max_length=100)
+
+    class Meta:
+        verbose_name = "县直部门"
+        verbose_name_plural = "县直部门"
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="department_unique_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所属区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def role_set(self) -> frozenset[str]:
+        """The user's role codes (``Role`` values); cached on the instance."""
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = frozenset(self.role_grants.values_list("role", flat=True))
+            self._role_cache = cached
+        return cached
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="user_role_unique")]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed logins per username; a row exists only after a failure.
+
+    Keyed by the typed username (not the user) so that probing unknown names
+    is throttled the same way and reveals nothing.
+    """
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"

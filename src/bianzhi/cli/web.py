@@ -1,0 +1,165 @@
+"""Web commands of `bianzhi`: migrate, demo, createuser, regions import, serve.
+
+Thin shells over the apps' services. Each sets DJANGO_SETTINGS_MODULE and
+calls django.setup() itself, so `bianzhi allocate` never pays for Django.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bianzhi.web.settings")
+    import django
+
+    django.setup()
+
+
+@click.command("migrate")
+def migrate_command() -> None:
+    """创建或升级数据库表（含会话与缓存表）。"""
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    call_command("createcachetable", verbosity=0)
+
+
+@click.command("demo")
+@click.option("--quick", is_flag=True, help="只导入示例县（大英县、通渭县）的区划，不导入全国。")
+def demo_command(quick: bool) -> None:
+    """生成示例数据与演示用户（可重复运行；生产环境拒绝运行）。
+
+    密码取自环境变量 BIANZHI_DEMO_PASSWORD，默认 demo-2026。
+    """
+    _setup()
+    from bianzhi.web.demo import DEFAULT_PASSWORD, DemoContext, DemoRefused, demo_run
+
+    ctx = DemoContext(
+        password=os.environ.get("BIANZHI_DEMO_PASSWORD") or DEFAULT_PASSWORD,
+        full_country=not quick,
+        echo=click.echo,
+    )
+    try:
+        demo_run(context=ctx)
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("示例数据已就绪。")
+
+
+@click.command("createuser")
+@click.argument("username")
+@click.option("--region", "region_code", help="所属区划代码，如 510923（超级管理员可不填）。")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(["officer", "approver", "township", "department", "viewer"]),
+    help="角色，可重复：officer 编办管理员、approver 审核人、township 乡镇用户、department 部门用户、viewer 只读。",
+)
+@click.option("--department", help="部门名称（部门用户必填，不存在则在该县新建）。")
+@click.option("--superuser", is_flag=True, help="创建系统管理员。")
+@click.option("--password", help="密码；不填则交互输入。")
+def createuser_command(
+    username: str,
+    region_code: str | None,
+    roles: Sequence[str],
+    department: str | None,
+    superuser: bool,
+    password: str | None,
+) -> None:
+    """创建用户并分配区划与角色。"""
+    _setup()
+    from django.core.exceptions import ValidationError
+
+    from bianzhi.accounts.models import Department
+    from bianzhi.accounts.services import department_create, user_create
+    from bianzhi.regions.models import Region
+
+    if password is None:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    region = None
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            raise click.ClickException(
+                f"区划 {region_code} 不存在，请先运行 bianzhi regions import"
+            )
+    dept = None
+    if department and region is not None:
+        dept = Department.objects.filter(county=region, name=department).first()
+        try:
+            dept = dept or department_create(county=region, name=department)
+        except ValidationError as exc:
+            raise click.ClickException("；".join(exc.messages)) from exc
+    try:
+        user_create(
+            username=username,
+            password=password,
+            region=region,
+            roles=roles,
+            department=dept,
+            is_superuser=superuser,
+        )
+    except ValidationError as exc:
+        raise click.ClickException("；".join(exc.messages)) from exc
+    click.echo(f"用户 {username} 已创建。")
+
+
+@click.group("regions")
+def regions_group() -> None:
+    """行政区划。"""
+
+
+@regions_group.command("import")
+@click.option("--only", "only", multiple=True, help="只导入该区划（含上级与全部下级），可重复。")
+def regions_import_command(only: Sequence[str]) -> None:
+    """导入国家统计局统计用区划代码（全国约 4.5 万条，可重复运行）。"""
+    _setup()
+    from bianzhi.regions.services import regions_import
+
+    with click.progressbar(length=1, label="导入区划") as bar:
+        last = 0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            bar.length = total
+            bar.update(done - last)
+            last = done
+
+        try:
+            result = regions_import(only=only, progress=progress)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"新增 {result.created}，更名 {result.updated}，未变 {result.unchanged}。")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
+@click.option("--port", default=8000, show_default=True, type=int, help="监听端口。")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn 工作进程数。")
+def serve_command(host: str, port: int, workers: int) -> None:
+    """用 gunicorn 启动网页系统（先收集静态文件到 ./var/static）。"""
+    _setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    click.echo(f"网页系统：http://{host}:{port}/")
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "bianzhi.web.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    os.execv(sys.executable, args)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from bianzhi.web.nav import nav_items
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """Top-bar data: the user's region (full name) and roles, and the navigation."""
+    context: dict[str, Any] = {"site_name": "乡镇机构编制资源配置系统", "nav_items": nav_items()}
+    user = getattr(request, "user", None)
+    scope = getattr(request, "scope", None)
+    if user is not None and user.is_authenticated and scope is not None:
+        from bianzhi.regions.selectors import region_full_name
+
+        region = scope.region
+        context["user_region_name"] = region_full_name(region=region) if region else "全国"
+        context["user_role_labels"] = scope.role_labels()
+    return context

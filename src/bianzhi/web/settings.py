@@ -1,0 +1,217 @@
+"""Django settings for the bianzhi web application, read from the environment.
+
+Everything a deployment changes is a ``BIANZHI_*`` environment variable
+(documented in README ``## 网页系统``). With nothing set the site runs on an
+SQLite file under ``./var/`` so that it "just works" on a laptop; production
+sets ``BIANZHI_PRODUCTION=1``, a real ``BIANZHI_SECRET_KEY`` and
+``BIANZHI_DATABASE_URL`` pointing at PostgreSQL.
+
+App servers keep no state of their own (sessions and cache live in the
+database, uploaded files behind Django's storage API), so several gunicorn
+hosts can run against one PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
+
+# Lets admin/DRF generic classes be subscripted at runtime (ModelAdmin[Region]).
+django_stubs_ext.monkeypatch()
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/bianzhi
+VAR_DIR = Path(os.environ.get("BIANZHI_VAR_DIR", "var")).resolve()
+
+PRODUCTION = _env_bool("BIANZHI_PRODUCTION")
+DEBUG = _env_bool("BIANZHI_DEBUG") and not PRODUCTION
+# pytest (>= 8.2) exports PYTEST_VERSION; tests get cheap hashing and plain
+# static storage (the hashed manifest 404s in live-server tests).
+TESTING = "PYTEST_VERSION" in os.environ
+
+_DEV_SECRET_KEY = "bianzhi-development-key-not-for-production"
+SECRET_KEY = os.environ.get("BIANZHI_SECRET_KEY", _DEV_SECRET_KEY)
+if PRODUCTION and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured(
+        "BIANZHI_PRODUCTION=1 需要设置 BIANZHI_SECRET_KEY（至少 32 个字符的随机字符串）。"
+    )
+
+ALLOWED_HOSTS = _env_list("BIANZHI_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = _env_list("BIANZHI_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "bianzhi.web",
+    "bianzhi.accounts",
+    "bianzhi.regions",
+    "bianzhi.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page requires a login unless the view is marked
+    # @login_not_required: a new view is private by default.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "bianzhi.accounts.middleware.ScopeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bianzhi.web.urls"
+WSGI_APPLICATION = "bianzhi.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bianzhi.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------
+_default_sqlite = VAR_DIR / "bianzhi.sqlite3"
+DATABASE_URL = os.environ.get("BIANZHI_DATABASE_URL", "")
+if DATABASE_URL:
+    # Persistent connections: measured here, throughput halves without them.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=int(os.environ.get("BIANZHI_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    }
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(_default_sqlite),
+            "OPTIONS": {"timeout": 20},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts, sessions, cache ----------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["bianzhi.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Lockout policy (bianzhi.accounts): 5 consecutive failures lock for 15 minutes.
+BIANZHI_LOCKOUT_FAILURES = 5
+BIANZHI_LOCKOUT_MINUTES = 15
+
+# 30-minute idle timeout: every request pushes the expiry forward.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _env_bool("BIANZHI_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bianzhi_cache",
+    }
+}
+
+# --- i18n -----------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and uploaded files ----------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("BIANZHI_STATIC_ROOT", str(VAR_DIR / "static"))).resolve()
+MEDIA_ROOT = Path(os.environ.get("BIANZHI_MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING or DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Tests and DEBUG serve straight from the app directories (no collectstatic).
+WHITENOISE_USE_FINDERS = TESTING or DEBUG
+
+# --- REST API ---------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "乡镇机构编制资源配置系统 API",
+    "VERSION": "1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# --- security headers -------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("BIANZHI_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,24 @@
+"""Root URLconf. Every URL here is covered by tests/web/test_url_scoping.py,
+which walks all patterns: give new path parameters a factory in
+tests/url_params.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from bianzhi.web import views
+
+handler403 = "bianzhi.web.views.permission_denied"
+handler404 = "bianzhi.web.views.page_not_found"
+
+web_patterns = [path("", views.home, name="home")]
+
+urlpatterns = [
+    path("", include((web_patterns, "web"))),
+    path("accounts/", include("bianzhi.accounts.urls")),
+    path("regions/", include("bianzhi.regions.urls")),
+    path("audit/", include("bianzhi.audit.urls")),
+    path("api/v1/", include("bianzhi.web.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("admin/", admin.site.urls),
+]
