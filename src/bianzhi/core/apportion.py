@@ -129,30 +129,49 @@ def _group_rank(sorted_groups: IntArray) -> IntArray:
     return np.arange(n, dtype=np.int64) - np.repeat(starts, lengths)
 
 
-def _roundest_between(low: float, high: float) -> float:
-    """The number with the fewest significant digits inside (low, high).
+def _roundest_between(low: FloatArray, high: FloatArray) -> FloatArray:
+    """Per group, the number with the fewest significant digits inside (low, high).
 
     The ends are quantized priorities, so a margin keeps the chosen divisor
     clear of them; an interval too narrow for the margin gives its midpoint.
+    Special cases: low = inf (a positive score must get 0 seats: only d = inf
+    does that); high = inf (every township at its floor or cap: any d above
+    low works); low >= high (an exact tie: the interval is one point).
     """
-    if not np.isfinite(low):
-        return float("inf")  # a positive score must get 0 seats: only d = inf does that
-    if not np.isfinite(high):
-        return 1.0 if low <= 0 else float(10.0 ** np.ceil(np.log10(low) + 1e-9) * 2.0)
-    if high <= 0:
-        return 0.0
-    if low >= high:  # an exact tie: the interval is one point
-        return float(low)
-    lo, hi = low * (1 + 1e-9), high * (1 - 1e-9)
-    if lo < hi:
-        magnitude = np.floor(np.log10(hi))
-        for digits in range(0, 17):
+    out = np.full(len(low), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out[~np.isfinite(low)] = np.inf
+        open_top = np.isfinite(low) & ~np.isfinite(high)
+        out[open_top & (low <= 0)] = 1.0
+        grow = open_top & (low > 0)
+        out[grow] = 10.0 ** np.ceil(np.log10(low[grow]) + 1e-9) * 2.0
+        point = np.isfinite(high) & (low >= high)
+        out[point] = low[point]
+        todo = np.isnan(out) & (high > 0)
+        out[np.isnan(out) & (high <= 0)] = 0.0
+        lo, hi = low * (1 + 1e-9), high * (1 - 1e-9)
+        search = todo & (lo < hi)
+        magnitude = np.floor(np.log10(np.where(search, hi, 1.0)))
+        for digits in range(17):
+            if not search.any():
+                break
             step = 10.0 ** (magnitude - digits)
             # Rounding to the step's decimals drops float noise (0.0075000001).
-            candidate = float(np.round(np.ceil(lo / step) * step, int(digits - magnitude)))
-            if lo <= candidate < hi and candidate > 0:
-                return candidate
-    return float((low + high) / 2.0)
+            candidate = _round_to(
+                np.ceil(lo[search] / step[search]) * step[search], digits - magnitude[search]
+            )
+            found = (lo[search] <= candidate) & (candidate < hi[search]) & (candidate > 0)
+            where = np.flatnonzero(search)[found]
+            out[where] = candidate[found]
+            search[where] = False
+        rest = np.isnan(out)
+        out[rest] = (low[rest] + high[rest]) / 2.0
+    return out
+
+
+def _round_to(values: FloatArray, decimals: FloatArray) -> FloatArray:
+    scale = 10.0 ** decimals
+    return np.asarray(np.round(values * scale) / scale, dtype=np.float64)
 
 
 def apportion(
@@ -201,7 +220,7 @@ def apportion(
     d_high = _group_min(q_last, g, n_groups)
     tie_group = (d_low == d_high) & np.isfinite(d_high)
     tied = tie_group[g] & (((a < up) & (p_next == d_low[g])) | ((a > lo) & (q_last == d_high[g])))
-    divisor = np.array([_roundest_between(lw, hi) for lw, hi in zip(d_low, d_high, strict=True)])
+    divisor = _roundest_between(d_low, d_high)
     return Apportionment(a, d_low, d_high, divisor, tied)
 
 
