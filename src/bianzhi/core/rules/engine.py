@@ -1,0 +1,559 @@
+"""Evaluate the rule catalogue against a snapshot.
+
+Cost: one pass over the persons and one over the institutions builds
+per-township counts (np.bincount over township positions); each rule is then
+a vectorised comparison over the townships plus a loop over the offenders
+only. A province-sized snapshot (3,111 townships, 150,000 persons) is
+evaluated in a fraction of a second.
+
+Thresholds given as percentages are compared exactly: p% is read as the
+decimal it is written as (Fraction(str(p)) = num/den), and count·100·den is compared
+with num·total in integers, so "exactly 95%" passes a 95% floor.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from bianzhi.core.rules.catalogue import (
+    CLASS_MAPPING_PARAMETERS,
+    RULES,
+    RuleDefinition,
+    RuleSettings,
+    effective_rules,
+)
+from bianzhi.core.rules.catalogue import format_number as num
+from bianzhi.core.rules.model import (
+    ADMIN_QUOTA,
+    CLASSES_002,
+    EXCELLENT,
+    INSTITUTION_QUOTA,
+    Finding,
+    InstitutionKind,
+    InstitutionState,
+    ObjectKind,
+    ObjectRef,
+    PersonState,
+    PersonStatus,
+    Snapshot,
+    SnapshotError,
+    TownshipState,
+)
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# The quota types a township-level message names first; others follow sorted.
+_QUOTA_ORDER = (ADMIN_QUOTA, INSTITUTION_QUOTA)
+
+
+# --- the per-township counts every rule reads --------------------------------
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Counts per township position (the order of snapshot.townships)."""
+
+    snapshot: Snapshot
+    today: date
+    position: Mapping[str, int]
+    classes: Sequence[str]
+    approved: Mapping[str, IntArray]  # quota type -> approved counts
+    approved_total: IntArray  # all quota types (编制总数)
+    headcount: Mapping[str, IntArray]  # quota type -> persons holding it
+    staff: IntArray  # headcount, all quota types
+    seconded: IntArray  # status SECONDED_OUT
+    excellent: IntArray  # grade 优秀 among the headcount
+    enforcement: IntArray  # enforcement staff working in the township
+    enforcement_certified: IntArray  # … with a certificate valid today
+    offices: IntArray
+    public_institutions: IntArray
+    seconded_persons: Sequence[tuple[int, PersonState]]
+
+    @property
+    def townships(self) -> Sequence[TownshipState]:
+        return self.snapshot.townships
+
+    def approved_of(self, quota_type: str) -> IntArray:
+        return self.approved.get(quota_type, self._zeros())
+
+    def headcount_of(self, quota_type: str) -> IntArray:
+        return self.headcount.get(quota_type, self._zeros())
+
+    def in_scope(self, rule: RuleDefinition) -> BoolArray:
+        if not rule.scope:
+            return np.ones(len(self.classes), dtype=np.bool_)
+        scope = set(rule.scope)
+        return np.fromiter(
+            (c in scope for c in self.classes), dtype=np.bool_, count=len(self.classes)
+        )
+
+    def township_ref(self, i: int) -> ObjectRef:
+        return township_ref(self.townships[i])
+
+    def county_ref(self) -> ObjectRef:
+        return ObjectRef(ObjectKind.COUNTY, self.snapshot.region_code, self.snapshot.region_name)
+
+    def _zeros(self) -> IntArray:
+        return np.zeros(len(self.classes), dtype=np.int64)
+
+
+def build_index(snapshot: Snapshot, today: date) -> _Index:
+    """Count everything once. Raises SnapshotError for duplicate township
+    codes and for persons or institutions in a township not in the snapshot."""
+    townships = snapshot.townships
+    n = len(townships)
+    position: dict[str, int] = {}
+    for i, township in enumerate(townships):
+        if township.code in position:
+            raise SnapshotError(f"乡镇代码{township.code}重复")
+        position[township.code] = i
+
+    def counts(positions: Sequence[int]) -> IntArray:
+        return np.bincount(np.asarray(positions, dtype=np.int64), minlength=n).astype(np.int64)
+
+    # 1. Persons: collect township positions per category, count at the end.
+    by_type: dict[str, list[int]] = {}
+    staff: list[int] = []
+    seconded: list[int] = []
+    excellent: list[int] = []
+    enforcement: list[int] = []
+    certified: list[int] = []
+    seconded_persons: list[tuple[int, PersonState]] = []
+    for person in snapshot.persons:
+        i = position.get(person.township_code, -1)
+        if i < 0:
+            raise SnapshotError(
+                f"人员“{person.name}”所在乡镇代码{person.township_code}不在本次数据中"
+            )
+        status = person.status
+        if person.is_enforcement_staff and (
+            status == PersonStatus.ON_POST or status == PersonStatus.BORROWED_IN
+        ):
+            enforcement.append(i)
+            if person.has_valid_certificate(today):
+                certified.append(i)
+        if status == PersonStatus.BORROWED_IN:
+            continue  # holds a quota elsewhere
+        staff.append(i)
+        by_type.setdefault(person.quota_type, []).append(i)
+        if status == PersonStatus.SECONDED_OUT:
+            seconded.append(i)
+            seconded_persons.append((i, person))
+        if person.assessment_grade == EXCELLENT:
+            excellent.append(i)
+
+    # 2. Institutions: offices and public institutions per township.
+    offices: list[int] = []
+    public_institutions: list[int] = []
+    for institution in snapshot.institutions:
+        i = position.get(institution.township_code, -1)
+        if i < 0:
+            raise SnapshotError(
+                f"机构“{institution.name}”所在乡镇代码{institution.township_code}不在本次数据中"
+            )
+        if institution.kind == InstitutionKind.OFFICE:
+            offices.append(i)
+        elif institution.kind == InstitutionKind.PUBLIC_INSTITUTION:
+            public_institutions.append(i)
+
+    # 3. Approved quotas per type, from the townships.
+    types = {t for township in townships for t in township.approved_quotas}
+    approved = {
+        t: np.fromiter((tw.approved(t) for tw in townships), dtype=np.int64, count=n) for t in types
+    }
+    approved_total = np.fromiter(
+        (sum(tw.approved_quotas.values()) for tw in townships), dtype=np.int64, count=n
+    )
+
+    return _Index(
+        snapshot=snapshot,
+        today=today,
+        position=position,
+        classes=[tw.township_class for tw in townships],
+        approved=approved,
+        approved_total=approved_total,
+        headcount={t: counts(ps) for t, ps in by_type.items()},
+        staff=counts(staff),
+        seconded=counts(seconded),
+        excellent=counts(excellent),
+        enforcement=counts(enforcement),
+        enforcement_certified=counts(certified),
+        offices=counts(offices),
+        public_institutions=counts(public_institutions),
+        seconded_persons=seconded_persons,
+    )
+
+
+# --- number formatting and exact percentage comparisons ----------------------
+
+
+def percent_text(count: int, total: int, threshold: float | int) -> str:
+    """count/total as a percentage, rounded half up to one decimal ("94.7%"),
+    with more decimals (up to four) when the rounded value would land on or
+    across `threshold` (94.96% is not shown as "95%" next to a 95% floor).
+    The caller knows the value is not equal to the threshold. Integer
+    arithmetic only: this runs once per finding."""
+    num_t, den_t = _ratio(threshold)
+    below = count * 100 * den_t < num_t * total
+    for decimals in range(1, 6):
+        scale = 10**decimals
+        # round half up of count·100·scale/total
+        shown = (2 * count * 100 * scale + total) // (2 * total)
+        if decimals == 5:
+            # Still on the threshold: truncate away from it instead.
+            shown = count * 100 * scale // total if below else -(-count * 100 * scale // total)
+        # shown/scale against num_t/den_t
+        side = shown * den_t - num_t * scale
+        if (side < 0) == below and side != 0:
+            break
+    text = f"{shown // scale}.{shown % scale:0{decimals}d}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+@functools.cache
+def _ratio(percent: float | int) -> tuple[int, int]:
+    """p as numerator and denominator of the decimal the user typed (str() of
+    12.5 is "12.5", not the binary float)."""
+    exact = Fraction(str(percent))
+    return exact.numerator, exact.denominator
+
+
+def max_count(total: int, percent: float | int) -> int:
+    """The largest count within `percent` of `total`: floor(p·total/100)."""
+    num_p, den_p = _ratio(percent)
+    return num_p * total // (100 * den_p)
+
+
+def min_count(total: int, percent: float | int) -> int:
+    """The smallest count reaching `percent` of `total`: ceil(p·total/100)."""
+    num_p, den_p = _ratio(percent)
+    return -(-num_p * total // (100 * den_p))
+
+
+def exceeds_percent(count: int, total: int, percent: float | int) -> bool:
+    """count/total > p% exactly (any count > 0 exceeds a total of 0)."""
+    num_p, den_p = _ratio(percent)
+    return count * 100 * den_p > total * num_p
+
+
+def _above_percent(count: IntArray, total: IntArray, percent: float | int) -> BoolArray:
+    """count/total > p% exactly (any count > 0 exceeds a total of 0)."""
+    num_p, den_p = _ratio(percent)
+    result: BoolArray = count * 100 * den_p > total * num_p
+    return result
+
+
+def _below_percent(count: IntArray, total: IntArray, percent: float | int) -> BoolArray:
+    """count/total < p% exactly."""
+    num_p, den_p = _ratio(percent)
+    result: BoolArray = count * 100 * den_p < total * num_p
+    return result
+
+
+def _finding(rule: RuleDefinition, obj: ObjectRef, message: str) -> Finding:
+    return Finding(rule.id, rule.severity, obj, message, rule.source)
+
+
+def _offenders(mask: BoolArray) -> Iterator[int]:
+    for i in np.flatnonzero(mask):
+        yield int(i)
+
+
+# --- messages shared with the write-time checks (bianzhi.core.rules.checks) --
+
+
+def over_quota_message(quota_type: str, headcount: int, approved: int, *, prefix: str = "") -> str:
+    return (
+        f"{prefix}{quota_type}在编{headcount}人，超过核定{approved}名，超编{headcount - approved}名"
+    )
+
+
+def secondment_share_message(seconded: int, total: int, percent: float | int) -> str:
+    share = percent_text(seconded, total, percent) if total else "—"
+    return (
+        f"借出人员{seconded}人，占编制总数{total}名的{share}，"
+        f"超过{num(percent)}%（最多{max_count(total, percent)}人）"
+    )
+
+
+def service_period_message(person: PersonState, start: date | None, years: int) -> str:
+    end = person.service_period_end
+    assert end is not None
+    when = f"{start.isoformat()}起借调出" if start else "已借调出"
+    return (
+        f"{person.name}的服务期至{end.isoformat()}届满，{when}，处于服务期内"
+        f"（新进人员须在乡镇服务满{years}年）"
+    )
+
+
+def in_service_period(person: PersonState, start: date | None, today: date) -> bool:
+    """Whether a secondment starting on `start` falls in the person's service
+    period. The period ends on `service_period_end`: a secondment starting
+    that day is allowed. An unknown start is judged by `today` (the person
+    is seconded now), so it is reported only when today is inside."""
+    end = person.service_period_end
+    if end is None:
+        return False
+    return (start or today) < end
+
+
+# --- the rules -----------------------------------------------------------------
+
+Check = Callable[[_Index, RuleDefinition], Iterable[Finding]]
+
+
+def _ordinary_admin_floor(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    minimum = rule.int_param("min_admin_quota")
+    admin = ix.approved_of(ADMIN_QUOTA)
+    for i in _offenders(ix.in_scope(rule) & (admin < minimum)):
+        cls = ix.classes[i]
+        yield _finding(
+            rule,
+            ix.township_ref(i),
+            f"{cls}核定行政编制{admin[i]}名，少于{minimum}名，差{minimum - admin[i]}名",
+        )
+
+
+def _no_total_decrease(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    in_scope = ix.in_scope(rule)
+    per_township = rule.int_param("per_township") == 1
+    for quota_type in _QUOTA_ORDER:
+        now = ix.approved_of(quota_type)
+        known = (
+            np.array([quota_type in tw.previous_quotas for tw in ix.townships], dtype=np.bool_)
+            & in_scope
+        )
+        previous = np.fromiter(
+            (tw.previous_quotas.get(quota_type, 0) for tw in ix.townships),
+            dtype=np.int64,
+            count=len(ix.townships),
+        )
+        decreased = known & (now < previous)
+        if per_township:
+            for i in _offenders(decreased):
+                yield _finding(
+                    rule,
+                    ix.township_ref(i),
+                    f"{quota_type}核定{now[i]}名，少于上次核定的{previous[i]}名，"
+                    f"减少{previous[i] - now[i]}名",
+                )
+            continue
+        total_now = int(now[known].sum())
+        total_previous = int(previous[known].sum())
+        if total_now >= total_previous:
+            continue
+        # Name the townships that lost most, so the officer knows where to look.
+        losers = sorted(_offenders(decreased), key=lambda i: (now[i] - previous[i], i))
+        named = "、".join(f"{ix.townships[i].name}减{previous[i] - now[i]}名" for i in losers[:5])
+        more = f"等{len(losers)}个乡镇" if len(losers) > 5 else ""
+        yield _finding(
+            rule,
+            ix.county_ref(),
+            f"乡镇{quota_type}总量{total_now}名，少于上次核定的{total_previous}名，"
+            f"减少{total_previous - total_now}名（{named}{more}）",
+        )
+
+
+def _over_quota(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    in_scope = ix.in_scope(rule)
+    types = sorted(
+        set(ix.approved) | set(ix.headcount),
+        key=lambda t: (_QUOTA_ORDER.index(t) if t in _QUOTA_ORDER else len(_QUOTA_ORDER), t),
+    )
+    offenders: list[tuple[int, int, str, int, int]] = []
+    for order, quota_type in enumerate(types):
+        headcount = ix.headcount_of(quota_type)
+        approved = ix.approved_of(quota_type)
+        for i in _offenders(in_scope & (headcount > approved)):
+            offenders.append((i, order, quota_type, int(headcount[i]), int(approved[i])))
+    for i, _, quota_type, headcount_i, approved_i in sorted(offenders):
+        yield _finding(
+            rule, ix.township_ref(i), over_quota_message(quota_type, headcount_i, approved_i)
+        )
+
+
+def _usage_rate(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    percent = rule.param("min_percent")
+    headcount = ix.headcount_of(ADMIN_QUOTA) + ix.headcount_of(INSTITUTION_QUOTA)
+    approved = ix.approved_of(ADMIN_QUOTA) + ix.approved_of(INSTITUTION_QUOTA)
+    bad = ix.in_scope(rule) & (approved > 0) & _below_percent(headcount, approved, percent)
+    for i in _offenders(bad):
+        h, a = int(headcount[i]), int(approved[i])
+        yield _finding(
+            rule,
+            ix.township_ref(i),
+            f"行政、事业编制使用率{percent_text(h, a, percent)}（在编{h}人/核定{a}名），"
+            f"低于{num(percent)}%，还需补充{min_count(a, percent) - h}人",
+        )
+
+
+def _secondment_share(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    percent = rule.param("max_percent")
+    bad = ix.in_scope(rule) & _above_percent(ix.seconded, ix.approved_total, percent)
+    for i in _offenders(bad):
+        message = secondment_share_message(int(ix.seconded[i]), int(ix.approved_total[i]), percent)
+        yield _finding(rule, ix.township_ref(i), message)
+
+
+def _service_period(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    in_scope = ix.in_scope(rule)
+    years = rule.int_param("years")
+    for i, person in ix.seconded_persons:
+        if in_scope[i] and in_service_period(person, person.secondment_start, ix.today):
+            yield _finding(
+                rule,
+                person_ref(person),
+                service_period_message(person, person.secondment_start, years),
+            )
+
+
+def _enforcement_staff(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    minimum = rule.int_param("min_staff")
+    certified_only = rule.int_param("certified_only") == 1
+    staff = ix.enforcement_certified if certified_only else ix.enforcement
+    who = "持有效执法证的综合行政执法人员" if certified_only else "从事综合行政执法工作的人员"
+    for i in _offenders(ix.in_scope(rule) & (staff < minimum)):
+        yield _finding(
+            rule,
+            ix.township_ref(i),
+            f"{who}{staff[i]}人，少于{minimum}人，差{minimum - staff[i]}人",
+        )
+
+
+def _office_admin_min(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    minimum = rule.int_param("min_admin_quota")
+    in_scope = ix.in_scope(rule)
+    for institution in ix.snapshot.institutions:
+        if institution.kind != InstitutionKind.OFFICE or institution.admin_quota >= minimum:
+            continue
+        if in_scope[ix.position[institution.township_code]]:
+            yield _finding(
+                rule,
+                institution_ref(institution),
+                f"党政综合办事机构核定行政编制{institution.admin_quota}名，少于{minimum}名",
+            )
+
+
+def class_002_of(township_class: str, rule: RuleDefinition) -> str | None:
+    """The 002 class (一类/二类/三类) a township counts as under the
+    institution limits, or None for a class neither scheme knows."""
+    if township_class in CLASSES_002:
+        return township_class
+    parameter = CLASS_MAPPING_PARAMETERS.get(township_class)
+    if parameter is None:
+        return None
+    return CLASSES_002[rule.int_param(parameter) - 1]
+
+
+def _institution_limits(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    in_scope = ix.in_scope(rule)
+    for i, township_class in enumerate(ix.classes):
+        as_class = class_002_of(township_class, rule) if in_scope[i] else None
+        if as_class is None:
+            continue
+        n = CLASSES_002.index(as_class) + 1
+        counted = as_class if as_class == township_class else f"{township_class}按{as_class}乡镇计"
+        for label, count, parameter in (
+            ("党政综合办事机构", ix.offices[i], f"class{n}_max_offices"),
+            ("直属事业单位", ix.public_institutions[i], f"class{n}_max_public_institutions"),
+        ):
+            limit = rule.int_param(parameter)
+            if count > limit:
+                yield _finding(
+                    rule,
+                    ix.township_ref(i),
+                    f"{label}{count}个，超过限额{limit}个（{counted}），多{count - limit}个",
+                )
+
+
+def _leadership_posts(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    in_scope = ix.in_scope(rule)
+    used = np.fromiter((tw.leadership_posts_used for tw in ix.townships), dtype=np.int64)
+    approved = np.fromiter((tw.leadership_posts_approved for tw in ix.townships), dtype=np.int64)
+    if rule.int_param("pooled") == 1:
+        total_used, total_approved = int(used[in_scope].sum()), int(approved[in_scope].sum())
+        if total_used > total_approved:
+            yield _finding(
+                rule,
+                ix.county_ref(),
+                f"乡镇领导职数已配备{total_used}名，超过全县核定总数{total_approved}名，"
+                f"超出{total_used - total_approved}名",
+            )
+        return
+    for i in _offenders(in_scope & (used > approved)):
+        yield _finding(
+            rule,
+            ix.township_ref(i),
+            f"领导职数已配备{used[i]}名，超过核定{approved[i]}名，超出{used[i] - approved[i]}名",
+        )
+
+
+def _excellent_share(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+    percent = rule.param("max_percent")
+    bad = ix.in_scope(rule) & _above_percent(ix.excellent, ix.staff, percent)
+    for i in _offenders(bad):
+        e, n = int(ix.excellent[i]), int(ix.staff[i])
+        yield _finding(
+            rule,
+            ix.township_ref(i),
+            f"年度考核优秀{e}人，占在编人员{n}人的{percent_text(e, n, percent)}，"
+            f"超过{num(percent)}%（最多{max_count(n, percent)}人）",
+        )
+
+
+CHECKS: Mapping[str, Check] = {
+    "ordinary-admin-floor": _ordinary_admin_floor,
+    "no-total-decrease": _no_total_decrease,
+    "over-quota": _over_quota,
+    "usage-rate": _usage_rate,
+    "secondment-share": _secondment_share,
+    "service-period": _service_period,
+    "enforcement-staff": _enforcement_staff,
+    "office-admin-min": _office_admin_min,
+    "institution-limits": _institution_limits,
+    "leadership-posts": _leadership_posts,
+    "excellent-share": _excellent_share,
+}
+# Every catalogued rule has a check and no check is uncatalogued.
+assert set(CHECKS) == {r.id for r in RULES}, "rules catalogue and checks differ"
+
+
+def township_ref(township: TownshipState) -> ObjectRef:
+    return ObjectRef(ObjectKind.TOWNSHIP, township.code, township.name)
+
+
+def person_ref(person: PersonState) -> ObjectRef:
+    return ObjectRef(ObjectKind.PERSON, person.id, person.name)
+
+
+def institution_ref(institution: InstitutionState) -> ObjectRef:
+    return ObjectRef(ObjectKind.INSTITUTION, institution.id, institution.name)
+
+
+def evaluate(
+    snapshot: Snapshot,
+    settings: Mapping[str, RuleSettings] | None = None,
+    today: date | None = None,
+) -> list[Finding]:
+    """Every finding of every enabled rule, in catalogue order, then in the
+    order of the snapshot's townships, institutions or persons.
+
+    `settings` maps rule ids to a region's overrides (see `effective_rules`,
+    which raises RuleSettingsError for bad ones); `today` (default: the
+    current date) decides certificate validity and ongoing secondments.
+    Raises SnapshotError for an inconsistent snapshot.
+    """
+    rules = effective_rules(settings)
+    index = build_index(snapshot, today or date.today())
+    findings: list[Finding] = []
+    for rule in rules:
+        findings.extend(CHECKS[rule.id](index, rule))
+    return findings
