@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
@@ -188,6 +190,15 @@ def newcomer(code: str, n: int, quota_type: str = ADMIN_QUOTA, **fields: Any) ->
     return PersonState(
         id=f"{code}-new{n}", name=f"新人{n}", township_code=code, quota_type=quota_type, **fields
     )
+
+
+def test_the_core_imports_without_django() -> None:
+    # In a fresh interpreter: other tests in the same run may import Django.
+    code = (
+        "import sys, bianzhi.core.rules, bianzhi.core.idnumber; "
+        "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 def test_the_fixture_county_is_healthy(county: Snapshot) -> None:

@@ -97,6 +97,8 @@ def check_secondment(
     township's seconded-out persons would exceed the allowed share. The
     township's class (for rule scope) is known only with `snapshot`; without
     it the service-period rule is applied whatever its scope.
+
+    Raises SnapshotError when `snapshot` lacks the person's township.
     """
     township = _township(snapshot, person.township_code) if snapshot else None
     findings: list[Finding] = []

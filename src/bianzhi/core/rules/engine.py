@@ -58,8 +58,9 @@ _QUOTA_ORDER = (ADMIN_QUOTA, INSTITUTION_QUOTA)
 
 
 @dataclass(frozen=True)
-class _Index:
-    """Counts per township position (the order of snapshot.townships)."""
+class CountyIndex:
+    """Counts per township position (the order of snapshot.townships), built
+    once by `build_index` and read by every rule."""
 
     snapshot: Snapshot
     today: date
@@ -105,7 +106,7 @@ class _Index:
         return np.zeros(len(self.classes), dtype=np.int64)
 
 
-def build_index(snapshot: Snapshot, today: date) -> _Index:
+def build_index(snapshot: Snapshot, today: date) -> CountyIndex:
     """Count everything once. Raises SnapshotError for duplicate township
     codes and for persons or institutions in a township not in the snapshot."""
     townships = snapshot.townships
@@ -173,7 +174,7 @@ def build_index(snapshot: Snapshot, today: date) -> _Index:
         (sum(tw.approved_quotas.values()) for tw in townships), dtype=np.int64, count=n
     )
 
-    return _Index(
+    return CountyIndex(
         snapshot=snapshot,
         today=today,
         position=position,
@@ -307,10 +308,10 @@ def in_service_period(person: PersonState, start: date | None, today: date) -> b
 
 # --- the rules -----------------------------------------------------------------
 
-Check = Callable[[_Index, RuleDefinition], Iterable[Finding]]
+Check = Callable[[CountyIndex, RuleDefinition], Iterable[Finding]]
 
 
-def _ordinary_admin_floor(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _ordinary_admin_floor(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     minimum = rule.int_param("min_admin_quota")
     admin = ix.approved_of(ADMIN_QUOTA)
     for i in _offenders(ix.in_scope(rule) & (admin < minimum)):
@@ -322,7 +323,7 @@ def _ordinary_admin_floor(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]
         )
 
 
-def _no_total_decrease(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _no_total_decrease(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     in_scope = ix.in_scope(rule)
     per_township = rule.int_param("per_township") == 1
     for quota_type in _QUOTA_ORDER:
@@ -362,7 +363,7 @@ def _no_total_decrease(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
         )
 
 
-def _over_quota(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _over_quota(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     in_scope = ix.in_scope(rule)
     types = sorted(
         set(ix.approved) | set(ix.headcount),
@@ -380,7 +381,7 @@ def _over_quota(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
         )
 
 
-def _usage_rate(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _usage_rate(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     percent = rule.param("min_percent")
     headcount = ix.headcount_of(ADMIN_QUOTA) + ix.headcount_of(INSTITUTION_QUOTA)
     approved = ix.approved_of(ADMIN_QUOTA) + ix.approved_of(INSTITUTION_QUOTA)
@@ -395,7 +396,7 @@ def _usage_rate(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
         )
 
 
-def _secondment_share(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _secondment_share(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     percent = rule.param("max_percent")
     bad = ix.in_scope(rule) & _above_percent(ix.seconded, ix.approved_total, percent)
     for i in _offenders(bad):
@@ -403,7 +404,7 @@ def _secondment_share(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
         yield _finding(rule, ix.township_ref(i), message)
 
 
-def _service_period(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _service_period(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     in_scope = ix.in_scope(rule)
     years = rule.int_param("years")
     for i, person in ix.seconded_persons:
@@ -415,7 +416,7 @@ def _service_period(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
             )
 
 
-def _enforcement_staff(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _enforcement_staff(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     minimum = rule.int_param("min_staff")
     certified_only = rule.int_param("certified_only") == 1
     staff = ix.enforcement_certified if certified_only else ix.enforcement
@@ -428,7 +429,7 @@ def _enforcement_staff(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
         )
 
 
-def _office_admin_min(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _office_admin_min(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     minimum = rule.int_param("min_admin_quota")
     in_scope = ix.in_scope(rule)
     for institution in ix.snapshot.institutions:
@@ -453,7 +454,7 @@ def class_002_of(township_class: str, rule: RuleDefinition) -> str | None:
     return CLASSES_002[rule.int_param(parameter) - 1]
 
 
-def _institution_limits(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _institution_limits(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     in_scope = ix.in_scope(rule)
     for i, township_class in enumerate(ix.classes):
         as_class = class_002_of(township_class, rule) if in_scope[i] else None
@@ -474,7 +475,7 @@ def _institution_limits(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
                 )
 
 
-def _leadership_posts(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _leadership_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     in_scope = ix.in_scope(rule)
     used = np.fromiter((tw.leadership_posts_used for tw in ix.townships), dtype=np.int64)
     approved = np.fromiter((tw.leadership_posts_approved for tw in ix.townships), dtype=np.int64)
@@ -496,7 +497,7 @@ def _leadership_posts(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
         )
 
 
-def _excellent_share(ix: _Index, rule: RuleDefinition) -> Iterator[Finding]:
+def _excellent_share(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     percent = rule.param("max_percent")
     bad = ix.in_scope(rule) & _above_percent(ix.excellent, ix.staff, percent)
     for i in _offenders(bad):
