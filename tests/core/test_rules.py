@@ -201,6 +201,20 @@ def test_the_core_imports_without_django() -> None:
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
+def test_terms_are_spelled_as_in_the_allocation_model() -> None:
+    # One term, one name (glossary): both modules must agree on the spellings.
+    from bianzhi.core import allocation, rules
+
+    assert (rules.ADMIN_QUOTA, rules.INSTITUTION_QUOTA) == (
+        allocation.ADMIN_QUOTA,
+        allocation.INSTITUTION_QUOTA,
+    )
+    assert (rules.CLASSES_001, rules.CLASSES_002) == (
+        allocation.CLASSES_001,
+        allocation.CLASSES_002,
+    )
+
+
 def test_the_fixture_county_is_healthy(county: Snapshot) -> None:
     assert evaluate(county, today=TODAY) == []
 
