@@ -186,6 +186,7 @@ STORAGES = {
 }
 # Tests and DEBUG serve straight from the app directories (no collectstatic).
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
+WHITENOISE_AUTOREFRESH = TESTING or DEBUG
 
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,82 @@
+"""Shared fixtures for the web tests: the two demo counties and named users.
+
+Named users (healthchecks style), all with the password ``PASSWORD``:
+``daying_officer`` (大英县 编办管理员 + 审核人), ``penglai_user`` (蓬莱镇 乡镇用户),
+``tongwei_officer`` (通渭县 编办管理员: the outsider for 大英县),
+``suining_viewer`` (遂宁市 只读).
+
+Django is imported inside the fixtures only, so tests/core stays free of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PASSWORD = "Xq7-test-pass"
+DAYING = "510923"
+PENGLAI = "510923100"
+TONGWEI = "621121"
+SUINING = "5109"
+
+
+@pytest.fixture
+def regions(db: Any) -> Any:
+    """The region trees of 大英县 and 通渭县 (with their provinces and cities)."""
+    from bianzhi.regions.services import regions_import
+
+    regions_import(only=[DAYING, TONGWEI])
+    from bianzhi.regions.models import Region
+
+    return {r.code: r for r in Region.objects.all()}
+
+
+def _user(username: str, code: str | None, roles: list[str]) -> Any:
+    from bianzhi.accounts.services import user_create
+    from bianzhi.regions.models import Region
+
+    return user_create(
+        username=username,
+        password=PASSWORD,
+        region=Region.objects.get(code=code) if code else None,
+        roles=roles,
+        is_superuser=code is None,
+        validate=False,
+    )
+
+
+@pytest.fixture
+def daying_officer(regions: Any) -> Any:
+    return _user("daying", DAYING, ["officer", "approver"])
+
+
+@pytest.fixture
+def penglai_user(regions: Any) -> Any:
+    return _user("penglai", PENGLAI, ["township"])
+
+
+@pytest.fixture
+def tongwei_officer(regions: Any) -> Any:
+    return _user("tongwei", TONGWEI, ["officer"])
+
+
+@pytest.fixture
+def suining_viewer(regions: Any) -> Any:
+    return _user("suining", SUINING, ["viewer"])
+
+
+@pytest.fixture
+def superuser(regions: Any) -> Any:
+    return _user("admin", None, [])
+
+
+@pytest.fixture
+def login(client: Any) -> Any:
+    """``login(user)`` → the test client logged in as ``user``."""
+
+    def do(user: Any) -> Any:
+        client.force_login(user)
+        return client
+
+    return do
