@@ -522,6 +522,11 @@ def _match_names(
         if len(candidates) == 1:
             result[candidates[0]] = value
             continue
+        if key == "weights" and name in table.notes:
+            letter = table.letters.get(name, "")
+            message = f"{table.file} 的 {letter} 列“{name}”大多不是数字，不能作为指标"
+            problems.append(layer.problem(key, message, name))
+            continue
         if key == "weights":
             what, column = f"指标“{name}”", "表头"
         else:

@@ -2,9 +2,9 @@
 
 The table has one row per township and a header row. Required columns:
 代码, 名称, 类别, 人口, 面积, 经济. Optional columns: 现有编制, 下限, 上限 (per
-township current quota, minimum and maximum). Every other column whose cells
-are mostly numbers is an X indicator named by its header; mostly-text columns
-(备注 …) and 序号 are ignored.
+township current quota, minimum and maximum). Every other column in which at
+least half of the filled cells are numbers is an X indicator named by its
+header; other columns (备注 …) and 序号 are ignored.
 
 What real county spreadsheets look like, and is accepted here:
 
@@ -95,6 +95,7 @@ class CountyTable:
     township_min: Mapping[str, int] = field(default_factory=dict)
     township_max: Mapping[str, int] = field(default_factory=dict)
     indicators: tuple[str, ...] = MAIN_INDICATORS
+    notes: tuple[str, ...] = ()  # columns ignored because mostly text (备注 …)
     classes: tuple[str, ...] = ()  # in order of first appearance
     rows: Mapping[str, int] = field(default_factory=dict)  # code -> spreadsheet row
     letters: Mapping[str, str] = field(default_factory=dict)  # column -> letter
@@ -178,20 +179,18 @@ def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[object]]]:
 
 
 def _decode(data: bytes, file: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # GB18030 is a superset of GBK and GB2312: what Chinese Windows writes.
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise TableError(
-            [InputProblem(file, None, None, "无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV")],
-            None,
-        ) from None
+    # UTF-16 only with its BOM; GB18030 is a superset of GBK and GB2312, what
+    # Chinese Windows writes for "CSV".
+    encodings = ["utf-16"] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else []
+    for encoding in [*encodings, "utf-8-sig", "gb18030"]:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError(
+        [InputProblem(file, None, None, "无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV")],
+        None,
+    )
 
 
 def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, list[object]]]:
@@ -354,15 +353,19 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[object]]], file: str) -> Count
         if name not in known:
             problems.append(_missing_column(file, header_row, name, extras))
 
-    # 2. X indicators: columns mostly of numbers. A stray word in a numeric
-    # column is reported below; a notes column with one number is ignored.
+    # 2. X indicators: columns at least half numbers. A stray word in a
+    # numeric column is reported below; a notes column with one number is
+    # ignored (and named if the user weights it).
     indicators: list[_Column] = []
+    notes: list[_Column] = []
     for column in extras:
         column_cells = [_cell(c, column.index) for _, c in data_rows]
         present = [v for v in column_cells if _text(v)]
         numeric = [v for v in present if parse_number(v) is not None]
-        if 2 * len(numeric) > len(present) or not present:
+        if 2 * len(numeric) >= len(present):
             indicators.append(column)
+        else:
+            notes.append(column)
 
     # 3. Rows.
     townships: list[TownshipInput] = []
@@ -437,7 +440,8 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[object]]], file: str) -> Count
         + tuple(c.name for c in indicators),
         classes=tuple(classes),
         rows=codes,
-        letters={c.name: c.letter for c in [*known.values(), *indicators]},
+        notes=tuple(c.name for c in notes),
+        letters={c.name: c.letter for c in [*known.values(), *indicators, *notes]},
         blanks={name: tuple(rows) for name, rows in blanks.items() if rows},
         title=title,
         header_row=header_row,
