@@ -26,5 +26,9 @@ def _register() -> None:
                     web.regions_group, web.serve_command):
         main.add_command(command)
 
+    from bianzhi.cli import jobs
+
+    main.add_command(jobs.worker_command)
+
 
 _register()

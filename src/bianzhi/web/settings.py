@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "bianzhi.accounts",
     "bianzhi.regions",
     "bianzhi.audit",
+    "bianzhi.jobs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Background jobs on a database-backed queue (no broker needed on SQLite)."""
