@@ -54,7 +54,10 @@ def test_classify_warns_from_the_deadline_and_status(
 
 
 def test_warn_days_is_configurable() -> None:
-    assert classify(deadline=D(2021, 5, 30), status=TaskStatus.IN_PROGRESS, today=TODAY, warn_days=10) is Urgency.DUE_SOON
+    assert (
+        classify(deadline=D(2021, 5, 30), status=TaskStatus.IN_PROGRESS, today=TODAY, warn_days=10)
+        is Urgency.DUE_SOON
+    )
 
 
 def test_days_overdue() -> None:
@@ -85,30 +88,45 @@ def test_parse_deadline_reads_the_task_table_wording(text: str, expected: dt.dat
 
 def test_split_units_reads_004s_cells() -> None:
     cell = "各村(社区),各总支,社事办、卫健办、市场监管所、司法所、派出所、法庭等"
-    assert split_units(cell) == ["各村(社区)", "各总支", "社事办", "卫健办", "市场监管所", "司法所", "派出所", "法庭"]
+    assert split_units(cell) == [
+        "各村(社区)",
+        "各总支",
+        "社事办",
+        "卫健办",
+        "市场监管所",
+        "司法所",
+        "派出所",
+        "法庭",
+    ]
     assert split_units("财政办、农业综合服务中心") == ["财政办", "农业综合服务中心"]
     assert split_units("财政办、财政办") == ["财政办"]
     assert split_units("  ") == []
 
 
 def test_half_month_rounds_fall_on_the_1st_and_16th() -> None:
-    dates = supervision_schedule(start=D(2021, 8, 19), end=D(2021, 10, 1), cadence=Cadence.HALF_MONTH)
+    dates = supervision_schedule(
+        start=D(2021, 8, 19), end=D(2021, 10, 1), cadence=Cadence.HALF_MONTH
+    )
     assert dates == [D(2021, 9, 1), D(2021, 9, 16), D(2021, 10, 1)]
 
 
 def test_weekly_and_monthly_rounds() -> None:
-    assert supervision_schedule(start=D(2021, 1, 1), end=D(2021, 1, 15), cadence=Cadence.WEEKLY) == [
-        D(2021, 1, 1), D(2021, 1, 8), D(2021, 1, 15)
-    ]
-    assert supervision_schedule(start=D(2021, 11, 2), end=D(2022, 1, 1), cadence=Cadence.MONTHLY) == [
-        D(2021, 12, 1), D(2022, 1, 1)
-    ]
-    assert supervision_schedule(start=D(2021, 2, 1), end=D(2021, 1, 1), cadence=Cadence.MONTHLY) == []
+    assert supervision_schedule(
+        start=D(2021, 1, 1), end=D(2021, 1, 15), cadence=Cadence.WEEKLY
+    ) == [D(2021, 1, 1), D(2021, 1, 8), D(2021, 1, 15)]
+    assert supervision_schedule(
+        start=D(2021, 11, 2), end=D(2022, 1, 1), cadence=Cadence.MONTHLY
+    ) == [D(2021, 12, 1), D(2022, 1, 1)]
+    assert (
+        supervision_schedule(start=D(2021, 2, 1), end=D(2021, 1, 1), cadence=Cadence.MONTHLY) == []
+    )
 
 
 @given(st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 1, 1)))
 def test_every_half_month_has_exactly_one_round(start: dt.date) -> None:
-    dates = supervision_schedule(start=start, end=start + dt.timedelta(days=365), cadence=Cadence.HALF_MONTH)
+    dates = supervision_schedule(
+        start=start, end=start + dt.timedelta(days=365), cadence=Cadence.HALF_MONTH
+    )
     halves = [(d.year, d.month, d.day >= 16) for d in dates]
     assert len(halves) == len(set(halves))
     assert all(b > a for a, b in zip(dates, dates[1:], strict=False))
@@ -123,14 +141,21 @@ def test_next_round_is_strictly_after() -> None:
 def test_transitions() -> None:
     assert transition_problem(TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS) is None
     assert transition_problem(TaskStatus.CLOSE_REQUESTED, TaskStatus.IN_PROGRESS) is None
-    assert transition_problem(TaskStatus.NOT_STARTED, TaskStatus.CLOSED) == "任务状态不能从“未启动”改为“已销号”。"
+    assert (
+        transition_problem(TaskStatus.NOT_STARTED, TaskStatus.CLOSED)
+        == "任务状态不能从“未启动”改为“已销号”。"
+    )
     assert transition_problem(TaskStatus.CLOSED, TaskStatus.IN_PROGRESS) is not None
 
 
 def test_closeout_request_needs_progress_evidence_and_rectified_findings() -> None:
-    ready = CloseoutFacts(TaskStatus.IN_PROGRESS, progress_reports=1, evidence_files=1, open_findings=0)
+    ready = CloseoutFacts(
+        TaskStatus.IN_PROGRESS, progress_reports=1, evidence_files=1, open_findings=0
+    )
     assert closeout_request_problems(ready) == []
-    blocked = CloseoutFacts(TaskStatus.NOT_STARTED, progress_reports=0, evidence_files=0, open_findings=2)
+    blocked = CloseoutFacts(
+        TaskStatus.NOT_STARTED, progress_reports=0, evidence_files=0, open_findings=2
+    )
     problems = closeout_request_problems(blocked)
     assert len(problems) == 4
     assert "还有 2 条督导问题未整改核实。" in problems

@@ -220,7 +220,9 @@ def supervision_schedule(*, start: dt.date, end: dt.date, cadence: Cadence) -> l
 def next_round(*, after: dt.date, cadence: Cadence) -> dt.date:
     """The first scheduled round strictly after ``after``."""
     horizon = after + dt.timedelta(days=40)
-    return next(d for d in supervision_schedule(start=after, end=horizon, cadence=cadence) if d > after)
+    return next(
+        d for d in supervision_schedule(start=after, end=horizon, cadence=cadence) if d > after
+    )
 
 
 class FindingStatus(StrEnum):
@@ -295,9 +297,7 @@ class Completion:
         return self.closed / self.total if self.total else None
 
 
-def completion(
-    tasks: Iterable[tuple[dt.date | None, TaskStatus]], *, today: dt.date
-) -> Completion:
+def completion(tasks: Iterable[tuple[dt.date | None, TaskStatus]], *, today: dt.date) -> Completion:
     """Counts over (deadline, status) pairs: total, closed and overdue on ``today``."""
     total = closed = overdue = 0
     for deadline, status in tasks:
@@ -383,7 +383,7 @@ def format_value(indicator: Indicator, value: float | None) -> str:
 
 
 def format_change(delta: Delta) -> str:
-    """"+3", "-1.5 个百分点", "—": the signed change for the report tables."""
+    """ "+3", "-1.5 个百分点", "—": the signed change for the report tables."""
     change = delta.change
     if change is None:
         return "—"
