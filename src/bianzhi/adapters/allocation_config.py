@@ -524,7 +524,10 @@ def _match_names(
             continue
         if key == "weights" and name in table.notes:
             letter = table.letters.get(name, "")
-            message = f"{table.file} 的 {letter} 列“{name}”大多不是数字，不能作为指标"
+            message = (
+                f"{table.file} 的 {letter} 列“{name}”不能作为指标"
+                "（序号、备注、说明列和大多不是数字的列不参与测算）"
+            )
             problems.append(layer.problem(key, message, name))
             continue
         if key == "weights":

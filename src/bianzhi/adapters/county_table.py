@@ -95,7 +95,7 @@ class CountyTable:
     township_min: Mapping[str, int] = field(default_factory=dict)
     township_max: Mapping[str, int] = field(default_factory=dict)
     indicators: tuple[str, ...] = MAIN_INDICATORS
-    notes: tuple[str, ...] = ()  # columns ignored because mostly text (备注 …)
+    notes: tuple[str, ...] = ()  # columns that are not indicators: 序号, 备注, mostly text
     classes: tuple[str, ...] = ()  # in order of first appearance
     rows: Mapping[str, int] = field(default_factory=dict)  # code -> spreadsheet row
     letters: Mapping[str, str] = field(default_factory=dict)  # column -> letter
@@ -310,6 +310,7 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[object]]], file: str) -> Count
 
     known: dict[str, _Column] = {}
     extras: list[_Column] = []
+    ignored: list[_Column] = []
     unnamed: list[int] = []
     for index, raw in enumerate(header_cells):
         header = _text(raw)
@@ -330,7 +331,9 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[object]]], file: str) -> Count
             )
         elif column.name in _KNOWN:
             known[column.name] = column
-        elif _compact(header) not in IGNORED_COLUMNS:
+        elif _compact(header) in IGNORED_COLUMNS:
+            ignored.append(column)
+        else:
             extras.append(column)
 
     data_rows = [(n, cells) for n, cells in data_rows if not _is_total_row(cells, known)]
@@ -357,7 +360,7 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[object]]], file: str) -> Count
     # numeric column is reported below; a notes column with one number is
     # ignored (and named if the user weights it).
     indicators: list[_Column] = []
-    notes: list[_Column] = []
+    notes: list[_Column] = list(ignored)
     for column in extras:
         column_cells = [_cell(c, column.index) for _, c in data_rows]
         present = [v for v in column_cells if _text(v)]

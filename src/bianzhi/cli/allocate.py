@@ -108,7 +108,8 @@ class _ChineseCommand(click.Command):
         except click.NoSuchOption as exc:
             message = f"没有选项 {exc.option_name}"
             if exc.possibilities:
-                message += f"；是否指 {'、'.join(sorted(exc.possibilities))}？"
+                # click lists the closest first.
+                message += f"；是否指 {exc.possibilities[0]}？"
             raise _ChineseUsageError(message, ctx) from None
         except click.BadOptionUsage as exc:
             if "does not take a value" in exc.message:
