@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run example test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The web application with the demo: http://127.0.0.1:8000
 run: $(STAMP)
+	$(BIN)/bianzhi migrate
+	$(BIN)/bianzhi demo
+	@echo ""
+	@echo "网页系统：http://127.0.0.1:8000"
+	@echo "演示账号（密码 $${BIANZHI_DEMO_PASSWORD:-demo-2026}）："
+	@echo "  admin    系统管理员"
+	@echo "  daying   大英县 编办管理员 + 审核人"
+	@echo "  tongwei  通渭县 编办管理员"
+	@echo "  penglai  蓬莱镇 乡镇用户"
+	@echo "  suining  遂宁市 只读"
+	@echo ""
+	$(BIN)/bianzhi serve --host 127.0.0.1 --port 8000
+
+# The command-line allocation of an example county table.
+example: $(STAMP)
 	mkdir -p out
 	$(BIN)/bianzhi allocate examples/daying.csv --total 160 --reserve 5% \
 		--floor 一般乡镇=15 --out out/大英县测算结果.xlsx
@@ -25,8 +41,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite on SQLite, then (when BIANZHI_TEST_POSTGRES_URL is set, as .ci/run
+# does) the database tests again on PostgreSQL; tests/core touches no database.
 pytest: $(STAMP)
 	$(BIN)/pytest
+	@if [ -n "$${BIANZHI_TEST_POSTGRES_URL:-}" ]; then \
+		echo "== PostgreSQL: $${BIANZHI_TEST_POSTGRES_URL}"; \
+		BIANZHI_DATABASE_URL="$${BIANZHI_TEST_POSTGRES_URL}" $(BIN)/pytest --ignore=tests/core; \
+	fi
 
 test: lint typecheck pytest
 
