@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,11 @@ from bianzhi.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
+# The console script installed with the package, next to the interpreter
+# running the tests (or on PATH when the tests run outside the venv).
 SCRIPT = Path(sys.executable).parent / "bianzhi"
+if not SCRIPT.exists():
+    SCRIPT = Path(shutil.which("bianzhi") or SCRIPT)
 
 HEADER = "代码,名称,类别,人口,面积,经济,现有编制"
 ROWS = [
@@ -363,6 +368,24 @@ def test_bad_options_are_rejected_naming_the_option(
     out = tmp_path / "结果.xlsx"
     base = ["--total", "60"] if "--total" not in options else []
     assert_rejected(run(str(table), *base, *options, "--out", str(out)), out, *expected)
+
+
+def test_a_township_whose_bounds_conflict_is_reported_at_its_row(tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "县.csv",
+        [HEADER + ",上限", ROWS[0] + ",25", ROWS[1] + ",", ROWS[2] + ",12", ROWS[3] + ","],
+    )
+    out = tmp_path / "结果.xlsx"
+    result = run(
+        str(source), "--total", "90", "--no-decrease", "--floor", "一般乡镇=15", "--out", str(out)
+    )
+    lines = assert_rejected(
+        result,
+        out,
+        "县.csv 第 2 行 H 列“上限”：蓬莱镇（510923100）的下限 28（不减少）大于上限 25（乡镇上限）",
+        "县.csv 第 4 行 H 列“上限”：回马镇（510923102）的下限 15（类别下限（保底））大于上限 12",
+    )
+    assert len(lines) == 2
 
 
 def test_a_missing_total_is_reported(table: Path, tmp_path: Path) -> None:

@@ -29,14 +29,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from bianzhi.adapters.county_table import CountyTable, parse_number
+from bianzhi.adapters.county_table import CURRENT, MAXIMUM, MINIMUM, CountyTable, parse_number
 from bianzhi.adapters.problems import InputError, InputProblem, closest
 from bianzhi.core.allocation import (
     ADMIN_QUOTA,
     MAIN_INDICATORS,
     AllocationParams,
+    Bound,
     Method,
     Reserve,
+    compute_bounds,
 )
 
 CLI_ORIGIN = "命令行选项"
@@ -493,7 +495,44 @@ def resolve_plan(table: CountyTable, layers: Sequence[PlanSettings], *, default_
         township_min=dict(table.township_min),
         township_max=dict(table.township_max),
     )
+    problems = township_bound_problems(table, params)
+    if problems:
+        raise InputError(problems)
     return Plan(params, settings.title or default_title)
+
+
+# The table column behind each per-township bound, for locating a conflict.
+_BOUND_COLUMNS: Mapping[Bound, str] = {
+    Bound.TOWNSHIP_MIN: MINIMUM,
+    Bound.TOWNSHIP_MAX: MAXIMUM,
+    Bound.NO_DECREASE: CURRENT,
+    Bound.STEP: CURRENT,
+}
+
+
+def township_bound_problems(table: CountyTable, params: AllocationParams) -> list[InputProblem]:
+    """Townships whose lower bound exceeds their upper bound, at their row.
+
+    The core reports the same conflict without a row; finding it here lets
+    the message point at the cell to change (下限, 上限 or 现有编制)."""
+    bounds = compute_bounds(table.townships, params)
+    problems: list[InputProblem] = []
+    for i, t in enumerate(table.townships):
+        if bounds.lower[i] <= bounds.upper[i]:
+            continue
+        low, high = bounds.lower_source[i], bounds.upper_source[i]
+        column = _BOUND_COLUMNS.get(high) or _BOUND_COLUMNS.get(low)
+        problems.append(
+            InputProblem(
+                table.file,
+                table.rows.get(t.code),
+                column,
+                f"{t.name}（{t.code}）的下限 {bounds.lower[i]}（{low.label}）"
+                f"大于上限 {bounds.upper[i]}（{high.label}），无法同时满足",
+                table.letters.get(column) if column else None,
+            )
+        )
+    return problems
 
 
 def _normal(name: str) -> str:
