@@ -388,6 +388,23 @@ def test_a_township_whose_bounds_conflict_is_reported_at_its_row(tmp_path: Path)
     assert len(lines) == 2
 
 
+def test_no_decrease_and_max_step_need_the_current_quota_column(tmp_path: Path) -> None:
+    source = write_csv(
+        tmp_path / "县.csv",
+        [HEADER.removesuffix(",现有编制"), *(r.rsplit(",", 1)[0] for r in ROWS)],
+    )
+    out = tmp_path / "结果.xlsx"
+    result = run(
+        str(source), "--total", "60", "--no-decrease", "--max-step", "3", "--out", str(out)
+    )
+    assert_rejected(
+        result,
+        out,
+        "“--no-decrease”：需要“现有编制”列，但 县.csv 中没有该列",
+        "“--max-step”：需要“现有编制”列",
+    )
+
+
 def test_a_missing_total_is_reported(table: Path, tmp_path: Path) -> None:
     out = tmp_path / "结果.xlsx"
     assert_rejected(run(str(table), "--out", str(out)), out, "缺少编制总量：请用 --total 指定")

@@ -476,6 +476,15 @@ def resolve_plan(table: CountyTable, layers: Sequence[PlanSettings], *, default_
                 "缺少编制总量：请用 --total 指定，或在配置文件中设置 total",
             )
         )
+    if CURRENT not in table.letters:
+        # Both bounds are relative to the current quota: without the column
+        # they would silently do nothing.
+        for key, asked in (("no_decrease", settings.no_decrease), ("max_step", settings.max_step)):
+            source = next((la for la in reversed(layers) if getattr(la, key) is not None), None)
+            if asked is not None and asked is not False and source is not None:
+                problems.append(
+                    source.problem(key, f"需要“现有编制”列，但 {table.file} 中没有该列")
+                )
     weights = dict(settings.weights) if settings.weights else dict(DEFAULT_WEIGHTS)
     problems.extend(table.missing_values(weights))
     if problems or settings.total is None:
