@@ -371,7 +371,9 @@ def summary_text(report: AllocationReport) -> str:
     result = report.result
     params = result.params
     lines = [
-        report.title if params.quota_type in report.title else f"{report.title}（{params.quota_type}）",
+        report.title
+        if params.quota_type in report.title
+        else f"{report.title}（{params.quota_type}）",
         f"编制总量 {result.total} = 基本编制 {result.distributable} + 机动编制 {_reserve_text(result)}",
         f"分配方法：{params.method.label}"
         + ("" if result.divisor is None else f"；除数 {result.divisor:.6g}"),
