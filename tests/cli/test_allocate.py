@@ -282,6 +282,14 @@ def test_names_match_ignoring_width_and_spaces(tmp_path: Path) -> None:
     }
 
 
+def test_an_unwritable_output_exits_1_with_a_chinese_message(table: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "文件"
+    blocker.write_text("", encoding="utf-8")
+    result = run(str(table), "--total", "60", "--out", str(blocker / "结果.xlsx"))
+    assert result.exit_code == 1
+    assert "错误：无法写出" in result.stderr
+
+
 def test_an_existing_output_survives_a_failed_run(table: Path, tmp_path: Path) -> None:
     out = tmp_path / "结果.csv"
     out.write_text("上次的结果", encoding="utf-8")

@@ -278,10 +278,12 @@ def allocate_command(
     try:
         write_atomic(out, render(report, fmt))
     except OSError as exc:
+        # Not an input problem: exit 1, like click's own errors.
         reason = exc.strerror or str(exc)
-        raise click.ClickException(
-            f"无法写出 {out}（{reason}）；若该文件正在 Excel 中打开，请关闭后重试"
-        ) from None
+        click.echo(
+            f"错误：无法写出 {out}（{reason}）；若该文件正在 Excel 中打开，请关闭后重试", err=True
+        )
+        click.get_current_context().exit(1)
 
     click.echo(summary_text(report))
     current = sum(table.current.values())
