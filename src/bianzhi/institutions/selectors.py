@@ -1,0 +1,173 @@
+"""Reads of institutions and the quota ledger, always through a scope.
+
+"As of" a date: an institution exists on `d` when it was set up on or before
+`d` and not abolished on or before `d`; its name is the name of its latest
+设立/更名 event on or before `d`; a ledger balance is the sum of the entries
+effective on or before `d`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+
+from bianzhi.accounts.scope import Scope
+from bianzhi.institutions.models import (
+    QUOTA_ITEMS,
+    EventKind,
+    Institution,
+    InstitutionEvent,
+    LedgerEntry,
+    LedgerItem,
+    Nameplate,
+)
+from bianzhi.regions.models import Level, Region
+
+
+def institution_list(
+    *, scope: Scope, region: Region | None = None, as_of: date | None = None
+) -> QuerySet[Institution]:
+    """Institutions in scope under `region` (any level), existing on `as_of`
+    (default: existing now, i.e. not abolished)."""
+    qs = scope.filter(Institution.objects.all()).select_related("region")
+    if region is not None:
+        qs = qs.filter(**{f"region__{region.level_field}": region.code})
+    if as_of is None:
+        qs = qs.filter(abolished_on__isnull=True)
+    else:
+        qs = qs.filter(established_on__lte=as_of).filter(
+            Q(abolished_on__isnull=True) | Q(abolished_on__gt=as_of)
+        )
+    return qs.order_by("region__code", "kind", "id")
+
+
+def institution_get(*, scope: Scope, pk: int) -> Institution:
+    """The institution if in scope, else Http404 (no leak of its existence)."""
+    institution = (
+        scope.filter(Institution.objects.all()).select_related("region").filter(pk=pk).first()
+    )
+    if institution is None:
+        raise Http404("机构不存在或无权访问")
+    return institution
+
+
+def names_as_of(*, institutions: list[Institution], as_of: date) -> dict[int, str]:
+    """Each institution's name on `as_of` (one query)."""
+    names: dict[int, str] = {}
+    events = InstitutionEvent.objects.filter(
+        institution__in=institutions,
+        kind__in=[EventKind.ESTABLISH, EventKind.RENAME],
+        effective_on__lte=as_of,
+    ).order_by("effective_on", "id")
+    for institution_id, name in events.values_list("institution_id", "name"):
+        names[institution_id] = name  # later events overwrite earlier ones
+    return names
+
+
+def nameplates_of(*, institutions: list[Institution], as_of: date | None = None) -> dict[int, list[str]]:
+    qs = Nameplate.objects.filter(institution__in=institutions)
+    if as_of is None:
+        qs = qs.filter(removed_on__isnull=True)
+    else:
+        qs = qs.filter(added_on__lte=as_of).filter(
+            Q(removed_on__isnull=True) | Q(removed_on__gt=as_of)
+        )
+    result: dict[int, list[str]] = defaultdict(list)
+    for institution_id, name in qs.order_by("id").values_list("institution_id", "name"):
+        result[institution_id].append(name)
+    return result
+
+
+def ledger_balances(
+    *, institution_ids: list[int] | None = None, region: Region | None = None, as_of: date | None = None
+) -> dict[int, dict[str, int]]:
+    """institution id -> {ledger item: balance} on `as_of` (default: all
+    entries). One GROUP BY query. Callers pass ids or a region they have
+    already scoped."""
+    qs = LedgerEntry.objects.all()
+    if institution_ids is not None:
+        qs = qs.filter(institution_id__in=institution_ids)
+    if region is not None:
+        qs = qs.filter(**{f"region__{region.level_field}": region.code})
+    if as_of is not None:
+        qs = qs.filter(effective_on__lte=as_of)
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for institution_id, item, total in (
+        qs.values("institution_id", "item").annotate(total=Sum("delta")).values_list(
+            "institution_id", "item", "total"
+        )
+    ):
+        result[institution_id][item] = int(total or 0)
+    return result
+
+
+def township_ledger_totals(*, county: Region, as_of: date | None = None) -> dict[int, dict[str, int]]:
+    """township region id -> {ledger item: total over its institutions}: one
+    GROUP BY. The caller has checked the county is in scope."""
+    qs = LedgerEntry.objects.filter(region__county_code=county.code)
+    if as_of is not None:
+        qs = qs.filter(effective_on__lte=as_of)
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for region_id, item, total in (
+        qs.values("region_id", "item").annotate(total=Sum("delta")).values_list(
+            "region_id", "item", "total"
+        )
+    ):
+        result[region_id][item] = int(total or 0)
+    return result
+
+
+def ledger_entries(*, scope: Scope, institution: Institution) -> QuerySet[LedgerEntry]:
+    return scope.filter(LedgerEntry.objects.filter(institution=institution)).select_related(
+        "created_by"
+    ).order_by("-effective_on", "-id")
+
+
+@dataclass
+class LedgerComparison:
+    """One township: ledger totals per quota type against the approved
+    quotas (核定编制, from the approved allocation plan)."""
+
+    region: Region
+    ledger: dict[str, int] = field(default_factory=dict)
+    approved: dict[str, int | None] = field(default_factory=dict)
+
+    def difference(self, quota_type: str) -> int | None:
+        approved = self.approved.get(quota_type)
+        if approved is None:
+            return None
+        return self.ledger.get(quota_type, 0) - approved
+
+    @property
+    def differs(self) -> bool:
+        return any(self.difference(t) for t in self.approved)
+
+
+def ledger_comparison(*, scope: Scope, county: Region, as_of: date | None = None) -> list[LedgerComparison]:
+    """Per township of the county (in scope): the ledger totals of each quota
+    type and the approved quota; a non-zero difference is flagged on the page.
+    Approved quotas are today's (核定编制 has no history of its own here)."""
+    from bianzhi.townships.models import ApprovedQuota
+
+    townships = list(
+        scope.regions().filter(level=Level.TOWNSHIP, county_code=county.code).order_by("code")
+    )
+    totals = township_ledger_totals(county=county, as_of=as_of)
+    rows = {
+        t.pk: LedgerComparison(
+            region=t, ledger={k: v for k, v in totals.get(t.pk, {}).items() if k in QUOTA_ITEMS}
+        )
+        for t in townships
+    }
+    for township_id, quota_type, count in ApprovedQuota.objects.filter(
+        township__in=townships
+    ).values_list("township_id", "quota_type", "count"):
+        rows[township_id].approved[quota_type] = count
+    return list(rows.values())
+
+
+QUOTA_LABELS = {item: LedgerItem(item).label for item in QUOTA_ITEMS}

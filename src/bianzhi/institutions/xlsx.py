@@ -1,0 +1,228 @@
+"""Spreadsheet adapter helpers shared by the institution and roster imports:
+column specs that drive the template (headers, notes, drop-down lists), the
+reader (openpyxl read-only, values only) and the Chinese row errors.
+
+The core and the services never see a workbook: the adapters turn rows into
+plain values or `RowError`s (file, row, column, reason).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+# Rows of the data sheet a template's drop-down lists cover.
+TEMPLATE_ROWS = 200_000
+HEADER_FILL = PatternFill("solid", fgColor="FFE8E8E8")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    required: bool = False
+    note: str = ""
+    # Values offered in a drop-down list (and the only ones accepted).
+    choices: tuple[str, ...] = ()
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an uploaded file, for the user: 文件, 第几行, 哪一列, 原因."""
+
+    file: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "表头"
+        column = f"“{self.column}”列" if self.column else ""
+        return f"{self.file} {where}{column}：{self.reason}"
+
+
+class SheetError(ValueError):
+    """The file cannot be read at all (not xlsx, no header row, missing
+    columns); `errors` lists every problem found."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        super().__init__("；".join(str(e) for e in self.errors))
+
+
+def template_workbook(
+    columns: Sequence[Column], *, title: str, lists: dict[str, Sequence[str]] | None = None,
+    example: Sequence[Any] | None = None,
+) -> bytes:
+    """An .xlsx template: one data sheet with the headers (required ones in
+    bold, each with a note), drop-down lists on the columns with choices (or
+    with an entry in `lists`, e.g. the county's township codes), and a
+    "填写说明" sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    options = workbook.create_sheet("选项")
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列", "是否必填", "说明"])
+    option_col = 0
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font = Font(bold=column.required)
+        cell.fill = HEADER_FILL
+        if column.note:
+            cell.comment = Comment(column.note, "系统")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        guide.append([column.header, "必填" if column.required else "", column.note])
+        values = list((lists or {}).get(column.key, ()) or column.choices)
+        if not values:
+            continue
+        # Lists go on a separate sheet: an inline list is limited to 255 characters.
+        option_col += 1
+        letter = get_column_letter(option_col)
+        options.cell(row=1, column=option_col, value=column.header)
+        for r, value in enumerate(values, start=2):
+            options.cell(row=r, column=option_col, value=value)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'选项'!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=not column.required,
+            showErrorMessage=True,
+            errorTitle="输入值无效",
+            error=f"请从下拉列表中选择{column.header}",
+        )
+        sheet.add_data_validation(validation)
+        col_letter = get_column_letter(index)
+        validation.add(f"{col_letter}2:{col_letter}{TEMPLATE_ROWS}")
+    options.sheet_state = "hidden"
+    if example:
+        sheet.append(list(example))
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def read_rows(
+    source: str | Path | IO[bytes], columns: Sequence[Column], *, filename: str
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(Excel row number, {column key: raw value}) for every non-empty row of
+    the first sheet. Read-only mode streams the XML, so memory stays flat for
+    a 100,000-row file. Raises SheetError when the file is not a workbook or a
+    required column is missing (unknown extra columns are ignored)."""
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a non-xlsx file
+        raise SheetError([RowError(filename, 0, "", "无法读取，请上传 .xlsx 格式的 Excel 文件")]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise SheetError([RowError(filename, 0, "", "文件是空的，第一行应为表头")])
+        names = [str(h).strip() if h is not None else "" for h in header]
+        positions: dict[str, int] = {}
+        missing: list[RowError] = []
+        for column in columns:
+            if column.header in names:
+                positions[column.key] = names.index(column.header)
+            elif column.required:
+                missing.append(RowError(filename, 0, column.header, "缺少这一列（请使用下载的模板）"))
+        if missing:
+            raise SheetError(missing)
+        width = len(names)
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if len(values) < width:
+                values = tuple(values) + (None,) * (width - len(values))
+            yield number, {key: values[i] for key, i in positions.items()}
+    finally:
+        workbook.close()
+
+
+def text(value: Any) -> str:
+    """A cell as trimmed text ("" for empty); 12.0 reads as "12" (numbers typed
+    into text columns such as codes)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> date | None:
+    """A date cell, or text 2021-09-01 / 2021/9/1 / 2021.9.1 / 20210901;
+    None for empty. Raises ValueError (Chinese) otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = text(value)
+    if not raw:
+        return None
+    if raw.isdigit() and len(raw) == 8:
+        parts = [raw[:4], raw[4:6], raw[6:]]
+    else:
+        for sep in "/.年月日":
+            raw = raw.replace(sep, "-")
+        parts = [p for p in raw.split("-") if p]
+    try:
+        year, month, day = (int(p) for p in parts)
+        return date(year, month, day)
+    except (ValueError, TypeError):
+        raise ValueError(f"“{text(value)}”不是有效日期（应如 2021-09-01）") from None
+
+
+def parse_count(value: Any) -> int:
+    """A whole number >= 0; empty counts as 0. Raises ValueError (Chinese)."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        raise ValueError("应为不小于0的整数")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = float(text(value))
+        except ValueError:
+            raise ValueError(f"“{text(value)}”不是整数") from None
+    if not number.is_integer() or number < 0:
+        raise ValueError(f"“{text(value)}”应为不小于0的整数")
+    return int(number)
+
+
+def parse_yes_no(value: Any) -> bool:
+    raw = text(value)
+    if raw in ("", "否", "N", "n", "0", "False", "FALSE"):
+        return False
+    if raw in ("是", "Y", "y", "1", "True", "TRUE"):
+        return True
+    raise ValueError(f"“{raw}”应为“是”或“否”")
+
+
+def write_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]]) -> bytes:
+    """A plain export in write-only mode (streams, flat memory)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,393 @@
+"""Roster import: parse and validate a whole file in memory, show what it
+would do (new / changed / unchanged rows), then commit all of it or nothing.
+
+Why it is fast (100,000 rows in seconds, not minutes): the workbook is
+streamed in openpyxl's read-only mode; every lookup the validation needs
+(townships, institutions, existing persons by identity number, the region's
+service-period years) is loaded up front with a few queries into dicts; rows
+are validated in a plain loop; the commit writes persons with bulk_create /
+bulk_update and one audit record per person with one bulk_create per 2,000
+(audit_record_many); the rule findings of each county touched are refreshed
+once at the end.
+
+An import records facts, so it is not refused for policy findings (an
+over-quota township is reported, not hidden): after the commit the findings
+are refreshed and the result says how many block and warning findings the
+counties now have. Every bad cell is refused with a Chinese
+(file, row, column, reason) error, all of them listed, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
+from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
+from bianzhi.core.rules import Severity, rule_in_force, service_period_end
+from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.institutions.xlsx import RowError, SheetError, parse_date, parse_yes_no, read_rows, text
+from bianzhi.regions.models import Level, Region
+from bianzhi.roster.excel import COLUMNS
+from bianzhi.roster.models import Education, EntryWay, Grade, Person, PostCategory, Status
+from bianzhi.rules.snapshot import settings_by_county
+
+Progress = Callable[[int, int, str], None]
+BATCH = 2000
+
+# The Person fields an import sets and compares (gender and birth date
+# follow from the identity number).
+FIELDS: tuple[str, ...] = (
+    "name",
+    "gender",
+    "birth_date",
+    "region_id",
+    "institution_id",
+    "quota_type",
+    "post_category",
+    "is_enforcement_staff",
+    "status",
+    "secondment_unit",
+    "secondment_start",
+    "entry_date",
+    "entry_way",
+    "service_period_end",
+    "education",
+    "certificate_number",
+    "certificate_expiry",
+    "assessment_grade",
+    "exited_on",
+)
+_LABELS = {c.key: c.header for c in COLUMNS}
+_BY_LABEL: dict[str, dict[str, str]] = {
+    "post_category": {str(label): value for value, label in PostCategory.choices},
+    "status": {str(label): value for value, label in Status.choices},
+    "entry_way": {str(label): value for value, label in EntryWay.choices},
+    "education": {str(label): value for value, label in Education.choices},
+    "assessment_grade": {str(label): value for value, label in Grade.choices},
+}
+_DEFAULTS = {"post_category": PostCategory.GENERAL, "status": Status.ON_POST, "entry_way": EntryWay.OTHER,
+             "education": "", "assessment_grade": ""}
+
+
+@dataclass
+class RosterImportPlan:
+    """What an import would do. `rows` maps identity number to the validated
+    field values; `existing` maps identity number to (pk, current values) for
+    persons already on file."""
+
+    filename: str
+    new: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    counties: set[str] = field(default_factory=set)
+    township_codes: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return len(self.new) + len(self.changed) + self.unchanged
+
+    def summary(self) -> str:
+        return f"新增{len(self.new)}人，变更{len(self.changed)}人，未变{self.unchanged}人"
+
+
+@dataclass(frozen=True)
+class RosterImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    audit_records: int
+    block_findings: int
+    warning_findings: int
+
+    def summary(self) -> str:
+        return (
+            f"新增{self.created}人，变更{self.updated}人，未变{self.unchanged}人；"
+            f"规则检查：阻止级问题{self.block_findings}个，预警{self.warning_findings}个"
+        )
+
+
+def _noop(done: int, total: int, message: str = "") -> None:
+    return None
+
+
+def roster_import_parse(
+    *,
+    source: str | Path | IO[bytes],
+    filename: str,
+    region: Region | None = None,
+    today: date | None = None,
+    progress: Progress = _noop,
+) -> RosterImportPlan:
+    """Read and validate the whole file. `region` limits the townships rows
+    may name (the importer's region); None allows every township (command
+    line). Never writes. Errors are collected, not raised, except when the
+    file cannot be read at all (SheetError)."""
+    today = today or date.today()
+    plan = RosterImportPlan(filename=filename)
+    try:
+        raw_rows = list(read_rows(source, COLUMNS, filename=filename))
+    except SheetError as error:
+        plan.errors.extend(error.errors)
+        return plan
+    total = len(raw_rows)
+    progress(0, total, f"已读取{total}行，正在校验")
+
+    # 1. Everything the checks look up, loaded once.
+    townships_qs = Region.objects.filter(level=Level.TOWNSHIP)
+    if region is not None:
+        townships_qs = townships_qs.filter(**{region.level_field: region.code})
+    codes_in_file = {text(values.get("township_code")) for _, values in raw_rows}
+    townships = {
+        code: (pk, county)
+        for code, pk, county in townships_qs.filter(code__in=codes_in_file).values_list(
+            "code", "id", "county_code"
+        )
+    }
+    plan.township_codes = {pk: code for code, (pk, _) in townships.items()}
+    institutions = {
+        (region_id, name): pk
+        for pk, region_id, name in Institution.objects.filter(
+            region_id__in=[pk for pk, _ in townships.values()], abolished_on__isnull=True
+        ).values_list("id", "region_id", "name")
+    }
+    years: dict[str, int | None] = {}
+    for county, settings in settings_by_county({c for _, c in townships.values()}).items():
+        rule = rule_in_force("service-period", settings)
+        years[county] = rule.int_param("years") if rule else None
+
+    # 2. Validate every row.
+    seen: dict[str, int] = {}
+    valid: list[tuple[int, dict[str, Any]]] = []
+    for done, (number, values) in enumerate(raw_rows, start=1):
+        row = _validate_row(number, values, plan, townships, institutions, years, seen, today)
+        if row is not None:
+            valid.append((number, row))
+        if done % 5000 == 0:
+            progress(done, total, f"已校验{done}行")
+    if plan.errors:
+        return plan
+
+    # 3. Compare with persons on file (by identity number, in chunks).
+    ids = [row["id_number"] for _, row in valid]
+    existing: dict[str, tuple[int, dict[str, Any], str]] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        for values in Person.objects.filter(id_number__in=chunk).values("id", "id_number", "region__code", *FIELDS):
+            existing[values["id_number"]] = (values["id"], values, values["region__code"])
+    outside = region.code if region is not None else ""
+    for number, row in valid:
+        found = existing.get(row["id_number"])
+        if found is None:
+            plan.new.append(row)
+            continue
+        pk, current, current_code = found
+        if outside and current["exited_on"] is None and not current_code.startswith(outside):
+            # Say no more than that: the person's region is not the importer's to see.
+            plan.errors.append(RowError(filename, number, "身份证号", "该身份证号已在其他地区在册，不能导入"))
+            continue
+        differences = {k: row[k] for k in FIELDS if row[k] != current[k]}
+        if differences:
+            plan.changed.append((pk, row, {k: current[k] for k in differences}))
+        else:
+            plan.unchanged += 1
+    plan.counties = {townships[plan.township_codes[row["region_id"]]][1] for _, row in valid}
+    for _, _, before in plan.changed:
+        if "region_id" in before:
+            code = Region.objects.filter(pk=before["region_id"]).values_list("county_code", flat=True).first()
+            if code:
+                plan.counties.add(code)
+    progress(total, total, plan.summary())
+    return plan
+
+
+def _validate_row(
+    number: int,
+    values: dict[str, Any],
+    plan: RosterImportPlan,
+    townships: dict[str, tuple[int, str]],
+    institutions: dict[tuple[int, str], int],
+    years: dict[str, int | None],
+    seen: dict[str, int],
+    today: date,
+) -> dict[str, Any] | None:
+    errors: list[RowError] = []
+
+    def error(key: str, reason: str) -> None:
+        errors.append(RowError(plan.filename, number, _LABELS[key], reason))
+
+    row: dict[str, Any] = {}
+    raw_id = text(values.get("id_number"))
+    if "*" in raw_id:
+        error("id_number", "身份证号已脱敏（含*），请填写完整号码")
+    else:
+        try:
+            parsed = validate_id_number(raw_id, today)
+        except IdNumberError as problem:
+            error("id_number", str(problem))
+        else:
+            row["id_number"] = parsed.value
+            row["gender"] = parsed.gender
+            row["birth_date"] = parsed.birth_date
+            if parsed.value in seen:
+                error("id_number", f"与第{seen[parsed.value]}行的身份证号重复")
+            else:
+                seen[parsed.value] = number
+    row["name"] = text(values.get("name"))
+    if not row["name"]:
+        error("name", "不能为空")
+    elif len(row["name"]) > 50:
+        error("name", "不能超过50个字")
+    code = text(values.get("township_code"))
+    township = townships.get(code)
+    if not code:
+        error("township_code", "不能为空")
+    elif township is None:
+        error("township_code", f"“{code}”不是本地区的乡镇（街道）代码")
+    row["region_id"] = township[0] if township else None
+    institution_name = text(values.get("institution"))
+    row["institution_id"] = None
+    if institution_name and township is not None:
+        row["institution_id"] = institutions.get((township[0], institution_name))
+        if row["institution_id"] is None:
+            error("institution", f"本乡镇没有名为“{institution_name}”的机构（请先设立或导入机构）")
+    row["quota_type"] = text(values.get("quota_type"))
+    if row["quota_type"] not in QuotaType.values:
+        error("quota_type", f"“{row['quota_type']}”无效，应为：{'、'.join(QuotaType.values)}" if row["quota_type"] else "不能为空")
+    for key, choices in _BY_LABEL.items():
+        raw = text(values.get(key))
+        if not raw:
+            row[key] = _DEFAULTS[key]
+        elif raw in choices:
+            row[key] = choices[raw]
+        else:
+            error(key, f"“{raw}”无效，应为：{'、'.join(choices)}")
+    try:
+        row["is_enforcement_staff"] = parse_yes_no(values.get("is_enforcement_staff"))
+    except ValueError as problem:
+        error("is_enforcement_staff", str(problem))
+    for key in ("secondment_start", "entry_date", "service_period_end", "certificate_expiry"):
+        try:
+            row[key] = parse_date(values.get(key))
+        except ValueError as problem:
+            error(key, str(problem))
+            row[key] = None
+    row["secondment_unit"] = text(values.get("secondment_unit"))
+    row["certificate_number"] = text(values.get("certificate_number"))
+    if row.get("status") == Status.SECONDED_OUT:
+        if not row["secondment_unit"]:
+            error("secondment_unit", "状态为借调出时必须填写借调单位")
+    else:
+        row["secondment_unit"] = row["secondment_unit"] if row.get("status") == Status.BORROWED_IN else ""
+        row["secondment_start"] = None
+    if row["entry_date"] and row["entry_date"] > today:
+        error("entry_date", "入编日期不能晚于今天")
+    if row["service_period_end"] is None and row["entry_date"] and township is not None:
+        service_years = years.get(township[1])
+        if service_years is not None:
+            row["service_period_end"] = service_period_end(row["entry_date"], service_years)
+    row["exited_on"] = None
+    if errors:
+        plan.errors.extend(errors)
+        return None
+    return row
+
+
+def _audit_data(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (mask_id_number(v) if k == "id_number" else v.isoformat() if isinstance(v, date) else v)
+        for k, v in row.items()
+    }
+
+
+class ImportRefused(ValueError):
+    """An import with errors; `errors` lists them all (nothing was saved)."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__(f"导入文件有{len(errors)}处错误，未导入任何数据")
+
+
+@transaction.atomic
+def roster_import_commit(
+    *, actor: Any, plan: RosterImportPlan, progress: Progress = _noop
+) -> RosterImportResult:
+    """Write the plan: all rows or none (one transaction). Raises
+    ImportRefused when the plan has errors."""
+    from bianzhi.rules.services import findings_refresh
+
+    if plan.errors:
+        raise ImportRefused(plan.errors)
+    total = len(plan.new) + len(plan.changed)
+    now = timezone.now()
+    object_type = object_type_of(Person)
+    entries: list[AuditEntry] = []
+    done = 0
+    for start in range(0, len(plan.new), BATCH):
+        batch = [Person(**row, updated_at=now) for row in plan.new[start : start + BATCH]]
+        Person.objects.bulk_create(batch)
+        for person, row in zip(batch, plan.new[start : start + BATCH], strict=True):
+            entries.append(
+                AuditEntry(object_type, str(person.pk), row["name"],
+                           plan.township_codes.get(row["region_id"], ""), None, _audit_data(row))
+            )
+        done += len(batch)
+        progress(done, total, f"已写入{done}人")
+    for start in range(0, len(plan.changed), BATCH):
+        chunk = plan.changed[start : start + BATCH]
+        people = []
+        for pk, row, before in chunk:
+            person = Person(pk=pk, id_number=row["id_number"], updated_at=now)
+            for key in FIELDS:
+                setattr(person, key, row[key])
+            people.append(person)
+            after = {k: row[k] for k in before}
+            entries.append(
+                AuditEntry(object_type, str(pk), row["name"],
+                           plan.township_codes.get(row["region_id"], ""),
+                           _audit_data(before), _audit_data(after))
+            )
+        Person.objects.bulk_update(people, [*FIELDS, "updated_at"], batch_size=500)
+        done += len(chunk)
+        progress(done, total, f"已写入{done}人")
+    records = audit_record_many(actor=actor, action="import", entries=entries, reason=f"导入 {plan.filename}"[:255])
+    blocks = warnings = 0
+    for county in sorted(plan.counties):
+        for finding in findings_refresh(county_code=county):
+            if finding.severity == Severity.BLOCK:
+                blocks += 1
+            else:
+                warnings += 1
+    return RosterImportResult(
+        created=len(plan.new),
+        updated=len(plan.changed),
+        unchanged=plan.unchanged,
+        audit_records=records,
+        block_findings=blocks,
+        warning_findings=warnings,
+    )
+
+
+def roster_import(
+    *, actor: Any, source: str | Path | IO[bytes], filename: str, region: Region | None = None,
+    progress: Progress = _noop,
+) -> RosterImportResult:
+    """Parse and commit in one go (command line, background job). Raises
+    ImportRefused listing every error; nothing is saved then."""
+    plan = roster_import_parse(source=source, filename=filename, region=region, progress=progress)
+    return roster_import_commit(actor=actor, plan=plan, progress=progress)
+
+
+def errors_text(errors: Iterable[RowError]) -> str:
+    return "\n".join(str(e) for e in errors)

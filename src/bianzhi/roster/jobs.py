@@ -1,0 +1,41 @@
+"""The background job for big roster imports from the web (kind
+"roster.import"): the file waits in storage, a worker parses and commits it
+with progress, the job page shows the bar and the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.storage import default_storage
+
+from bianzhi.jobs.services import JobError, JobOutput, Progress, job_kind
+from bianzhi.regions.models import Region
+from bianzhi.roster.importing import ImportRefused, roster_import
+
+
+@job_kind("roster.import", "实名制名册导入")
+def roster_import_job(*, params: dict[str, Any], actor: Any, progress: Progress) -> JobOutput:
+    """params: {"path": storage name, "filename": shown name, "region": code}."""
+    region = Region.objects.filter(code=params.get("region", "")).first()
+    try:
+        with default_storage.open(params["path"], "rb") as handle:
+            result = roster_import(
+                actor=actor,
+                source=handle,
+                filename=params.get("filename", "名册.xlsx"),
+                region=region,
+                progress=progress,
+            )
+    except ImportRefused as refused:
+        shown = "\n".join(str(e) for e in refused.errors[:200])
+        more = f"\n……共{len(refused.errors)}处错误" if len(refused.errors) > 200 else ""
+        raise JobError(f"{refused}：\n{shown}{more}") from None
+    return JobOutput(
+        result={
+            "新增": result.created,
+            "变更": result.updated,
+            "未变": result.unchanged,
+            "阻止级问题": result.block_findings,
+            "预警": result.warning_findings,
+        }
+    )

@@ -1,0 +1,483 @@
+"""Use cases of the roster (实名制): 入编, 出编, 调动, 借调 (and its end), edits.
+
+Every use case is atomic and audited, checks the policy rules and refreshes
+the county's findings in the same transaction:
+
+1. before the write, the write-time checks of bianzhi.core.rules
+   (`check_entry` for 入编/调动, `check_secondment` for 借调) say what the
+   write would break; a finding of severity "block" refuses the write
+   (RuleViolation, Chinese message), warnings go back to the caller and into
+   the audit record;
+2. after the write, the county is re-evaluated; a block finding that was not
+   there before the write (an edit pushing the excellent share over 20%,
+   say) also refuses it — the transaction rolls back.
+
+Identity numbers are validated with bianzhi.core.idnumber; audit records
+carry them masked, because the audit trail is readable by roles that may
+not see full numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bianzhi.audit.services import audit_record
+from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
+from bianzhi.core.rules import (
+    Finding,
+    PersonState,
+    PersonStatus,
+    Severity,
+    check_entry,
+    check_secondment,
+    rule_in_force,
+    service_period_end,
+)
+from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.regions.models import Level, Region
+from bianzhi.roster.models import EntryWay, Grade, Person, PostCategory, Status
+from bianzhi.rules.services import findings_evaluate, findings_refresh
+from bianzhi.rules.snapshot import county_snapshot, settings_for
+
+
+class RosterError(ValueError):
+    """A refused roster write; the message is Chinese and meant for the user."""
+
+
+class RuleViolation(RosterError):
+    """The write would break a rule of severity "block"; `findings` says which."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        text = "；".join(f"{f.message}（{f.source}）" for f in findings)
+        super().__init__(f"不符合政策规则，未保存：{text}")
+
+
+@dataclass
+class PersonWriteResult:
+    person: Person
+    warnings: list[Finding] = field(default_factory=list)
+
+
+# Fields an edit may change directly; the rest change through the use cases.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "name",
+    "education",
+    "institution",
+    "post_category",
+    "is_enforcement_staff",
+    "entry_way",
+    "service_period_end",
+    "certificate_number",
+    "certificate_expiry",
+    "assessment_grade",
+    "status",
+)
+
+
+def person_audit_data(person: Person) -> dict[str, Any]:
+    """The person's fields for the audit trail, identity number masked."""
+    return {
+        "身份证号": mask_id_number(person.id_number),
+        "姓名": person.name,
+        "乡镇": person.region_id,
+        "编制类型": person.quota_type,
+        "机构": person.institution_id,
+        "岗位类别": person.get_post_category_display(),
+        "执法人员": person.is_enforcement_staff,
+        "状态": person.get_status_display(),
+        "借调单位": person.secondment_unit,
+        "借调开始日期": _iso(person.secondment_start),
+        "入编日期": _iso(person.entry_date),
+        "服务期满日期": _iso(person.service_period_end),
+        "执法证号": person.certificate_number,
+        "执法证有效期至": _iso(person.certificate_expiry),
+        "年度考核": person.assessment_grade,
+        "出编日期": _iso(person.exited_on),
+    }
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _blocks(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == Severity.BLOCK]
+
+
+def _require_township(region: Region) -> None:
+    if region.level != Level.TOWNSHIP:
+        raise RosterError(f"“{region.name}”不是乡镇（街道）")
+
+
+def _require_institution(institution: Institution | None, township: Region) -> None:
+    if institution is None:
+        return
+    if institution.region_id != township.pk:
+        raise RosterError(f"机构“{institution.name}”不属于{township.name}")
+    if institution.abolished_on is not None:
+        raise RosterError(f"机构“{institution.name}”已撤销")
+
+
+def _choice(value: str, choices: type[Any], label: str) -> str:
+    if value not in choices.values:
+        raise RosterError(f"{label}“{value}”无效，应为：{'、'.join(choices.labels)}")
+    return value
+
+
+def person_state(person: Person) -> PersonState:
+    return PersonState(
+        id=str(person.pk),
+        name=person.name,
+        township_code=person.region.code,
+        quota_type=person.quota_type,
+        institution_id=str(person.institution_id) if person.institution_id else None,
+        post_category=person.post_category,
+        is_enforcement_staff=person.is_enforcement_staff,
+        enforcement_certificate_expiry=person.certificate_expiry,
+        status=PersonStatus(person.status),
+        service_period_end=person.service_period_end,
+        secondment_start=person.secondment_start,
+        assessment_grade=person.assessment_grade or None,
+    )
+
+
+def _block_keys(county_code: str) -> set[tuple[str, str, str]]:
+    """Block findings of the county as it stands, evaluated afresh: stored
+    findings may be stale (e.g. a rule setting changed since), and a stale
+    list would make an old violation look new and refuse unrelated writes."""
+    county = Region.objects.filter(code=county_code).first()
+    if county is None:
+        return set()
+    return {
+        (f.rule, str(f.object.kind), f.object.id)
+        for result in findings_evaluate(county)
+        for f in _blocks(result.findings)
+    }
+
+
+def _refresh_and_guard(county_codes: set[str], before: Mapping[str, set[tuple[str, str, str]]]) -> list[Finding]:
+    """Refresh the counties; raise RuleViolation for block findings the write
+    introduced. Returns the counties' findings."""
+    introduced: list[Finding] = []
+    everything: list[Finding] = []
+    for code in sorted(county_codes):
+        findings = findings_refresh(county_code=code)
+        everything.extend(findings)
+        introduced.extend(
+            f
+            for f in _blocks(findings)
+            if (f.rule, str(f.object.kind), f.object.id) not in before.get(code, set())
+        )
+    if introduced:
+        raise RuleViolation(introduced)
+    return everything
+
+
+def _default_service_end(entry_date: date | None, county_code: str) -> date | None:
+    if entry_date is None:
+        return None
+    rule = rule_in_force("service-period", settings_for(county_code))
+    if rule is None:
+        return None
+    return service_period_end(entry_date, rule.int_param("years"))
+
+
+@transaction.atomic
+def person_enter(
+    *,
+    actor: Any,
+    id_number: str,
+    name: str,
+    township: Region,
+    quota_type: str,
+    entry_date: date,
+    document_number: str,
+    entry_way: str = EntryWay.OTHER,
+    institution: Institution | None = None,
+    post_category: str = PostCategory.GENERAL,
+    is_enforcement_staff: bool = False,
+    education: str = "",
+    certificate_number: str = "",
+    certificate_expiry: date | None = None,
+    assessment_grade: str = "",
+    service_period_end_on: date | None = None,
+) -> PersonWriteResult:
+    """入编: a person takes a vacancy of `quota_type` in `township`.
+
+    Refused (RosterError) for an invalid identity number, a person already
+    on a roster anywhere, or (RuleViolation) when the township has no vacancy
+    and the region's over-quota rule is a block; with a warning-severity rule
+    the entry is saved and the warning returned. The service-period end
+    defaults to the entry date plus the region's service-period years.
+    """
+    _require_township(township)
+    _require_institution(institution, township)
+    try:
+        number = validate_id_number(id_number).value
+    except IdNumberError as error:
+        raise RosterError(f"身份证号{error}") from None
+    name = (name or "").strip()
+    if not name:
+        raise RosterError("姓名不能为空")
+    _choice(quota_type, QuotaType, "编制类型")
+    _choice(entry_way, EntryWay, "入编方式")
+    _choice(post_category, PostCategory, "岗位类别")
+    if assessment_grade:
+        _choice(assessment_grade, Grade, "年度考核")
+    existing = Person.objects.select_related("region").filter(id_number=number).first()
+    if existing is not None and existing.exited_on is None:
+        raise RosterError(
+            f"身份证号{mask_id_number(number)}已在{existing.region.name}在册（{existing.name}），"
+            "同一人不能占用两个编制"
+        )
+    county_code = township.county_code
+    before = {county_code: _block_keys(county_code)}
+    settings = settings_for(county_code)
+    found = check_entry(county_snapshot(township), township.code, quota_type, settings)
+    if _blocks(found):
+        raise RuleViolation(_blocks(found))
+    parsed = validate_id_number(number)
+    person = existing or Person(id_number=number)
+    before_audit = person_audit_data(existing) if existing else None
+    person.name = name
+    person.gender = parsed.gender
+    person.birth_date = parsed.birth_date
+    person.region = township
+    person.quota_type = quota_type
+    person.institution = institution
+    person.post_category = post_category
+    person.is_enforcement_staff = is_enforcement_staff
+    person.entry_date = entry_date
+    person.entry_way = entry_way
+    person.education = education
+    person.status = Status.ON_POST
+    person.secondment_unit = ""
+    person.secondment_start = None
+    person.secondment_end = None
+    person.service_period_end = service_period_end_on or _default_service_end(entry_date, county_code)
+    person.certificate_number = certificate_number
+    person.certificate_expiry = certificate_expiry
+    person.assessment_grade = assessment_grade
+    person.exited_on = None
+    person.exit_reason = ""
+    person.save()
+    audit_record(
+        actor=actor,
+        action="create" if existing is None else "update",
+        obj=person,
+        region_code=township.code,
+        before=before_audit,
+        after={**person_audit_data(person), "事项": "入编", "预警": [f.message for f in found]},
+        reason=document_number,
+    )
+    _refresh_and_guard({county_code}, before)
+    return PersonWriteResult(person, found)
+
+
+@transaction.atomic
+def person_exit(
+    *, actor: Any, person: Person, exited_on: date, reason: str, document_number: str = ""
+) -> PersonWriteResult:
+    """出编: the person leaves the quota; the record stays (exited_on set)."""
+    if person.exited_on is not None:
+        raise RosterError(f"{person.name}已于{person.exited_on.isoformat()}出编")
+    if not (reason or "").strip():
+        raise RosterError("请填写出编原因")
+    county_code = person.region.county_code
+    before_findings = {county_code: _block_keys(county_code)}
+    before = person_audit_data(person)
+    person.exited_on = exited_on
+    person.exit_reason = reason.strip()
+    person.save(update_fields=["exited_on", "exit_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=person,
+        region_code=person.region.code,
+        before=before,
+        after={**person_audit_data(person), "事项": "出编", "出编原因": person.exit_reason},
+        reason=document_number or reason,
+    )
+    _refresh_and_guard({county_code}, before_findings)
+    return PersonWriteResult(person)
+
+
+@transaction.atomic
+def person_transfer(
+    *,
+    actor: Any,
+    person: Person,
+    to_township: Region,
+    effective_on: date,
+    document_number: str,
+    to_institution: Institution | None = None,
+    quota_type: str | None = None,
+) -> PersonWriteResult:
+    """调动: the person moves to a vacancy in another township (any county)
+    and is on post there; the same entry check as 入编 applies at the target."""
+    _require_township(to_township)
+    _require_institution(to_institution, to_township)
+    if person.exited_on is not None:
+        raise RosterError(f"{person.name}已出编，不能调动")
+    if to_township.pk == person.region_id:
+        raise RosterError("调入乡镇与现所在乡镇相同")
+    quota_type = quota_type or person.quota_type
+    _choice(quota_type, QuotaType, "编制类型")
+    counties = {person.region.county_code, to_township.county_code}
+    before_findings = {c: _block_keys(c) for c in counties}
+    found = check_entry(
+        county_snapshot(to_township), to_township.code, quota_type, settings_for(to_township.county_code)
+    )
+    if _blocks(found):
+        raise RuleViolation(_blocks(found))
+    before = person_audit_data(person)
+    from_name = person.region.name
+    person.region = to_township
+    person.institution = to_institution
+    person.quota_type = quota_type
+    person.status = Status.ON_POST
+    person.secondment_unit = ""
+    person.secondment_start = None
+    person.secondment_end = None
+    person.save()
+    after = {**person_audit_data(person), "事项": f"调动（{from_name}→{to_township.name}，{effective_on.isoformat()}）"}
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=person,
+        region_code=to_township.code,
+        before=before,
+        after={**after, "预警": [f.message for f in found]},
+        reason=document_number,
+    )
+    _refresh_and_guard(counties, before_findings)
+    return PersonWriteResult(person, found)
+
+
+@transaction.atomic
+def person_second(
+    *,
+    actor: Any,
+    person: Person,
+    unit: str,
+    start: date,
+    document_number: str,
+    end: date | None = None,
+) -> PersonWriteResult:
+    """借调: the person works at `unit` from `start` while keeping the
+    township quota. Checked: service period (003) and seconded-out share (001)."""
+    if person.exited_on is not None:
+        raise RosterError(f"{person.name}已出编，不能借调")
+    if person.status == Status.BORROWED_IN:
+        raise RosterError("借入人员的编制不在本乡镇，不能由本乡镇借调出")
+    unit = (unit or "").strip()
+    if not unit:
+        raise RosterError("请填写借调单位")
+    if end is not None and end < start:
+        raise RosterError("借调结束日期不能早于开始日期")
+    county_code = person.region.county_code
+    before_findings = {county_code: _block_keys(county_code)}
+    found = check_secondment(
+        person_state(person),
+        start,
+        snapshot=county_snapshot(person.region),
+        settings=settings_for(county_code),
+    )
+    if _blocks(found):
+        raise RuleViolation(_blocks(found))
+    before = person_audit_data(person)
+    person.status = Status.SECONDED_OUT
+    person.secondment_unit = unit
+    person.secondment_start = start
+    person.secondment_end = end
+    person.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=person,
+        region_code=person.region.code,
+        before=before,
+        after={**person_audit_data(person), "事项": "借调", "预警": [f.message for f in found]},
+        reason=document_number,
+    )
+    _refresh_and_guard({county_code}, before_findings)
+    return PersonWriteResult(person, found)
+
+
+@transaction.atomic
+def person_secondment_end(*, actor: Any, person: Person, returned_on: date, document_number: str = "") -> PersonWriteResult:
+    """借调结束: the person is back on post in the township."""
+    if person.status != Status.SECONDED_OUT:
+        raise RosterError(f"{person.name}不是借调出状态")
+    county_code = person.region.county_code
+    before_findings = {county_code: _block_keys(county_code)}
+    before = person_audit_data(person)
+    person.status = Status.ON_POST
+    person.secondment_end = returned_on
+    person.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=person,
+        region_code=person.region.code,
+        before=before,
+        after={**person_audit_data(person), "事项": f"借调结束（{returned_on.isoformat()}回岗）"},
+        reason=document_number,
+    )
+    _refresh_and_guard({county_code}, before_findings)
+    return PersonWriteResult(person)
+
+
+@transaction.atomic
+def person_update(
+    *, actor: Any, person: Person, changes: Mapping[str, Any], reason: str = ""
+) -> PersonWriteResult:
+    """Edit fields that no use case owns (EDITABLE_FIELDS). Status changes
+    between 在岗 and 其他离岗 only; 借调 has its own use case. Refused when
+    the edit introduces a block finding (e.g. the excellent share)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise RosterError(f"不能直接修改：{'、'.join(sorted(unknown))}")
+    if person.exited_on is not None:
+        raise RosterError(f"{person.name}已出编，不能修改")
+    if "status" in changes:
+        _choice(changes["status"], Status, "状态")
+        allowed = {Status.ON_POST, Status.OTHER_ABSENCE}
+        if changes["status"] != person.status and (
+            changes["status"] not in allowed or person.status not in allowed
+        ):
+            raise RosterError("借调和借调结束请使用“借调”“结束借调”功能")
+    if "institution" in changes:
+        _require_institution(changes["institution"], person.region)
+    if changes.get("assessment_grade"):
+        _choice(changes["assessment_grade"], Grade, "年度考核")
+    if "post_category" in changes:
+        _choice(changes["post_category"], PostCategory, "岗位类别")
+    if "name" in changes and not str(changes["name"]).strip():
+        raise RosterError("姓名不能为空")
+    county_code = person.region.county_code
+    before_findings = {county_code: _block_keys(county_code)}
+    before = person_audit_data(person)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    person.updated_at = timezone.now()
+    person.save()
+    after = person_audit_data(person)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=person,
+        region_code=person.region.code,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+        reason=reason,
+    )
+    _refresh_and_guard({county_code}, before_findings)
+    return PersonWriteResult(person)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RulesConfig(AppConfig):
+    name = "bianzhi.rules"
+    # "rules" is a common third-party app label (django-rules); ours is explicit.
+    label = "policy_rules"
+    verbose_name = "政策规则"
+
+    def ready(self) -> None:
+        from bianzhi.web.nav import NavItem, nav_register
+
+        nav_register(NavItem(label="规则检查", url_name="policy_rules:findings", order=60))
