@@ -164,6 +164,12 @@ def test_every_input_problem_is_reported_at_once():
     assert len(err.value.problems) >= 5
 
 
+def test_standard_class_absent_from_the_county_is_accepted_in_options():
+    towns = [township("1"), township("2")]
+    params = AllocationParams(total=40, weights=EQUAL, floors={"一般乡镇": 15, "特色镇": 18})
+    assert sum(t.allocation for t in allocate(towns, params).townships) == 40
+
+
 def test_indicator_summing_to_zero_is_an_error():
     towns = [township("1", area=0), township("2", area=0)]
     with pytest.raises(AllocationError, match="“面积”所有乡镇之和为 0"):

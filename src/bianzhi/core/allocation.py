@@ -314,7 +314,9 @@ def validate(townships: Sequence[TownshipInput], params: AllocationParams) -> li
 
     for option, mapping in (("下限", params.floors), ("上限", params.caps), ("系数", params.coefficients)):
         for cls, value in mapping.items():
-            if cls not in classes:
+            # A standard class absent from this county is harmless (one config
+            # file can serve every county); any other unknown name is a typo.
+            if cls not in classes and cls not in CLASSES_001 + CLASSES_002:
                 known = "、".join(sorted(classes)) or "（无）"
                 problems.append(f"{label}：{option}中的乡镇类别“{cls}”不存在（现有类别：{known}）")
             if value < 0 or not math.isfinite(value):
