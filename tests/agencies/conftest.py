@@ -1,0 +1,1 @@
+from tests.duty_actors import *  # noqa: F403
