@@ -30,5 +30,10 @@ def _register() -> None:
 
     main.add_command(jobs.worker_command)
 
+    from bianzhi.cli import imports, rules
+
+    main.add_command(imports.import_group)
+    main.add_command(rules.rules_group)
+
 
 _register()
