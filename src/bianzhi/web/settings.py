@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "bianzhi.regions",
     "bianzhi.audit",
     "bianzhi.jobs",
+    "bianzhi.townships",
+    "bianzhi.allocation",
 ]
 
 MIDDLEWARE = [

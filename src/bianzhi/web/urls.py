@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("bianzhi.accounts.urls")),
     path("regions/", include("bianzhi.regions.urls")),
     path("audit/", include("bianzhi.audit.urls")),
+    path("townships/", include("bianzhi.townships.urls")),
+    path("plans/", include("bianzhi.allocation.urls")),
     path("jobs/", include("bianzhi.jobs.urls")),
     path("api/v1/", include("bianzhi.web.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

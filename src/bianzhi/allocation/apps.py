@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AllocationConfig(AppConfig):
+    name = "bianzhi.allocation"
+    verbose_name = "测算方案"
+
+    def ready(self) -> None:
+        from bianzhi.web.nav import NavItem, nav_register
+
+        nav_register(NavItem(label="测算方案", url_name="allocation:list", order=40))

@@ -1,0 +1,191 @@
+"""The plan form: name and year, then one fieldset per quota type with total,
+reserve, method, weights per indicator and floors/caps/coefficients per class.
+
+Field names use ASCII keys (``admin_total``, ``admin_w_0``, ``admin_floor_4``)
+so they survive any browser; ``to_params`` turns them into the plan's
+``params`` JSON keyed by the engine's Chinese names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from bianzhi.core.allocation import Method, Reserve
+from bianzhi.townships.models import QUOTA_TYPE_KEYS, QuotaType
+
+
+@dataclass
+class ClassRow:
+    name: str
+    floor: forms.BoundField
+    cap: forms.BoundField
+    coef: forms.BoundField
+
+
+@dataclass
+class Section:
+    key: str
+    quota_type: str
+    enabled: forms.BoundField
+    total: forms.BoundField
+    reserve: forms.BoundField
+    method: forms.BoundField
+    no_decrease: forms.BoundField
+    max_step: forms.BoundField
+    weights: list[tuple[str, forms.BoundField]]
+    classes: list[ClassRow]
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class PlanForm(forms.Form):
+    name = forms.CharField(label="方案名称", max_length=100)
+    year = forms.IntegerField(label="指标年度", min_value=1900, max_value=2200)
+
+    def __init__(
+        self,
+        *args: Any,
+        indicators: Sequence[str],
+        classes: Sequence[str],
+        params: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        self.classes = list(classes)
+        params = params or {}
+        for quota_type in QuotaType.values:
+            k = QUOTA_TYPE_KEYS[quota_type]
+            p = params.get(quota_type)
+            f = self.fields
+            f[f"{k}_enabled"] = forms.BooleanField(
+                label=f"测算{quota_type}", required=False, initial=p is not None
+            )
+            p = p or {}
+            f[f"{k}_total"] = forms.IntegerField(
+                label="编制总量", min_value=0, required=False, initial=p.get("total", 0)
+            )
+            f[f"{k}_reserve"] = forms.CharField(
+                label="机动编制（人数或百分比，如 5%）",
+                required=False,
+                initial=p.get("reserve", "0"),
+                max_length=10,
+            )
+            f[f"{k}_method"] = forms.ChoiceField(
+                label="测算方法",
+                choices=[(m.value, m.label) for m in Method],
+                initial=p.get("method", Method.WEBSTER.value),
+            )
+            f[f"{k}_no_decrease"] = forms.BooleanField(
+                label="各乡镇编制不减少", required=False, initial=p.get("no_decrease", False)
+            )
+            f[f"{k}_max_step"] = forms.IntegerField(
+                label="最大调整幅度（留空不限）",
+                min_value=0,
+                required=False,
+                initial=p.get("max_step"),
+            )
+            weights = p.get("weights", {})
+            for i, name in enumerate(self.indicators):
+                f[f"{k}_w_{i}"] = forms.DecimalField(
+                    label=name, min_value=0, required=False, initial=weights.get(name, 0)
+                )
+            for j, cls in enumerate(self.classes):
+                f[f"{k}_floor_{j}"] = forms.IntegerField(
+                    label=f"{cls}下限", min_value=0, required=False,
+                    initial=p.get("floors", {}).get(cls),
+                )
+                f[f"{k}_cap_{j}"] = forms.IntegerField(
+                    label=f"{cls}上限", min_value=0, required=False,
+                    initial=p.get("caps", {}).get(cls),
+                )
+                f[f"{k}_coef_{j}"] = forms.DecimalField(
+                    label=f"{cls}系数", min_value=0, required=False,
+                    initial=p.get("coefficients", {}).get(cls),
+                )
+
+    def sections(self) -> list[Section]:
+        result = []
+        for quota_type in QuotaType.values:
+            k = QUOTA_TYPE_KEYS[quota_type]
+            result.append(
+                Section(
+                    key=k,
+                    quota_type=quota_type,
+                    enabled=self[f"{k}_enabled"],
+                    total=self[f"{k}_total"],
+                    reserve=self[f"{k}_reserve"],
+                    method=self[f"{k}_method"],
+                    no_decrease=self[f"{k}_no_decrease"],
+                    max_step=self[f"{k}_max_step"],
+                    weights=[(n, self[f"{k}_w_{i}"]) for i, n in enumerate(self.indicators)],
+                    classes=[
+                        ClassRow(c, self[f"{k}_floor_{j}"], self[f"{k}_cap_{j}"], self[f"{k}_coef_{j}"])
+                        for j, c in enumerate(self.classes)
+                    ],
+                )
+            )
+        return result
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        enabled = [qt for qt in QuotaType.values if data.get(f"{QUOTA_TYPE_KEYS[qt]}_enabled")]
+        if not enabled:
+            raise forms.ValidationError("至少选择一种编制类型")
+        for quota_type in enabled:
+            k = QUOTA_TYPE_KEYS[quota_type]
+            if data.get(f"{k}_total") in (None, ""):
+                self.add_error(f"{k}_total", "请填写编制总量")
+            try:
+                Reserve.parse(data.get(f"{k}_reserve") or "0")
+            except ValueError as exc:
+                self.add_error(f"{k}_reserve", str(exc))
+        return data
+
+    def to_params(self) -> dict[str, Any]:
+        """The plan's ``params`` JSON from the cleaned form."""
+        data = self.cleaned_data
+        params: dict[str, Any] = {}
+        for quota_type in QuotaType.values:
+            k = QUOTA_TYPE_KEYS[quota_type]
+            if not data.get(f"{k}_enabled"):
+                continue
+
+            def per_class(kind: str, k: str = k) -> dict[str, Any]:
+                return {
+                    cls: _number(data[f"{k}_{kind}_{j}"])
+                    for j, cls in enumerate(self.classes)
+                    if data.get(f"{k}_{kind}_{j}") is not None
+                }
+
+            params[quota_type] = {
+                "total": data[f"{k}_total"],
+                "reserve": (data.get(f"{k}_reserve") or "0").strip(),
+                "method": data[f"{k}_method"],
+                "weights": {
+                    name: _number(data.get(f"{k}_w_{i}")) or 0
+                    for i, name in enumerate(self.indicators)
+                },
+                "floors": per_class("floor"),
+                "caps": per_class("cap"),
+                "coefficients": per_class("coef"),
+                "no_decrease": bool(data.get(f"{k}_no_decrease")),
+                "max_step": data.get(f"{k}_max_step"),
+            }
+        return params
+
+
+class ApproveForm(forms.Form):
+    document_number = forms.CharField(
+        label="文号", max_length=100, help_text="如 大委编发〔2026〕3号"
+    )
+    date = forms.DateField(label="批准日期", widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,212 @@
+"""Reads of allocation plans, always through the reader's scope, plus the
+what-if re-runs (weight slider) that compute without saving."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from bianzhi.accounts.scope import Scope
+from bianzhi.allocation import engine
+from bianzhi.allocation.models import AllocationPlan
+from bianzhi.core.allocation import MAIN_INDICATORS, AllocationError, AllocationResult, Bound
+from bianzhi.regions.models import Region
+from bianzhi.townships.models import ApprovedQuota, QuotaType
+from bianzhi.townships.selectors import county_classes, county_indicators
+
+
+def plan_list(*, scope: Scope, county: Region | None = None) -> QuerySet[AllocationPlan]:
+    qs = scope.filter(AllocationPlan.objects.all()).select_related("region")
+    if county is not None:
+        qs = qs.filter(region=county)
+    return qs.order_by("-year", "-id")
+
+
+def plan_get(*, scope: Scope, pk: int) -> AllocationPlan:
+    """The plan if the user may view it, else Http404 (no leak of existence)."""
+    plan = plan_list(scope=scope).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("测算方案不存在或无权访问")
+    return plan
+
+
+def plan_default_params(*, county: Region) -> dict[str, Any]:
+    """Parameters a new plan starts from: both quota types, totals = today's
+    approved quotas, 5% reserve, Webster, 人口 40% 面积 30% 经济 30%, and
+    for the five-class scheme the 001 floor of 15 admin posts for 一般乡镇."""
+    classes = county_classes(county=county)
+    totals = {qt: 0 for qt in QuotaType.values}
+    for quota_type, count in ApprovedQuota.objects.filter(
+        township__county_code=county.code
+    ).values_list("quota_type", "count"):
+        totals[quota_type] += count
+    weights = {name: 0.0 for name in (i.name for i in county_indicators(county=county))}
+    weights.update({"人口": 0.4, "面积": 0.3, "经济": 0.3})
+    params = {}
+    for quota_type in QuotaType.values:
+        floors = {"一般乡镇": 15} if quota_type == QuotaType.ADMIN and "一般乡镇" in classes else {}
+        params[quota_type] = {
+            "total": totals[quota_type],
+            "reserve": "5%",
+            "method": "webster",
+            "weights": dict(weights),
+            "floors": floors,
+            "caps": {},
+            "coefficients": {},
+            "no_decrease": False,
+            "max_step": None,
+        }
+    return params
+
+
+def plan_result(*, plan: AllocationPlan, quota_type: str) -> AllocationResult:
+    """The stored result of one quota type as the engine's dataclass, re-derived
+    from the stored inputs (the engine is deterministic; the allocations are
+    checked against the stored rows). Http404 if the plan has no such result."""
+    if not plan.inputs or not plan.results or quota_type not in plan.results:
+        raise Http404("方案没有该编制类型的测算结果")
+    result = engine.run_one(quota_type, plan.params[quota_type], plan.inputs)
+    stored = {t["code"]: t["allocation"] for t in plan.results[quota_type]["townships"]}
+    if {t.code: t.allocation for t in result.townships} != stored:
+        raise RuntimeError(f"plan {plan.pk}: re-derived result differs from the stored one")
+    return result
+
+
+@dataclass
+class Warning:
+    level: str  # "error" | "warn" | "info"
+    text: str
+
+
+def plan_warnings(*, plan: AllocationPlan) -> list[Warning]:
+    """What the officer should look at before approving, in Chinese."""
+    warnings = [Warning("error", p) for p in plan.problems]
+    for quota_type, doc in (plan.results or {}).items():
+        townships = doc["townships"]
+        if doc["ties"]:
+            names = "、".join(t["name"] for t in townships if t["tied"])
+            warnings.append(
+                Warning("warn", f"{quota_type}：{names} 得分并列，按“得分高者优先、再按代码”规则决定最后一个编制")
+            )
+        for bound, label in ((Bound.CAP, "达到类别上限"), (Bound.TOWNSHIP_MAX, "达到乡镇上限")):
+            capped = [t["name"] for t in townships if t["bound"] == bound.value]
+            if capped:
+                warnings.append(Warning("info", f"{quota_type}：{'、'.join(capped)} {label}"))
+        floored = [t["name"] for t in townships if t["bound"] == Bound.FLOOR.value]
+        if floored:
+            warnings.append(Warning("info", f"{quota_type}：{'、'.join(floored)} 按类别下限（保底）测算"))
+        down = [f"{t['name']}（{t['change']:+d}）" for t in townships if (t["change"] or 0) < 0]
+        if down:
+            warnings.append(Warning("warn", f"{quota_type}：{'、'.join(down)} 编制减少"))
+        if doc["reserve"]:
+            warnings.append(Warning("info", f"{quota_type}：预留机动编制 {doc['reserve']} 名"))
+    return warnings
+
+
+@dataclass
+class WhatIfRow:
+    code: str
+    name: str
+    stored: int | None
+    proposed: int
+    current: int | None
+
+    @property
+    def delta(self) -> int | None:
+        return None if self.stored is None else self.proposed - self.stored
+
+
+@dataclass
+class WhatIf:
+    weights: dict[str, float]
+    rows: list[WhatIfRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[WhatIfRow]:
+        return [r for r in self.rows if r.delta]
+
+
+def plan_whatif(
+    *, plan: AllocationPlan, quota_type: str, weights: Mapping[str, float]
+) -> WhatIf:
+    """Re-run one quota type with other weights on the plan's inputs (the stored
+    snapshot, or the county's data now for a draft) without saving anything;
+    rows compare with the stored result (None when there is none)."""
+    from bianzhi.allocation.services import plan_inputs
+
+    if quota_type not in plan.params:
+        raise Http404("方案没有该编制类型")
+    inputs = plan.inputs or plan_inputs(county=plan.region, year=plan.year)
+    params = dict(plan.params[quota_type])
+    params["weights"] = {k: float(v) for k, v in weights.items()}
+    whatif = WhatIf(weights=dict(params["weights"]))
+    try:
+        result = engine.run_one(quota_type, params, inputs)
+    except AllocationError as exc:
+        whatif.problems = list(exc.problems)
+        return whatif
+    stored = {}
+    if plan.results and quota_type in plan.results:
+        stored = {t["code"]: t["allocation"] for t in plan.results[quota_type]["townships"]}
+    whatif.rows = [
+        WhatIfRow(t.code, t.name, stored.get(t.code), t.allocation, t.current)
+        for t in result.townships
+    ]
+    return whatif
+
+
+@dataclass
+class CompareRow:
+    code: str
+    name: str
+    # per quota type (in the order returned with the rows): (plan a, plan b, b − a)
+    cells: list[tuple[int | None, int | None, int | None]]
+
+
+def plan_compare(*, a: AllocationPlan, b: AllocationPlan) -> tuple[list[str], list[CompareRow]]:
+    """Quota types of either plan and one row per township of either plan."""
+    results = (a.results or {}, b.results or {})
+    quota_types = [qt for qt in QuotaType.values if any(qt in r for r in results)]
+    names: dict[str, str] = {}
+    allocations: dict[tuple[int, str, str], int] = {}
+    for index, plan_results in enumerate(results):
+        for quota_type, doc in plan_results.items():
+            for t in doc["townships"]:
+                names[t["code"]] = t["name"]
+                allocations[(index, quota_type, t["code"])] = t["allocation"]
+    rows = []
+    for code in sorted(names):
+        cells = []
+        for quota_type in quota_types:
+            x, y = allocations.get((0, quota_type, code)), allocations.get((1, quota_type, code))
+            cells.append((x, y, None if x is None or y is None else y - x))
+        rows.append(CompareRow(code, names[code], cells))
+    return quota_types, rows
+
+
+def chart_data(*, plan: AllocationPlan, quota_type: str) -> dict[str, Any]:
+    """ECharts series of current against proposed for one quota type."""
+    doc = (plan.results or {}).get(quota_type)
+    if not doc:
+        return {}
+    townships = doc["townships"]
+    return {
+        "title": f"{quota_type}：现有与测算",
+        "names": [t["name"] for t in townships],
+        "current": [t["current"] for t in townships],
+        "proposed": [t["allocation"] for t in townships],
+    }
+
+
+def weight_names(*, plan: AllocationPlan) -> list[str]:
+    """Indicators a weight can be set for: the plan's inputs, or the county's now."""
+    if plan.inputs:
+        return [i["name"] for i in plan.inputs["indicators"]]
+    names = [i.name for i in county_indicators(county=plan.region)]
+    return names or list(MAIN_INDICATORS)
+

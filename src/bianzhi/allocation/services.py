@@ -1,0 +1,302 @@
+"""Writes for allocation plans: create, update, run, approve, delete.
+
+Rules every function enforces (views only check permissions):
+
+* an approved plan is immutable: update, run, approve and delete raise
+  ``PlanLocked``;
+* changing a computed plan's parameters sends it back to 草稿 and drops its
+  result (a result always belongs to the parameters shown next to it);
+* approval needs a computed plan whose current quotas are still the live
+  approved quotas (otherwise the 增减 shown to the approver would be wrong).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bianzhi.adapters.allocation_export import AllocationReport, json_document
+from bianzhi.allocation import engine
+from bianzhi.allocation.models import AllocationPlan, PlanAllocation, PlanStatus
+from bianzhi.audit.services import audit_record
+from bianzhi.core.allocation import AllocationError, AllocationResult
+from bianzhi.regions.models import Level, Region
+from bianzhi.townships.models import (
+    MAIN_INDICATOR_UNITS,
+    ApprovedQuota,
+    IndicatorDefinition,
+    IndicatorValue,
+)
+from bianzhi.townships.selectors import county_classes
+from bianzhi.townships.services import QuotaChange, approved_quotas_apply
+
+
+class PlanLocked(ValidationError):
+    """The plan is approved and can no longer change."""
+
+    def __init__(self, plan: AllocationPlan) -> None:
+        super().__init__(f"方案“{plan.name}”已批准（{plan.document_number}），不能再修改、测算或删除")
+
+
+def _require_unlocked(plan: AllocationPlan) -> None:
+    if plan.status == PlanStatus.APPROVED:
+        raise PlanLocked(plan)
+
+
+def _plan_snapshot(plan: AllocationPlan) -> dict[str, Any]:
+    return {"名称": plan.name, "年度": plan.year, "状态": plan.status, "参数": plan.params}
+
+
+def _check(name: str, year: int, params: Mapping[str, Any]) -> None:
+    problems = []
+    if not name.strip():
+        problems.append("方案名称不能为空")
+    if not 1900 <= year <= 2200:
+        problems.append(f"年度 {year} 不正确")
+    problems += engine.params_problems(params)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def plan_create(
+    *, county: Region, name: str, year: int, params: Mapping[str, Any], actor: Any = None
+) -> AllocationPlan:
+    """A new draft plan for ``county`` (``params``: see ``AllocationPlan``)."""
+    if county.level != Level.COUNTY:
+        raise ValidationError("测算方案只能建在县级区划")
+    _check(name, year, params)
+    plan = AllocationPlan.objects.create(
+        region=county,
+        name=name.strip(),
+        year=year,
+        params=dict(params),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor, action="create", obj=plan, region_code=county.code, after=_plan_snapshot(plan)
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: AllocationPlan,
+    name: str,
+    year: int,
+    params: Mapping[str, Any],
+    actor: Any = None,
+) -> AllocationPlan:
+    """Change a plan's name, year or parameters; a computed plan goes back to draft."""
+    plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
+    _require_unlocked(plan)
+    _check(name, year, params)
+    before = _plan_snapshot(plan)
+    changed = (plan.year, dict(plan.params)) != (year, dict(params))
+    plan.name = name.strip()
+    plan.year = year
+    plan.params = dict(params)
+    if changed:
+        _drop_result(plan)
+    plan.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=plan,
+        region_code=plan.region.code,
+        before=before,
+        after=_plan_snapshot(plan),
+    )
+    return plan
+
+
+def _drop_result(plan: AllocationPlan) -> None:
+    plan.status = PlanStatus.DRAFT
+    plan.inputs = None
+    plan.results = None
+    plan.problems = []
+    plan.computed_at = None
+    plan.allocations.all().delete()
+
+
+def plan_inputs(*, county: Region, year: int) -> dict[str, Any]:
+    """The engine's view of the county now: townships with class, ``year``'s
+    indicator values and current approved quotas (see ``allocation.engine``)."""
+    from bianzhi.townships.models import Township
+
+    classes = county_classes(county=county)
+    townships = list(Region.objects.filter(level=Level.TOWNSHIP, county_code=county.code).order_by("code"))
+    assigned = dict(
+        Township.objects.filter(region__in=townships).values_list("region_id", "township_class")
+    )
+    values: dict[int, dict[str, float]] = {t.pk: {} for t in townships}
+    for township_id, indicator, value in IndicatorValue.objects.filter(
+        township__in=townships, year=year
+    ).values_list("township_id", "indicator", "value"):
+        values[township_id][indicator] = float(value)
+    current: dict[int, dict[str, int]] = {t.pk: {} for t in townships}
+    for township_id, quota_type, count in ApprovedQuota.objects.filter(
+        township__in=townships
+    ).values_list("township_id", "quota_type", "count"):
+        current[township_id][quota_type] = count
+    indicators = [{"name": n, "unit": u} for n, u in MAIN_INDICATOR_UNITS.items()] + [
+        {"name": d.name, "unit": d.unit}
+        for d in IndicatorDefinition.objects.filter(county=county).order_by("id")
+    ]
+    return {
+        "year": year,
+        "classes": list(classes),
+        "indicators": indicators,
+        "townships": [
+            {
+                "code": t.code,
+                "name": t.name,
+                "class": assigned.get(t.pk, classes[-1]),
+                "indicators": values[t.pk],
+                "current": current[t.pk],
+            }
+            for t in townships
+        ],
+    }
+
+
+def result_document(plan: AllocationPlan, result: AllocationResult) -> dict[str, Any]:
+    """The stored JSON of one quota type's result (the export adapter's document)."""
+    return json_document(AllocationReport(result=result, title=plan.name))
+
+
+@transaction.atomic
+def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
+    """Run the engine on the county's data now and store the result.
+
+    On success the plan is 已测算 with ``inputs``, ``results`` and one
+    ``PlanAllocation`` per township and quota type. If the engine refuses
+    (``AllocationError``), the plan stays 草稿 with the Chinese ``problems``
+    stored for the page; nothing else is kept.
+    """
+    plan = AllocationPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    _require_unlocked(plan)
+    inputs = plan_inputs(county=plan.region, year=plan.year)
+    _drop_result(plan)
+    try:
+        result = engine.run(plan.params, inputs)
+    except AllocationError as exc:
+        plan.problems = list(exc.problems)
+        plan.save()
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=plan,
+            region_code=plan.region.code,
+            after={"测算": "未通过", "问题": plan.problems[:20]},
+        )
+        return plan
+    plan.inputs = inputs
+    plan.results = {r.quota_type: result_document(plan, r) for r in result.results}
+    plan.status = PlanStatus.COMPUTED
+    plan.computed_at = timezone.now()
+    plan.save()
+    regions = {
+        r.code: r
+        for r in Region.objects.filter(code__in=[t["code"] for t in inputs["townships"]])
+    }
+    PlanAllocation.objects.bulk_create(
+        PlanAllocation(
+            plan=plan,
+            township=regions[t.code],
+            quota_type=r.quota_type,
+            township_class=t.township_class,
+            score=t.score,
+            quota=t.quota,
+            allocation=t.allocation,
+            current=t.current,
+            change=t.change,
+            bound=t.bound.value,
+        )
+        for r in result.results
+        for t in r.townships
+    )
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=plan,
+        region_code=plan.region.code,
+        after={
+            "测算": "完成",
+            **{r.quota_type: {t.code: t.allocation for t in r.townships} for r in result.results},
+        },
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_approve(
+    *, plan: AllocationPlan, document_number: str, date: date, actor: Any = None
+) -> AllocationPlan:
+    """Approve a computed plan with a 文号: the townships' approved quotas become
+    the plan's allocations (a ledger entry and an audit record for each change)
+    and the plan becomes immutable."""
+    plan = AllocationPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    _require_unlocked(plan)
+    document_number = (document_number or "").strip()
+    if not document_number:
+        raise ValidationError("批准方案必须填写文号")
+    if plan.status != PlanStatus.COMPUTED or not plan.inputs:
+        raise ValidationError("方案尚未测算，不能批准")
+    live = plan_inputs(county=plan.region, year=plan.year)
+    stale = [
+        t["name"]
+        for t, now in zip(plan.inputs["townships"], live["townships"], strict=False)
+        if t["code"] != now["code"] or t["current"] != now["current"]
+    ]
+    if stale or len(plan.inputs["townships"]) != len(live["townships"]):
+        raise ValidationError(
+            "测算后核定编制已有变化（" + "、".join(stale[:10]) + "），请重新测算后再批准"
+        )
+    allocations = list(plan.allocations.select_related("township").order_by("township__code"))
+    approved_quotas_apply(
+        changes=[
+            QuotaChange(township=a.township, quota_type=a.quota_type, after=a.allocation)
+            for a in allocations
+        ],
+        document_number=document_number,
+        date=date,
+        reason=f"测算方案“{plan.name}”",
+        plan=plan,
+        actor=actor,
+    )
+    plan.status = PlanStatus.APPROVED
+    plan.document_number = document_number
+    plan.approval_date = date
+    plan.approved_at = timezone.now()
+    plan.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    plan.save()
+    audit_record(
+        actor=actor,
+        action="approve",
+        obj=plan,
+        region_code=plan.region.code,
+        after={"状态": PlanStatus.APPROVED.label, "文号": document_number, "日期": date.isoformat()},
+        reason=document_number,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, plan: AllocationPlan, actor: Any = None) -> None:
+    plan = AllocationPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    _require_unlocked(plan)
+    audit_record(
+        actor=actor,
+        action="delete",
+        obj=plan,
+        region_code=plan.region.code,
+        before=_plan_snapshot(plan),
+    )
+    plan.delete()

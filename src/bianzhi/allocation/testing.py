@@ -1,0 +1,22 @@
+"""URL-walk factories (see ``bianzhi.web.testing``) for the plan pages."""
+
+from __future__ import annotations
+
+from bianzhi.web.testing import ForeignWorld, url_param
+
+
+@url_param("plan_id")
+def _plan(world: ForeignWorld) -> list[str]:
+    """A computed plan of the foreign county (every plan page works on it)."""
+    if "plan" not in world.extra:
+        from bianzhi.allocation.demo import demo_plan
+        from bianzhi.townships.demo import demo_county_data
+
+        demo_county_data(world.county)
+        world.extra["plan"] = demo_plan(world.county, approve=False)
+    return [str(world.extra["plan"].pk)]
+
+
+@url_param("pk", url_name="plan-detail")
+def _api_plan(world: ForeignWorld) -> list[str]:
+    return _plan(world)

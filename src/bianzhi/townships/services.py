@@ -1,0 +1,467 @@
+"""Writes for townships: class scheme, classes, indicators, approved quotas.
+
+Every function is atomic and audited. Permission checks are the caller's
+(views call ``scope.require_edit``); these functions enforce the data rules.
+Approved quotas change only here, and every change leaves a ledger entry
+(台账) citing its 文号.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bianzhi.adapters.problems import InputProblem
+from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, object_type_of
+from bianzhi.regions.models import Level, Region
+from bianzhi.townships import spreadsheet
+from bianzhi.townships.models import (
+    MAIN_INDICATOR_UNITS,
+    SCHEME_CLASSES,
+    ApprovedQuota,
+    CountySettings,
+    IndicatorDefinition,
+    IndicatorValue,
+    QuotaLedgerEntry,
+    QuotaType,
+    Township,
+)
+
+if TYPE_CHECKING:
+    from bianzhi.allocation.models import AllocationPlan
+
+MANUAL_SOURCE = "手工录入"
+IMPORT_SOURCE = "Excel 导入"
+
+
+def _require_level(region: Region, level: str, what: str) -> None:
+    if region.level != level:
+        raise ValidationError(f"{region.name}（{region.code}）不是{what}")
+
+
+def _classes_of(county: Region) -> tuple[str, ...]:
+    settings = CountySettings.objects.filter(county=county).first()
+    return settings.classes if settings else SCHEME_CLASSES["001"]
+
+
+@transaction.atomic
+def county_settings_set(*, county: Region, class_scheme: str, actor: Any = None) -> CountySettings:
+    """Choose the county's class scheme. Townships whose class is not in the
+    new scheme fall back to its default class (their assignment is removed,
+    each removal audited)."""
+    _require_level(county, Level.COUNTY, "县")
+    if class_scheme not in SCHEME_CLASSES:
+        raise ValidationError(f"未知的乡镇类别方案“{class_scheme}”")
+    settings, created = CountySettings.objects.get_or_create(
+        county=county, defaults={"class_scheme": class_scheme}
+    )
+    before = None if created else settings.class_scheme
+    if not created and before == class_scheme:
+        return settings
+    settings.class_scheme = class_scheme
+    settings.save()
+    audit_record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=settings,
+        region_code=county.code,
+        before=None if before is None else {"乡镇类别方案": before},
+        after={"乡镇类别方案": class_scheme},
+    )
+    stale = list(
+        Township.objects.filter(region__county_code=county.code)
+        .exclude(township_class__in=SCHEME_CLASSES[class_scheme])
+        .select_related("region")
+    )
+    if stale:
+        audit_record_many(
+            actor=actor,
+            action="delete",
+            entries=[
+                AuditEntry(
+                    object_type=object_type_of(Township),
+                    object_id=str(t.pk),
+                    object_label=str(t),
+                    region_code=t.region.code,
+                    before={"乡镇类别": t.township_class},
+                )
+                for t in stale
+            ],
+            reason="乡镇类别方案变更，原类别失效",
+        )
+        Township.objects.filter(pk__in=[t.pk for t in stale]).delete()
+    return settings
+
+
+@transaction.atomic
+def township_class_set(*, township: Region, township_class: str, actor: Any = None) -> Township:
+    _require_level(township, Level.TOWNSHIP, "乡镇（街道）")
+    county = Region.objects.get(code=township.county_code)
+    classes = _classes_of(county)
+    if township_class not in classes:
+        raise ValidationError(f"乡镇类别“{township_class}”不在本县类别方案中（{'、'.join(classes)}）")
+    profile = Township.objects.filter(region=township).first()
+    if profile is not None and profile.township_class == township_class:
+        return profile
+    before = None if profile is None else {"乡镇类别": profile.township_class}
+    if profile is None:
+        profile = Township.objects.create(region=township, township_class=township_class)
+    else:
+        profile.township_class = township_class
+        profile.save()
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=profile,
+        region_code=township.code,
+        before=before,
+        after={"乡镇类别": township_class},
+    )
+    return profile
+
+
+@transaction.atomic
+def indicator_definition_create(
+    *, county: Region, name: str, unit: str = "", actor: Any = None
+) -> IndicatorDefinition:
+    """Add an X indicator to the county."""
+    _require_level(county, Level.COUNTY, "县")
+    name = spreadsheet.header_name(name)
+    if not name:
+        raise ValidationError("指标名称不能为空")
+    if name in MAIN_INDICATOR_UNITS or name in (spreadsheet.CODE, spreadsheet.NAME, spreadsheet.CLASS):
+        raise ValidationError(f"“{name}”是保留名称，不能作为自定义指标")
+    if IndicatorDefinition.objects.filter(county=county, name=name).exists():
+        raise ValidationError(f"本县已有指标“{name}”")
+    definition = IndicatorDefinition.objects.create(county=county, name=name, unit=unit.strip())
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=definition,
+        region_code=county.code,
+        after={"指标": name, "单位": definition.unit},
+    )
+    return definition
+
+
+@transaction.atomic
+def indicator_definition_delete(*, definition: IndicatorDefinition, actor: Any = None) -> None:
+    """Remove an X indicator; refused while any township has a value for it."""
+    if IndicatorValue.objects.filter(
+        township__county_code=definition.county.code, indicator=definition.name
+    ).exists():
+        raise ValidationError(f"指标“{definition.name}”已有数值，不能删除")
+    audit_record(
+        actor=actor,
+        action="delete",
+        obj=definition,
+        region_code=definition.county.code,
+        before={"指标": definition.name, "单位": definition.unit},
+    )
+    definition.delete()
+
+
+def _known_indicators(county: Region) -> list[str]:
+    return list(MAIN_INDICATOR_UNITS) + list(
+        IndicatorDefinition.objects.filter(county=county).values_list("name", flat=True)
+    )
+
+
+def _value_snapshot(v: IndicatorValue) -> dict[str, Any]:
+    return {"年度": v.year, "指标": v.indicator, "数值": str(v.value), "来源": v.source}
+
+
+def _apply_values(
+    *,
+    township: Region,
+    year: int,
+    values: Mapping[str, Decimal | None],
+    source: str,
+) -> list[AuditEntry]:
+    """Write one township's values for a year; blank (None) leaves a value as it is.
+    Returns one audit entry per value created or changed."""
+    existing = {
+        v.indicator: v for v in IndicatorValue.objects.filter(township=township, year=year)
+    }
+    entries: list[AuditEntry] = []
+    for indicator, value in values.items():
+        if value is None:
+            continue
+        current = existing.get(indicator)
+        if current is not None and current.value == value:
+            continue
+        before = None if current is None else _value_snapshot(current)
+        if current is None:
+            current = IndicatorValue.objects.create(
+                township=township, year=year, indicator=indicator, value=value, source=source
+            )
+        else:
+            current.value = value
+            current.source = source
+            current.save()
+        entries.append(
+            AuditEntry(
+                object_type=object_type_of(IndicatorValue),
+                object_id=str(current.pk),
+                object_label=f"{township.name} {year}年 {indicator}",
+                region_code=township.code,
+                before=before,
+                after=_value_snapshot(current),
+            )
+        )
+    return entries
+
+
+@transaction.atomic
+def indicator_values_set(
+    *,
+    township: Region,
+    year: int,
+    values: Mapping[str, Decimal | None],
+    source: str = MANUAL_SOURCE,
+    actor: Any = None,
+) -> int:
+    """Set a township's indicator values for ``year`` (None = leave as is).
+    Returns how many values changed; each change is audited."""
+    _require_level(township, Level.TOWNSHIP, "乡镇（街道）")
+    county = Region.objects.get(code=township.county_code)
+    known = set(_known_indicators(county))
+    problems = []
+    for name, value in values.items():
+        if name not in known:
+            problems.append(f"“{name}”不是本县的指标")
+        elif value is not None and value < 0:
+            problems.append(f"指标“{name}”的数值 {value} 不能为负数")
+    if problems:
+        raise ValidationError(problems)
+    entries = _apply_values(township=township, year=year, values=values, source=source)
+    audit_record_many(actor=actor, action="update", entries=entries)
+    return len(entries)
+
+
+# --- approved quotas and the ledger -------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaChange:
+    township: Region
+    quota_type: str
+    after: int
+
+
+def _check_document(document_number: str) -> str:
+    document_number = (document_number or "").strip()
+    if not document_number:
+        raise ValidationError("调整核定编制必须填写文号")
+    return document_number
+
+
+@transaction.atomic
+def approved_quotas_apply(
+    *,
+    changes: Sequence[QuotaChange],
+    document_number: str,
+    date: date,
+    reason: str = "",
+    plan: AllocationPlan | None = None,
+    actor: Any = None,
+) -> list[QuotaLedgerEntry]:
+    """Set approved quotas; every one that changes gets a ledger entry and an
+    audit record citing ``document_number``. Unchanged ones are left alone.
+    Returns the ledger entries written."""
+    document_number = _check_document(document_number)
+    for change in changes:
+        _require_level(change.township, Level.TOWNSHIP, "乡镇（街道）")
+        QuotaType(change.quota_type)
+        if change.after < 0:
+            raise ValidationError(f"{change.township.name} 的核定编制不能为负数")
+    existing = {
+        (q.township_id, q.quota_type): q
+        for q in ApprovedQuota.objects.select_for_update().filter(
+            township__in=[c.township for c in changes]
+        )
+    }
+    ledger: list[QuotaLedgerEntry] = []
+    entries: list[AuditEntry] = []
+    for change in changes:
+        quota = existing.get((change.township.pk, change.quota_type))
+        before = None if quota is None else quota.count
+        if before == change.after:
+            continue
+        if quota is None:
+            quota = ApprovedQuota.objects.create(
+                township=change.township, quota_type=change.quota_type, count=change.after
+            )
+        else:
+            quota.count = change.after
+            quota.save()
+        ledger.append(
+            QuotaLedgerEntry(
+                township=change.township,
+                quota_type=change.quota_type,
+                before=before,
+                after=change.after,
+                document_number=document_number,
+                date=date,
+                plan=plan,
+                reason=reason,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        )
+        entries.append(
+            AuditEntry(
+                object_type=object_type_of(ApprovedQuota),
+                object_id=str(quota.pk),
+                object_label=f"{change.township.name} {change.quota_type}",
+                region_code=change.township.code,
+                before=None if before is None else {"核定编制": before},
+                after={"核定编制": change.after, "日期": date.isoformat()},
+            )
+        )
+    written = QuotaLedgerEntry.objects.bulk_create(ledger)
+    audit_record_many(
+        actor=actor,
+        action="approve" if plan is not None else "update",
+        entries=entries,
+        reason=document_number,
+    )
+    return written
+
+
+def approved_quota_set(
+    *,
+    township: Region,
+    quota_type: str,
+    count: int,
+    document_number: str,
+    date: date,
+    reason: str = "",
+    actor: Any = None,
+) -> QuotaLedgerEntry | None:
+    """Set one approved quota by a document; None if it already had that value."""
+    written = approved_quotas_apply(
+        changes=[QuotaChange(township=township, quota_type=quota_type, after=count)],
+        document_number=document_number,
+        date=date,
+        reason=reason,
+        actor=actor,
+    )
+    return written[0] if written else None
+
+
+# --- Excel import ---------------------------------------------------------------
+
+
+class IndicatorImportError(ValidationError):
+    """The file cannot be imported; ``problems`` lists every problem (file, row,
+    column, reason). Nothing was written."""
+
+    def __init__(self, problems: Sequence[InputProblem]) -> None:
+        self.problems: tuple[InputProblem, ...] = tuple(problems)
+        super().__init__([str(p) for p in self.problems])
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    values_changed: int
+    classes_changed: int
+
+
+@transaction.atomic
+def indicators_import(
+    *,
+    county: Region,
+    year: int,
+    data: bytes,
+    file_name: str,
+    allowed_codes: set[str] | None = None,
+    actor: Any = None,
+) -> ImportResult:
+    """Import one year's indicators (and classes) from the indicator workbook.
+
+    All or nothing: every problem of every row is collected first and, if
+    there is any, ``IndicatorImportError`` is raised and nothing is written.
+    ``allowed_codes`` (the townships the importing user may edit; default all
+    townships of the county) limits which codes may appear. Blank cells leave
+    values as they are. One audit record per object changed.
+    """
+    _require_level(county, Level.COUNTY, "县")
+    if not 1900 <= year <= 2200:
+        raise IndicatorImportError([InputProblem(file_name, None, "年度", f"年度 {year} 不正确")])
+    classes = _classes_of(county)
+    parsed = spreadsheet.read_workbook(
+        data, file_name=file_name, indicators=_known_indicators(county), classes=classes
+    )
+    problems = list(parsed.problems)
+    townships = {
+        r.code: r for r in Region.objects.filter(level=Level.TOWNSHIP, county_code=county.code)
+    }
+    allowed = set(townships) if allowed_codes is None else allowed_codes & set(townships)
+    for row in parsed.rows:
+        number = parsed.row_numbers[row.code]
+        region = townships.get(row.code)
+        if region is None or row.code not in allowed:
+            problems.append(
+                InputProblem(file_name, number, spreadsheet.CODE, f"{row.code} 不是{county.name}的乡镇（街道）")
+            )
+        elif row.name and row.name != region.name:
+            problems.append(
+                InputProblem(
+                    file_name,
+                    number,
+                    spreadsheet.NAME,
+                    f"名称“{row.name}”与代码 {row.code} 的乡镇“{region.name}”不符",
+                )
+            )
+    if not problems and not parsed.rows:
+        problems.append(InputProblem(file_name, None, None, "文件中没有任何乡镇数据"))
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0))
+        raise IndicatorImportError(problems)
+
+    value_entries: list[AuditEntry] = []
+    class_entries: list[AuditEntry] = []
+    profiles = {
+        t.region_id: t for t in Township.objects.filter(region__in=list(townships.values()))
+    }
+    for row in parsed.rows:
+        region = townships[row.code]
+        value_entries += _apply_values(
+            township=region, year=year, values=row.values, source=IMPORT_SOURCE
+        )
+        profile = profiles.get(region.pk)
+        if row.township_class and (profile is None or profile.township_class != row.township_class):
+            before = None if profile is None else {"乡镇类别": profile.township_class}
+            if profile is None:
+                profile = Township.objects.create(region=region, township_class=row.township_class)
+            else:
+                profile.township_class = row.township_class
+                profile.save()
+            class_entries.append(
+                AuditEntry(
+                    object_type=object_type_of(Township),
+                    object_id=str(profile.pk),
+                    object_label=str(profile),
+                    region_code=region.code,
+                    before=before,
+                    after={"乡镇类别": row.township_class},
+                )
+            )
+    audit_record_many(
+        actor=actor,
+        action="import",
+        entries=value_entries + class_entries,
+        reason=f"导入 {file_name}",
+    )
+    return ImportResult(
+        rows=len(parsed.rows),
+        values_changed=len(value_entries),
+        classes_changed=len(class_entries),
+    )

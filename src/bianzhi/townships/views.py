@@ -1,0 +1,337 @@
+"""Township pages: the county's townships and indicators, settings, Excel
+template/export/import, one township's page with its edit and quota forms.
+
+Thin views: scope lookup (404 outside), permission (403), service, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bianzhi.audit.selectors import audit_record_list
+from bianzhi.regions.models import Region
+from bianzhi.regions.selectors import region_full_name
+from bianzhi.townships import selectors, services, spreadsheet
+from bianzhi.townships.forms import (
+    ClassSchemeForm,
+    ImportForm,
+    IndicatorDefinitionForm,
+    QuotaForm,
+    TownshipEditForm,
+)
+from bianzhi.townships.models import IndicatorDefinition, QuotaType
+
+
+def _scope(request: HttpRequest) -> Any:
+    return request.scope  # type: ignore[attr-defined]
+
+
+def _year(request: HttpRequest, years: list[int]) -> int:
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 1900 <= int(raw) <= 2200:
+        return int(raw)
+    return years[0] if years else timezone.localdate().year
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def township_index(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    counties = selectors.county_list(scope=scope)
+    own_township = (
+        scope.region if scope.region is not None and scope.region.level == "township" else None
+    )
+    return render(
+        request,
+        "townships/index.html",
+        {"counties": counties, "own_township": own_township},
+    )
+
+
+def county_detail(request: HttpRequest, county_code: str) -> HttpResponse:
+    scope = _scope(request)
+    county = selectors.county_get(scope=scope, code=county_code)
+    years = selectors.indicator_years(scope=scope, county=county)
+    year = _year(request, years)
+    context = {
+        "county": county,
+        "county_name": region_full_name(region=county),
+        "year": year,
+        "years": sorted(set(years) | {year}, reverse=True),
+        "indicators": selectors.county_indicators(county=county),
+        "rows": selectors.township_rows(scope=scope, county=county, year=year),
+        "quota_types": QuotaType.values,
+        "scheme": selectors.county_scheme(county=county),
+        "can_edit": scope.can_edit(county),
+    }
+    return render(request, "townships/county.html", context)
+
+
+def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
+    scope = _scope(request)
+    county = selectors.county_get(scope=scope, code=county_code)
+    scope.require_edit(county)
+    scheme_form = ClassSchemeForm(initial={"class_scheme": selectors.county_scheme(county=county)})
+    indicator_form = IndicatorDefinitionForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "scheme":
+                scheme_form = ClassSchemeForm(request.POST)
+                if scheme_form.is_valid():
+                    services.county_settings_set(
+                        county=county,
+                        class_scheme=scheme_form.cleaned_data["class_scheme"],
+                        actor=request.user,
+                    )
+                    messages.success(request, "乡镇类别方案已保存。")
+                    return redirect("townships:settings", county_code=county.code)
+            elif action == "add_indicator":
+                indicator_form = IndicatorDefinitionForm(request.POST)
+                if indicator_form.is_valid():
+                    services.indicator_definition_create(
+                        county=county,
+                        name=indicator_form.cleaned_data["name"],
+                        unit=indicator_form.cleaned_data["unit"],
+                        actor=request.user,
+                    )
+                    messages.success(request, "指标已添加。")
+                    return redirect("townships:settings", county_code=county.code)
+            elif action == "delete_indicator":
+                definition = IndicatorDefinition.objects.filter(
+                    county=county, pk=request.POST.get("definition") or 0
+                ).first()
+                if definition is not None:
+                    services.indicator_definition_delete(definition=definition, actor=request.user)
+                    messages.success(request, f"指标“{definition.name}”已删除。")
+                return redirect("townships:settings", county_code=county.code)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    return render(
+        request,
+        "townships/settings.html",
+        {
+            "county": county,
+            "county_name": region_full_name(region=county),
+            "scheme_form": scheme_form,
+            "indicator_form": indicator_form,
+            "definitions": selectors.indicator_definitions(county=county),
+            "main_indicators": [i for i in selectors.county_indicators(county=county) if i.is_main],
+        },
+    )
+
+
+def _sheet_columns(county: Region) -> list[spreadsheet.Column]:
+    return [spreadsheet.Column(i.name, i.unit) for i in selectors.county_indicators(county=county)]
+
+
+def _sheet_rows(request: HttpRequest, county: Region, year: int | None) -> list[spreadsheet.SheetRow]:
+    return [
+        spreadsheet.SheetRow(
+            code=row.code,
+            name=row.name,
+            township_class=row.township_class,
+            values=dict(row.indicators),
+        )
+        for row in selectors.township_rows(scope=_scope(request), county=county, year=year)
+    ]
+
+
+def indicators_template(request: HttpRequest, county_code: str) -> HttpResponse:
+    """The import template: the county's townships and classes, values blank."""
+    county = selectors.county_get(scope=_scope(request), code=county_code)
+    data = spreadsheet.workbook_bytes(
+        indicators=_sheet_columns(county),
+        classes=selectors.county_classes(county=county),
+        rows=_sheet_rows(request, county, None),
+        title=f"{county.name}乡镇指标表（模板）",
+    )
+    return _xlsx(data, f"{county.name}乡镇指标表模板.xlsx")
+
+
+def indicators_export(request: HttpRequest, county_code: str) -> HttpResponse:
+    scope = _scope(request)
+    county = selectors.county_get(scope=scope, code=county_code)
+    year = _year(request, selectors.indicator_years(scope=scope, county=county))
+    data = spreadsheet.workbook_bytes(
+        indicators=_sheet_columns(county),
+        classes=selectors.county_classes(county=county),
+        rows=_sheet_rows(request, county, year),
+        title=f"{county.name}{year}年乡镇指标表",
+    )
+    return _xlsx(data, f"{county.name}{year}年乡镇指标表.xlsx")
+
+
+def indicators_import(request: HttpRequest, county_code: str) -> HttpResponse:
+    scope = _scope(request)
+    county = selectors.county_get(scope=scope, code=county_code)
+    scope.require_edit(county)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.indicators_import(
+                county=county,
+                year=form.cleaned_data["year"],
+                data=upload.read(),
+                file_name=upload.name,
+                allowed_codes={r.code for r in selectors.township_regions(scope=scope, county=county)},
+                actor=request.user,
+            )
+        except services.IndicatorImportError as exc:
+            problems = list(exc.problems)
+        else:
+            messages.success(
+                request,
+                f"导入完成：{result.rows} 个乡镇，{result.values_changed} 项指标、"
+                f"{result.classes_changed} 个类别有变化。",
+            )
+            return redirect(
+                f"{_county_url(county)}?year={form.cleaned_data['year']}"
+            )
+    return render(
+        request,
+        "townships/import.html",
+        {
+            "county": county,
+            "county_name": region_full_name(region=county),
+            "form": form,
+            "problems": problems,
+        },
+    )
+
+
+def _county_url(county: Region) -> str:
+    from django.urls import reverse
+
+    return reverse("townships:county", kwargs={"county_code": county.code})
+
+
+def county_ledger(request: HttpRequest, county_code: str) -> HttpResponse:
+    scope = _scope(request)
+    county = selectors.county_get(scope=scope, code=county_code)
+    return render(
+        request,
+        "townships/ledger.html",
+        {
+            "county": county,
+            "county_name": region_full_name(region=county),
+            "entries": selectors.quota_ledger(scope=scope, county=county)[:500],
+        },
+    )
+
+
+def township_detail(request: HttpRequest, township_code: str) -> HttpResponse:
+    scope = _scope(request)
+    township = selectors.township_get(scope=scope, code=township_code)
+    row = selectors.township_row(scope=scope, township=township)
+    values = selectors.indicator_values(scope=scope, township=township)
+    by_year: dict[int, dict[str, Any]] = {}
+    for v in values:
+        by_year.setdefault(v.year, {})[v.indicator] = v
+    county = Region.objects.get(code=township.county_code)
+    records = audit_record_list(scope=scope, region_code=township.code)[:100]
+    return render(
+        request,
+        "townships/township.html",
+        {
+            "township": township,
+            "township_name": region_full_name(region=township),
+            "row": row,
+            "county": county,
+            "county_visible": scope.can_view(county),
+            "indicators": selectors.county_indicators(county=county),
+            "years": sorted(by_year.items(), reverse=True),
+            "entries": selectors.quota_ledger(scope=scope, township=township)[:200],
+            "records": records,
+            "can_edit": scope.can_edit(township),
+        },
+    )
+
+
+def township_edit(request: HttpRequest, township_code: str) -> HttpResponse:
+    scope = _scope(request)
+    township = selectors.township_get(scope=scope, code=township_code)
+    scope.require_edit(township)
+    county = Region.objects.get(code=township.county_code)
+    indicators = selectors.county_indicators(county=county)
+    year = _year(request, selectors.indicator_years(scope=scope, county=county))
+    row = selectors.township_row(scope=scope, township=township, year=year)
+    initial: dict[str, Any] = {"township_class": row.township_class, "year": year}
+    for i, indicator in enumerate(indicators):
+        initial[f"v_{i}"] = row.indicators.get(indicator.name)
+    form = TownshipEditForm(
+        request.POST or None,
+        classes=selectors.county_classes(county=county),
+        indicators=indicators,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.township_class_set(
+                township=township,
+                township_class=form.cleaned_data["township_class"],
+                actor=request.user,
+            )
+            services.indicator_values_set(
+                township=township,
+                year=form.cleaned_data["year"],
+                values=form.values(),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("townships:detail", township_code=township.code)
+    return render(
+        request,
+        "townships/edit.html",
+        {"township": township, "township_name": region_full_name(region=township), "form": form},
+    )
+
+
+def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
+    """Set an approved quota by a document (outside any plan)."""
+    scope = _scope(request)
+    township = selectors.township_get(scope=scope, code=township_code)
+    scope.require_edit(township)
+    form = QuotaForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.approved_quota_set(
+                township=township,
+                quota_type=form.cleaned_data["quota_type"],
+                count=form.cleaned_data["count"],
+                document_number=form.cleaned_data["document_number"],
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "核定编制已更新并记入台账。" if entry else "核定编制未变化。")
+            return redirect("townships:detail", township_code=township.code)
+    return render(
+        request,
+        "townships/quota.html",
+        {"township": township, "township_name": region_full_name(region=township), "form": form},
+    )
