@@ -41,9 +41,11 @@ class Section:
     classes: list[ClassRow]
 
 
-def _number(value: Decimal | None) -> float | int | None:
+def _number(value: Decimal | int | None) -> float | int | None:
+    """JSON-friendly number: whole values as int (15, not 15.0)."""
     if value is None:
         return None
+    value = Decimal(value)
     return int(value) if value == value.to_integral_value() else float(value)
 
 
