@@ -143,9 +143,17 @@ def regions_import_command(only: Sequence[str]) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
 @click.option("--port", default=8000, show_default=True, type=int, help="监听端口。")
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn 工作进程数。")
-def serve_command(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--jobs/--no-jobs",
+    default=True,
+    show_default=True,
+    help="同时启动一个后台任务 worker（多台服务器部署时可只在一台上启动，或单独运行 bianzhi worker）。",
+)
+def serve_command(host: str, port: int, workers: int, jobs: bool) -> None:
     """用 gunicorn 启动网页系统（先收集静态文件到 ./var/static）。"""
     _setup()
+    import subprocess
+
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -162,4 +170,27 @@ def serve_command(host: str, port: int, workers: int) -> None:
         "--access-logfile",
         "-",
     ]
-    os.execv(sys.executable, args)
+    import signal
+
+    def _stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _stop)
+    # The job worker is a sibling process, so one command gives a complete
+    # installation; it stops with the server.
+    worker = (
+        subprocess.Popen(
+            [sys.executable, "-c", "from bianzhi.cli.main import main; main()", "worker"]
+        )
+        if jobs
+        else None
+    )
+    try:
+        code = subprocess.call(args)
+    except (KeyboardInterrupt, SystemExit):
+        code = 0
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+    sys.exit(code)
