@@ -190,4 +190,4 @@ class ApproveForm(forms.Form):
     document_number = forms.CharField(
         label="文号", max_length=100, help_text="如 大委编发〔2026〕3号"
     )
-    date = forms.DateField(label="批准日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="批准日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

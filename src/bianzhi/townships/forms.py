@@ -64,7 +64,7 @@ class QuotaForm(forms.Form):
     quota_type = forms.ChoiceField(label="编制类型", choices=QuotaType.choices)
     count = forms.IntegerField(label="核定编制", min_value=0)
     document_number = forms.CharField(label="文号", max_length=100, help_text="如 大委编发〔2021〕12号")
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label="原因", max_length=255, required=False)
 
 
