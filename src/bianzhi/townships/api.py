@@ -99,7 +99,7 @@ class TownshipViewSet(viewsets.ReadOnlyModelViewSet[Region]):
         responses=IndicatorValueSerializer(many=True),
     )
     @action(detail=True, methods=["get"])
-    def indicators(self, request: Request, code: str | None = None) -> Response:
+    def indicators(self, request: Request, code: str | None = None, **kwargs: Any) -> Response:
         township = self.get_object()
         qs = IndicatorValue.objects.filter(township=township).order_by("year", "indicator")
         year = request.query_params.get("year", "")
