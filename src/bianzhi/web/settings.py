@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "bianzhi.jobs",
     "bianzhi.townships",
     "bianzhi.allocation",
+    "bianzhi.institutions",
+    "bianzhi.roster",
+    "bianzhi.rules",
+    "bianzhi.dashboards",
 ]
 
 MIDDLEWARE = [

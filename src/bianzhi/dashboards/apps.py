@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    name = "bianzhi.dashboards"
+    verbose_name = "统计图"
+
+    def ready(self) -> None:
+        from bianzhi.web.nav import NavItem, nav_register
+
+        nav_register(NavItem(label="统计图", url_name="dashboards:index", order=55))

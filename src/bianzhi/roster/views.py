@@ -1,0 +1,274 @@
+"""Roster pages. Thin: parse the request, call a selector or a service,
+render. Writes need 编办管理员 rights over the person's region."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from bianzhi.accounts.scope import Scope
+from bianzhi.audit.selectors import audit_history
+from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.regions.models import Level, Region
+from bianzhi.roster import forms, selectors, services
+from bianzhi.roster.excel import roster_export, roster_template
+from bianzhi.roster.importing import (
+    ImportRefused,
+    RosterImportPlan,
+    roster_import_commit,
+    roster_import_parse,
+)
+from bianzhi.roster.models import Grade, Person, PostCategory, Status
+
+# Imports above this many rows run as a background job (progress page).
+INLINE_IMPORT_LIMIT = 5000
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return request.scope  # type: ignore[attr-defined, no-any-return]
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _editable_townships(scope: Scope) -> list[Region]:
+    regions = scope.regions().filter(level=Level.TOWNSHIP).order_by("code")
+    return [r for r in regions if scope.can_edit(r)] if not scope.is_superuser else list(regions)
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    filters = selectors.RosterFilter.from_query(request.GET.dict())
+    visible = selectors.id_numbers_visible(scope=scope, region=scope.region) or scope.is_superuser
+    persons = selectors.person_list(scope=scope, filters=filters, id_search=visible)
+    page = Paginator(persons, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "show_ids": visible,
+        "query": query.urlencode(),
+        "quota_types": QuotaType.choices,
+        "statuses": Status.choices,
+        "posts": PostCategory.choices,
+        "grades": Grade.choices,
+        "can_edit": scope.is_superuser or scope.can_edit(scope.region),
+        "rows": [(p, selectors.id_number_shown(person=p, visible=visible)) for p in page],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "roster/_table.html", context)
+    return render(request, "roster/list.html", context)
+
+
+def person_export(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    filters = selectors.RosterFilter.from_query(request.GET.dict())
+    visible = selectors.id_numbers_visible(scope=scope, region=scope.region) or scope.is_superuser
+    persons = selectors.person_list(scope=scope, filters=filters, id_search=visible).iterator(chunk_size=2000)
+    return _xlsx(roster_export(persons, show_id_number=visible), "实名制名册.xlsx")
+
+
+def roster_template_download(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    townships = _editable_townships(scope)
+    names = Institution.objects.filter(region__in=townships, abolished_on__isnull=True).values_list("name", flat=True)
+    content = roster_template(township_codes=[t.code for t in townships], institution_names=list(names))
+    return _xlsx(content, "实名制名册导入模板.xlsx")
+
+
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    scope = _scope(request)
+    person = selectors.person_get(scope=scope, pk=person_id)
+    visible = selectors.id_numbers_visible(scope=scope, region=person.region)
+    can_edit = scope.can_edit(person.region) and person.exited_on is None
+    context = {
+        "person": person,
+        "id_shown": selectors.id_number_shown(person=person, visible=visible),
+        "can_edit": can_edit,
+        "records": audit_history(scope=scope, obj=person)[:50],
+        "second_form": forms.SecondForm(),
+        "return_form": forms.ReturnForm(initial={"returned_on": date.today()}),
+        "exit_form": forms.ExitForm(initial={"exited_on": date.today()}),
+        "transfer_form": forms.TransferForm(initial={"effective_on": date.today()}),
+        "edit_form": forms.EditForm(initial={
+            "post_category": person.post_category,
+            "is_enforcement_staff": person.is_enforcement_staff,
+            "status": person.status if person.status in (Status.ON_POST, Status.OTHER_ABSENCE) else Status.ON_POST,
+            "certificate_number": person.certificate_number,
+            "certificate_expiry": person.certificate_expiry,
+            "assessment_grade": person.assessment_grade,
+            "service_period_end": person.service_period_end,
+        }),
+    }
+    return render(request, "roster/detail.html", context)
+
+
+def _person_action(request: HttpRequest, person_id: int, form_class: type[Any], action: Any) -> HttpResponse:
+    """Look the person up first (outsiders get 404 whatever the method), then
+    require POST and edit rights, run the service, report in Chinese."""
+    scope = _scope(request)
+    person = selectors.person_get(scope=scope, pk=person_id)
+    detail = reverse("roster:detail", args=[person.pk])
+    if request.method != "POST":
+        return redirect(detail)
+    scope.require_edit(person.region)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}")
+        return redirect(detail)
+    try:
+        result = action(scope, person, form.cleaned_data, request.user)
+    except (services.RosterError, ValueError) as error:
+        messages.error(request, str(error))
+        return redirect(detail)
+    messages.success(request, "已保存。")
+    for warning in getattr(result, "warnings", []):
+        messages.warning(request, f"预警：{warning.message}（{warning.source}）")
+    return redirect(detail)
+
+
+def person_second(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_action(request, person_id, forms.SecondForm, lambda s, p, d, u: services.person_second(
+        actor=u, person=p, unit=d["unit"], start=d["start"], end=d["end"], document_number=d["document_number"]))
+
+
+def person_return(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_action(request, person_id, forms.ReturnForm, lambda s, p, d, u: services.person_secondment_end(
+        actor=u, person=p, returned_on=d["returned_on"], document_number=d["document_number"]))
+
+
+def person_exit(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_action(request, person_id, forms.ExitForm, lambda s, p, d, u: services.person_exit(
+        actor=u, person=p, exited_on=d["exited_on"], reason=d["reason"], document_number=d["document_number"]))
+
+
+def _transfer(scope: Scope, person: Person, data: dict[str, Any], user: Any) -> Any:
+    target = scope.regions().filter(code=data["to_township"].strip(), level=Level.TOWNSHIP).first()
+    if target is None:
+        raise services.RosterError("调入乡镇代码无效或无权访问")
+    scope.require_edit(target)
+    return services.person_transfer(actor=user, person=person, to_township=target,
+                                    effective_on=data["effective_on"], document_number=data["document_number"])
+
+
+def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_action(request, person_id, forms.TransferForm, _transfer)
+
+
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    def edit(scope: Scope, person: Person, data: dict[str, Any], user: Any) -> Any:
+        reason = data.pop("reason")
+        return services.person_update(actor=user, person=person, changes=data, reason=reason)
+
+    return _person_action(request, person_id, forms.EditForm, edit)
+
+
+def person_enter(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    townships = _editable_townships(scope)
+    if not townships:
+        scope.require_edit(None)  # 403: nothing this user may enter persons into
+    institutions = Institution.objects.filter(region__in=townships, abolished_on__isnull=True).select_related("region")
+    form = forms.EnterForm(
+        request.POST or None,
+        townships=[(t.code, f"{t.name}（{t.code}）") for t in townships],
+        institutions=[(str(i.pk), f"{i.region.name} {i.name}") for i in institutions],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        township = next(t for t in townships if t.code == data["township"])
+        institution = next((i for i in institutions if str(i.pk) == data["institution"]), None)
+        try:
+            result = services.person_enter(
+                actor=request.user, id_number=data["id_number"], name=data["name"], township=township,
+                quota_type=data["quota_type"], entry_date=data["entry_date"],
+                document_number=data["document_number"], entry_way=data["entry_way"],
+                institution=institution, post_category=data["post_category"],
+                is_enforcement_staff=data["is_enforcement_staff"], education=data["education"],
+                certificate_number=data["certificate_number"], certificate_expiry=data["certificate_expiry"],
+            )
+        except services.RosterError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{result.person.name}已入编。")
+            for warning in result.warnings:
+                messages.warning(request, f"预警：{warning.message}（{warning.source}）")
+            return redirect("roster:detail", result.person.pk)
+    return render(request, "roster/enter.html", {"form": form})
+
+
+SESSION_KEY = "roster_import"
+
+
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Step 1 (GET: the form; POST file: validate and preview) and step 2
+    (POST commit: write everything or nothing, inline or as a job)."""
+    scope = _scope(request)
+    region = None if scope.is_superuser else scope.region
+    if not scope.is_superuser:
+        scope.require_edit(region)
+    if request.method == "POST" and "commit" in request.POST:
+        return _import_commit(request, region)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    plan: RosterImportPlan | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        path = default_storage.save(f"imports/roster/{uuid.uuid4().hex}.xlsx", ContentFile(upload.read()))
+        with default_storage.open(path, "rb") as handle:
+            plan = roster_import_parse(source=handle, filename=upload.name, region=region)
+        if plan.ok:
+            request.session[SESSION_KEY] = {"path": path, "filename": upload.name}
+        else:
+            default_storage.delete(path)
+    context = {"form": form, "plan": plan, "errors": plan.errors[:500] if plan else [],
+               "preview_new": plan.new[:20] if plan else [],
+               "preview_changed": [
+                   (row["name"], "、".join(
+                       str(Person._meta.get_field(k.removesuffix("_id")).verbose_name) for k in before))
+                   for _, row, before in (plan.changed[:20] if plan else [])
+               ]}
+    return render(request, "roster/import.html", context)
+
+
+def _import_commit(request: HttpRequest, region: Region | None) -> HttpResponse:
+    pending = request.session.pop(SESSION_KEY, None)
+    if not pending or not default_storage.exists(pending["path"]):
+        messages.error(request, "没有待确认的导入，请重新上传文件。")
+        return redirect("roster:import")
+    with default_storage.open(pending["path"], "rb") as handle:
+        plan = roster_import_parse(source=handle, filename=pending["filename"], region=region)
+    if plan.total > INLINE_IMPORT_LIMIT and plan.ok:
+        from bianzhi.jobs.services import job_enqueue
+
+        job = job_enqueue(kind="roster.import", params={**pending, "region": region.code if region else ""},
+                          actor=request.user, region=region, label=f"实名制名册导入：{pending['filename']}")
+        return redirect("jobs:detail", job.pk)
+    try:
+        result = roster_import_commit(actor=request.user, plan=plan)
+    except ImportRefused as refused:
+        # The data changed since the preview; show the new errors.
+        return render(request, "roster/import.html", {"form": forms.UploadForm(), "plan": plan,
+                                                      "errors": refused.errors[:500]})
+    finally:
+        default_storage.delete(pending["path"])
+    messages.success(request, f"导入完成：{result.summary()}")
+    return redirect(reverse("policy_rules:findings"))

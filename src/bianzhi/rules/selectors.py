@@ -1,0 +1,103 @@
+"""Reads of findings and rule settings, through a scope."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from bianzhi.accounts.scope import Scope
+from bianzhi.core.rules import RULES, ObjectKind, RuleDefinition, RuleSettings, RuleSettingsError, apply_settings
+from bianzhi.regions.models import Level, Region
+from bianzhi.rules.models import RuleSetting, StoredFinding
+
+
+def finding_list(
+    *, scope: Scope, region: Region | None = None, rule: str = "", severity: str = ""
+) -> QuerySet[StoredFinding]:
+    """Stored findings the user may see: a township user those of their
+    township; others those of the counties under their region."""
+    qs = StoredFinding.objects.select_related("county", "township")
+    if scope.region is not None and scope.region.level == Level.TOWNSHIP and not scope.is_superuser:
+        qs = qs.filter(township__code=scope.region.code) if scope.sees_anything else qs.none()
+    else:
+        qs = scope.filter(qs, "county")
+    if region is not None:
+        if region.level == Level.TOWNSHIP:
+            qs = qs.filter(township=region)
+        else:
+            qs = qs.filter(**{f"county__{region.level_field}": region.code})
+    if rule:
+        qs = qs.filter(rule=rule)
+    if severity:
+        qs = qs.filter(severity=severity)
+    return qs.order_by("county__code", "id")
+
+
+# Township findings of these rules are about people: link to the filtered roster.
+_ROSTER_LINKS: Mapping[str, dict[str, str]] = {
+    "over-quota": {"headcount": "1"},
+    "usage-rate": {"headcount": "1"},
+    "excellent-share": {"headcount": "1", "grade": "优秀"},
+    "secondment-share": {"status": "seconded-out"},
+    "enforcement-staff": {"enforcement": "1"},
+    "leadership-posts": {"post_category": "leader", "headcount": "1"},
+}
+
+
+def finding_url(finding: StoredFinding) -> str:
+    """Where the object at fault is shown (and can be fixed)."""
+    kind = finding.object_kind
+    if kind == ObjectKind.PERSON:
+        return reverse("roster:detail", args=[int(finding.object_id)])
+    if kind == ObjectKind.INSTITUTION:
+        return reverse("institutions:detail", args=[int(finding.object_id)])
+    if kind == ObjectKind.COUNTY:
+        return reverse("institutions:county", args=[finding.object_id])
+    extra = _ROSTER_LINKS.get(finding.rule)
+    if extra is not None:
+        return f"{reverse('roster:list')}?{urlencode({'region': finding.object_id, **extra})}"
+    return reverse("institutions:township", args=[finding.object_id])
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule as a region sees it: defaults, what the region (and the
+    levels above) changed, and the values in force."""
+
+    definition: RuleDefinition
+    effective: RuleDefinition | None  # None: disabled
+    own: RuleSetting | None
+    problem: str = ""
+
+
+def rule_rows(*, region: Region) -> list[RuleRow]:
+    codes = [c for c in (region.province_code, region.city_code, region.county_code) if c]
+    if region.level == Level.TOWNSHIP:
+        codes = codes[:3]
+    own_rows = {r.rule: r for r in RuleSetting.objects.filter(region=region)}
+    from bianzhi.rules.snapshot import _setting, layer_settings
+
+    layers: list[dict[str, RuleSettings]] = []
+    by_region: dict[str, dict[str, RuleSettings]] = {}
+    for row in RuleSetting.objects.filter(region__code__in=codes).select_related("region"):
+        by_region.setdefault(row.region.code, {})[row.rule] = _setting(row)
+    layers = [by_region.get(c, {}) for c in codes]
+    combined = layer_settings(*layers)
+    rows = []
+    for definition in RULES:
+        override = combined.get(definition.id)
+        problem = ""
+        effective: RuleDefinition | None
+        if override is not None and override.enabled is False:
+            effective = None
+        else:
+            try:
+                effective = apply_settings(definition, override)
+            except RuleSettingsError as error:
+                effective, problem = definition, str(error)
+        rows.append(RuleRow(definition, effective, own_rows.get(definition.id), problem))
+    return rows
