@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "bianzhi.roster",
     "bianzhi.rules",
     "bianzhi.dashboards",
+    "bianzhi.duties",
+    "bianzhi.agencies",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,10 @@ urlpatterns = [
     path("roster/", include("bianzhi.roster.urls")),
     path("rules/", include("bianzhi.rules.urls")),
     path("dashboards/", include("bianzhi.dashboards.urls")),
+    path("duties/", include("bianzhi.duties.urls")),
+    path("agencies/", include("bianzhi.agencies.urls")),
+    # Published without login on purpose (001 §(一)2: 向社会公开).
+    path("public/", include("bianzhi.duties.public_urls")),
     path("api/v1/", include("bianzhi.web.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,489 @@
+"""Writes of the agencies app: dispatched agencies, the handover to local
+management, head appointments and the annual assessments.
+
+Keyword-only, atomic, audited; each function checks the actor's permission
+(None = command line or demo). Quotas and staff live in the institutions
+ledger and the roster: this app moves them through *their* services
+(``institution_create``, ``institution_abolish``, ``person_update``) and
+never keeps a count of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from bianzhi.accounts.models import Department, Role
+from bianzhi.accounts.scope import Scope
+from bianzhi.agencies.models import (
+    AgencyAssessment,
+    AgencyHandover,
+    AssessmentFloor,
+    DepartmentAssessment,
+    Direction,
+    DispatchedAgency,
+    Evaluation,
+    HeadChange,
+    HeadChangeKind,
+    HeadChangeStatus,
+    Mode,
+)
+from bianzhi.agencies.selectors import effective_floors
+from bianzhi.audit.services import audit_record, snapshot
+from bianzhi.core.duties import (
+    AGENCY_FLOOR_SOURCE,
+    DEPARTMENT_FLOOR_SOURCE,
+    AssessmentError,
+    weighted_total,
+)
+from bianzhi.regions.models import Level, Region
+
+
+class AgencyError(ValueError):
+    """A refused write; the message is Chinese and meant for the user."""
+
+
+def _scope(actor: Any) -> Scope | None:
+    return None if actor is None else Scope.for_user(actor)
+
+
+def _require_edit(actor: Any, region: Region) -> None:
+    scope = _scope(actor)
+    if scope is not None and not scope.can_edit(region):
+        raise PermissionDenied("无权修改该区划的数据")
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _document(document_number: str) -> str:
+    text = (document_number or "").strip()
+    if not text:
+        raise AgencyError("请填写文号")
+    return text
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    actor: Any,
+    township: Region,
+    name: str,
+    agency_type: str,
+    managing_department: Department,
+    head_name: str = "",
+    established_on: date | None = None,
+    document_number: str = "",
+    quotas: Mapping[str, int] | None = None,
+) -> DispatchedAgency:
+    """Register a dispatched agency of a county department in a township.
+
+    With a 文号 it is also set up in the institutions ledger as a 派驻机构
+    (with ``quotas``: ledger item -> count); without one it is only listed
+    here until the office records its establishment.
+    """
+    _require_edit(actor, township)
+    if township.level != Level.TOWNSHIP:
+        raise AgencyError("派驻机构只能设在乡镇（街道）")
+    if managing_department.county.code != township.county_code:
+        raise AgencyError("主管部门须是本县的部门")
+    name, agency_type = name.strip(), agency_type.strip()
+    if not name or not agency_type:
+        raise AgencyError("请填写机构名称和类型")
+    if DispatchedAgency.objects.filter(township=township, name=name).exists():
+        raise AgencyError(f"{township.name}已有名为“{name}”的派驻机构")
+    institution = None
+    if document_number.strip():
+        from bianzhi.institutions.models import Kind
+        from bianzhi.institutions.services import institution_create
+
+        institution = institution_create(
+            actor=actor,
+            township=township,
+            name=name,
+            kind=Kind.DISPATCHED_AGENCY,
+            established_on=established_on or timezone.localdate(),
+            document_number=document_number,
+            reason=f"{managing_department.name}派驻机构",
+            quotas=quotas,
+        )
+    agency = DispatchedAgency.objects.create(
+        township=township,
+        name=name,
+        agency_type=agency_type,
+        managing_department=managing_department,
+        head_name=head_name.strip(),
+        institution=institution,
+    )
+    audit_record(actor=actor, action="create", obj=agency, region_code=township.code, after=snapshot(agency))
+    return agency
+
+
+@dataclass(frozen=True)
+class HandoverResult:
+    handover: AgencyHandover
+    quota_moved: int
+    staff_moved: int
+
+
+@transaction.atomic
+def agency_hand_over(
+    *,
+    actor: Any,
+    agency: DispatchedAgency,
+    handed_over_on: date,
+    document_number: str,
+    new_kind: str = "public-institution",
+) -> HandoverResult:
+    """Hand a dispatched agency over to the township (属地管理), moving its
+    quotas and staff with it ("编随事走、人随编走", 002 §3).
+
+    1. Staff of the agency's ledger institution are detached from it.
+    2. The 派驻机构 institution is abolished: the ledger closes its balances.
+    3. A township institution of ``new_kind`` with the same name is set up
+       with the same balances, same date and 文号.
+    4. The staff are attached to it; the agency's mode becomes 属地管理.
+    Without a ledger institution only the handover itself is recorded.
+    """
+    _require_edit(actor, agency.township)
+    document_number = _document(document_number)
+    agency = DispatchedAgency.objects.select_for_update().get(pk=agency.pk)
+    if agency.mode == Mode.LOCAL:
+        raise AgencyError(f"{agency.name}已实行属地管理")
+    quota_moved = staff_moved = 0
+    note = ""
+    if agency.institution is not None:
+        from bianzhi.institutions.selectors import ledger_balances
+        from bianzhi.institutions.services import institution_abolish, institution_create
+        from bianzhi.roster.models import Person
+        from bianzhi.roster.services import person_update
+
+        old = agency.institution
+        balances = {k: v for k, v in ledger_balances(institution_ids=[old.pk]).get(old.pk, {}).items() if v}
+        staff = list(Person.objects.filter(institution=old, exited_on__isnull=True))
+        reason = f"属地管理（编随事走、人随编走），{document_number}"
+        for person in staff:
+            person_update(actor=actor, person=person, changes={"institution": None}, reason=reason)
+        institution_abolish(
+            actor=actor, institution=old, effective_on=handed_over_on, document_number=document_number, reason=reason
+        )
+        new = institution_create(
+            actor=actor,
+            township=agency.township,
+            name=old.name,
+            kind=new_kind,
+            established_on=handed_over_on,
+            document_number=document_number,
+            reason=reason,
+            quotas=balances,
+        )
+        for person in staff:
+            person.refresh_from_db()
+            person_update(actor=actor, person=person, changes={"institution": new}, reason=reason)
+        agency.institution = new
+        quota_moved = sum(v for k, v in balances.items() if k in ("行政编制", "事业编制", "工勤编制"))
+        staff_moved = len(staff)
+        note = f"台账：{old.name}（派驻机构）撤销，{new.name}（{new.get_kind_display()}）设立"
+    handover = AgencyHandover.objects.create(
+        agency=agency,
+        handed_over_on=handed_over_on,
+        document_number=document_number,
+        quota_moved=quota_moved,
+        staff_moved=staff_moved,
+        ledger_note=note,
+        recorded_by=_user(actor),
+    )
+    before = snapshot(agency)
+    agency.mode = Mode.LOCAL
+    agency.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=agency,
+        region_code=agency.township.code,
+        before=before,
+        after={**snapshot(agency), "划转编制": quota_moved, "随编划转人员": staff_moved},
+        reason=document_number,
+    )
+    return HandoverResult(handover, quota_moved, staff_moved)
+
+
+@transaction.atomic
+def head_change_start(
+    *, actor: Any, agency: DispatchedAgency, kind: str, person_name: str
+) -> HeadChange:
+    """Start appointing or removing the head; the township's opinion comes next."""
+    _require_edit(actor, agency.township)
+    kind = HeadChangeKind(kind).value
+    if not person_name.strip():
+        raise AgencyError("请填写人员姓名")
+    if HeadChange.objects.filter(agency=agency, status=HeadChangeStatus.PENDING).exists():
+        raise AgencyError("该机构已有未完成的负责人任免")
+    change = HeadChange.objects.create(
+        agency=agency, kind=kind, person_name=person_name.strip(), created_by=_user(actor)
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=change,
+        region_code=agency.township.code,
+        after={"事项": change.get_kind_display(), "人员": change.person_name},
+    )
+    return change
+
+
+@transaction.atomic
+def head_opinion_record(*, actor: Any, change: HeadChange, agrees: bool, text: str) -> HeadChange:
+    """The township's written opinion (its own user, or the office entering the letter)."""
+    township = change.agency.township
+    scope = _scope(actor)
+    if scope is not None:
+        own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == township.pk
+        if not (own or scope.can_edit(township)):
+            raise PermissionDenied("只能由驻地乡镇或编办登记乡镇意见")
+    change = HeadChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != HeadChangeStatus.PENDING:
+        raise AgencyError("该任免已完成")
+    if not text.strip():
+        raise AgencyError("请填写乡镇书面意见")
+    change.opinion_agrees = agrees
+    change.opinion_text = text.strip()
+    change.opinion_by = _user(actor)
+    change.opinion_at = timezone.now()
+    change.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=change,
+        region_code=township.code,
+        after={"乡镇意见": "同意" if agrees else "不同意", "书面意见": change.opinion_text},
+    )
+    return change
+
+
+@transaction.atomic
+def head_change_complete(
+    *, actor: Any, change: HeadChange, document_number: str, completed_on: date | None = None
+) -> HeadChange:
+    """Complete the appointment or removal. Refused without the township's
+    written opinion (000 §二.2; 002 §3) or when the township did not agree
+    (001 §(二)2: 应征得驻地乡镇同意)."""
+    agency = change.agency
+    _require_edit(actor, agency.township)
+    change = HeadChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != HeadChangeStatus.PENDING:
+        raise AgencyError("该任免已完成")
+    if change.opinion_agrees is None or not change.opinion_text:
+        raise AgencyError(
+            f"尚未登记{agency.township.name}的书面意见：派驻机构主要负责人任免应当书面征求所在乡镇意见"
+            "（000 §二.2；002 §3），不能完成任免"
+        )
+    if not change.opinion_agrees:
+        raise AgencyError(
+            f"{agency.township.name}不同意该任免：主要负责人的任免应征得驻地乡镇同意（001 §(二)2）"
+        )
+    change.document_number = _document(document_number)
+    change.status = HeadChangeStatus.COMPLETED
+    change.completed_on = completed_on or timezone.localdate()
+    change.save()
+    before = snapshot(agency)
+    agency.head_name = change.person_name if change.kind == HeadChangeKind.APPOINT else ""
+    agency.save(update_fields=["head_name"])
+    audit_record(
+        actor=actor,
+        action="approve",
+        obj=agency,
+        region_code=agency.township.code,
+        before=before,
+        after=snapshot(agency),
+        reason=change.document_number,
+    )
+    return change
+
+
+@transaction.atomic
+def floor_set(
+    *,
+    actor: Any,
+    region: Region,
+    agency_floor: Decimal | None,
+    department_floor: Decimal | None,
+) -> AssessmentFloor:
+    """A region's floors; they may only raise the policy floors of 000 §二.2
+    ("一般不低于"), so a value below 50% / 30% is refused."""
+    from bianzhi.core.duties import AGENCY_TOWNSHIP_WEIGHT_FLOOR, DEPARTMENT_TOWNSHIP_WEIGHT_FLOOR
+
+    _require_edit(actor, region)
+    for value, minimum, label in (
+        (agency_floor, AGENCY_TOWNSHIP_WEIGHT_FLOOR, "派驻机构考核"),
+        (department_floor, DEPARTMENT_TOWNSHIP_WEIGHT_FLOOR, "县直部门考核"),
+    ):
+        if value is not None and not (minimum <= value <= 100):
+            raise AgencyError(f"{label}的乡镇权重下限须在{minimum}%～100%之间（000 §二.2）")
+    floor, _ = AssessmentFloor.objects.get_or_create(region=region)
+    before = snapshot(floor)
+    floor.agency_floor, floor.department_floor = agency_floor, department_floor
+    floor.save()
+    audit_record(actor=actor, action="update", obj=floor, region_code=region.code, before=before, after=snapshot(floor))
+    return floor
+
+
+def _score(value: Decimal | int | float | str) -> Decimal:
+    return Decimal(str(value))
+
+
+@transaction.atomic
+def agency_assessment_record(
+    *,
+    actor: Any,
+    agency: DispatchedAgency,
+    year: int,
+    township_weight: Decimal,
+    township_score: Decimal,
+    department_score: Decimal,
+) -> AgencyAssessment:
+    """Record (or replace) an agency's annual assessment. Refused when the
+    township's weight is below the region's floor (default 50%)."""
+    _require_edit(actor, agency.township)
+    floors = effective_floors(region=agency.township)
+    try:
+        total = weighted_total(
+            township_score=_score(township_score),
+            other_score=_score(department_score),
+            township_weight=_score(township_weight),
+            floor=floors.agency,
+            subject="派驻机构",
+            source=AGENCY_FLOOR_SOURCE if floors.agency_is_default else f"{floors.agency_region}设定",
+        )
+    except AssessmentError as exc:
+        raise AgencyError(str(exc)) from exc
+    assessment, created = AgencyAssessment.objects.update_or_create(
+        agency=agency,
+        year=year,
+        defaults={
+            "township_weight": township_weight,
+            "township_score": township_score,
+            "department_score": department_score,
+            "total": total,
+            "recorded_by": _user(actor),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=assessment,
+        region_code=agency.township.code,
+        after=snapshot(assessment, ["year", "township_weight", "township_score", "department_score", "total"]),
+    )
+    return assessment
+
+
+@transaction.atomic
+def evaluation_record(
+    *,
+    actor: Any,
+    year: int,
+    direction: str,
+    township: Region,
+    department: Department,
+    score: Decimal,
+    comment: str = "",
+) -> Evaluation:
+    """One score of the two-way evaluation (002 §12): a township scores a
+    department or a department a township; each pair once a year per direction."""
+    direction = Direction(direction).value
+    if department.county.code != township.county_code:
+        raise AgencyError("乡镇与部门须属于同一个县")
+    scope = _scope(actor)
+    if scope is not None and not scope.can_edit(township):
+        if direction == Direction.TOWNSHIP_TO_DEPARTMENT:
+            own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == township.pk
+        else:
+            own = Role.DEPARTMENT in scope.roles and scope.department_id == department.pk
+        if not own:
+            raise PermissionDenied("只能以本单位名义评议")
+    score = _score(score)
+    if not Decimal(0) <= score <= Decimal(100):
+        raise AgencyError("评议得分必须在0～100分之间")
+    if Evaluation.objects.filter(year=year, direction=direction, township=township, department=department).exists():
+        raise AgencyError(f"{year}年已评议过，不能重复评议")
+    evaluation = Evaluation.objects.create(
+        year=year,
+        direction=direction,
+        township=township,
+        department=department,
+        score=score,
+        comment=comment.strip(),
+        recorded_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=evaluation,
+        region_code=township.code,
+        after={"年度": year, "方向": evaluation.get_direction_display(), "得分": str(score)},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def department_assessment_record(
+    *,
+    actor: Any,
+    department: Department,
+    year: int,
+    township_weight: Decimal,
+    other_score: Decimal,
+    township_score: Decimal | None = None,
+) -> DepartmentAssessment:
+    """Record a county department's annual assessment. The township score is
+    the mean of the townships' evaluations of it that year unless given;
+    refused when the township weight is below the floor (default 30%)."""
+    from bianzhi.agencies.selectors import township_scores_of_departments
+
+    county = department.county
+    _require_edit(actor, county)
+    if township_score is None:
+        summary = township_scores_of_departments(county=county, year=year).get(department.pk)
+        if summary is None:
+            raise AgencyError(f"{year}年尚无乡镇对{department.name}的评议，请先录入双向评议或直接填写乡镇评价得分")
+        township_score = summary.mean
+    floors = effective_floors(region=county)
+    try:
+        total = weighted_total(
+            township_score=_score(township_score),
+            other_score=_score(other_score),
+            township_weight=_score(township_weight),
+            floor=floors.department,
+            subject="县直部门年度绩效",
+            source=DEPARTMENT_FLOOR_SOURCE if floors.department_is_default else f"{floors.department_region}设定",
+        )
+    except AssessmentError as exc:
+        raise AgencyError(str(exc)) from exc
+    assessment, created = DepartmentAssessment.objects.update_or_create(
+        department=department,
+        year=year,
+        defaults={
+            "township_weight": township_weight,
+            "township_score": township_score,
+            "other_score": other_score,
+            "total": total,
+            "recorded_by": _user(actor),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=assessment,
+        region_code=county.code,
+        after=snapshot(assessment, ["year", "township_weight", "township_score", "other_score", "total"]),
+    )
+    return assessment

@@ -1,0 +1,88 @@
+"""Files the duties app hands out: the catalogue and territorial-matters
+workbooks and a township's powers-and-duties list as xlsx and PDF.
+
+The PDF is rendered by WeasyPrint from ``duties/duty_list_pdf.html``; fonts
+come from fontconfig (Debian ``fonts-noto-cjk``) and WeasyPrint embeds the
+subset it uses, so the file reads the same on a machine without CJK fonts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+
+from bianzhi.duties import selectors
+from bianzhi.duties.models import Responsibility
+from bianzhi.duties.spreadsheets import (
+    catalogue_workbook,
+    matters_workbook,
+    workbook_bytes,
+    write_table,
+)
+from bianzhi.regions.models import Region
+
+_ROLE = dict(Responsibility.choices)
+
+
+def catalogue_xlsx(*, county: Region) -> bytes:
+    """The county's catalogue in the import layout (the template when empty)."""
+    from bianzhi.duties.services import _county_classes, _default_featured
+
+    catalogue = selectors.catalogue_of(county=county)
+    if catalogue is None:
+        return catalogue_workbook([], _default_featured(_county_classes(county)))
+    rows = (
+        [i.code, i.name, i.power_type, i.legal_basis, i.delegating_department, i.get_list_kind_display()]
+        for i in selectors.catalogue_items(catalogue=catalogue)
+    )
+    return catalogue_workbook(rows, catalogue.featured_classes)
+
+
+def matters_xlsx(*, county: Region) -> bytes:
+    """The county's territorial matters in the import layout."""
+    rows = (
+        [m.code, m.domain, m.name, _ROLE[m.township_role], m.department, _ROLE[m.department_role], m.basis]
+        for m in selectors.matters(county=county).order_by("id")
+    )
+    return matters_workbook(rows)
+
+
+DUTY_HEADERS = ("序号", "类别", "事项编码", "事项名称", "权力类型", "设定依据", "实施部门或下放部门", "依据文号", "备注")
+
+
+def duty_list_xlsx(*, township: Region, today: date | None = None) -> bytes:
+    today = today or timezone.localdate()
+    entries = selectors.duty_list(township=township, today=today)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "权责清单"
+    write_table(
+        sheet,
+        DUTY_HEADERS,
+        (
+            [n, e.source, e.code, e.name, e.power_type, e.legal_basis, e.department, e.basis_document, e.note]
+            for n, e in enumerate(entries, start=1)
+        ),
+        (6, 10, 14, 40, 12, 40, 20, 24, 24),
+    )
+    return workbook_bytes(book)
+
+
+def duty_list_pdf(*, township: Region, today: date | None = None) -> bytes:
+    from weasyprint import HTML
+
+    today = today or timezone.localdate()
+    html = render_to_string(
+        "duties/duty_list_pdf.html",
+        {
+            "township": township,
+            "county": Region.objects.filter(code=township.county_code).first(),
+            "entries": selectors.duty_list(township=township, today=today),
+            "today": today,
+        },
+    )
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

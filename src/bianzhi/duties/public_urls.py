@@ -1,0 +1,14 @@
+"""Pages published without login (the URL-walk test lists them in
+PUBLIC_URL_NAMES through bianzhi.duties.testing)."""
+
+from django.urls import path
+
+from bianzhi.duties import views
+
+app_name = "duties-public"
+
+urlpatterns = [
+    path("<str:township_code>/duties/", views.public_duties, name="township-duties"),
+    path("<str:township_code>/duties.xlsx", views.public_duties_xlsx, name="township-duties-xlsx"),
+    path("<str:township_code>/duties.pdf", views.public_duties_pdf, name="township-duties-pdf"),
+]
