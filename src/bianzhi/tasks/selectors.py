@@ -1,0 +1,269 @@
+"""Reads of the work-plan app, always through the reader's scope.
+
+Warnings (due soon / overdue) are computed for a given ``today`` by
+``bianzhi.core.tasks.classify``; views pass ``today()`` from here, tests pass
+a fixed date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bianzhi.accounts.scope import Scope
+from bianzhi.core.tasks import (
+    DEFAULT_WARN_DAYS,
+    STATUS_LABELS,
+    Completion,
+    TaskStatus,
+    Urgency,
+    classify,
+    completion,
+    days_overdue,
+)
+from bianzhi.tasks.models import (
+    Attachment,
+    Finding,
+    Notification,
+    ProgressReport,
+    SupervisionRound,
+    Task,
+    WorkPlan,
+)
+
+
+def today() -> dt.date:
+    """The one seam for "today" in this app (local date in Asia/Shanghai)."""
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task with its warning on a given day, for lists and the calendar."""
+
+    task: Task
+    urgency: Urgency
+    days_overdue: int
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.task.task_status]
+
+
+def _view(task: Task, on: dt.date) -> TaskView:
+    urgency = classify(deadline=task.deadline, status=task.task_status, today=on)
+    return TaskView(task, urgency, days_overdue(deadline=task.deadline, today=on))
+
+
+def plan_list(*, scope: Scope) -> QuerySet[WorkPlan]:
+    plans: QuerySet[WorkPlan] = scope.filter(WorkPlan.objects.select_related("region"))
+    return plans.annotate(
+        n_tasks=Count("tasks", distinct=True),
+        n_closed=Count("tasks", filter=Q(tasks__status=TaskStatus.CLOSED.value), distinct=True),
+    ).order_by("region__code", "-issued_on", "id")
+
+
+def plan_get(*, scope: Scope, plan_id: int) -> WorkPlan:
+    plan: WorkPlan | None = (
+        scope.filter(WorkPlan.objects.select_related("region")).filter(pk=plan_id).first()
+    )
+    if plan is None:
+        raise Http404("工作方案不存在或无权访问")
+    return plan
+
+
+def task_get(*, scope: Scope, task_id: int) -> Task:
+    task: Task | None = (
+        scope.filter(Task.objects.select_related("plan__region", "closed_by"), "plan__region")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise Http404("任务不存在或无权访问")
+    return task
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    plan_id: int | None = None
+    unit: str = ""
+    status: str = ""
+    urgency: str = ""
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+
+
+def task_list(*, scope: Scope, on: dt.date, filters: TaskFilter = TaskFilter()) -> list[TaskView]:
+    """Tasks in scope with their warning on ``on``, filtered, by deadline then plan and 序号."""
+    qs = scope.filter(Task.objects.select_related("plan__region"), "plan__region")
+    if filters.plan_id is not None:
+        qs = qs.filter(plan_id=filters.plan_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.due_from:
+        qs = qs.filter(deadline__gte=filters.due_from)
+    if filters.due_to:
+        qs = qs.filter(deadline__lte=filters.due_to)
+    views = [_view(t, on) for t in qs.order_by("deadline", "plan_id", "seq")]
+    if filters.unit:
+        views = [v for v in views if filters.unit in v.task.units]
+    if filters.urgency:
+        views = [v for v in views if v.urgency.value == filters.urgency]
+    return views
+
+
+def task_units(*, scope: Scope, plan_id: int | None = None) -> list[tuple[str, int]]:
+    """Every unit named in the tasks in scope, with how many tasks name it."""
+    qs = scope.filter(Task.objects.all(), "plan__region")
+    if plan_id is not None:
+        qs = qs.filter(plan_id=plan_id)
+    counts: Counter[str] = Counter()
+    for lead, responsible in qs.values_list("lead_units", "responsible_units"):
+        counts.update(dict.fromkeys([*lead, *responsible], 1))
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@dataclass
+class UnitSummary:
+    unit: str
+    total: int = 0
+    closed: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+
+
+def unit_summary(*, scope: Scope, on: dt.date, plan_id: int | None = None) -> list[UnitSummary]:
+    """Per unit: tasks it leads or shares, closed, overdue and due soon (views by unit)."""
+    rows: dict[str, UnitSummary] = {}
+    for view in task_list(scope=scope, on=on, filters=TaskFilter(plan_id=plan_id)):
+        for unit in view.task.units:
+            row = rows.setdefault(unit, UnitSummary(unit))
+            row.total += 1
+            row.closed += view.urgency is Urgency.DONE
+            row.overdue += view.urgency is Urgency.OVERDUE
+            row.due_soon += view.urgency is Urgency.DUE_SOON
+    return sorted(rows.values(), key=lambda r: (-r.overdue, -r.total, r.unit))
+
+
+def plan_completion(*, plan: WorkPlan, on: dt.date) -> Completion:
+    return completion(
+        ((t.deadline, t.task_status) for t in plan.tasks.only("deadline", "status")), today=on
+    )
+
+
+def warnings(*, scope: Scope, on: dt.date, warn_days: int = DEFAULT_WARN_DAYS) -> list[TaskView]:
+    """Overdue and due-soon tasks in scope, most overdue first."""
+    horizon = on + dt.timedelta(days=warn_days)
+    qs = scope.filter(
+        Task.objects.select_related("plan__region")
+        .exclude(status=TaskStatus.CLOSED.value)
+        .filter(deadline__lte=horizon),
+        "plan__region",
+    ).order_by("deadline", "plan_id", "seq")
+    return [
+        v for v in (_view(t, on) for t in qs) if v.urgency in (Urgency.OVERDUE, Urgency.DUE_SOON)
+    ]
+
+
+def task_timeline(*, task: Task) -> QuerySet[ProgressReport]:
+    return task.reports.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
+
+
+def attachment_get(*, scope: Scope, attachment_id: int) -> Attachment:
+    item: Attachment | None = (
+        scope.filter(Attachment.objects.select_related("task__plan__region"), "task__plan__region")
+        .filter(pk=attachment_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("附件不存在或无权访问")
+    return item
+
+
+# --- calendar -------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date
+    in_month: bool
+    is_today: bool
+    tasks: list[TaskView] = field(default_factory=list)
+
+
+def calendar_month(*, scope: Scope, year: int, month: int, on: dt.date) -> list[list[CalendarDay]]:
+    """The month as weeks (Monday first) of days, each with the tasks due that day."""
+    weeks_dates = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = weeks_dates[0][0], weeks_dates[-1][-1]
+    due: dict[dt.date, list[TaskView]] = defaultdict(list)
+    for view in task_list(scope=scope, on=on, filters=TaskFilter(due_from=first, due_to=last)):
+        if view.task.deadline is not None:
+            due[view.task.deadline].append(view)
+    return [
+        [CalendarDay(d, d.month == month, d == on, due.get(d, [])) for d in week]
+        for week in weeks_dates
+    ]
+
+
+# --- supervision ----------------------------------------------------------------------
+
+
+def round_list(*, scope: Scope) -> QuerySet[SupervisionRound]:
+    rounds: QuerySet[SupervisionRound] = scope.filter(
+        SupervisionRound.objects.select_related("region", "plan")
+    )
+    return rounds.annotate(
+        n_findings=Count("findings", distinct=True),
+        n_open=Count("findings", filter=~Q(findings__status="verified"), distinct=True),
+    )
+
+
+def round_get(*, scope: Scope, round_id: int) -> SupervisionRound:
+    item: SupervisionRound | None = (
+        scope.filter(SupervisionRound.objects.select_related("region", "plan"))
+        .filter(pk=round_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("督导记录不存在或无权访问")
+    return item
+
+
+def finding_get(*, scope: Scope, finding_id: int) -> Finding:
+    item: Finding | None = (
+        scope.filter(
+            Finding.objects.select_related("round__region", "task__plan__region"), "round__region"
+        )
+        .filter(pk=finding_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("督导问题不存在或无权访问")
+    return item
+
+
+# --- inbox ----------------------------------------------------------------------------
+
+
+def inbox(*, user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def inbox_unread_count(*, user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_get(*, user: Any, notification_id: int) -> Notification:
+    item = Notification.objects.filter(user=user, pk=notification_id).first()
+    if item is None:
+        raise Http404("消息不存在")
+    return item

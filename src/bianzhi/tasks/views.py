@@ -1,0 +1,404 @@
+"""Thin views of the work-plan app: parse the request, call a selector or a
+service, render. Object lookups go through the scope first, so a user of
+another county gets 404 even on POST-only URLs (then 405 for a GET)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from bianzhi.adapters.problems import InputError
+from bianzhi.adapters.task_table import read_task_table, task_table_xlsx
+from bianzhi.core.tasks import STATUS_LABELS, URGENCY_LABELS, TaskStatus
+from bianzhi.tasks import selectors, services
+from bianzhi.tasks.models import ReportKind
+
+
+def _scope(request: HttpRequest) -> Any:
+    return request.scope  # type: ignore[attr-defined]
+
+
+def _errors(request: HttpRequest, exc: ValidationError | ValueError) -> None:
+    for message in exc.messages if isinstance(exc, ValidationError) else str(exc).splitlines():
+        messages.error(request, message)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest, plan_id: int | None = None) -> selectors.TaskFilter:
+    return selectors.TaskFilter(
+        plan_id=plan_id,
+        unit=request.GET.get("unit", "").strip(),
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in {s.value for s in TaskStatus}
+        else "",
+        urgency=request.GET.get("urgency", ""),
+        due_from=_date(request.GET.get("due_from")),
+        due_to=_date(request.GET.get("due_to")),
+    )
+
+
+def _filter_context(request: HttpRequest, plan_id: int | None) -> dict[str, Any]:
+    scope = _scope(request)
+    on = selectors.today()
+    filters = _filters(request, plan_id)
+    return {
+        "filters": filters,
+        "views": selectors.task_list(scope=scope, on=on, filters=filters),
+        "units": selectors.task_units(scope=scope, plan_id=plan_id),
+        "status_choices": [(s.value, label) for s, label in STATUS_LABELS.items()],
+        "urgency_choices": [(u.value, label) for u, label in URGENCY_LABELS.items()],
+        "today": on,
+    }
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    if request.method == "POST":
+        return _plan_import(request)
+    on = selectors.today()
+    editable = [
+        r
+        for r in scope.regions().filter(level__in=["county", "township"])[:500]
+        if scope.can_edit(r)
+    ]
+    return render(
+        request,
+        "tasks/plan_list.html",
+        {
+            "plans": selectors.plan_list(scope=scope),
+            "warnings": selectors.warnings(scope=scope, on=on)[:50],
+            "editable_regions": editable,
+            "today": on,
+        },
+    )
+
+
+def _plan_import(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    region = scope.region_or_404(request.POST.get("region", ""))
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择任务清单 Excel 文件。")
+        return redirect("tasks:plan_list")
+    try:
+        rows = read_task_table(upload.read(), filename=upload.name or "任务清单.xlsx")
+        plan = services.plan_import(
+            actor=request.user,
+            region=region,
+            title=request.POST.get("title", ""),
+            rows=rows,
+            source=request.POST.get("source", "").strip(),
+            document_number=request.POST.get("document_number", "").strip(),
+            issued_on=_date(request.POST.get("issued_on")),
+        )
+    except InputError as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+        messages.error(request, "任务清单未导入（全部行无误后才会导入）。")
+        return redirect("tasks:plan_list")
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("tasks:plan_list")
+    messages.success(request, f"已导入“{plan.title}”，共 {len(rows)} 项任务。")
+    return redirect("tasks:plan_detail", work_plan_id=plan.pk)
+
+
+def task_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        task_table_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E4%BB%BB%E5%8A%A1%E6%B8%85%E5%8D%95%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response
+
+
+def plan_detail(request: HttpRequest, work_plan_id: int) -> HttpResponse:
+    scope = _scope(request)
+    plan = selectors.plan_get(scope=scope, plan_id=work_plan_id)
+    context = _filter_context(request, plan.pk)
+    context.update(
+        plan=plan,
+        completion=selectors.plan_completion(plan=plan, on=context["today"]),
+        unit_rows=selectors.unit_summary(scope=scope, on=context["today"], plan_id=plan.pk),
+        filter_url=reverse("tasks:plan_detail", args=[plan.pk]),
+    )
+    if request.headers.get("HX-Request"):
+        return render(request, "tasks/_task_table.html", context)
+    return render(request, "tasks/plan_detail.html", context)
+
+
+def task_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    context = _filter_context(request, None)
+    context.update(
+        unit_rows=selectors.unit_summary(scope=scope, on=context["today"]),
+        filter_url=reverse("tasks:task_list"),
+    )
+    if request.headers.get("HX-Request"):
+        return render(request, "tasks/_task_table.html", context)
+    return render(request, "tasks/task_list.html", context)
+
+
+# --- one task ---------------------------------------------------------------------------
+
+
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    scope = _scope(request)
+    task = selectors.task_get(scope=scope, task_id=task_id)
+    on = selectors.today()
+    region = task.plan.region
+    return render(
+        request,
+        "tasks/task_detail.html",
+        {
+            "task": task,
+            "view": selectors._view(task, on),
+            "timeline": selectors.task_timeline(task=task),
+            "findings": task.findings.select_related("round"),
+            "may_report": services.may_report(scope, region),
+            "may_approve": scope.can_approve(region),
+            "is_open": task.task_status in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS),
+            "is_requested": task.task_status is TaskStatus.CLOSE_REQUESTED,
+            "today": on,
+            "report_kinds": ReportKind,
+        },
+    )
+
+
+def _task_post(request: HttpRequest, task_id: int, action: str) -> HttpResponseBase:
+    task = selectors.task_get(scope=_scope(request), task_id=task_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    files = request.FILES.getlist("files")
+    unit = request.POST.get("unit", "")
+    text = request.POST.get("text", "")
+    try:
+        if action == "report":
+            services.task_report_progress(
+                actor=request.user, task=task, unit=unit, text=text, files=files
+            )
+            messages.success(request, "进展已报送。")
+        elif action == "closeout":
+            services.task_request_closeout(
+                actor=request.user, task=task, unit=unit, text=text, files=files
+            )
+            messages.success(request, "已申请销号，等待审核。")
+        elif action == "approve":
+            services.task_approve_closeout(actor=request.user, task=task, text=text)
+            messages.success(request, "已销号。")
+        else:
+            services.task_reject_closeout(actor=request.user, task=task, reason=text)
+            messages.success(request, "已退回。")
+    except (ValidationError, ValueError) as exc:
+        _errors(request, exc)
+    return redirect("tasks:task_detail", task_id=task.pk)
+
+
+def task_report(request: HttpRequest, task_id: int) -> HttpResponseBase:
+    return _task_post(request, task_id, "report")
+
+
+def task_closeout(request: HttpRequest, task_id: int) -> HttpResponseBase:
+    return _task_post(request, task_id, "closeout")
+
+
+def task_approve(request: HttpRequest, task_id: int) -> HttpResponseBase:
+    return _task_post(request, task_id, "approve")
+
+
+def task_reject(request: HttpRequest, task_id: int) -> HttpResponseBase:
+    return _task_post(request, task_id, "reject")
+
+
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    item = selectors.attachment_get(scope=_scope(request), attachment_id=attachment_id)
+    # Served as a download, never inline: an uploaded file is not trusted content.
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+
+
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    on = selectors.today()
+    try:
+        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = on.replace(day=1)
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "tasks/calendar.html",
+        {
+            "weeks": selectors.calendar_month(
+                scope=scope, year=first.year, month=first.month, on=on
+            ),
+            "first": first,
+            "prev": prev_month,
+            "next": next_month,
+            "weekdays": "一二三四五六日",
+        },
+    )
+
+
+# --- supervision rounds -----------------------------------------------------------------
+
+
+def round_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    if request.method == "POST":
+        region = scope.region_or_404(request.POST.get("region", ""))
+        plan = None
+        if request.POST.get("plan"):
+            plan = selectors.plan_get(scope=scope, plan_id=int(request.POST["plan"]))
+        try:
+            item = services.round_create(
+                actor=request.user,
+                region=region,
+                plan=plan,
+                held_on=_date(request.POST.get("held_on")) or selectors.today(),
+                title=request.POST.get("title", ""),
+                inspector=request.POST.get("inspector", ""),
+                summary=request.POST.get("summary", ""),
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect("tasks:round_list")
+        return redirect("tasks:round_detail", supervision_id=item.pk)
+    editable = [
+        r
+        for r in scope.regions().filter(level__in=["county", "township"])[:500]
+        if scope.can_edit(r)
+    ]
+    return render(
+        request,
+        "tasks/round_list.html",
+        {
+            "rounds": selectors.round_list(scope=scope),
+            "plans": selectors.plan_list(scope=scope),
+            "editable_regions": editable,
+            "today": selectors.today(),
+        },
+    )
+
+
+def round_detail(request: HttpRequest, supervision_id: int) -> HttpResponse:
+    scope = _scope(request)
+    item = selectors.round_get(scope=scope, round_id=supervision_id)
+    tasks = (
+        selectors.task_list(
+            scope=scope, on=selectors.today(), filters=selectors.TaskFilter(plan_id=item.plan_id)
+        )
+        if item.plan_id
+        else []
+    )
+    return render(
+        request,
+        "tasks/round_detail.html",
+        {
+            "round": item,
+            "findings": item.findings.select_related("task__plan").prefetch_related("attachments"),
+            "tasks": tasks,
+            "may_edit": scope.can_edit(item.region),
+            "may_report": services.may_report(scope, item.region),
+        },
+    )
+
+
+def finding_create(request: HttpRequest, supervision_id: int) -> HttpResponseBase:
+    scope = _scope(request)
+    item = selectors.round_get(scope=scope, round_id=supervision_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    task = None
+    if request.POST.get("task"):
+        task = selectors.task_get(scope=scope, task_id=int(request.POST["task"]))
+    try:
+        services.finding_create(
+            actor=request.user,
+            round=item,
+            task=task,
+            unit=request.POST.get("unit", ""),
+            description=request.POST.get("description", ""),
+            rectify_by=_date(request.POST.get("rectify_by")),
+        )
+        messages.success(request, "已登记督导问题。")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("tasks:round_detail", supervision_id=item.pk)
+
+
+def finding_rectify(request: HttpRequest, finding_id: int) -> HttpResponseBase:
+    finding = selectors.finding_get(scope=_scope(request), finding_id=finding_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.finding_rectify(
+            actor=request.user,
+            finding=finding,
+            text=request.POST.get("text", ""),
+            files=request.FILES.getlist("files"),
+        )
+        messages.success(request, "整改情况已报送。")
+    except (ValidationError, ValueError) as exc:
+        _errors(request, exc)
+    return redirect("tasks:round_detail", supervision_id=finding.round_id)
+
+
+def finding_verify(request: HttpRequest, finding_id: int) -> HttpResponseBase:
+    finding = selectors.finding_get(scope=_scope(request), finding_id=finding_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.finding_verify(actor=request.user, finding=finding)
+        messages.success(request, "整改已核实。")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("tasks:round_detail", supervision_id=finding.round_id)
+
+
+# --- inbox ------------------------------------------------------------------------------
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    items = selectors.inbox(user=request.user)[:200]
+    return render(request, "tasks/inbox.html", {"items": items})
+
+
+def inbox_read(request: HttpRequest, notification_id: int) -> HttpResponseBase:
+    item = selectors.notification_get(user=request.user, notification_id=notification_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.notification_mark_read(user=request.user, notification=item)
+    if item.url and url_has_allowed_host_and_scheme(item.url, allowed_hosts=None):
+        return redirect(item.url)
+    return redirect("tasks:inbox")
