@@ -35,5 +35,9 @@ def _register() -> None:
     main.add_command(imports.import_group)
     main.add_command(rules.rules_group)
 
+    from bianzhi.cli import tasks
+
+    main.add_command(tasks.notify_command)
+
 
 _register()

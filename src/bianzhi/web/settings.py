@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "bianzhi.dashboards",
     "bianzhi.duties",
     "bianzhi.agencies",
+    "bianzhi.tasks",
 ]
 
 MIDDLEWARE = [
@@ -225,3 +226,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BIANZHI_LOG_LEVEL", "WARNING")},
 }
+
+# --- e-mail (bianzhi.tasks: daily digest of `bianzhi notify --once`) ----------
+# Off unless BIANZHI_EMAIL_HOST is set; the in-app inbox works either way.
+# Tests run with Django's locmem backend (pytest-django sets it).
+EMAIL_HOST = os.environ.get("BIANZHI_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("BIANZHI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("BIANZHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BIANZHI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("BIANZHI_EMAIL_USE_TLS")
+EMAIL_USE_SSL = _env_bool("BIANZHI_EMAIL_USE_SSL")
+DEFAULT_FROM_EMAIL = os.environ.get("BIANZHI_EMAIL_FROM", "bianzhi@localhost")
+EMAIL_TIMEOUT = 30
+BIANZHI_EMAIL_ENABLED = bool(EMAIL_HOST)
+# Absolute links in e-mails, e.g. https://bianzhi.example.gov.cn
+BIANZHI_SITE_URL = os.environ.get("BIANZHI_SITE_URL", "")
+# Upload limit for task attachments and evidence (MB per file).
+BIANZHI_ATTACHMENT_MAX_MB = int(os.environ.get("BIANZHI_ATTACHMENT_MAX_MB", "20"))
