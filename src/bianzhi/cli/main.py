@@ -39,5 +39,11 @@ def _register() -> None:
 
     main.add_command(tasks.notify_command)
 
+    from bianzhi.cli import duties
+
+    imports.import_group.add_command(duties.catalogue_command)
+    imports.import_group.add_command(duties.matters_command)
+    main.add_command(duties.duties_group)
+
 
 _register()
