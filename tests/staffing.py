@@ -82,3 +82,11 @@ def office(penglai: Any) -> Any:
         established_on=date(2020, 1, 1), document_number="大委编发〔2020〕1号",
         quotas={"行政编制": 3},
     )
+
+
+@pytest.fixture
+def scope_of(daying_officer: Any) -> Any:
+    """scope_of(anything) -> the 大英县 officer's Scope."""
+    from bianzhi.accounts.scope import scope_for
+
+    return lambda _obj=None: scope_for(daying_officer)
