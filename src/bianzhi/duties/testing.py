@@ -91,3 +91,50 @@ def _round(world: ForeignWorld) -> list[str]:
     DelegationCatalogue.objects.get_or_create(county=world.county, defaults={"title": "示例目录"})
     round_ = TakeUpRound.objects.create(township=world.township, choices={}, note="示例")
     return [str(round_.pk)]
+
+
+@_for("code", "duty-list-detail")
+def _duty_list(world: ForeignWorld) -> list[str]:
+    return [world.township.code]
+
+
+@_for("pk", "duty-request-detail")
+def _api_request(world: ForeignWorld) -> list[str]:
+    return _request(world)
+
+
+@_for("pk", "catalogue-item-detail")
+def _api_catalogue_item(world: ForeignWorld) -> list[str]:
+    from bianzhi.duties.models import CatalogueItem, DelegationCatalogue
+
+    catalogue, _ = DelegationCatalogue.objects.get_or_create(county=world.county, defaults={"title": "示例目录"})
+    item, _ = CatalogueItem.objects.get_or_create(
+        catalogue=catalogue,
+        code="JC-X",
+        defaults={
+            "name": "示例事项",
+            "power_type": "行政许可",
+            "delegating_department": "县某局",
+            "list_kind": "base",
+        },
+    )
+    return [str(item.pk)]
+
+
+@_for("pk", "territorial-matter-detail")
+def _api_matter(world: ForeignWorld) -> list[str]:
+    from bianzhi.duties.models import TerritorialMatter
+
+    matter, _ = TerritorialMatter.objects.get_or_create(
+        county=world.county,
+        code="X1",
+        defaults={
+            "domain": "应急安全",
+            "name": "示例事项",
+            "township_role": "lead",
+            "department": "县应急管理局",
+            "department_role": "supporting",
+            "document_number": "示例",
+        },
+    )
+    return [str(matter.pk)]

@@ -4,7 +4,14 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from bianzhi.accounts.api import TokenLoginView
+from bianzhi.agencies.api import AgencyAssessmentViewSet, AgencyViewSet, DepartmentAssessmentViewSet
 from bianzhi.allocation.api import PlanViewSet
+from bianzhi.duties.api import (
+    CatalogueItemViewSet,
+    DutyListViewSet,
+    DutyRequestViewSet,
+    MatterViewSet,
+)
 from bianzhi.regions.api import RegionViewSet
 from bianzhi.townships.api import TownshipViewSet
 
@@ -12,6 +19,13 @@ router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("townships", TownshipViewSet, basename="township")
 router.register("plans", PlanViewSet, basename="plan")
+router.register("duty-lists", DutyListViewSet, basename="duty-list")
+router.register("catalogue-items", CatalogueItemViewSet, basename="catalogue-item")
+router.register("territorial-matters", MatterViewSet, basename="territorial-matter")
+router.register("duty-requests", DutyRequestViewSet, basename="duty-request")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("agency-assessments", AgencyAssessmentViewSet, basename="agency-assessment")
+router.register("department-assessments", DepartmentAssessmentViewSet, basename="department-assessment")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),
