@@ -5,11 +5,11 @@ from datetime import date
 from typing import Any
 
 import pytest
+from tests.staffing import PENGLAI, enter
 
 from bianzhi.dashboards.selectors import dashboard_data
 from bianzhi.roster.services import person_second, person_secondment_end
 from bianzhi.rules.services import findings_refresh
-from tests.staffing import PENGLAI, enter
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,15 @@ from datetime import date
 from typing import Any
 
 import pytest
+from tests.staffing import enter
 
 from bianzhi.institutions.models import Institution, LedgerEntry
-from bianzhi.institutions.selectors import institution_list, ledger_balances, ledger_comparison, names_as_of
+from bianzhi.institutions.selectors import (
+    institution_list,
+    ledger_balances,
+    ledger_comparison,
+    names_as_of,
+)
 from bianzhi.institutions.services import (
     InstitutionError,
     institution_abolish,
@@ -16,7 +22,6 @@ from bianzhi.institutions.services import (
     nameplate_add,
 )
 from bianzhi.rules.snapshot import county_snapshot
-from tests.staffing import enter
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
+from tests.staffing import PENGLAI, enter, id_number
 
 from bianzhi.core.idnumber import mask_id_number
 from bianzhi.institutions.xlsx import write_workbook
 from bianzhi.roster.excel import HEADERS
 from bianzhi.roster.models import Person
-from tests.staffing import PENGLAI, enter, id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from tests.staffing import HUILONG, PENGLAI, approve, enter, id_number
 
 from bianzhi.audit.models import AuditRecord
 from bianzhi.roster.models import Person, Status
@@ -17,7 +18,6 @@ from bianzhi.roster.services import (
     person_update,
 )
 from bianzhi.rules.models import RuleSetting, StoredFinding
-from tests.staffing import HUILONG, PENGLAI, approve, enter, id_number
 
 
 def test_entry_derives_gender_and_birth_date_and_masks_the_audit(penglai: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db.models import Q
+from tests.staffing import PENGLAI, approve, enter
 
 from bianzhi.core.rules import RULES
 from bianzhi.institutions.services import institution_create, ledger_change
@@ -18,7 +19,6 @@ from bianzhi.roster.models import Person, Status
 from bianzhi.roster.services import person_update
 from bianzhi.rules.models import RuleSetting, StoredFinding
 from bianzhi.rules.services import findings_refresh
-from tests.staffing import PENGLAI, approve, enter
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()

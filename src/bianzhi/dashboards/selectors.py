@@ -25,7 +25,7 @@ from bianzhi.roster.models import Person, PostCategory, Status
 from bianzhi.rules.selectors import finding_list
 
 # The Region column that names a child of a region of this level.
-CHILD_FIELD = {
+CHILD_FIELD: dict[str, str] = {
     Level.PROVINCE: "city_code",
     Level.CITY: "county_code",
     Level.COUNTY: "code",
@@ -60,8 +60,8 @@ def dashboard_data(*, scope: Scope, region: Region, today: date | None = None) -
     if region.level == Level.TOWNSHIP:
         children = [region]
     else:
-        level = {Level.PROVINCE: Level.CITY, Level.CITY: Level.COUNTY, Level.COUNTY: Level.TOWNSHIP}[region.level]
-        children = list(Region.objects.filter(level=level, **under).order_by("code"))
+        below: dict[str, str] = {Level.PROVINCE: Level.CITY, Level.CITY: Level.COUNTY, Level.COUNTY: Level.TOWNSHIP}
+        children = list(Region.objects.filter(level=below[region.level], **under).order_by("code"))
     rows = {r.code: Row(r.code, r.name) for r in children}
 
     # 1. The roster, one conditional aggregate per child.
@@ -134,7 +134,7 @@ def dashboard_data(*, scope: Scope, region: Region, today: date | None = None) -
     ]
 
     types = [t for t in QUOTA_TYPES if any(r.approved.get(t) or r.actual.get(t) for r in rows.values())]
-    table = []
+    table: list[dict[str, Any]] = []
     for r in rows.values():
         approved_main = sum(r.approved.get(t, 0) for t in QUOTA_TYPES[:2])
         actual_main = sum(r.actual.get(t, 0) for t in QUOTA_TYPES[:2])

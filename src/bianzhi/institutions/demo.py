@@ -35,8 +35,8 @@ def _split(total: int, parts: int) -> list[int]:
 def demo_county_institutions(county: Region) -> int:
     """Set up the demo institutions of one county; idempotent (skips a county
     that has institutions). Returns the number created."""
-    from bianzhi.rules.snapshot import county_snapshot
     from bianzhi.rules.services import findings_refresh
+    from bianzhi.rules.snapshot import county_snapshot
 
     if Institution.objects.filter(region__county_code=county.code).exists():
         return 0

@@ -11,6 +11,7 @@ Files are small (tens of rows per county), so the commit goes row by row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -128,35 +129,33 @@ def institution_import_parse(
     seen: dict[tuple[str, str], int] = {}
     for number, values in raw:
         errors: list[RowError] = []
-
-        def error(key: str, reason: str, number: int = number, errors: list[RowError] = errors) -> None:
-            errors.append(RowError(filename, number, _HEADERS[key], reason))
+        report = _collector(errors, filename, number)
 
         code = text(values.get("township_code"))
         township = townships.get(code)
         if township is None:
-            error("township_code", f"“{code}”不是本地区的乡镇（街道）代码" if code else "不能为空")
+            report("township_code", f"“{code}”不是本地区的乡镇（街道）代码" if code else "不能为空")
         name = text(values.get("name"))
         if not name:
-            error("name", "不能为空")
+            report("name", "不能为空")
         elif (code, name) in seen:
-            error("name", f"与第{seen[(code, name)]}行重复")
+            report("name", f"与第{seen[(code, name)]}行重复")
         else:
             seen[(code, name)] = number
         kind_label = text(values.get("kind"))
         kind = _KIND_BY_LABEL.get(kind_label, "")
         if not kind:
-            error("kind", f"“{kind_label}”无效，应为：{'、'.join(_KIND_BY_LABEL)}" if kind_label else "不能为空")
+            report("kind", f"“{kind_label}”无效，应为：{'、'.join(_KIND_BY_LABEL)}" if kind_label else "不能为空")
         established_on: date | None = None
         try:
             established_on = parse_date(values.get("established_on"))
             if established_on is None:
-                error("established_on", "不能为空")
+                report("established_on", "不能为空")
         except ValueError as problem:
-            error("established_on", str(problem))
+            report("established_on", str(problem))
         document_number = text(values.get("document_number"))
         if not document_number:
-            error("document_number", "不能为空")
+            report("document_number", "不能为空")
         counts: dict[str, int] = {}
         for header, item in COUNT_COLUMNS:
             try:
@@ -183,6 +182,15 @@ def institution_import_parse(
                     row.changes.append(f"挂牌“{plate}”")
         plan.rows.append(row)
     return plan
+
+
+def _collector(errors: list[RowError], filename: str, number: int) -> Callable[[str, str], None]:
+    """error(column key, reason) appends one RowError for this row."""
+
+    def error(key: str, reason: str) -> None:
+        errors.append(RowError(filename, number, _HEADERS[key], reason))
+
+    return error
 
 
 class InstitutionImportRefused(ValueError):

@@ -47,7 +47,7 @@ def institution_list(
 
 def institution_get(*, scope: Scope, pk: int) -> Institution:
     """The institution if in scope, else Http404 (no leak of its existence)."""
-    institution = (
+    institution: Institution | None = (
         scope.filter(Institution.objects.all()).select_related("region").filter(pk=pk).first()
     )
     if institution is None:

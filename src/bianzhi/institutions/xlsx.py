@@ -9,7 +9,7 @@ plain values or `RowError`s (file, row, column, reason).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -62,7 +62,7 @@ class SheetError(ValueError):
 
 
 def template_workbook(
-    columns: Sequence[Column], *, title: str, lists: dict[str, Sequence[str]] | None = None,
+    columns: Sequence[Column], *, title: str, lists: Mapping[str, Sequence[str]] | None = None,
     example: Sequence[Any] | None = None,
 ) -> bytes:
     """An .xlsx template: one data sheet with the headers (required ones in

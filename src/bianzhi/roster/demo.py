@@ -56,7 +56,7 @@ def demo_roster_rows(county: Region, *, today: date | None = None) -> list[list[
     ).exclude(kind=Kind.DISPATCHED_AGENCY).values_list("region_id", "name", "kind"):
         institutions.setdefault(region_id, {}).setdefault(kind, []).append(name)
     used: set[str] = set()
-    rows: list[list[Any]] = []
+    rows: list[dict[str, Any]] = []
     for index, township in enumerate(townships):
         state = states.get(township.code)
         admin = state.approved("行政编制") if state else 15
@@ -93,8 +93,8 @@ def demo_roster_rows(county: Region, *, today: date | None = None) -> list[list[
                     "学历": rng.choice(["大学本科", "大学本科", "大学专科", "研究生"]),
                     "年度考核": "优秀" if rng.random() < excellent_share * 0.9 else "称职",
                 })
-                rows.append(values)  # type: ignore[arg-type]
-        township_rows: list[dict[str, Any]] = rows[-sum(counts.values()):]  # type: ignore[assignment]
+                rows.append(values)
+        township_rows = rows[-sum(counts.values()) :]
         general = [r for r in township_rows if r["岗位类别"] != "领导"]
         for k, row in enumerate(general[:enforcement]):
             row["执法人员"] = "是"
@@ -122,7 +122,7 @@ def demo_roster_rows(county: Region, *, today: date | None = None) -> list[list[
                 if row["年度考核"] == "优秀":
                     row["年度考核"] = "称职"
                     excellent -= 1
-    return [[r[h] for h in HEADERS] for r in rows]  # type: ignore[index]
+    return [[r[h] for h in HEADERS] for r in rows]
 
 
 @demo_step("实名制名册（示例数据）", order=60)

@@ -32,7 +32,14 @@ from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
 from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
 from bianzhi.core.rules import Severity, rule_in_force, service_period_end
 from bianzhi.institutions.models import Institution, QuotaType
-from bianzhi.institutions.xlsx import RowError, SheetError, parse_date, parse_yes_no, read_rows, text
+from bianzhi.institutions.xlsx import (
+    RowError,
+    SheetError,
+    parse_date,
+    parse_yes_no,
+    read_rows,
+    text,
+)
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.excel import COLUMNS
 from bianzhi.roster.models import Education, EntryWay, Grade, Person, PostCategory, Status

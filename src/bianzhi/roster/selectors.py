@@ -51,7 +51,7 @@ class RosterFilter:
     def from_query(cls, data: dict[str, str]) -> RosterFilter:
         fields = cls.__dataclass_fields__
         values = {k: (data.get(k) or "").strip() for k in fields if k != "include_exited"}
-        return cls(**values, include_exited=data.get("include_exited") == "1")  # type: ignore[arg-type]
+        return cls(**values, include_exited=data.get("include_exited") == "1")
 
 
 def person_list(
@@ -98,7 +98,9 @@ def person_list(
 
 
 def person_get(*, scope: Scope, pk: int) -> Person:
-    person = scope.filter(Person.objects.select_related("region", "institution")).filter(pk=pk).first()
+    person: Person | None = (
+        scope.filter(Person.objects.select_related("region", "institution")).filter(pk=pk).first()
+    )
     if person is None:
         raise Http404("人员不存在或无权访问")
     return person

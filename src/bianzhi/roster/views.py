@@ -243,7 +243,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                "preview_new": plan.new[:20] if plan else [],
                "preview_changed": [
                    (row["name"], "、".join(
-                       str(Person._meta.get_field(k.removesuffix("_id")).verbose_name) for k in before))
+                       str(getattr(Person._meta.get_field(k.removesuffix("_id")), "verbose_name", k)) for k in before))
                    for _, row, before in (plan.changed[:20] if plan else [])
                ]}
     return render(request, "roster/import.html", context)

@@ -10,7 +10,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from bianzhi.accounts.scope import Scope
-from bianzhi.core.rules import RULES, ObjectKind, RuleDefinition, RuleSettings, RuleSettingsError, apply_settings
+from bianzhi.core.rules import (
+    RULES,
+    ObjectKind,
+    RuleDefinition,
+    RuleSettings,
+    RuleSettingsError,
+    apply_settings,
+)
 from bianzhi.regions.models import Level, Region
 from bianzhi.rules.models import RuleSetting, StoredFinding
 
@@ -79,7 +86,8 @@ def rule_rows(*, region: Region) -> list[RuleRow]:
     if region.level == Level.TOWNSHIP:
         codes = codes[:3]
     own_rows = {r.rule: r for r in RuleSetting.objects.filter(region=region)}
-    from bianzhi.rules.snapshot import _setting, layer_settings
+    from bianzhi.core.rules import layer_settings
+    from bianzhi.rules.snapshot import _setting
 
     layers: list[dict[str, RuleSettings]] = []
     by_region: dict[str, dict[str, RuleSettings]] = {}
