@@ -13,7 +13,7 @@ import importlib
 from bench.runner import Benchmark, run_all, save
 
 # Modules that define BENCHMARKS; others append their module name here.
-MODULES = ["bench.bench_allocation"]
+MODULES = ["bench.bench_allocation", "bench.bench_roster"]
 
 
 def main() -> None:
