@@ -20,7 +20,7 @@ def test_the_demo_creates_the_counties_and_the_five_users() -> None:
     assert Region.objects.filter(county_code="510923", level="township").count() == 10
     assert Region.objects.filter(county_code="621121", level="township").count() == 18
     users = {u.username: u for u in User.objects.all()}
-    assert set(users) == {"admin", "daying", "tongwei", "penglai", "suining"}
+    assert set(users) == {"admin", "daying", "tongwei", "penglai", "suining", "daying-dept"}
     assert users["admin"].is_superuser
     assert users["daying"].role_set() == {"officer", "approver"}
     assert users["penglai"].region.code == "510923100"
