@@ -65,7 +65,9 @@ class SandingData:
     document_number: str = ""
     duty_list_size: int | None = None  # items of the powers-and-duties list, when known
     territorial_list_size: int | None = None
-    missing: tuple[str, ...] = ()  # parts with no data yet (shown in the document)
+    # 核定编制 of the township (townships app); None = use the institutions' sum.
+    approved_admin_quota: int | None = None
+    approved_institution_quota: int | None = None
 
     @property
     def admin_quota(self) -> int:
@@ -112,7 +114,8 @@ def sanding_document(data: SandingData) -> Document:
     blocks.append(Heading("一、主要职责", 1))
     if data.duties:
         blocks.extend(
-            Paragraph(f"（{chinese_number(i)}）{duty}" if i < 100 else duty)
+            # 三定 documents number duties （一）（二）…; very long lists go on in digits.
+            Paragraph(f"（{chinese_number(i)}）{duty}" if i < 100 else f"{i}. {duty}")
             for i, duty in enumerate(data.duties, start=1)
         )
     else:
@@ -157,12 +160,27 @@ def sanding_document(data: SandingData) -> Document:
 
     # 三、人员编制和领导职数
     blocks.append(Heading("三、人员编制和领导职数", 1))
+    admin = data.admin_quota if data.approved_admin_quota is None else data.approved_admin_quota
+    inst = (
+        data.institution_quota
+        if data.approved_institution_quota is None
+        else data.approved_institution_quota
+    )
     blocks.append(
         Paragraph(
-            f"{data.township_name}核定行政编制{data.admin_quota}名、"
-            f"事业编制{data.institution_quota}名。各机构编制分配如下表。"
+            f"{data.township_name}核定行政编制{admin}名、"
+            f"事业编制{inst}名。各机构编制分配如下表。"
         )
     )
+    if data.institutions and (admin, inst) != (data.admin_quota, data.institution_quota):
+        # The ledger per institution and the township's approved total disagree:
+        # say so rather than print two silently different numbers.
+        blocks.append(
+            Paragraph(
+                f"（各机构编制合计为行政编制{data.admin_quota}名、事业编制"
+                f"{data.institution_quota}名，与核定数不一致，请核对编制台账。）"
+            )
+        )
     rows = [
         (
             str(i),

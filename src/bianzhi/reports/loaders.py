@@ -1,0 +1,136 @@
+"""Filling ``SandingData`` from the apps that own the facts.
+
+* township class: ``bianzhi.townships`` (Township.township_class);
+* approved quotas: ``bianzhi.townships`` (ApprovedQuota);
+* institutions, their quotas (ledger balances on the date), nameplates and
+  post counts: ``bianzhi.institutions``;
+* main duties: ``bianzhi.duties.selectors.duty_list`` (the township's
+  powers-and-duties list on the date), territorial matters of the county.
+
+``sanding_load_county`` loads every township of a county with a fixed number
+of queries (not per township), for the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q
+
+from bianzhi.core.sanding import (
+    AFFILIATED_INSTITUTION,
+    PARTY_GOVERNMENT_OFFICE,
+    SandingData,
+    SandingInstitution,
+    SandingLeadershipPost,
+)
+from bianzhi.regions.models import Level, Region
+
+KIND_LABELS = {"office": PARTY_GOVERNMENT_OFFICE, "public_institution": AFFILIATED_INSTITUTION}
+# Duties shown one by one in 一、主要职责; a longer list is summarised by source.
+MAX_LISTED_DUTIES = 40
+
+
+def issuer_of(county: Region) -> str:
+    return f"中共{county.name}委机构编制委员会"
+
+
+def _duties(township: Region, on: dt.date) -> tuple[tuple[str, ...], int]:
+    from bianzhi.duties.selectors import duty_list
+
+    entries = duty_list(township=township, today=on)
+    if len(entries) <= MAX_LISTED_DUTIES:
+        return tuple(f"{e.name}（{e.source}）" for e in entries), len(entries)
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for e in entries:
+        by_source[e.source].append(e.name)
+    summary = tuple(
+        f"依法承担{source}{len(names)}项，主要包括{'、'.join(names[:8])}等。"
+        for source, names in by_source.items()
+    )
+    return summary, len(entries)
+
+
+def sanding_load_county(
+    *, county: Region, on: dt.date, only: Region | None = None
+) -> list[SandingData]:
+    """The 三定方案 data of every township of ``county`` (or only ``only``) on ``on``, by code."""
+    from bianzhi.duties.models import TerritorialMatter
+    from bianzhi.institutions.models import Institution, LedgerItem
+    from bianzhi.institutions.selectors import ledger_balances, nameplates_of
+    from bianzhi.townships.models import ApprovedQuota, Township
+
+    townships = list(
+        Region.objects.filter(county_code=county.code, level=Level.TOWNSHIP).order_by("code")
+        if only is None
+        else [only]
+    )
+    classes = dict(
+        Township.objects.filter(region__in=townships).values_list("region_id", "township_class")
+    )
+    approved: dict[int, dict[str, int]] = defaultdict(dict)
+    for region_id, quota_type, count in ApprovedQuota.objects.filter(
+        township__in=townships
+    ).values_list("township_id", "quota_type", "count"):
+        approved[region_id][quota_type] = count
+    institutions = list(
+        Institution.objects.filter(region__in=townships, established_on__lte=on)
+        .filter(Q(abolished_on__isnull=True) | Q(abolished_on__gt=on))
+        .order_by("kind", "id")
+    )
+    balances = ledger_balances(institution_ids=[i.pk for i in institutions], as_of=on)
+    plates = nameplates_of(institutions=institutions, as_of=on)
+    by_township: dict[int, list[SandingInstitution]] = defaultdict(list)
+    leaders: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for inst in institutions:
+        b = balances.get(inst.pk, {})
+        by_township[inst.region_id].append(
+            SandingInstitution(
+                name=inst.name,
+                kind=KIND_LABELS.get(inst.kind, inst.get_kind_display()),
+                admin_quota=b.get(LedgerItem.ADMIN, 0),
+                institution_quota=b.get(LedgerItem.INSTITUTION, 0),
+                nameplates=tuple(plates.get(inst.pk, [])),
+                leadership_posts=b.get(LedgerItem.MIDDLE, 0),
+            )
+        )
+        for item in (LedgerItem.LEADER_CHIEF, LedgerItem.LEADER_DEPUTY):
+            leaders[inst.region_id][item] += b.get(item, 0)
+    matters = TerritorialMatter.objects.filter(county=county, active=True).count()
+    result = []
+    for township in townships:
+        duties, size = _duties(township, on)
+        posts = tuple(
+            SandingLeadershipPost(label, leaders[township.pk][item])
+            for item, label in (
+                (LedgerItem.LEADER_CHIEF, "科级正职"),
+                (LedgerItem.LEADER_DEPUTY, "科级副职"),
+            )
+            if leaders[township.pk][item]
+        )
+        quotas = approved.get(township.pk)
+        result.append(
+            SandingData(
+                township_code=township.code,
+                township_name=township.name,
+                county_name=county.name,
+                issuer=issuer_of(county),
+                date=on,
+                township_class=classes.get(township.pk, ""),
+                duties=duties,
+                institutions=tuple(by_township.get(township.pk, [])),
+                leadership_posts=posts,
+                duty_list_size=size or None,
+                territorial_list_size=matters or None,
+                approved_admin_quota=quotas.get("行政编制", 0) if quotas else None,
+                approved_institution_quota=quotas.get("事业编制", 0) if quotas else None,
+            )
+        )
+    return result
+
+
+def sanding_load(*, township: Region, on: dt.date) -> SandingData:
+    """The 三定方案 data of one township on ``on``."""
+    county = Region.objects.get(code=township.county_code)
+    return sanding_load_county(county=county, on=on, only=township)[0]

@@ -1,0 +1,34 @@
+"""Monitoring snapshots: the key figures of one township on one date.
+
+Figures are stored as JSON (``bianzhi.reports.figures.INDICATORS`` names
+them), so adding an indicator needs no migration and an old snapshot keeps
+exactly what was measured then.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Snapshot(models.Model):
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="乡镇", on_delete=models.PROTECT, related_name="snapshots"
+    )
+    taken_on = models.DateField("监测日期", db_index=True)
+    figures = models.JSONField("指标", default=dict)
+    taken_at = models.DateTimeField(auto_now=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "监测快照"
+        verbose_name_plural = "监测快照"
+        ordering = ["region__code", "-taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "taken_on"], name="snapshot_unique_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} {self.taken_on}"

@@ -1,0 +1,51 @@
+"""Reads of the reports app, scoped to the reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from bianzhi.accounts.scope import Scope
+from bianzhi.regions.models import Level, Region
+from bianzhi.reports.models import Snapshot
+
+
+def county_list(*, scope: Scope) -> QuerySet[Region]:
+    return scope.regions().filter(level=Level.COUNTY).order_by("code")
+
+
+def county_get(*, scope: Scope, code: str) -> Region:
+    region = scope.region_or_404(code)
+    if region.level != Level.COUNTY:
+        from django.http import Http404
+
+        raise Http404("不是县级区划")
+    return region
+
+
+def township_get(*, scope: Scope, code: str) -> Region:
+    region = scope.region_or_404(code)
+    if region.level != Level.TOWNSHIP:
+        from django.http import Http404
+
+        raise Http404("不是乡镇级区划")
+    return region
+
+
+def snapshot_dates(*, scope: Scope, county: Region) -> list[dt.date]:
+    qs: QuerySet[Snapshot] = scope.filter(Snapshot.objects.filter(region__county_code=county.code))
+    return sorted(set(qs.values_list("taken_on", flat=True)), reverse=True)
+
+
+def snapshots_on(*, scope: Scope, county: Region, on: dt.date) -> QuerySet[Snapshot]:
+    qs: QuerySet[Snapshot] = scope.filter(
+        Snapshot.objects.filter(region__county_code=county.code, taken_on=on).select_related(
+            "region"
+        )
+    )
+    return qs.order_by("region__code")
+
+
+def townships_of(*, scope: Scope, county: Region) -> QuerySet[Region]:
+    return scope.regions().filter(county_code=county.code, level=Level.TOWNSHIP).order_by("code")
