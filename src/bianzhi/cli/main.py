@@ -39,6 +39,11 @@ def _register() -> None:
 
     main.add_command(tasks.notify_command)
 
+    from bianzhi.cli import docs
+
+    main.add_command(docs.docs_group)
+    main.add_command(docs.snapshot_group)
+
     from bianzhi.cli import duties
 
     imports.import_group.add_command(duties.catalogue_command)

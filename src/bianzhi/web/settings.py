@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "bianzhi.duties",
     "bianzhi.agencies",
     "bianzhi.tasks",
+    "bianzhi.reports",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("duties/", include("bianzhi.duties.urls")),
     path("agencies/", include("bianzhi.agencies.urls")),
     path("tasks/", include("bianzhi.tasks.urls")),
+    path("reports/", include("bianzhi.reports.urls")),
     # Published without login on purpose (001 §(一)2: 向社会公开).
     path("public/", include("bianzhi.duties.public_urls")),
     path("institutions/", include("bianzhi.institutions.urls")),
