@@ -13,7 +13,7 @@ import importlib
 from bench.runner import Benchmark, run_all, save
 
 # Modules that define BENCHMARKS; others append their module name here.
-MODULES = ["bench.bench_allocation", "bench.bench_roster"]
+MODULES = ["bench.bench_allocation", "bench.bench_roster", "bench.bench_documents"]
 
 
 def main() -> None:
