@@ -32,7 +32,7 @@ def _scope(request: HttpRequest) -> Any:
 
 
 def _county(request: HttpRequest, code: str) -> Region:
-    region = _scope(request).region_or_404(code)
+    region: Region = _scope(request).region_or_404(code)
     if region.level != Level.COUNTY:
         raise Http404("不是县级区划")
     return region
@@ -77,7 +77,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
                     township=Region.objects.get(code=post.get("township"), county_code=region.code),
                     name=post.get("name", ""),
                     agency_type=post.get("agency_type", ""),
-                    managing_department=Department.objects.get(pk=post.get("department"), county=region),
+                    managing_department=Department.objects.get(pk=post.get("department", ""), county=region),
                 )
             elif action == "evaluation":
                 services.evaluation_record(
@@ -85,7 +85,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
                     year=year,
                     direction=post.get("direction", ""),
                     township=Region.objects.get(code=post.get("township"), county_code=region.code),
-                    department=Department.objects.get(pk=post.get("department"), county=region),
+                    department=Department.objects.get(pk=post.get("department", ""), county=region),
                     score=_decimal(post.get("score")),
                     comment=post.get("comment", ""),
                 )
@@ -93,7 +93,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
                 given = (post.get("township_score") or "").strip()
                 services.department_assessment_record(
                     actor=request.user,
-                    department=Department.objects.get(pk=post.get("department"), county=region),
+                    department=Department.objects.get(pk=post.get("department", ""), county=region),
                     year=year,
                     township_weight=_decimal(post.get("township_weight")),
                     other_score=_decimal(post.get("other_score")),

@@ -28,7 +28,7 @@ def _scope(request: Request) -> Scope:
 
 
 class DutyEntrySerializer(serializers.Serializer[Any]):
-    source = serializers.CharField()
+    kind = serializers.CharField(source="source", help_text="法定事项、赋权事项或准入事项")
     code = serializers.CharField()
     name = serializers.CharField()
     power_type = serializers.CharField()
@@ -115,7 +115,7 @@ class OpinionSerializer(serializers.Serializer[Any]):
 class DutyRequestSerializer(serializers.ModelSerializer[DutyAccessRequest]):
     county = serializers.CharField(source="county.code")
     department = serializers.CharField(source="department.name")
-    townships = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    townships: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     status_today = serializers.SerializerMethodField()
     opinions = OpinionSerializer(many=True, read_only=True)
 

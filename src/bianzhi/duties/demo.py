@@ -295,7 +295,7 @@ def _agencies(county: Region, short: str, departments: dict[str, Department]) ->
             agency_services.head_change_start(actor=None, agency=first, kind="remove", person_name="赵明")
     if Evaluation.objects.filter(department__county=county, year=year).exists():
         return
-    for department in list(departments.values())[:6]:
+    for evaluated in list(departments.values())[:6]:
         for township in townships:
             for direction in (Direction.TOWNSHIP_TO_DEPARTMENT, Direction.DEPARTMENT_TO_TOWNSHIP):
                 agency_services.evaluation_record(
@@ -303,15 +303,15 @@ def _agencies(county: Region, short: str, departments: dict[str, Department]) ->
                     year=year,
                     direction=direction,
                     township=township,
-                    department=department,
-                    score=_score(department.name, township.code, direction),
+                    department=evaluated,
+                    score=_score(evaluated.name, township.code, direction),
                 )
         agency_services.department_assessment_record(
             actor=None,
-            department=department,
+            department=evaluated,
             year=year,
-            township_weight=Decimal(30 + 5 * (len(department.name) % 2)),
-            other_score=_score(department.name, "其他"),
+            township_weight=Decimal(30 + 5 * (len(evaluated.name) % 2)),
+            other_score=_score(evaluated.name, "其他"),
         )
 
 

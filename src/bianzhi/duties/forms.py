@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -36,8 +36,8 @@ class DutyRequestForm(forms.Form):
 
     def __init__(self, *args: Any, departments: list[tuple[int, str]], townships: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [(str(pk), name) for pk, name in departments]
-        self.fields["townships"].choices = townships
+        cast(forms.ChoiceField, self.fields["department"]).choices = [(str(pk), name) for pk, name in departments]
+        cast(forms.ChoiceField, self.fields["townships"]).choices = townships
         if len(departments) == 1:
             self.fields["department"].initial = str(departments[0][0])
 
@@ -90,4 +90,4 @@ class MatterChangeForm(forms.Form):
 
     def __init__(self, *args: Any, matters: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["matter"].choices = [("", "——")] + [(str(pk), label) for pk, label in matters]
+        cast(forms.ChoiceField, self.fields["matter"]).choices = [("", "——")] + [(str(pk), label) for pk, label in matters]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -317,7 +317,7 @@ def workbook_bytes(book: Workbook) -> bytes:
 
 
 def catalogue_workbook(
-    rows: Iterable[Sequence[Any]], featured_classes: dict[str, Sequence[str]]
+    rows: Iterable[Sequence[Any]], featured_classes: Mapping[str, Sequence[str]]
 ) -> bytes:
     """The catalogue workbook: the template when ``rows`` is empty, else an export."""
     book = Workbook()

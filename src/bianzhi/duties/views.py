@@ -69,8 +69,12 @@ def _error(request: HttpRequest, exc: Exception) -> None:
         messages.error(request, str(exc))
 
 
+def _choices(form: Any, name: str, choices: list[tuple[str, str]]) -> None:
+    form.fields[name].choices = choices
+
+
 def _township_of(request: HttpRequest, code: str) -> Region:
-    region = _scope(request).region_or_404(code)
+    region: Region = _scope(request).region_or_404(code)
     if region.level != Level.TOWNSHIP:
         raise Http404("不是乡镇（街道）")
     return region
@@ -173,9 +177,9 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
         if not may_propose:
             raise PermissionDenied("只能为本乡镇申报承接事项")
         choices = {
-            key[len("choice-"):]: TakeUpChoice(value)
-            for key, value in request.POST.items()
-            if key.startswith("choice-") and value in TakeUpChoice._value2member_map_
+            key[len("choice-"):]: TakeUpChoice(request.POST[key])
+            for key in request.POST
+            if key.startswith("choice-") and request.POST[key] in TakeUpChoice._value2member_map_
         }
         try:
             services.takeup_propose(actor=request.user, township=region, choices=choices, note=request.POST.get("note", ""))
@@ -438,7 +442,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
                 messages.success(request, "已提交，正在征求乡镇意见。")
             elif action == "opinion":
                 form = OpinionForm(request.POST)
-                form.fields["township"].choices = [(t.code, t.name) for t in my_townships]
+                _choices(form, "township", [(t.code, t.name) for t in my_townships])
                 if not form.is_valid():
                     raise DutyError("请选择意见并填写书面意见")
                 services.duty_opinion_give(
@@ -462,7 +466,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     opinions = {o.township_id: o for o in instance.opinions.all()}
     pending_mine = [t for t in my_townships if t.pk not in opinions]
     opinion_form = OpinionForm()
-    opinion_form.fields["township"].choices = [(t.code, t.name) for t in pending_mine]
+    _choices(opinion_form, "township", [(t.code, t.name) for t in pending_mine])
     return render(
         request,
         "duties/request_detail.html",
