@@ -1,0 +1,28 @@
+"""The documents benchmark's data and runs (timings are measured by `make bench`)."""
+
+import io
+import zipfile
+
+import docx
+
+from bench import bench_documents as bench
+
+
+def test_generated_data_covers_every_sichuan_township() -> None:
+    townships = bench.generate()
+    assert len(townships) == 3_111
+    assert len({t.township_code for t in townships}) == 3_111
+    assert all(t.township_code.startswith("51") for t in townships)
+
+
+def test_render_all_writes_one_readable_docx_per_township() -> None:
+    townships = bench.generate()[:20]
+    archive = zipfile.ZipFile(io.BytesIO(bench.render_all(townships)))
+    assert len(archive.namelist()) == 20
+    first = docx.Document(io.BytesIO(archive.read(archive.namelist()[0])))
+    assert first.paragraphs[0].text == f"{townships[0].township_name}主要职责、机构设置和人员编制方案"
+    bench._check_all(townships, bench.render_all(townships), None)
+
+
+def test_python_docx_comparison_runs() -> None:
+    assert bench.python_docx_sample(bench.generate()[:2]) > 0
