@@ -228,7 +228,8 @@ def catalogue_read(data: bytes, *, file_name: str = "赋权指导目录.xlsx") -
     featured: dict[str, list[str]] | None = None
     if FEATURED_SHEET in book.sheetnames:
         featured = {}
-        columns = (("list", "清单", True), ("classes", "适用乡镇类别", True))
+        # A blank class cell is allowed: that featured list serves no class yet.
+        columns = (("list", "清单", True), ("classes", "适用乡镇类别", False))
         sub = _read_table(book[FEATURED_SHEET], columns, f"{file_name}（{FEATURED_SHEET}）")
         problems += sub.problems
         for number, cells in sub.rows:
