@@ -43,8 +43,11 @@ def max_bytes() -> int:
 class Upload(Protocol):
     """What the checks need of a Django ``UploadedFile``."""
 
-    name: str | None
-    size: int | None
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def size(self) -> int | None: ...
 
     def read(self, size: int = -1) -> bytes: ...
 
