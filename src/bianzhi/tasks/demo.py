@@ -1,5 +1,5 @@
-"""Demo steps: work plans with tasks in every state, a supervision round, the
-daily digest; then (reports) two snapshots.
+"""Demo step: work plans with tasks in every state, a supervision round, the
+daily digest (the snapshots are in ``bianzhi.reports.demo``).
 
 Plan 1 is the task table of 004 (蓬莱镇《盘活用好镇村公有资产工作方案》) with
 its real 2021 deadlines, so its open tasks are overdue. Plan 2 takes the six
@@ -20,7 +20,7 @@ from bianzhi.core.document import Document, Paragraph
 from bianzhi.regions.models import Region
 from bianzhi.tasks import services
 from bianzhi.tasks.models import Task, WorkPlan
-from bianzhi.web.demo import DAYING, DemoContext, demo_step
+from bianzhi.web.demo import DemoContext, demo_step
 
 PENGLAI = "510923100"
 SOURCE_004 = (
@@ -227,19 +227,3 @@ def demo_tasks(ctx: DemoContext) -> None:
     ctx.echo(
         f"  工作方案 2 个、任务 {Task.objects.filter(plan__region=township).count()} 项、督导 1 轮；消息 {result.notifications} 条"
     )
-
-
-@demo_step("监测快照（两次）", order=90)
-def demo_snapshots(ctx: DemoContext) -> None:
-    from bianzhi.reports.models import Snapshot
-    from bianzhi.reports.services import snapshot_take
-    from bianzhi.tasks.selectors import today
-
-    county = Region.objects.filter(code=DAYING).first()
-    if county is None or Snapshot.objects.filter(region__county_code=DAYING).exists():
-        return
-    on = today()
-    earlier = on - dt.timedelta(days=90)
-    for day in (earlier, on):
-        snapshot_take(actor=None, region=county, on=day)
-    ctx.echo(f"  大英县监测快照：{earlier.isoformat()}、{on.isoformat()}")

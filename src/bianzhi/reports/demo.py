@@ -1,0 +1,25 @@
+"""Demo step: two monitoring snapshots of 大英县, 90 days apart (after every
+app's demo data, so the figures come from them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bianzhi.regions.models import Region
+from bianzhi.web.demo import DAYING, DemoContext, demo_step
+
+
+@demo_step("监测快照（两次）", order=90)
+def demo_snapshots(ctx: DemoContext) -> None:
+    from bianzhi.reports.models import Snapshot
+    from bianzhi.reports.services import snapshot_take
+    from bianzhi.tasks.selectors import today
+
+    county = Region.objects.filter(code=DAYING).first()
+    if county is None or Snapshot.objects.filter(region__county_code=DAYING).exists():
+        return
+    on = today()
+    earlier = on - dt.timedelta(days=90)
+    for day in (earlier, on):
+        snapshot_take(actor=None, region=county, on=day)
+    ctx.echo(f"  大英县监测快照：{earlier.isoformat()}、{on.isoformat()}")
