@@ -173,6 +173,7 @@ def _fill_roster(count: int) -> None:
 
 
 def dashboard_setup() -> Any:
+    _django()
     from bianzhi.accounts.models import User
     from bianzhi.regions.models import Region
     from bianzhi.rules.services import findings_refresh
@@ -195,6 +196,7 @@ def dashboard_run(client: Any) -> int:
 
 
 def rules_setup() -> Any:
+    _django()
     from bianzhi.regions.models import Region
 
     _province()
