@@ -180,7 +180,7 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
     (``AllocationError``), the plan stays 草稿 with the Chinese ``problems``
     stored for the page; nothing else is kept.
     """
-    plan = AllocationPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    plan = AllocationPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
     _require_unlocked(plan)
     inputs = plan_inputs(county=plan.region, year=plan.year)
     _drop_result(plan)
@@ -242,7 +242,7 @@ def plan_approve(
     """Approve a computed plan with a 文号: the townships' approved quotas become
     the plan's allocations (a ledger entry and an audit record for each change)
     and the plan becomes immutable."""
-    plan = AllocationPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    plan = AllocationPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
     _require_unlocked(plan)
     document_number = (document_number or "").strip()
     if not document_number:
@@ -290,7 +290,7 @@ def plan_approve(
 
 @transaction.atomic
 def plan_delete(*, plan: AllocationPlan, actor: Any = None) -> None:
-    plan = AllocationPlan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    plan = AllocationPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
     _require_unlocked(plan)
     audit_record(
         actor=actor,

@@ -215,7 +215,7 @@ def _store(
 
 def _locked(task: Task) -> Task:
     """The task row re-read under a row lock, so two units cannot race a transition."""
-    return Task.objects.select_for_update().select_related("plan__region").get(pk=task.pk)
+    return Task.objects.select_for_update(of=("self",)).select_related("plan__region").get(pk=task.pk)
 
 
 def _facts(task: Task) -> CloseoutFacts:
@@ -448,7 +448,9 @@ def finding_rectify(
 ) -> Finding:
     """The unit reports the rectification (整改情况), with attachments."""
     finding = (
-        Finding.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses to lock the nullable side of the
+        # outer join that select_related("task") makes.
+        Finding.objects.select_for_update(of=("self",))
         .select_related("round__region", "task")
         .get(pk=finding.pk)
     )
@@ -481,7 +483,7 @@ def finding_rectify(
 @transaction.atomic
 def finding_verify(*, actor: Any, finding: Finding) -> Finding:
     """The staffing office confirms the rectification (已核实)."""
-    finding = Finding.objects.select_for_update().select_related("round__region").get(pk=finding.pk)
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("round__region").get(pk=finding.pk)
     _check(actor, actor is None or _scope(actor).can_edit(finding.round.region))
     if finding.status != FindingStatus.RECTIFIED.value:
         raise ValidationError("只有已整改的问题可以核实。")
