@@ -49,6 +49,9 @@ def _django() -> None:
     from django.core.management import call_command
 
     settings.ALLOWED_HOSTS = ["*"]
+    # No collectstatic here: serve pages with the plain storage (as the tests do).
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     _STATE["django"] = True
