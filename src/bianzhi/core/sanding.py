@@ -161,7 +161,7 @@ def sanding_document(data: SandingData) -> Document:
     # 三、人员编制和领导职数
     blocks.append(Heading("三、人员编制和领导职数", 1))
     admin = data.admin_quota if data.approved_admin_quota is None else data.approved_admin_quota
-    inst = (
+    institution = (
         data.institution_quota
         if data.approved_institution_quota is None
         else data.approved_institution_quota
@@ -169,10 +169,10 @@ def sanding_document(data: SandingData) -> Document:
     blocks.append(
         Paragraph(
             f"{data.township_name}核定行政编制{admin}名、"
-            f"事业编制{inst}名。各机构编制分配如下表。"
+            f"事业编制{institution}名。各机构编制分配如下表。"
         )
     )
-    if data.institutions and (admin, inst) != (data.admin_quota, data.institution_quota):
+    if data.institutions and (admin, institution) != (data.admin_quota, data.institution_quota):
         # The ledger per institution and the township's approved total disagree:
         # say so rather than print two silently different numbers.
         blocks.append(
