@@ -68,19 +68,23 @@ def _province() -> Any:
     from bianzhi.regions.services import regions_import
     from bianzhi.townships.models import ApprovedQuota
 
-    if not Region.objects.filter(code=PROVINCE).exists():
+    # A database that holds only the demo counties of the province has its row
+    # but not its 3,111 townships: count townships, not the province.
+    if Region.objects.filter(level=Level.TOWNSHIP, province_code=PROVINCE).count() < 3000:
         regions_import(only=[PROVINCE])
     townships = list(Region.objects.filter(level=Level.TOWNSHIP, province_code=PROVINCE).order_by("code"))
-    if not ApprovedQuota.objects.filter(township__province_code=PROVINCE).exists():
+    with_quota = set(ApprovedQuota.objects.filter(township__province_code=PROVINCE).values_list("township_id", flat=True))
+    if len(with_quota) < len(townships):
         ApprovedQuota.objects.bulk_create(
-            [ApprovedQuota(township=t, quota_type=q, count=n) for t in townships
+            [ApprovedQuota(township=t, quota_type=q, count=n) for t in townships if t.pk not in with_quota
              for q, n in (("行政编制", 28), ("事业编制", 26))], batch_size=5000)
-    if not Institution.objects.filter(region__province_code=PROVINCE).exists():
+    with_institutions = set(Institution.objects.filter(region__province_code=PROVINCE).values_list("region_id", flat=True))
+    if len(with_institutions) < len(townships):
         institutions = [Institution(region=t, name=name, kind=kind, established_on=date(2021, 1, 1))
-                        for t in townships for name, kind in (("综合办公室", "office"), ("便民服务中心", "public-institution"))]
+                        for t in townships if t.pk not in with_institutions for name, kind in (("综合办公室", "office"), ("便民服务中心", "public-institution"))]
         Institution.objects.bulk_create(institutions, batch_size=5000)
         entries = []
-        for i in Institution.objects.filter(region__province_code=PROVINCE):
+        for i in Institution.objects.filter(region__province_code=PROVINCE).exclude(region_id__in=with_institutions):
             items = (("行政编制", 28), ("leader-chief", 2), ("leader-deputy", 5)) if i.kind == "office" else (("事业编制", 26),)
             entries += [LedgerEntry(institution=i, region_id=i.region_id, item=item, delta=n,
                                     effective_on=date(2021, 1, 1), document_number="川委编发〔2021〕1号",
@@ -92,7 +96,7 @@ def _province() -> Any:
 
 def _roster_file() -> Path:
     """The 100,000-row import file (generated once: about 15 s)."""
-    path = WORK / f"roster_{IMPORT_ROWS}.xlsx"
+    path = WORK / f"roster_{IMPORT_ROWS}_{PROVINCE}.xlsx"
     if path.exists():
         return path
     from bianzhi.roster.demo import GIVEN, SURNAMES, _id_number

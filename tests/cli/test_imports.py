@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from tests.staffing import PENGLAI, approve, id_number
 
 from bianzhi.cli.main import main
 from bianzhi.institutions.models import Institution, LedgerEntry
 from bianzhi.institutions.xlsx import write_workbook
 from bianzhi.roster.excel import HEADERS
 from bianzhi.roster.models import Person
-from tests.staffing import PENGLAI, approve, id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,11 @@ def test_roster_import_saves_all_rows_and_reports_the_counts(regions: Any, tmp_p
     assert result.exit_code == 0, result.output
     assert "新增3人" in result.output
     assert Person.objects.count() == 3
+    from bianzhi.audit.models import AuditRecord
+
+    record = AuditRecord.objects.get(object_type="roster.person", object_id=str(Person.objects.first().pk))
+    assert record.action == "import" and record.actor_name == "系统" and "名册.xlsx" in record.reason
+    assert record.after["身份证号"].count("*") == 8 and record.after["姓名"].startswith("人员")
     again = CliRunner().invoke(main, ["import", "roster", str(path)])
     assert "新增0人，变更0人，未变3人" in again.output
 

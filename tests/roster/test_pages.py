@@ -56,7 +56,7 @@ def test_an_outsider_sees_nothing_of_the_county_in_lists_and_exports(login: Any,
 def test_viewers_cannot_write(login: Any, suining_viewer: Any, penglai: Any) -> None:
     person = enter(1)
     client = login(suining_viewer)
-    response = client.post(f"/roster/{person.pk}/exit/", {"exited_on": "2024-01-01", "reason": "退休"})
+    response = client.post(f"/roster/{person.pk}/exit/", {"exit-exited_on": "2024-01-01", "exit-reason": "退休"})
     assert response.status_code == 403
     assert client.get("/roster/import/").status_code == 403
 
@@ -65,7 +65,7 @@ def test_a_refused_secondment_shows_the_rule_and_changes_nothing(login: Any, day
     person = enter(1, entry_date=date(2024, 9, 1))
     response = login(daying_officer).post(
         f"/roster/{person.pk}/second/",
-        {"unit": "县委办", "start": "2025-01-01", "document_number": "x"}, follow=True,
+        {"second-unit": "县委办", "second-start": "2025-01-01", "second-document_number": "x"}, follow=True,
     )
     assert "处于服务期内" in response.content.decode()
     assert Person.objects.get(pk=person.pk).status == "on-post"

@@ -4,7 +4,8 @@ from django import forms
 
 from bianzhi.institutions.models import Kind, LedgerItem
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO format: a localised (zh-hans) value is empty in an <input type="date">.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class InstitutionForm(forms.Form):

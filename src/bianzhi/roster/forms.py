@@ -9,7 +9,8 @@ from django import forms
 from bianzhi.institutions.models import QuotaType
 from bianzhi.roster.models import Education, EntryWay, Grade, PostCategory, Status
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO format: a localised (zh-hans) value is empty in an <input type="date">.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class EnterForm(forms.Form):

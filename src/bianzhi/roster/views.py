@@ -103,11 +103,11 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "id_shown": selectors.id_number_shown(person=person, visible=visible),
         "can_edit": can_edit,
         "records": audit_history(scope=scope, obj=person)[:50],
-        "second_form": forms.SecondForm(),
-        "return_form": forms.ReturnForm(initial={"returned_on": date.today()}),
-        "exit_form": forms.ExitForm(initial={"exited_on": date.today()}),
-        "transfer_form": forms.TransferForm(initial={"effective_on": date.today()}),
-        "edit_form": forms.EditForm(initial={
+        "second_form": forms.SecondForm(prefix="second"),
+        "return_form": forms.ReturnForm(prefix="return", initial={"returned_on": date.today()}),
+        "exit_form": forms.ExitForm(prefix="exit", initial={"exited_on": date.today()}),
+        "transfer_form": forms.TransferForm(prefix="transfer", initial={"effective_on": date.today()}),
+        "edit_form": forms.EditForm(prefix="edit", initial={
             "post_category": person.post_category,
             "is_enforcement_staff": person.is_enforcement_staff,
             "status": person.status if person.status in (Status.ON_POST, Status.OTHER_ABSENCE) else Status.ON_POST,
@@ -120,7 +120,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "roster/detail.html", context)
 
 
-def _person_action(request: HttpRequest, person_id: int, form_class: type[Any], action: Any) -> HttpResponse:
+def _person_action(
+    request: HttpRequest, person_id: int, form_class: type[Any], action: Any, prefix: str
+) -> HttpResponse:
     """Look the person up first (outsiders get 404 whatever the method), then
     require POST and edit rights, run the service, report in Chinese."""
     scope = _scope(request)
@@ -129,7 +131,8 @@ def _person_action(request: HttpRequest, person_id: int, form_class: type[Any], 
     if request.method != "POST":
         return redirect(detail)
     scope.require_edit(person.region)
-    form = form_class(request.POST)
+    # Each form on the detail page has its own prefix: their fields share names.
+    form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -148,17 +151,17 @@ def _person_action(request: HttpRequest, person_id: int, form_class: type[Any], 
 
 def person_second(request: HttpRequest, person_id: int) -> HttpResponse:
     return _person_action(request, person_id, forms.SecondForm, lambda s, p, d, u: services.person_second(
-        actor=u, person=p, unit=d["unit"], start=d["start"], end=d["end"], document_number=d["document_number"]))
+        actor=u, person=p, unit=d["unit"], start=d["start"], end=d["end"], document_number=d["document_number"]), "second")
 
 
 def person_return(request: HttpRequest, person_id: int) -> HttpResponse:
     return _person_action(request, person_id, forms.ReturnForm, lambda s, p, d, u: services.person_secondment_end(
-        actor=u, person=p, returned_on=d["returned_on"], document_number=d["document_number"]))
+        actor=u, person=p, returned_on=d["returned_on"], document_number=d["document_number"]), "return")
 
 
 def person_exit(request: HttpRequest, person_id: int) -> HttpResponse:
     return _person_action(request, person_id, forms.ExitForm, lambda s, p, d, u: services.person_exit(
-        actor=u, person=p, exited_on=d["exited_on"], reason=d["reason"], document_number=d["document_number"]))
+        actor=u, person=p, exited_on=d["exited_on"], reason=d["reason"], document_number=d["document_number"]), "exit")
 
 
 def _transfer(scope: Scope, person: Person, data: dict[str, Any], user: Any) -> Any:
@@ -171,7 +174,7 @@ def _transfer(scope: Scope, person: Person, data: dict[str, Any], user: Any) -> 
 
 
 def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _person_action(request, person_id, forms.TransferForm, _transfer)
+    return _person_action(request, person_id, forms.TransferForm, _transfer, "transfer")
 
 
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -179,7 +182,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         reason = data.pop("reason")
         return services.person_update(actor=user, person=person, changes=data, reason=reason)
 
-    return _person_action(request, person_id, forms.EditForm, edit)
+    return _person_action(request, person_id, forms.EditForm, edit, "edit")
 
 
 def person_enter(request: HttpRequest) -> HttpResponse:
