@@ -99,9 +99,10 @@ def _roster_file() -> Path:
     path = WORK / f"roster_{IMPORT_ROWS}_{PROVINCE}.xlsx"
     if path.exists():
         return path
+    from openpyxl import Workbook
+
     from bianzhi.roster.demo import GIVEN, SURNAMES, _id_number
     from bianzhi.roster.excel import HEADERS
-    from openpyxl import Workbook
 
     townships = _province()
     rng = random.Random(5)
@@ -128,9 +129,10 @@ def _roster_file() -> Path:
 def _clear_roster() -> None:
     # Audit records cannot be deleted through the ORM (by design); the
     # benchmark resets its own data with plain SQL.
+    from django.db import connection
+
     from bianzhi.audit.models import AuditRecord
     from bianzhi.roster.models import Person
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditRecord._meta.db_table} WHERE object_type = %s", ["roster.person"])
@@ -181,10 +183,11 @@ def _fill_roster(count: int) -> None:
 
 def dashboard_setup() -> Any:
     _django()
+    from django.test import Client
+
     from bianzhi.accounts.models import User
     from bianzhi.regions.models import Region
     from bianzhi.rules.services import findings_refresh
-    from django.test import Client
 
     _province()
     _fill_roster(DASHBOARD_PERSONS)

@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tests.staffing import PENGLAI, approve, id_number
+
 from bianzhi.institutions.xlsx import write_workbook
 from bianzhi.roster.excel import HEADERS
-from tests.staffing import PENGLAI, approve, id_number
 
 
 def _roster(path: Path, count: int) -> Path:

@@ -135,3 +135,11 @@ def test_rules_check_prints_a_chinese_table_and_exits_0_without_blocks(regions: 
 def test_rules_check_of_an_unknown_region_exits_2(regions: Any) -> None:
     result = CliRunner().invoke(main, ["rules", "check", "000000"])
     assert result.exit_code == 2
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(regions: Any, tmp_path: Path) -> None:
+    path = tmp_path / "名册.xlsx"
+    path.write_text("身份证号,姓名\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "roster", str(path)])
+    assert result.exit_code == 1
+    assert "无法读取，请上传 .xlsx 格式的 Excel 文件" in result.output

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
-from python_calamine import CalamineWorkbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook
 
 # Rows of the data sheet a template's drop-down lists cover.
 TEMPLATE_ROWS = 200_000
@@ -151,7 +151,7 @@ def read_rows(
         if all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if len(values) < width:
-            values = [*values, *([None] * (width - len(values)))]
+            values = [*values, *([""] * (width - len(values)))]
         yield number, {key: values[i] for key, i in positions.items()}
 
 

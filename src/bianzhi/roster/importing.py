@@ -332,6 +332,11 @@ def _audit_data(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _column(model: type[Any], name: str) -> str:
+    """The database column of a concrete field (FKs: the "_id" column)."""
+    return str(model._meta.get_field(name).column)
+
+
 _INSERT_FIELDS: tuple[str, ...] = ("id_number", *FIELDS, "exit_reason", "updated_at")
 
 
@@ -342,9 +347,8 @@ def _insert_persons(rows: list[dict[str, Any]], now: Any) -> dict[str, int]:
     executemany of already-validated values takes a fraction of that. Values
     are adapted the way Django would (dates through the backend's adapter)."""
     ops = connection.ops
-    fields = [Person._meta.get_field(name) for name in _INSERT_FIELDS]
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    columns = ", ".join(ops.quote_name(_column(Person, name)) for name in _INSERT_FIELDS)
+    placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
     sql = f"INSERT INTO {ops.quote_name(Person._meta.db_table)} ({columns}) VALUES ({placeholders})"
     adapt_date = ops.adapt_datefield_value
     stamp = ops.adapt_datetimefield_value(now)
@@ -378,11 +382,10 @@ def _insert_audit(*, actor: Any, entries: list[AuditEntry], reason: str) -> int:
     table = AuditRecord._meta.db_table
     names = ["at", "actor", "actor_name", "action", "object_type", "object_id", "object_label",
              "region_code", "before", "after", "reason"]
-    fields = [AuditRecord._meta.get_field(n) for n in names]
     json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
     placeholders = ", ".join(f"%s{json_cast}" if n in ("before", "after") else "%s" for n in names)
     sql = (
-        f"INSERT INTO {ops.quote_name(table)} ({', '.join(ops.quote_name(f.column) for f in fields)}) "
+        f"INSERT INTO {ops.quote_name(table)} ({', '.join(ops.quote_name(_column(AuditRecord, n)) for n in names)}) "
         f"VALUES ({placeholders})"
     )
     user = actor if getattr(actor, "is_authenticated", False) else None
