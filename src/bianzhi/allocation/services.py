@@ -18,14 +18,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from bianzhi.accounts.models import Role
 from bianzhi.adapters.allocation_export import AllocationReport, json_document
 from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanAllocation, PlanStatus
 from bianzhi.audit.services import audit_record
 from bianzhi.core.allocation import AllocationError, AllocationResult
 from bianzhi.regions.models import Level, Region
+from bianzhi.tasks.models import NotificationKind
+from bianzhi.tasks.services import notify_role
 from bianzhi.townships.models import (
     MAIN_INDICATOR_UNITS,
     ApprovedQuota,
@@ -232,6 +236,12 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
             **{r.quota_type: {t.code: t.allocation for t in r.townships} for r in result.results},
         },
     )
+    # Approval is the next step: the region's 审核人 must act (keyed per run).
+    notify_role(
+        region=plan.region, role=Role.APPROVER, kind=NotificationKind.APPROVAL,
+        title=f"待审核测算方案：{plan.name}", url=reverse("allocation:detail", args=[plan.pk]),
+        key=f"plan-computed:{plan.pk}:{plan.computed_at.isoformat()}",
+    )
     return plan
 
 
@@ -284,6 +294,17 @@ def plan_approve(
         region_code=plan.region.code,
         after={"状态": PlanStatus.APPROVED.label, "文号": document_number, "日期": date.isoformat()},
         reason=document_number,
+    )
+    # The office applies the new quotas; each township sees its own on its page.
+    title = f"测算方案已批准：{plan.name}（{document_number}）"
+    notify_role(
+        region=plan.region, role=Role.OFFICER, kind=NotificationKind.RESULT, title=title,
+        url=reverse("allocation:detail", args=[plan.pk]), key=f"plan-approved:{plan.pk}",
+    )
+    notify_role(
+        region=plan.region, role=Role.TOWNSHIP, below=True, kind=NotificationKind.RESULT, title=title,
+        url=lambda township: reverse("townships:detail", args=[township.code]),
+        key=f"plan-approved:{plan.pk}",
     )
     return plan
 

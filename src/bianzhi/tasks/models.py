@@ -223,6 +223,8 @@ class NotificationKind(models.TextChoices):
     DEADLINE = "deadline", "任务时限"
     APPROVAL = "approval", "待审核"
     FINDING = "finding", "督导问题"
+    RULE = "rule", "规则问题"
+    RESULT = "result", "办理结果"
     OTHER = "other", "其他"
 
 

@@ -11,7 +11,7 @@ The rules (which transition is allowed, what close-out needs) are in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -538,6 +538,80 @@ def notification_create(
         return None
 
 
+def role_holders(*, region: Region, role: str, below: bool = False) -> list[User]:
+    """Active users holding ``role`` whose region is ``region`` (with ``below``:
+    ``region`` or any region under it). One query."""
+    where = Q(**{f"region__{region.level_field}": region.code}) if below else Q(region=region)
+    return list(
+        User.objects.filter(where, is_active=True, role_grants__role=role)
+        .select_related("region")
+        .distinct()
+        .order_by("id")
+    )
+
+
+def notify_users(
+    *, users: Iterable[User], kind: str, title: str, key: str, body: str = "", url: str = ""
+) -> list[User]:
+    """Put the same message in each user's inbox; returns the users for whom it
+    was new. Keyed like ``notification_create`` (a repeated ``key`` adds
+    nothing), but in two queries whatever the number of users, so services
+    can call it inside their own transaction."""
+    targets = {u.pk: u for u in users}
+    if not targets:
+        return []
+    key = key[:200]
+    already = set(
+        Notification.objects.filter(key=key, user_id__in=list(targets)).values_list(
+            "user_id", flat=True
+        )
+    )
+    new = [u for pk, u in targets.items() if pk not in already]
+    # ignore_conflicts: a concurrent writer of the same key loses quietly,
+    # as notification_create's IntegrityError path does.
+    Notification.objects.bulk_create(
+        [
+            Notification(user=u, kind=kind, title=title[:255], body=body, url=url, key=key)
+            for u in new
+        ],
+        ignore_conflicts=True,
+    )
+    return new
+
+
+def notify_role(
+    *,
+    region: Region,
+    role: str,
+    kind: str,
+    title: str,
+    key: str,
+    body: str = "",
+    url: str | Callable[[Region], str] = "",
+    below: bool = False,
+) -> list[User]:
+    """Notify every active user holding ``role`` in ``region`` (with ``below``,
+    also in the regions under it: e.g. every 乡镇用户 of a county). Superusers
+    have no region and are not targeted. Returns the users newly notified.
+
+    ``url`` is the page to act on, or a function of the recipient's region
+    giving it (with ``below``, each township user gets their own township's
+    page). This is how other apps tell "whoever must act" about their events:
+    ``notify_role(region=county, role=Role.APPROVER, ...)``.
+    """
+    users = role_holders(region=region, role=role, below=below)
+    if not callable(url):
+        return notify_users(users=users, kind=kind, title=title, key=key, body=body, url=url)
+    by_url: dict[str, list[User]] = {}
+    for user in users:
+        # role_holders only returns users with a region.
+        by_url.setdefault(url(user.region) if user.region else "", []).append(user)
+    notified: list[User] = []
+    for link, group in by_url.items():
+        notified += notify_users(users=group, kind=kind, title=title, key=key, body=body, url=link)
+    return notified
+
+
 @transaction.atomic
 def notification_mark_read(*, user: Any, notification: Notification) -> None:
     if notification.user_id != user.pk:
@@ -661,10 +735,24 @@ def notify_daily(
             if notification_create(user=user, kind=kind, key=key, title=title, body=body, url=url):
                 new += 1
         result.notifications += new
-        if email_on and user.email and items:
-            lines = [f"{title}\n  {base_url}{url}" for _, _, title, _, url in items]
+        if not (email_on and user.email):
+            continue
+        # What other apps put in the inbox since the last digest (plans to
+        # approve, opinions to give, new block findings …) goes out with
+        # today's warnings, once: emailed_at is set below.
+        keys = {key for _, key, _, _, _ in items}
+        inbox = [
+            (n.title, n.url)
+            for n in Notification.objects.filter(
+                user=user, read_at__isnull=True, emailed_at__isnull=True
+            ).order_by("created_at", "id")
+            if n.key not in keys
+        ]
+        entries = [(title, url) for _, _, title, _, url in items] + inbox
+        lines = [f"{title}\n  {base_url}{url}" for title, url in entries]
+        if lines:
             send_mail(
-                subject=f"【编制系统】{today:%Y年%m月%d日} 待办提醒（{len(items)} 项）",
+                subject=f"【编制系统】{today:%Y年%m月%d日} 待办提醒（{len(lines)} 项）",
                 message="您好：\n\n以下事项需要关注：\n\n"
                 + "\n".join(lines)
                 + "\n\n（本邮件由系统自动发送）",
