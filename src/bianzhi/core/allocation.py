@@ -35,7 +35,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from bianzhi.core.apportion import Apportionment, apportion, hamilton, round_quotients
+from bianzhi.core.apportion import apportion, hamilton, round_quotients
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -471,8 +471,23 @@ def _code_order(codes: Sequence[str]) -> IntArray:
     return order
 
 
-def allocate(townships: Sequence[TownshipInput], params: AllocationParams) -> AllocationResult:
-    """Allocate one quota type. Raises AllocationError listing every problem."""
+@dataclass(frozen=True)
+class _Prepared:
+    """One group checked and scored, ready for apportionment (steps 1–3)."""
+
+    townships: Sequence[TownshipInput]
+    params: AllocationParams
+    reserve: int
+    distributable: int
+    bounds: Bounds
+    scores: Scores
+    order: IntArray
+    exact: FloatArray
+    score_sum: float
+
+
+def _prepare(townships: Sequence[TownshipInput], params: AllocationParams) -> _Prepared:
+    """Validate, resolve the reserve, compute bounds and scores; raises AllocationError."""
     problems = validate(townships, params)
     if problems:
         raise AllocationError(problems)
@@ -482,38 +497,50 @@ def allocate(townships: Sequence[TownshipInput], params: AllocationParams) -> Al
     problems = check_feasible(townships, bounds, distributable, params.quota_type)
     if problems:
         raise AllocationError(problems)
-
     sc = compute_scores(townships, params)
-    s = sc.scores
-    order = _code_order([t.code for t in townships])
-    score_sum = float(s.sum())
-    exact = distributable * s / score_sum if score_sum > 0 else np.zeros_like(s)
+    score_sum = float(sc.scores.sum())
+    exact = distributable * sc.scores / score_sum if score_sum > 0 else np.zeros_like(sc.scores)
+    return _Prepared(
+        townships=townships,
+        params=params,
+        reserve=reserve,
+        distributable=distributable,
+        bounds=bounds,
+        scores=sc,
+        order=_code_order([t.code for t in townships]),
+        exact=exact,
+        score_sum=score_sum,
+    )
 
-    divisor: float | None = None
-    interval: tuple[float, float] | None = None
-    if params.method.is_divisor:
-        result: Apportionment = apportion(
-            s,
-            bounds.lower,
-            bounds.upper,
-            np.array([distributable], dtype=np.int64),
-            params.method.value,
-            order=order,
-        )
-        low, high = float(result.divisor_low[0]), float(result.divisor_high[0])
-        interval = (low, high)
-        divisor = result.divisor[0].item()
-        alloc = result.allocation
-        tied = result.tied
-        unbounded: FloatArray = (
-            round_quotients(s / divisor, params.method.value).astype(np.float64)
-            if divisor > 0
-            else alloc.astype(np.float64)
-        )
-    else:
-        ham = hamilton(s, bounds.lower, bounds.upper, distributable, order=order)
-        alloc, tied, unbounded = ham.allocation, ham.tied, ham.unbounded
 
+def _hamilton_result(p: _Prepared) -> AllocationResult:
+    ham = hamilton(p.scores.scores, p.bounds.lower, p.bounds.upper, p.distributable, order=p.order)
+    return _build(p, ham.allocation, ham.tied, ham.unbounded, None, None)
+
+
+def _divisor_result(
+    p: _Prepared, alloc: IntArray, tied: npt.NDArray[np.bool_], divisor: float, interval: tuple[float, float]
+) -> AllocationResult:
+    s = p.scores.scores
+    unbounded: FloatArray = (
+        round_quotients(s / divisor, p.params.method.value).astype(np.float64)
+        if divisor > 0
+        else alloc.astype(np.float64)
+    )
+    return _build(p, alloc, tied, unbounded, divisor, interval)
+
+
+def _build(
+    p: _Prepared,
+    alloc: IntArray,
+    tied: npt.NDArray[np.bool_],
+    unbounded: FloatArray,
+    divisor: float | None,
+    interval: tuple[float, float] | None,
+) -> AllocationResult:
+    """Step 5 and the explanation: the result of one group from its seats."""
+    townships, params, bounds, sc = p.townships, p.params, p.bounds, p.scores
+    s, exact = sc.scores, p.exact
     items: list[TownshipAllocation] = []
     for i, t in enumerate(townships):
         a = int(alloc[i])
@@ -555,8 +582,8 @@ def allocate(townships: Sequence[TownshipInput], params: AllocationParams) -> Al
             )
         )
     deviation = float(np.abs(alloc - exact).max()) if len(alloc) else 0.0
-    if distributable > 0 and score_sum > 0:
-        gap = 100.0 * alloc / distributable - 100.0 * s / score_sum
+    if p.distributable > 0 and p.score_sum > 0:
+        gap = 100.0 * alloc / p.distributable - 100.0 * s / p.score_sum
         gallagher = float(math.sqrt(0.5 * float((gap**2).sum())))
     else:
         gallagher = 0.0
@@ -564,14 +591,79 @@ def allocate(townships: Sequence[TownshipInput], params: AllocationParams) -> Al
         params=params,
         townships=tuple(items),
         total=params.total,
-        reserve=reserve,
-        distributable=distributable,
+        reserve=p.reserve,
+        distributable=p.distributable,
         divisor=divisor,
         divisor_interval=interval,
         ties=tuple(t.code for t in items if t.tied),
         max_deviation=deviation,
         disproportionality=gallagher,
     )
+
+
+def allocate(townships: Sequence[TownshipInput], params: AllocationParams) -> AllocationResult:
+    """Allocate one quota type. Raises AllocationError listing every problem."""
+    return allocate_groups([(townships, params)])[0]
+
+
+def allocate_groups(
+    groups: Sequence[tuple[Sequence[TownshipInput], AllocationParams]],
+    *,
+    labels: Sequence[str] | None = None,
+) -> tuple[AllocationResult, ...]:
+    """Allocate independent groups (e.g. the counties of a city, each with its
+    own total, reserve and bounds) in one batched call of the apportionment
+    kernel per divisor method (Hamilton, not batched, runs per group).
+
+    Each result equals ``allocate`` on that group alone; scores and shares are
+    computed within the group. Problems of every group are collected before
+    raising AllocationError, each prefixed with the group's label (when
+    ``labels`` is given, one per group) so the user knows which group is at fault.
+    """
+    if labels is not None and len(labels) != len(groups):
+        raise ValueError("one label per group")
+    problems: list[str] = []
+    prepared: list[_Prepared] = []
+    for index, (townships, params) in enumerate(groups):
+        try:
+            prepared.append(_prepare(townships, params))
+        except AllocationError as exc:
+            prefix = f"{labels[index]}·" if labels is not None else ""
+            problems.extend(prefix + problem for problem in exc.problems)
+    if problems:
+        raise AllocationError(problems)
+
+    results: dict[int, AllocationResult] = {}
+    by_method: dict[Method, list[int]] = {}
+    for index, p in enumerate(prepared):
+        if p.params.method.is_divisor:
+            by_method.setdefault(p.params.method, []).append(index)
+        else:
+            results[index] = _hamilton_result(p)
+    for method, members in by_method.items():
+        parts = [prepared[i] for i in members]
+        sizes = [len(p.townships) for p in parts]
+        batch = apportion(
+            np.concatenate([p.scores.scores for p in parts]),
+            np.concatenate([p.bounds.lower for p in parts]),
+            np.concatenate([p.bounds.upper for p in parts]),
+            np.array([p.distributable for p in parts], dtype=np.int64),
+            method.value,
+            groups=np.repeat(np.arange(len(parts), dtype=np.int64), sizes),
+            # Ranks only break ties inside a group, so per-group ranks suffice.
+            order=np.concatenate([p.order for p in parts]),
+        )
+        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        for g, (index, p) in enumerate(zip(members, parts, strict=True)):
+            window = slice(int(starts[g]), int(starts[g + 1]))
+            results[index] = _divisor_result(
+                p,
+                batch.allocation[window],
+                batch.tied[window],
+                batch.divisor[g].item(),
+                (float(batch.divisor_low[g]), float(batch.divisor_high[g])),
+            )
+    return tuple(results[i] for i in range(len(prepared)))
 
 
 def allocate_plan(
