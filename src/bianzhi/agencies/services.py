@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.accounts.models import Department, Role
@@ -44,6 +45,8 @@ from bianzhi.core.duties import (
     weighted_total,
 )
 from bianzhi.regions.models import Level, Region
+from bianzhi.tasks.models import NotificationKind
+from bianzhi.tasks.services import notify_role, notify_users
 
 
 class AgencyError(ValueError):
@@ -237,6 +240,15 @@ def head_change_start(
         region_code=agency.township.code,
         after={"事项": change.get_kind_display(), "人员": change.person_name},
     )
+    # The township's written opinion is the next step.
+    notify_role(
+        region=agency.township,
+        role=Role.TOWNSHIP,
+        kind=NotificationKind.APPROVAL,
+        title=f"待反馈意见：{agency.name}主要负责人{change.get_kind_display()}（{change.person_name}）",
+        url=reverse("agencies:agency", args=[agency.pk]),
+        key=f"head-change:{change.pk}:opinion",
+    )
     return change
 
 
@@ -266,6 +278,16 @@ def head_opinion_record(*, actor: Any, change: HeadChange, agrees: bool, text: s
         region_code=township.code,
         after={"乡镇意见": "同意" if agrees else "不同意", "书面意见": change.opinion_text},
     )
+    # The officer who started the change completes it (or stops, if refused).
+    if change.created_by is not None:
+        notify_users(
+            users=[change.created_by],
+            kind=NotificationKind.RESULT,
+            title=f"{township.name}已反馈意见（{'同意' if agrees else '不同意'}）：{change.agency.name}主要负责人任免",
+            body=change.opinion_text,
+            url=reverse("agencies:agency", args=[change.agency_id]),
+            key=f"head-change:{change.pk}:opinion-given",
+        )
     return change
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.accounts.models import Department, Role
@@ -54,6 +55,8 @@ from bianzhi.duties.models import (
 from bianzhi.duties.selectors import catalogue_list_model, township_class_of
 from bianzhi.duties.spreadsheets import CatalogueFile, MatterRow
 from bianzhi.regions.models import Level, Region
+from bianzhi.tasks.models import NotificationKind
+from bianzhi.tasks.services import notify_role, notify_users
 
 
 class DutyError(ValueError):
@@ -294,6 +297,16 @@ def takeup_propose(
         obj=round_,
         region_code=township.code,
         after={"承接选择": featured, "说明": round_.note},
+    )
+    # The county decides (the decision form is on the township's duties page).
+    notify_role(
+        region=Region.objects.get(code=township.county_code),
+        role=Role.APPROVER,
+        kind=NotificationKind.APPROVAL,
+        title=f"待审定承接申报：{township.name}",
+        body=round_.note,
+        url=reverse("duties:township", args=[township.code]),
+        key=f"takeup-round:{round_.pk}",
     )
     return round_
 
@@ -805,6 +818,17 @@ def _submit_or_reasons(actor: Any, request: DutyAccessRequest, on: date) -> list
         before={"状态": AccessStatus.DRAFT.label},
         after={"状态": AccessStatus.CONSULTING.label, "提交日期": on.isoformat()},
     )
+    # Each affected township must give its written opinion.
+    for township in request.townships.all():
+        notify_role(
+            region=township,
+            role=Role.TOWNSHIP,
+            kind=NotificationKind.APPROVAL,
+            title=f"待反馈意见：{request.department.name}拟交由乡镇承担“{request.matter}”",
+            body=request.reason,
+            url=reverse("duties:request-detail", args=[request.pk]),
+            key=f"duty-request:{request.pk}:opinion",
+        )
     return []
 
 
@@ -868,6 +892,16 @@ def duty_opinion_give(
             before={"状态": AccessStatus.CONSULTING.label},
             after={"状态": AccessStatus.DECIDING.label},
         )
+        # Every opinion is in: the county's 审核人 decides now.
+        notify_role(
+            region=request.county,
+            role=Role.APPROVER,
+            kind=NotificationKind.APPROVAL,
+            title=f"待审定职责准入申请：{request.department.name}“{request.matter}”",
+            body="受影响乡镇的书面意见已全部反馈。",
+            url=reverse("duties:request-detail", args=[request.pk]),
+            key=f"duty-request:{request.pk}:decide",
+        )
     return opinion
 
 
@@ -914,6 +948,16 @@ def duty_request_decide(
         after={"状态": AccessStatus(request.status).label, "审定意见": request.decision_note},
         reason=request.document_number,
     )
+    # The department that submitted learns the outcome (None: entered by the system).
+    if request.created_by is not None:
+        notify_users(
+            users=[request.created_by],
+            kind=NotificationKind.RESULT,
+            title=f"职责准入申请{AccessStatus(request.status).label}：“{request.matter}”",
+            body=request.decision_note or request.document_number,
+            url=reverse("duties:request-detail", args=[request.pk]),
+            key=f"duty-request:{request.pk}:decided",
+        )
     return request
 
 

@@ -7,10 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from bianzhi.accounts.models import Role
 from bianzhi.audit.services import audit_record, snapshot
 from bianzhi.core.rules import (
     RULES_BY_ID,
@@ -26,6 +29,8 @@ from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person
 from bianzhi.rules.models import RuleSetting, StoredFinding
 from bianzhi.rules.snapshot import county_snapshots, settings_by_county
+from bianzhi.tasks.models import NotificationKind
+from bianzhi.tasks.services import notify_users, role_holders
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,13 @@ def findings_refresh(
     )
     from bianzhi.institutions.models import Institution
 
+    # The block findings stored before this evaluation: only those not among
+    # them are news worth a message (a refresh runs after every write).
+    previous_blocks = set(
+        StoredFinding.objects.filter(
+            county__in=list(counties.values()), severity=Severity.BLOCK.value
+        ).values_list("county__code", "rule", "object_kind", "object_id")
+    )
     StoredFinding.objects.filter(county__in=list(counties.values())).delete()
     now = timezone.now()
     rows: list[StoredFinding] = []
@@ -122,7 +134,50 @@ def findings_refresh(
             )
         everything.extend(result.findings)
     StoredFinding.objects.bulk_create(rows, batch_size=2000)
+    _notify_new_blocks(
+        counties=counties,
+        new=[
+            (r.county_code, f)
+            for r in results
+            for f in r.findings
+            if f.severity == Severity.BLOCK
+            and (r.county_code, f.rule, str(f.object.kind), f.object.id) not in previous_blocks
+        ],
+        evaluated_at=now,
+    )
     return everything
+
+
+def _notify_new_blocks(
+    *, counties: Mapping[str, Region], new: Sequence[tuple[str, Finding]], evaluated_at: Any
+) -> None:
+    """One inbox message per county with new block findings, to its 编办管理员
+    (they fix the data). One query for the officers of all those counties."""
+    if not new:
+        return
+    by_county: dict[str, list[Finding]] = {}
+    for code, finding in new:
+        by_county.setdefault(code, []).append(finding)
+    officers: dict[int | None, list[Any]] = {}
+    for user in role_holders(region=[counties[c] for c in by_county], role=Role.OFFICER):
+        officers.setdefault(user.region_id, []).append(user)
+    for code, findings in by_county.items():
+        county = counties[code]
+        if county.pk not in officers:
+            continue
+        lines = [f"{f.object.label}：{f.message}" for f in findings[:10]]
+        if len(findings) > 10:
+            lines.append(f"……共{len(findings)}个")
+        notify_users(
+            users=officers[county.pk],
+            kind=NotificationKind.RULE,
+            title=f"新增阻止级问题{len(findings)}个：{county.name}",
+            body="\n".join(lines),
+            url=reverse("policy_rules:findings") + "?" + urlencode(
+                {"region": code, "severity": Severity.BLOCK.value}
+            ),
+            key=f"rule-block:{code}:{evaluated_at.isoformat()}",
+        )
 
 
 def _setting_from_form(

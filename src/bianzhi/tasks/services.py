@@ -538,10 +538,20 @@ def notification_create(
         return None
 
 
-def role_holders(*, region: Region, role: str, below: bool = False) -> list[User]:
-    """Active users holding ``role`` whose region is ``region`` (with ``below``:
-    ``region`` or any region under it). One query."""
-    where = Q(**{f"region__{region.level_field}": region.code}) if below else Q(region=region)
+def role_holders(
+    *, region: Region | Sequence[Region], role: str, below: bool = False
+) -> list[User]:
+    """Active users holding ``role`` whose region is ``region`` (or one of
+    several regions; with ``below``: that region or any region under it).
+    One query whatever the number of regions."""
+    regions = [region] if isinstance(region, Region) else list(region)
+    if not regions:
+        return []
+    where = Q(region__in=regions)
+    if below:
+        where = Q(pk__in=[])
+        for r in regions:
+            where |= Q(**{f"region__{r.level_field}": r.code})
     return list(
         User.objects.filter(where, is_active=True, role_grants__role=role)
         .select_related("region")
