@@ -3,13 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from bianzhi.web.nav import nav_items
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Top-bar data: the user's region (full name) and roles, and the navigation."""
-    context: dict[str, Any] = {"site_name": "乡镇机构编制资源配置系统", "nav_items": nav_items()}
+    # The entry whose URL prefixes the current path is marked current; the
+    # home page ("/") only matches itself.
+    entries = []
+    for item in nav_items():
+        url = reverse(item.url_name)
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        entries.append({"label": item.label, "url": url, "current": current})
+    context: dict[str, Any] = {"site_name": "乡镇机构编制资源配置系统", "nav_items": entries}
     user = getattr(request, "user", None)
     scope = getattr(request, "scope", None)
     if user is not None and user.is_authenticated and scope is not None:
