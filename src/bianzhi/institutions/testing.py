@@ -18,3 +18,13 @@ def _institution(world: ForeignWorld) -> list[str]:
     )
     world.extra["institution_id"] = str(institution.pk)
     return [str(institution.pk)]
+
+
+@url_param("pk", url_name="institution-detail")
+def _api_institution(world: ForeignWorld) -> list[str]:
+    return _institution(world)
+
+
+@url_param("pk", url_name="institution-ledger")
+def _api_institution_ledger(world: ForeignWorld) -> list[str]:
+    return _institution(world)

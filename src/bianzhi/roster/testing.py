@@ -21,3 +21,8 @@ def _person(world: ForeignWorld) -> list[str]:
     )
     world.extra["person_id"] = str(person.pk)
     return [str(person.pk)]
+
+
+@url_param("pk", url_name="person-detail")
+def _api_person(world: ForeignWorld) -> list[str]:
+    return _person(world)

@@ -81,3 +81,13 @@ def _notification(world: ForeignWorld) -> list[str]:
         user=world.officer, kind="deadline", title="已逾期：大英县任务", key="walk"
     )
     return [str(item.pk)]
+
+
+@url_param("pk", url_name="work-plan-detail")
+def _api_plan(world: ForeignWorld) -> list[str]:
+    return _plan(world)
+
+
+@url_param("pk", url_name="task-detail")
+def _api_task(world: ForeignWorld) -> list[str]:
+    return _task_id(world)

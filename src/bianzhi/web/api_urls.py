@@ -12,7 +12,11 @@ from bianzhi.duties.api import (
     DutyRequestViewSet,
     MatterViewSet,
 )
+from bianzhi.institutions.api import InstitutionViewSet
 from bianzhi.regions.api import RegionViewSet
+from bianzhi.roster.api import PersonViewSet
+from bianzhi.rules.api import FindingViewSet
+from bianzhi.tasks.api import TaskViewSet, WorkPlanViewSet
 from bianzhi.townships.api import TownshipViewSet
 
 router = DefaultRouter()
@@ -26,6 +30,11 @@ router.register("duty-requests", DutyRequestViewSet, basename="duty-request")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("agency-assessments", AgencyAssessmentViewSet, basename="agency-assessment")
 router.register("department-assessments", DepartmentAssessmentViewSet, basename="department-assessment")
+router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("persons", PersonViewSet, basename="person")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("work-plans", WorkPlanViewSet, basename="work-plan")
+router.register("tasks", TaskViewSet, basename="task")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),

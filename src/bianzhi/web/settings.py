@@ -214,6 +214,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "乡镇机构编制资源配置系统 API",
     "VERSION": "1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a "status" with different choices: name them, or
+    # drf-spectacular falls back to hashed names (Status720Enum) and warns.
+    "ENUM_NAME_OVERRIDES": {
+        "PersonStatusEnum": "bianzhi.roster.models.Status",
+        "PlanStatusEnum": "bianzhi.allocation.models.PlanStatus",
+    },
 }
 
 # --- security headers -------------------------------------------------------
