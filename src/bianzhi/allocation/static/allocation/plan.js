@@ -7,10 +7,10 @@
     var data = JSON.parse(source.textContent);
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
-      title: { text: data.title, left: "center", textStyle: { fontSize: 14 } },
+      title: { text: data.title, left: 0, textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
-      legend: { top: 24, data: ["现有编制", "测算编制"] },
-      grid: { top: 60, left: 40, right: 20, bottom: 60 },
+      legend: { top: 0, right: 0, data: ["现有编制", "测算编制"] },
+      grid: { top: 50, left: 40, right: 20, bottom: 60 },
       xAxis: { type: "category", data: data.names, axisLabel: { interval: 0, rotate: data.names.length > 10 ? 40 : 0 } },
       yAxis: { type: "value", name: "编制数" },
       series: [
