@@ -80,6 +80,17 @@ class RuleRow:
     own: RuleSetting | None
     problem: str = ""
 
+    @property
+    def parameters_in_force(self) -> list[tuple[str, object]]:
+        """(Chinese label, value) of each parameter in force, for display."""
+        if self.effective is None:
+            return []
+        specs = self.definition.parameter_specs
+        return [
+            (specs[name].label if name in specs else name, value)
+            for name, value in self.effective.parameters.items()
+        ]
+
 
 def rule_rows(*, region: Region) -> list[RuleRow]:
     codes = [c for c in (region.province_code, region.city_code, region.county_code) if c]
