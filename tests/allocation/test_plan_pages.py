@@ -40,9 +40,9 @@ def _form_data(**extra: Any) -> dict[str, Any]:
 
 
 def _computed(county: Any) -> AllocationPlan:
-    params = plan_default_params(county=county)
+    params = plan_default_params(region=county)
     params[ADMIN].update({"total": 160})
-    plan = services.plan_create(county=county, name="方案甲", year=2026, params=params)
+    plan = services.plan_create(region=county, name="方案甲", year=2026, params=params)
     return services.plan_run(plan=plan)
 
 
@@ -122,9 +122,9 @@ def test_the_weight_slider_reruns_without_saving(login: Any, daying: Any, daying
 
 def test_two_plans_compare_side_by_side(login: Any, daying: Any, daying_officer: Any) -> None:
     a = _computed(daying)
-    params = plan_default_params(county=daying)
+    params = plan_default_params(region=daying)
     params[ADMIN].update({"total": 170})
-    b = services.plan_run(plan=services.plan_create(county=daying, name="方案乙", year=2026, params=params))
+    b = services.plan_run(plan=services.plan_create(region=daying, name="方案乙", year=2026, params=params))
     body = login(daying_officer).get(reverse("allocation:compare"), {"a": a.pk, "b": b.pk}).content.decode()
     assert "方案甲" in body and "方案乙" in body and "乙−甲" in body and "蓬莱镇" in body
 
@@ -196,8 +196,8 @@ def test_pdf_export_embeds_its_chinese_fonts(login: Any, daying: Any, daying_off
 
 
 def test_exports_of_an_uncomputed_plan_redirect_with_a_message(login: Any, daying: Any, daying_officer: Any) -> None:
-    params = plan_default_params(county=daying)
-    plan = services.plan_create(county=daying, name="草稿", year=2026, params=params)
+    params = plan_default_params(region=daying)
+    plan = services.plan_create(region=daying, name="草稿", year=2026, params=params)
     client = login(daying_officer)
     for name in ("allocation:export-xlsx", "allocation:export-pdf"):
         response = client.get(reverse(name, args=[plan.pk]))

@@ -20,9 +20,9 @@ ADMIN, INSTITUTION = "行政编制", "事业编制"
 
 
 def _plan(county: Any, **admin: Any) -> Any:
-    params = plan_default_params(county=county)
+    params = plan_default_params(region=county)
     params[ADMIN].update({"total": 160, "floors": {"一般乡镇": 15}, **admin})
-    return services.plan_create(county=county, name="测试方案", year=2026, params=params)
+    return services.plan_create(region=county, name="测试方案", year=2026, params=params)
 
 
 def test_a_new_plan_is_a_draft_with_both_quota_types(daying: Any) -> None:

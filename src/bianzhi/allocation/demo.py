@@ -32,12 +32,12 @@ def demo_plan(county: Region, *, approve: bool = True, actor: Any = None) -> All
     """The county's demo plan: created, run and (optionally) approved once."""
     plan = AllocationPlan.objects.filter(region=county, name=demo_plan_name(county)).first()
     if plan is None:
-        params = selectors.plan_default_params(county=county)
+        params = selectors.plan_default_params(region=county)
         document, _, admin_total, floors = DEMO_PLANS[county.code]
         params[QuotaType.ADMIN].update(total=admin_total, floors=floors)
         params[QuotaType.INSTITUTION].update(max_step=3)
         plan = services.plan_create(
-            county=county, name=demo_plan_name(county), year=DEMO_YEAR, params=params, actor=actor
+            region=county, name=demo_plan_name(county), year=DEMO_YEAR, params=params, actor=actor
         )
     if plan.status == PlanStatus.DRAFT:
         plan = services.plan_run(plan=plan, actor=actor)

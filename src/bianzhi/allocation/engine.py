@@ -5,14 +5,27 @@ A plan's ``inputs`` snapshot has the shape::
 
     {"year": 2026, "classes": ["县政府驻地镇", ...],
      "indicators": [{"name": "人口", "unit": "人"}, ...],
+     "counties": [{"code": "510923", "name": "大英县"}, ...],
      "townships": [{"code": "510923100", "name": "蓬莱镇", "class": "县政府驻地镇",
+                    "county": "510923",
                     "indicators": {"人口": 118300.0, ...},
                     "current": {"行政编制": 28}}, ...]}
+
+(``counties`` and each township's ``county`` were added with city plans;
+snapshots of older county plans lack them, and nothing here needs them for a
+county plan.)
+
+Plan modes (``AllocationPlan.mode``): ``county`` (one county, one total),
+``pooled`` (全市统筹: the city's townships as one group with one total, so
+quotas move across counties) and ``per_county`` (各县分别控制: each county its
+own total, floors and caps from ``params[quota_type]["counties"][code]``; all
+counties allocated by one batched ``allocate_groups`` call).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,12 +34,15 @@ from bianzhi.core.allocation import (
     AllocationParams,
     AllocationResult,
     Method,
-    PlanResult,
     Reserve,
     TownshipInput,
-    allocate,
-    allocate_plan,
+    allocate_groups,
 )
+
+COUNTY = "county"
+POOLED = "pooled"
+PER_COUNTY = "per_county"
+MODES = (COUNTY, POOLED, PER_COUNTY)
 
 PARAM_KEYS = (
     "total",
@@ -111,19 +127,71 @@ def allocation_params(
     )
 
 
-def run(params: Mapping[str, Any], inputs: Mapping[str, Any]) -> PlanResult:
-    """Every quota type of the plan; raises AllocationError with all problems."""
+@dataclass(frozen=True)
+class Group:
+    """One independently allocated group: a county of a 各县分别控制 plan, or
+    the plan's whole region (``code`` and ``name`` empty) otherwise."""
+
+    code: str
+    name: str
+    result: AllocationResult
+
+
+def county_params(p: Mapping[str, Any], county_code: str) -> dict[str, Any]:
+    """One county's parameters of a 各县分别控制 plan: the shared ones with the
+    county's own total, floors and caps."""
+    own = p.get("counties", {}).get(county_code, {})
+    return {**p, "total": own.get("total", 0), "floors": own.get("floors", {}), "caps": own.get("caps", {})}
+
+
+def _per_county_problems(quota_type: str, p: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[str]:
+    entered = p.get("counties", {})
+    return [
+        f"{c['name']}·{quota_type}：未填写本县编制总量"
+        for c in inputs.get("counties", [])
+        if entered.get(c["code"], {}).get("total") in (None, "")
+    ]
+
+
+def run_one(
+    quota_type: str, p: Mapping[str, Any], inputs: Mapping[str, Any], mode: str = COUNTY
+) -> tuple[Group, ...]:
+    """One quota type of a plan: one group, or one per county (``per_county``,
+    all counties in one batched kernel call). Raises AllocationError with all
+    problems, each county's prefixed with its name."""
+    problems = params_problems({quota_type: p})
+    if mode == PER_COUNTY:
+        problems += _per_county_problems(quota_type, p, inputs)
+    if problems:
+        raise AllocationError(problems)
+    if mode != PER_COUNTY:
+        only = allocate_groups([(township_inputs(inputs), allocation_params(quota_type, p, inputs))])
+        return (Group("", "", only[0]),)
+    counties = inputs["counties"]
+    parts = []
+    for county in counties:
+        own = {**inputs, "townships": [t for t in inputs["townships"] if t["county"] == county["code"]]}
+        parts.append(
+            (township_inputs(own), allocation_params(quota_type, county_params(p, county["code"]), own))
+        )
+    results = allocate_groups(parts, labels=[c["name"] for c in counties])
+    return tuple(Group(c["code"], c["name"], r) for c, r in zip(counties, results, strict=True))
+
+
+def run(
+    params: Mapping[str, Any], inputs: Mapping[str, Any], mode: str = COUNTY
+) -> dict[str, tuple[Group, ...]]:
+    """Every quota type of the plan; raises AllocationError with the problems
+    of every quota type (collected, so the user sees all of them at once)."""
     problems = params_problems(params)
     if problems:
         raise AllocationError(problems)
-    townships = township_inputs(inputs)
-    return allocate_plan(
-        townships, [allocation_params(qt, p, inputs) for qt, p in params.items()]
-    )
-
-
-def run_one(quota_type: str, p: Mapping[str, Any], inputs: Mapping[str, Any]) -> AllocationResult:
-    problems = params_problems({quota_type: p})
+    results: dict[str, tuple[Group, ...]] = {}
+    for quota_type, p in params.items():
+        try:
+            results[quota_type] = run_one(quota_type, p, inputs, mode)
+        except AllocationError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise AllocationError(problems)
-    return allocate(township_inputs(inputs), allocation_params(quota_type, p, inputs))
+    return results

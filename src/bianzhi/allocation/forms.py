@@ -4,6 +4,10 @@ reserve, method, weights per indicator and floors/caps/coefficients per class.
 Field names use ASCII keys (``admin_total``, ``admin_w_0``, ``admin_floor_4``)
 so they survive any browser; ``to_params`` turns them into the plan's
 ``params`` JSON keyed by the engine's Chinese names.
+
+A 各县分别控制 city plan (``counties`` given) replaces the total and the class
+floors/caps with one row per county: its total (``admin_c0_total``) and
+floors/caps for its own classes (``admin_c0_floor_2``); the rest is shared.
 """
 
 from __future__ import annotations
@@ -27,6 +31,23 @@ class ClassRow:
     coef: forms.BoundField
 
 
+@dataclass(frozen=True)
+class CountyColumns:
+    """A county of a 各县分别控制 plan as the form needs it."""
+
+    code: str
+    name: str
+    classes: tuple[str, ...]
+
+
+@dataclass
+class CountyRow:
+    code: str
+    name: str
+    total: forms.BoundField
+    classes: list[tuple[str, forms.BoundField, forms.BoundField]]  # class, floor, cap
+
+
 @dataclass
 class Section:
     key: str
@@ -39,6 +60,7 @@ class Section:
     max_step: forms.BoundField
     weights: list[tuple[str, forms.BoundField]]
     classes: list[ClassRow]
+    counties: list[CountyRow]
 
 
 def _number(value: Decimal | int | None) -> float | int | None:
@@ -59,11 +81,13 @@ class PlanForm(forms.Form):
         indicators: Sequence[str],
         classes: Sequence[str],
         params: dict[str, Any] | None = None,
+        counties: Sequence[CountyColumns] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         self.classes = list(classes)
+        self.counties = list(counties)
         params = params or {}
         for quota_type in QuotaType.values:
             k = QUOTA_TYPE_KEYS[quota_type]
@@ -114,6 +138,21 @@ class PlanForm(forms.Form):
                     label=f"{cls}系数", min_value=0, required=False,
                     initial=p.get("coefficients", {}).get(cls),
                 )
+            for c, county in enumerate(self.counties):
+                own = p.get("counties", {}).get(county.code, {})
+                f[f"{k}_c{c}_total"] = forms.IntegerField(
+                    label=f"{county.name}编制总量", min_value=0, required=False,
+                    initial=own.get("total", 0),
+                )
+                for j, cls in enumerate(county.classes):
+                    f[f"{k}_c{c}_floor_{j}"] = forms.IntegerField(
+                        label=f"{county.name}{cls}下限", min_value=0, required=False,
+                        initial=own.get("floors", {}).get(cls),
+                    )
+                    f[f"{k}_c{c}_cap_{j}"] = forms.IntegerField(
+                        label=f"{county.name}{cls}上限", min_value=0, required=False,
+                        initial=own.get("caps", {}).get(cls),
+                    )
 
     def sections(self) -> list[Section]:
         result = []
@@ -134,6 +173,18 @@ class PlanForm(forms.Form):
                         ClassRow(c, self[f"{k}_floor_{j}"], self[f"{k}_cap_{j}"], self[f"{k}_coef_{j}"])
                         for j, c in enumerate(self.classes)
                     ],
+                    counties=[
+                        CountyRow(
+                            county.code,
+                            county.name,
+                            self[f"{k}_c{c}_total"],
+                            [
+                                (cls, self[f"{k}_c{c}_floor_{j}"], self[f"{k}_c{c}_cap_{j}"])
+                                for j, cls in enumerate(county.classes)
+                            ],
+                        )
+                        for c, county in enumerate(self.counties)
+                    ],
                 )
             )
         return result
@@ -145,7 +196,10 @@ class PlanForm(forms.Form):
             raise forms.ValidationError("至少选择一种编制类型")
         for quota_type in enabled:
             k = QUOTA_TYPE_KEYS[quota_type]
-            if data.get(f"{k}_total") in (None, ""):
+            for c in range(len(self.counties)):
+                if data.get(f"{k}_c{c}_total") in (None, ""):
+                    self.add_error(f"{k}_c{c}_total", "请填写本县编制总量")
+            if not self.counties and data.get(f"{k}_total") in (None, ""):
                 self.add_error(f"{k}_total", "请填写编制总量")
             try:
                 Reserve.parse(data.get(f"{k}_reserve") or "0")
@@ -183,6 +237,29 @@ class PlanForm(forms.Form):
                 "no_decrease": bool(data.get(f"{k}_no_decrease")),
                 "max_step": data.get(f"{k}_max_step"),
             }
+            if self.counties:
+                counties: dict[str, dict[str, Any]] = {
+                    county.code: {
+                        "total": data.get(f"{k}_c{c}_total") or 0,
+                        "floors": {
+                            cls: data[f"{k}_c{c}_floor_{j}"]
+                            for j, cls in enumerate(county.classes)
+                            if data.get(f"{k}_c{c}_floor_{j}") is not None
+                        },
+                        "caps": {
+                            cls: data[f"{k}_c{c}_cap_{j}"]
+                            for j, cls in enumerate(county.classes)
+                            if data.get(f"{k}_c{c}_cap_{j}") is not None
+                        },
+                    }
+                    for c, county in enumerate(self.counties)
+                }
+                params[quota_type].update(
+                    total=sum(v["total"] for v in counties.values()),
+                    floors={},
+                    caps={},
+                    counties=counties,
+                )
         return params
 
 

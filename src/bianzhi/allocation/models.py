@@ -1,6 +1,8 @@
 """Allocation plans (测算方案): parameters, the inputs they ran on, the result.
 
-A plan belongs to one county. Its life: 草稿 (draft: parameters only) →
+A plan belongs to one county, or to a city across its counties (``mode``:
+各县分别控制, each county its own total, floors and caps; or 全市统筹, one
+total over all the city's townships; see ``allocation.engine``). Its life: 草稿 (draft: parameters only) →
 已测算 (computed: ``inputs`` and ``results`` are filled and one
 ``PlanAllocation`` row per township and quota type stored) → 已批准
 (approved: immutable; the townships' approved quotas became the plan's
@@ -34,14 +36,24 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", "已批准"
 
 
+class PlanMode(models.TextChoices):
+    COUNTY = "county", "本县测算"
+    PER_COUNTY = "per_county", "各县分别控制"
+    POOLED = "pooled", "全市统筹"
+
+
 class AllocationPlan(models.Model):
     region = models.ForeignKey(
         "regions.Region",
-        verbose_name="县",
+        verbose_name="区划",
         on_delete=models.PROTECT,
         related_name="allocation_plans",
     )
     name = models.CharField("方案名称", max_length=100)
+    # A county plan is always COUNTY; a city plan PER_COUNTY or POOLED, fixed at creation.
+    mode = models.CharField(
+        "测算方式", max_length=12, choices=PlanMode.choices, default=PlanMode.COUNTY
+    )
     year = models.PositiveSmallIntegerField("指标年度")
     status = models.CharField(
         "状态", max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
@@ -84,6 +96,10 @@ class AllocationPlan(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == PlanStatus.APPROVED
+
+    @property
+    def is_city_plan(self) -> bool:
+        return self.mode != PlanMode.COUNTY
 
     @property
     def quota_types(self) -> list[str]:

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.allocation import engine
-from bianzhi.allocation.models import AllocationPlan
+from bianzhi.allocation.models import AllocationPlan, PlanMode
 from bianzhi.core.allocation import MAIN_INDICATORS, AllocationError, AllocationResult, Bound
 from bianzhi.regions.models import Region
 from bianzhi.townships.models import ApprovedQuota, QuotaType
@@ -34,46 +34,106 @@ def plan_get(*, scope: Scope, pk: int) -> AllocationPlan:
     return plan
 
 
-def plan_default_params(*, county: Region) -> dict[str, Any]:
+def plan_region_classes(*, region: Region) -> list[str]:
+    """Township classes a plan of ``region`` may set bounds for: the county's
+    scheme, or every class used by one of the city's counties (display order)."""
+    from bianzhi.allocation.services import plan_counties
+
+    classes: list[str] = []
+    for county in plan_counties(region=region):
+        classes += [c for c in county_classes(county=county) if c not in classes]
+    return classes
+
+
+def plan_indicator_names(*, region: Region) -> list[str]:
+    """Indicators a plan of ``region`` can weight: the county's, or those every
+    county of the city has (see ``services.plan_inputs``)."""
+    from bianzhi.allocation.services import plan_counties
+
+    counties = plan_counties(region=region)
+    if not counties:
+        return list(MAIN_INDICATORS)
+    per_county = [[i.name for i in county_indicators(county=c)] for c in counties]
+    return [n for n in per_county[0] if all(n in names for names in per_county[1:])]
+
+
+def _default_floors(quota_type: str, classes: tuple[str, ...] | list[str]) -> dict[str, int]:
+    # 001 §(三)1: an ordinary township keeps at least 15 admin posts.
+    return {"一般乡镇": 15} if quota_type == QuotaType.ADMIN and "一般乡镇" in classes else {}
+
+
+def plan_default_params(*, region: Region, mode: str = PlanMode.COUNTY) -> dict[str, Any]:
     """Parameters a new plan starts from: both quota types, totals = today's
     approved quotas, 5% reserve, Webster, 人口 40% 面积 30% 经济 30%, and
-    for the five-class scheme the 001 floor of 15 admin posts for 一般乡镇."""
-    classes = county_classes(county=county)
-    totals = {qt: 0 for qt in QuotaType.values}
-    for quota_type, count in ApprovedQuota.objects.filter(
-        township__county_code=county.code
-    ).values_list("quota_type", "count"):
-        totals[quota_type] += count
-    weights = {name: 0.0 for name in (i.name for i in county_indicators(county=county))}
+    for the five-class scheme the 001 floor of 15 admin posts for 一般乡镇.
+
+    A 各县分别控制 city plan gets ``counties``: each county's total (the sum of
+    its approved quotas) and floors from its own class scheme; the top-level
+    total is their sum and top-level floors/caps stay empty.
+    """
+    from bianzhi.allocation.services import plan_counties
+
+    counties = plan_counties(region=region)
+    county_totals = {c.code: {qt: 0 for qt in QuotaType.values} for c in counties}
+    for county_code, quota_type, count in ApprovedQuota.objects.filter(
+        township__county_code__in=list(county_totals)
+    ).values_list("township__county_code", "quota_type", "count"):
+        county_totals[county_code][quota_type] += count
+    classes = plan_region_classes(region=region)
+    weights = {name: 0.0 for name in plan_indicator_names(region=region)}
     weights.update({"人口": 0.4, "面积": 0.3, "经济": 0.3})
     params = {}
     for quota_type in QuotaType.values:
-        floors = {"一般乡镇": 15} if quota_type == QuotaType.ADMIN and "一般乡镇" in classes else {}
-        params[quota_type] = {
-            "total": totals[quota_type],
+        p: dict[str, Any] = {
+            "total": sum(t[quota_type] for t in county_totals.values()),
             "reserve": "5%",
             "method": "webster",
             "weights": dict(weights),
-            "floors": floors,
+            "floors": _default_floors(quota_type, classes),
             "caps": {},
             "coefficients": {},
             "no_decrease": False,
             "max_step": None,
         }
+        if mode == PlanMode.PER_COUNTY:
+            p["floors"] = {}
+            p["counties"] = {
+                c.code: {
+                    "total": county_totals[c.code][quota_type],
+                    "floors": _default_floors(quota_type, county_classes(county=c)),
+                    "caps": {},
+                }
+                for c in counties
+            }
+        params[quota_type] = p
     return params
 
 
-def plan_result(*, plan: AllocationPlan, quota_type: str) -> AllocationResult:
-    """The stored result of one quota type as the engine's dataclass, re-derived
-    from the stored inputs (the engine is deterministic; the allocations are
-    checked against the stored rows). Http404 if the plan has no such result."""
+def plan_groups(*, plan: AllocationPlan, quota_type: str) -> tuple[engine.Group, ...]:
+    """The stored result of one quota type as the engine's groups (one, or one
+    per county), re-derived from the stored inputs (the engine is
+    deterministic; the allocations are checked against the stored result).
+    Http404 if the plan has no such result."""
     if not plan.inputs or not plan.results or quota_type not in plan.results:
         raise Http404("方案没有该编制类型的测算结果")
-    result = engine.run_one(quota_type, plan.params[quota_type], plan.inputs)
+    groups = engine.run_one(quota_type, plan.params[quota_type], plan.inputs, plan.mode)
     stored = {t["code"]: t["allocation"] for t in plan.results[quota_type]["townships"]}
-    if {t.code: t.allocation for t in result.townships} != stored:
+    if {t.code: t.allocation for g in groups for t in g.result.townships} != stored:
         raise RuntimeError(f"plan {plan.pk}: re-derived result differs from the stored one")
-    return result
+    return groups
+
+
+def plan_result(*, plan: AllocationPlan, quota_type: str, county: str = "") -> AllocationResult:
+    """One group's result of one quota type: the plan's only group, or for a
+    各县分别控制 plan the county with code ``county`` (default the first).
+    Http404 if there is no such result or county."""
+    groups = plan_groups(plan=plan, quota_type=quota_type)
+    if not county:
+        return groups[0].result
+    for group in groups:
+        if group.code == county:
+            return group.result
+    raise Http404("方案没有该县的测算结果")
 
 
 @dataclass
@@ -141,12 +201,12 @@ def plan_whatif(
 
     if quota_type not in plan.params:
         raise Http404("方案没有该编制类型")
-    inputs = plan.inputs or plan_inputs(county=plan.region, year=plan.year)
+    inputs = plan.inputs or plan_inputs(region=plan.region, year=plan.year)
     params = dict(plan.params[quota_type])
     params["weights"] = {k: float(v) for k, v in weights.items()}
     whatif = WhatIf(weights=dict(params["weights"]))
     try:
-        result = engine.run_one(quota_type, params, inputs)
+        groups = engine.run_one(quota_type, params, inputs, plan.mode)
     except AllocationError as exc:
         whatif.problems = list(exc.problems)
         return whatif
@@ -155,7 +215,8 @@ def plan_whatif(
         stored = {t["code"]: t["allocation"] for t in plan.results[quota_type]["townships"]}
     whatif.rows = [
         WhatIfRow(t.code, t.name, stored.get(t.code), t.allocation, t.current)
-        for t in result.townships
+        for g in groups
+        for t in g.result.townships
     ]
     return whatif
 
@@ -204,9 +265,8 @@ def chart_data(*, plan: AllocationPlan, quota_type: str) -> dict[str, Any]:
 
 
 def weight_names(*, plan: AllocationPlan) -> list[str]:
-    """Indicators a weight can be set for: the plan's inputs, or the county's now."""
+    """Indicators a weight can be set for: the plan's inputs, or the region's now."""
     if plan.inputs:
         return [i["name"] for i in plan.inputs["indicators"]]
-    names = [i.name for i in county_indicators(county=plan.region)]
-    return names or list(MAIN_INDICATORS)
+    return plan_indicator_names(region=plan.region) or list(MAIN_INDICATORS)
 

@@ -12,7 +12,7 @@ Rules every function enforces (views only check permissions):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.utils import timezone
 from bianzhi.accounts.models import Role
 from bianzhi.adapters.allocation_export import AllocationReport, json_document
 from bianzhi.allocation import engine
-from bianzhi.allocation.models import AllocationPlan, PlanAllocation, PlanStatus
+from bianzhi.allocation.models import AllocationPlan, PlanAllocation, PlanMode, PlanStatus
 from bianzhi.audit.services import audit_record
 from bianzhi.core.allocation import AllocationError, AllocationResult
 from bianzhi.regions.models import Level, Region
@@ -53,7 +53,13 @@ def _require_unlocked(plan: AllocationPlan) -> None:
 
 
 def _plan_snapshot(plan: AllocationPlan) -> dict[str, Any]:
-    return {"名称": plan.name, "年度": plan.year, "状态": plan.status, "参数": plan.params}
+    return {
+        "名称": plan.name,
+        "年度": plan.year,
+        "测算方式": plan.get_mode_display(),
+        "状态": plan.status,
+        "参数": plan.params,
+    }
 
 
 def _check(name: str, year: int, params: Mapping[str, Any]) -> None:
@@ -67,23 +73,40 @@ def _check(name: str, year: int, params: Mapping[str, Any]) -> None:
         raise ValidationError(problems)
 
 
+def _check_mode(region: Region, mode: str) -> None:
+    if region.level == Level.COUNTY and mode != PlanMode.COUNTY:
+        raise ValidationError("县级方案只能按本县测算")
+    if region.level == Level.CITY and mode not in (PlanMode.PER_COUNTY, PlanMode.POOLED):
+        raise ValidationError("市级方案须选择“各县分别控制”或“全市统筹”")
+    if region.level not in (Level.COUNTY, Level.CITY):
+        raise ValidationError("测算方案只能建在县级或市级区划")
+
+
 @transaction.atomic
 def plan_create(
-    *, county: Region, name: str, year: int, params: Mapping[str, Any], actor: Any = None
+    *,
+    region: Region,
+    name: str,
+    year: int,
+    params: Mapping[str, Any],
+    mode: str = PlanMode.COUNTY,
+    actor: Any = None,
 ) -> AllocationPlan:
-    """A new draft plan for ``county`` (``params``: see ``AllocationPlan``)."""
-    if county.level != Level.COUNTY:
-        raise ValidationError("测算方案只能建在县级区划")
+    """A new draft plan for a county (``mode`` COUNTY) or for a city across its
+    counties (``mode`` PER_COUNTY or POOLED); ``params``: see ``AllocationPlan``
+    and ``allocation.engine``."""
+    _check_mode(region, mode)
     _check(name, year, params)
     plan = AllocationPlan.objects.create(
-        region=county,
+        region=region,
         name=name.strip(),
         year=year,
+        mode=mode,
         params=dict(params),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(
-        actor=actor, action="create", obj=plan, region_code=county.code, after=_plan_snapshot(plan)
+        actor=actor, action="create", obj=plan, region_code=region.code, after=_plan_snapshot(plan)
     )
     return plan
 
@@ -129,13 +152,36 @@ def _drop_result(plan: AllocationPlan) -> None:
     plan.allocations.all().delete()
 
 
-def plan_inputs(*, county: Region, year: int) -> dict[str, Any]:
-    """The engine's view of the county now: townships with class, ``year``'s
-    indicator values and current approved quotas (see ``allocation.engine``)."""
+def plan_counties(*, region: Region) -> list[Region]:
+    """The counties a plan of ``region`` covers: the county itself, or the
+    city's counties that have townships (in code order)."""
+    if region.level == Level.COUNTY:
+        return [region]
+    with_townships = Region.objects.filter(level=Level.TOWNSHIP, city_code=region.code).values(
+        "county_code"
+    )
+    return list(
+        Region.objects.filter(
+            level=Level.COUNTY, city_code=region.code, code__in=with_townships
+        ).order_by("code")
+    )
+
+
+def plan_inputs(*, region: Region, year: int) -> dict[str, Any]:
+    """The engine's view of the county or city now: townships with class,
+    ``year``'s indicator values and current approved quotas (see
+    ``allocation.engine``). A city offers the indicators every one of its
+    counties has (the main three and the X indicators they share by name);
+    each township takes its own county's class scheme."""
     from bianzhi.townships.models import Township
 
-    classes = county_classes(county=county)
-    townships = list(Region.objects.filter(level=Level.TOWNSHIP, county_code=county.code).order_by("code"))
+    counties = plan_counties(region=region)
+    classes_of = {c.code: county_classes(county=c) for c in counties}
+    townships = list(
+        Region.objects.filter(
+            level=Level.TOWNSHIP, county_code__in=[c.code for c in counties]
+        ).order_by("code")
+    )
     assigned = dict(
         Township.objects.filter(region__in=townships).values_list("region_id", "township_class")
     )
@@ -149,19 +195,32 @@ def plan_inputs(*, county: Region, year: int) -> dict[str, Any]:
         township__in=townships
     ).values_list("township_id", "quota_type", "count"):
         current[township_id][quota_type] = count
+    extra: dict[str, dict[str, str]] = {c.code: {} for c in counties}
+    for county_id, name, unit in (
+        IndicatorDefinition.objects.filter(county__in=counties)
+        .order_by("id")
+        .values_list("county__code", "name", "unit")
+    ):
+        extra[county_id][name] = unit
+    first = extra[counties[0].code] if counties else {}
+    shared = [n for n in first if all(n in extra[c.code] for c in counties)]
     indicators = [{"name": n, "unit": u} for n, u in MAIN_INDICATOR_UNITS.items()] + [
-        {"name": d.name, "unit": d.unit}
-        for d in IndicatorDefinition.objects.filter(county=county).order_by("id")
+        {"name": n, "unit": first[n]} for n in shared
     ]
+    classes: list[str] = []
+    for county in counties:
+        classes += [c for c in classes_of[county.code] if c not in classes]
     return {
         "year": year,
-        "classes": list(classes),
+        "classes": classes,
         "indicators": indicators,
+        "counties": [{"code": c.code, "name": c.name} for c in counties],
         "townships": [
             {
                 "code": t.code,
                 "name": t.name,
-                "class": assigned.get(t.pk, classes[-1]),
+                "county": t.county_code,
+                "class": assigned.get(t.pk, classes_of[t.county_code][-1]),
                 "indicators": values[t.pk],
                 "current": current[t.pk],
             }
@@ -175,9 +234,58 @@ def result_document(plan: AllocationPlan, result: AllocationResult) -> dict[str,
     return json_document(AllocationReport(result=result, title=plan.name))
 
 
+def results_document(plan: AllocationPlan, groups: Sequence[engine.Group]) -> dict[str, Any]:
+    """The stored JSON of one quota type: the export adapter's document of the
+    one group, or, for a 各县分别控制 plan, the groups merged so that every
+    reader of ``townships`` (table, chart, warnings, comparison) works
+    unchanged: plan-level figures are sums, each township carries its
+    ``county``, and ``groups`` holds each county's own document (without
+    its townships) for subtotals, explanations and its xlsx."""
+    if len(groups) == 1 and not groups[0].code:
+        document = result_document(plan, groups[0].result)
+        if plan.mode == PlanMode.POOLED:
+            # 全市统筹: say which county each township lies in (the page and
+            # readers of the JSON see where quotas moved across counties).
+            county_of = {t["code"]: t.get("county") for t in (plan.inputs or {}).get("townships", [])}
+            for t in document["townships"]:
+                t["county"] = county_of.get(t["code"])
+        return document
+    documents = [
+        json_document(AllocationReport(result=g.result, title=f"{plan.name}（{g.name}）"))
+        for g in groups
+    ]
+    merged_plan = {
+        **documents[0]["plan"],
+        "title": plan.name,
+        "total": sum(d["plan"]["total"] for d in documents),
+        "floors": {},
+        "caps": {},
+    }
+    return {
+        "plan": merged_plan,
+        "total": sum(d["total"] for d in documents),
+        "reserve": sum(d["reserve"] for d in documents),
+        "distributable": sum(d["distributable"] for d in documents),
+        # One divisor per county: the per-group documents carry them.
+        "divisor": None,
+        "divisor_interval": None,
+        "ties": [code for d in documents for code in d["ties"]],
+        "max_deviation": max(d["max_deviation"] for d in documents),
+        "disproportionality": None,
+        "townships": [
+            {**t, "county": g.code} for g, d in zip(groups, documents, strict=True) for t in d["townships"]
+        ],
+        "groups": [
+            {"code": g.code, "name": g.name, **{k: v for k, v in d.items() if k != "townships"}}
+            for g, d in zip(groups, documents, strict=True)
+        ],
+        "generator": documents[0]["generator"],
+    }
+
+
 @transaction.atomic
 def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
-    """Run the engine on the county's data now and store the result.
+    """Run the engine on the county's or city's data now and store the result.
 
     On success the plan is 已测算 with ``inputs``, ``results`` and one
     ``PlanAllocation`` per township and quota type. If the engine refuses
@@ -186,10 +294,10 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
     """
     plan = AllocationPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
     _require_unlocked(plan)
-    inputs = plan_inputs(county=plan.region, year=plan.year)
+    inputs = plan_inputs(region=plan.region, year=plan.year)
     _drop_result(plan)
     try:
-        result = engine.run(plan.params, inputs)
+        result = engine.run(plan.params, inputs, plan.mode)
     except AllocationError as exc:
         plan.problems = list(exc.problems)
         plan.save()
@@ -202,7 +310,8 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
         )
         return plan
     plan.inputs = inputs
-    plan.results = {r.quota_type: result_document(plan, r) for r in result.results}
+    plan.results = {qt: results_document(plan, groups) for qt, groups in result.items()}
+    allocated = [(qt, t) for qt, groups in result.items() for g in groups for t in g.result.townships]
     plan.status = PlanStatus.COMPUTED
     plan.computed_at = timezone.now()
     plan.save()
@@ -214,7 +323,7 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
         PlanAllocation(
             plan=plan,
             township=regions[t.code],
-            quota_type=r.quota_type,
+            quota_type=quota_type,
             township_class=t.township_class,
             score=t.score,
             quota=t.quota,
@@ -223,8 +332,7 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
             change=t.change,
             bound=t.bound.value,
         )
-        for r in result.results
-        for t in r.townships
+        for quota_type, t in allocated
     )
     audit_record(
         actor=actor,
@@ -233,7 +341,10 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
         region_code=plan.region.code,
         after={
             "测算": "完成",
-            **{r.quota_type: {t.code: t.allocation for t in r.townships} for r in result.results},
+            **{
+                qt: {t.code: t.allocation for g in groups for t in g.result.townships}
+                for qt, groups in result.items()
+            },
         },
     )
     # Approval is the next step: the region's 审核人 must act (keyed per run).
@@ -259,7 +370,7 @@ def plan_approve(
         raise ValidationError("批准方案必须填写文号")
     if plan.status != PlanStatus.COMPUTED or not plan.inputs:
         raise ValidationError("方案尚未测算，不能批准")
-    live = plan_inputs(county=plan.region, year=plan.year)
+    live = plan_inputs(region=plan.region, year=plan.year)
     stale = [
         t["name"]
         for t, now in zip(plan.inputs["townships"], live["townships"], strict=False)

@@ -17,20 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bianzhi.accounts.scope import Scope
 from bianzhi.adapters.allocation_export import AllocationReport, xlsx_bytes
 from bianzhi.allocation import selectors, services
-from bianzhi.allocation.forms import ApproveForm, PlanForm
-from bianzhi.allocation.models import AllocationPlan, PlanStatus
+from bianzhi.allocation.forms import ApproveForm, CountyColumns, PlanForm
+from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.audit.selectors import audit_history
 from bianzhi.core.allocation import Bound
+from bianzhi.regions.models import Level, Region
 from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships.models import QUOTA_TYPE_KEYS
-from bianzhi.townships.selectors import (
-    county_classes,
-    county_get,
-    county_indicators,
-    county_list,
-)
+from bianzhi.townships.selectors import county_classes, county_list
 
 KEY_QUOTA_TYPES = {v: k for k, v in QUOTA_TYPE_KEYS.items()}
 
@@ -46,41 +43,75 @@ def _errors(exc: ValidationError) -> list[str]:
 def plan_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     counties = [c for c in county_list(scope=scope) if scope.can_edit(c)]
+    cities = [c for c in scope.regions().filter(level=Level.CITY).order_by("code") if scope.can_edit(c)]
     return render(
         request,
         "allocation/list.html",
-        {"plans": selectors.plan_list(scope=scope), "counties": counties},
+        {
+            "plans": selectors.plan_list(scope=scope),
+            "counties": counties,
+            "cities": cities,
+            "city_modes": [(PlanMode.PER_COUNTY, PlanMode.PER_COUNTY.label), (PlanMode.POOLED, PlanMode.POOLED.label)],
+        },
     )
 
 
-def _form(plan_or_county: AllocationPlan | Any, *args: Any, **kwargs: Any) -> PlanForm:
-    county = plan_or_county.region if isinstance(plan_or_county, AllocationPlan) else plan_or_county
-    plan = plan_or_county if isinstance(plan_or_county, AllocationPlan) else None
-    params = plan.params if plan else selectors.plan_default_params(county=county)
+def _form(
+    region: Region, mode: str, *args: Any, plan: AllocationPlan | None = None, **kwargs: Any
+) -> PlanForm:
+    """The plan form for a county or city plan of ``mode`` (a 各县分别控制 plan
+    gets one row per county, each with its own classes)."""
+    params = plan.params if plan else selectors.plan_default_params(region=region, mode=mode)
     indicators = (
-        selectors.weight_names(plan=plan)
-        if plan
-        else [i.name for i in county_indicators(county=county)]
+        selectors.weight_names(plan=plan) if plan else selectors.plan_indicator_names(region=region)
+    )
+    counties = (
+        [
+            CountyColumns(c.code, c.name, county_classes(county=c))
+            for c in services.plan_counties(region=region)
+        ]
+        if mode == PlanMode.PER_COUNTY
+        else []
     )
     return PlanForm(
         *args,
         indicators=indicators,
-        classes=county_classes(county=county),
+        classes=selectors.plan_region_classes(region=region),
         params=params,
+        counties=counties,
         **kwargs,
     )
 
 
+def _plan_region(scope: Scope, code: str) -> Region:
+    """The county or city a new plan is for (404 outside the scope or at another level)."""
+    region = scope.region_or_404(code)
+    if region.level not in (Level.COUNTY, Level.CITY):
+        raise Http404("测算方案只能建在县级或市级区划")
+    return region
+
+
 def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
+    """New plan of a county, or of a city (``?mode=per_county|pooled``, default
+    各县分别控制); the URL keeps its historical parameter name ``county_code``."""
     scope = _scope(request)
-    county = county_get(scope=scope, code=county_code)
-    scope.require_edit(county)
-    initial = {"name": f"{county.name}{timezone.localdate().year}年乡镇编制测算方案", "year": timezone.localdate().year}
-    form = _form(county, request.POST or None, initial=initial)
+    region = _plan_region(scope, county_code)
+    scope.require_edit(region)
+    if region.level == Level.CITY:
+        mode = request.GET.get("mode", PlanMode.PER_COUNTY)
+        if mode not in (PlanMode.PER_COUNTY, PlanMode.POOLED):
+            mode = PlanMode.PER_COUNTY
+    else:
+        mode = PlanMode.COUNTY
+    year = timezone.localdate().year
+    suffix = "" if mode == PlanMode.COUNTY else f"（{PlanMode(mode).label}）"
+    initial = {"name": f"{region.name}{year}年乡镇编制测算方案{suffix}", "year": year}
+    form = _form(region, mode, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(
-                county=county,
+                region=region,
+                mode=mode,
                 name=form.cleaned_data["name"],
                 year=form.cleaned_data["year"],
                 params=form.to_params(),
@@ -95,7 +126,12 @@ def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
     return render(
         request,
         "allocation/form.html",
-        {"form": form, "county": county, "county_name": region_full_name(region=county)},
+        {
+            "form": form,
+            "county": region,
+            "county_name": region_full_name(region=region),
+            "mode_label": "" if mode == PlanMode.COUNTY else PlanMode(mode).label,
+        },
     )
 
 
@@ -106,7 +142,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     if plan.is_approved:
         messages.error(request, "方案已批准，不能修改。")
         return redirect("allocation:detail", plan_id=plan.pk)
-    form = _form(plan, request.POST or None, initial={"name": plan.name, "year": plan.year})
+    form = _form(plan.region, plan.mode, request.POST or None, plan=plan, initial={"name": plan.name, "year": plan.year})
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(
@@ -125,7 +161,13 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "allocation/form.html",
-        {"form": form, "plan": plan, "county": plan.region, "county_name": region_full_name(region=plan.region)},
+        {
+            "form": form,
+            "plan": plan,
+            "county": plan.region,
+            "county_name": region_full_name(region=plan.region),
+            "mode_label": "" if plan.mode == PlanMode.COUNTY else plan.get_mode_display(),
+        },
     )
 
 
@@ -138,6 +180,24 @@ def _slider_weights(plan: AllocationPlan, quota_type: str) -> list[tuple[str, in
     return [(n, round(100 * float(weights.get(n, 0) or 0) / total)) for n in names]
 
 
+def _sections(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The result rows split by county for a 各县分别控制 plan (each with the
+    county's document for its subtotal), else one section without a group."""
+    townships = doc["townships"]
+    if not doc.get("groups"):
+        return [{"group": None, "rows": townships}]
+    return [
+        {
+            "group": g,
+            "rows": rows,
+            "sum_current": sum(t["current"] or 0 for t in rows),
+            "sum_change": sum(t["change"] or 0 for t in rows),
+        }
+        for g in doc["groups"]
+        for rows in [[t for t in townships if t.get("county") == g["code"]]]
+    ]
+
+
 def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any]:
     scope = _scope(request)
     results = plan.results or {}
@@ -145,6 +205,7 @@ def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any
     for quota_type, doc in results.items():
         tables.append(
             {
+                "sections": _sections(doc),
                 "quota_type": quota_type,
                 "key": QUOTA_TYPE_KEYS.get(quota_type, ""),
                 "doc": doc,
@@ -255,8 +316,11 @@ def plan_explain(request: HttpRequest, plan_id: int, township_code: str) -> Http
     quota_type = _quota_type(request, plan)
     doc = (plan.results or {}).get(quota_type)
     township = next((t for t in doc["townships"] if t["code"] == township_code), None) if doc else None
-    if township is None:
+    if doc is None or township is None:
         raise Http404("该乡镇没有测算结果")
+    # A 各县分别控制 township was allocated within its county: explain it with
+    # the county's own figures (distributable, method, bounds).
+    doc = next((g for g in doc.get("groups", []) if g["code"] == township.get("county")), doc)
     units = {i["name"]: i["unit"] for i in (plan.inputs or {}).get("indicators", [])}
     indicators = [
         {"name": name, "unit": units.get(name, ""), "share_pct": 100 * c["share"], **c}
@@ -268,6 +332,7 @@ def plan_explain(request: HttpRequest, plan_id: int, township_code: str) -> Http
         "t": township,
         "doc": doc,
         "indicators": indicators,
+        "area_label": "全市" if plan.mode == PlanMode.POOLED else "全县",
         "lower_label": _bound_label(township["lower_source"]),
         "upper_label": _bound_label(township["upper_source"]),
     }
@@ -305,10 +370,18 @@ def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, "方案尚未测算，没有可导出的结果。")
         return redirect("allocation:detail", plan_id=plan.pk)
     quota_type = _quota_type(request, plan)
-    result = selectors.plan_result(plan=plan, quota_type=quota_type)
+    # A 各县分别控制 plan exports one county's workbook (?county=<code>, default the first).
+    county = request.GET.get("county", "") if plan.mode == PlanMode.PER_COUNTY else ""
+    result = selectors.plan_result(plan=plan, quota_type=quota_type, county=county)
+    counties: list[dict[str, str]] = (plan.inputs or {}).get("counties", [])
+    county_name = ""
+    if plan.mode == PlanMode.PER_COUNTY:
+        chosen = [c for c in counties if c["code"] == county] or counties[:1]
+        county_name = chosen[0]["name"] if chosen else ""
+    part = f"{county_name}，" if county_name else ""
     report = AllocationReport(
         result=result,
-        title=f"{plan.name}（{quota_type}）",
+        title=f"{plan.name}（{part}{quota_type}）",
         source=f"{region_full_name(region=plan.region)} {plan.year}年指标"
         + (f"；{plan.document_number}" if plan.document_number else ""),
     )
@@ -316,7 +389,7 @@ def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
         xlsx_bytes(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    return _attachment(response, f"{plan.name}-{quota_type}.xlsx")
+    return _attachment(response, f"{plan.name}-{county_name + '-' if county_name else ''}{quota_type}.xlsx")
 
 
 def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
