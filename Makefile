@@ -25,6 +25,7 @@ run: $(STAMP)
 	@echo "  tongwei  通渭县 编办管理员"
 	@echo "  penglai  蓬莱镇 乡镇用户"
 	@echo "  suining  遂宁市 只读"
+	@echo "  daying-dept  大英县农业农村局 部门用户"
 	@echo ""
 	$(BIN)/bianzhi serve --host 127.0.0.1 --port 8000
 
