@@ -286,7 +286,8 @@ def head_opinion_record(*, actor: Any, change: HeadChange, agrees: bool, text: s
             title=f"{township.name}已反馈意见（{'同意' if agrees else '不同意'}）：{change.agency.name}主要负责人任免",
             body=change.opinion_text,
             url=reverse("agencies:agency", args=[change.agency_id]),
-            key=f"head-change:{change.pk}:opinion-given",
+            # The township may revise its opinion: each version is news.
+            key=f"head-change:{change.pk}:opinion-given:{change.opinion_at.isoformat()}",
         )
     return change
 
