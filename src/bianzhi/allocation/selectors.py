@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.allocation import engine
-from bianzhi.allocation.models import AllocationPlan, PlanMode
+from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.core.allocation import MAIN_INDICATORS, AllocationError, AllocationResult, Bound
 from bianzhi.regions.models import Region
 from bianzhi.townships.models import ApprovedQuota, QuotaType
@@ -24,6 +25,14 @@ def plan_list(*, scope: Scope, county: Region | None = None) -> QuerySet[Allocat
     if county is not None:
         qs = qs.filter(region=county)
     return qs.order_by("-year", "-id")
+
+
+def plans_awaiting_approval(*, scope: Scope) -> QuerySet[AllocationPlan]:
+    """Computed (已测算) plans in scope the user may approve (审核人 or superuser),
+    oldest computation first; empty for everyone else."""
+    if not (scope.is_superuser or Role.APPROVER in scope.roles):
+        return AllocationPlan.objects.none()
+    return plan_list(scope=scope).filter(status=PlanStatus.COMPUTED).order_by("computed_at", "id")
 
 
 def plan_get(*, scope: Scope, pk: int) -> AllocationPlan:

@@ -381,3 +381,9 @@ def awaiting_opinion(*, scope: Scope) -> QuerySet[DutyAccessRequest]:
 
 def request_status_counts(requests: Sequence[DutyAccessRequest], today: date) -> Counter[str]:
     return Counter(r.status_on(today).label for r in requests)
+
+
+def requests_awaiting_decision(*, scope: Scope) -> QuerySet[DutyAccessRequest]:
+    """Duty-access requests in scope with every township opinion in, waiting
+    for the county's decision (待县审定)."""
+    return access_requests(scope=scope).filter(status=AccessStatus.DECIDING).order_by("id")

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.core.idnumber import mask_id_number
+from bianzhi.institutions.models import QuotaType
 from bianzhi.regions.models import Region
 from bianzhi.roster.models import Person, Status
 
@@ -104,3 +106,18 @@ def person_get(*, scope: Scope, pk: int) -> Person:
     if person is None:
         raise Http404("人员不存在或无权访问")
     return person
+
+
+def roster_counts(*, scope: Scope) -> dict[str, Any]:
+    """Persons on the roster in scope (not exited) and, per quota type, how many
+    hold a quota of it (a borrowed-in person holds none here). One aggregate query;
+    ``{"persons": n, "holding": {quota_type: n}}``."""
+    holds = ~Q(status=Status.BORROWED_IN)
+    aggregates: dict[str, Any] = {"persons": Count("id")}
+    types = [str(t) for t in QuotaType.values]
+    aggregates.update({f"q{i}": Count("id", filter=holds & Q(quota_type=t)) for i, t in enumerate(types)})
+    values = scope.filter(Person.objects.filter(exited_on__isnull=True)).aggregate(**aggregates)
+    return {
+        "persons": values["persons"],
+        "holding": {t: values[f"q{i}"] for i, t in enumerate(types)},
+    }

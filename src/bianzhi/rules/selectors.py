@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from bianzhi.accounts.scope import Scope
@@ -120,3 +120,12 @@ def rule_rows(*, region: Region) -> list[RuleRow]:
                 effective, problem = definition, str(error)
         rows.append(RuleRow(definition, effective, own_rows.get(definition.id), problem))
     return rows
+
+
+def finding_severity_counts(*, scope: Scope) -> dict[str, int]:
+    """Open (stored) findings the user may see, counted per severity: one GROUP BY."""
+    rows = (
+        finding_list(scope=scope).order_by().values("severity").annotate(n=Count("id"))
+        .values_list("severity", "n")
+    )
+    return {severity: n for severity, n in rows}

@@ -267,3 +267,25 @@ def notification_get(*, user: Any, notification_id: int) -> Notification:
     if item is None:
         raise Http404("消息不存在")
     return item
+
+
+def warning_counts(*, scope: Scope, on: dt.date, warn_days: int = DEFAULT_WARN_DAYS) -> dict[str, int]:
+    """How many open tasks in scope are overdue and due soon on ``on`` (the
+    same rule as ``core.tasks.classify``), in one aggregate query."""
+    horizon = on + dt.timedelta(days=warn_days)
+    values = scope.filter(
+        Task.objects.exclude(status=TaskStatus.CLOSED.value).filter(deadline__isnull=False),
+        "plan__region",
+    ).aggregate(
+        overdue=Count("id", filter=Q(deadline__lt=on)),
+        due_soon=Count("id", filter=Q(deadline__gte=on, deadline__lte=horizon)),
+    )
+    return {"overdue": values["overdue"], "due_soon": values["due_soon"]}
+
+
+def closeouts_awaiting(*, scope: Scope) -> QuerySet[Task]:
+    """Tasks in scope whose close-out (销号) waits for approval, oldest deadline first."""
+    return scope.filter(
+        Task.objects.filter(status=TaskStatus.CLOSE_REQUESTED.value).select_related("plan"),
+        "plan__region",
+    ).order_by("deadline", "id")

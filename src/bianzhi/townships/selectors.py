@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -173,3 +174,19 @@ def quota_ledger(
     if county is not None:
         qs = qs.filter(township__county_code=county.code)
     return qs.order_by("-date", "-id")
+
+
+def township_count(*, scope: Scope) -> int:
+    """Townships (乡镇、街道) the user may view: one query."""
+    return scope.regions().filter(level=Level.TOWNSHIP).count()
+
+
+def approved_quota_totals(*, scope: Scope) -> dict[str, int]:
+    """Approved quotas summed per quota type over the townships in scope: one GROUP BY."""
+    rows = (
+        scope.filter(ApprovedQuota.objects.all(), "township")
+        .values("quota_type")
+        .annotate(total=models.Sum("count"))
+        .values_list("quota_type", "total")
+    )
+    return {quota_type: int(total or 0) for quota_type, total in rows}
