@@ -287,3 +287,9 @@ def test_a_city_approver_approves_through_the_page_and_a_county_officer_gets_404
     assert QuotaLedgerEntry.objects.filter(plan=plan, township__county_code=PENGXI).exists()
     pdf = client.get(reverse("allocation:export-pdf", args=[plan.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_api_carries_the_plan_mode(login: Any, suining_officer: Any) -> None:
+    plan = _city_plan(suining_officer.region, PlanMode.PER_COUNTY)
+    data = login(suining_officer).get(f"/api/v1/plans/{plan.pk}/").json()
+    assert data["region"] == "5109" and data["mode"] == "per_county" and data["mode_label"] == "各县分别控制"

@@ -36,6 +36,7 @@ class PlanAllocationSerializer(serializers.ModelSerializer[PlanAllocation]):
 class PlanSerializer(serializers.ModelSerializer[AllocationPlan]):
     region = serializers.CharField(source="region.code")
     status_label = serializers.CharField(source="get_status_display")
+    mode_label = serializers.CharField(source="get_mode_display")
 
     class Meta:
         model = AllocationPlan
@@ -43,6 +44,8 @@ class PlanSerializer(serializers.ModelSerializer[AllocationPlan]):
             "id",
             "name",
             "region",
+            "mode",
+            "mode_label",
             "year",
             "status",
             "status_label",
