@@ -167,6 +167,16 @@ def test_tie_on_priority_goes_to_the_higher_score():
     assert result.tied.all()
 
 
+def test_tie_rule_applies_even_when_the_divisor_estimate_lands_on_the_total():
+    # D'Hondt: 21/15 == 35/25. The first divisor estimate already sums to 40
+    # but rounds the tied pair the other way; the tie rule must still decide.
+    s = np.array([2.0, 0, 0, 0, 0, 21, 35])
+    upper = np.array([1] + [BIG] * 6)
+    result = apportion(s, np.zeros(7, np.int64), upper, np.array([40]), "dhondt")
+    assert result.allocation.tolist() == [1, 0, 0, 0, 0, 14, 25]
+    assert result.tied.tolist() == [False] * 5 + [True, True]
+
+
 def test_adams_gives_every_positive_score_a_seat_first():
     s = np.array([100.0, 1.0, 0.0])
     result = apportion(s, np.zeros(3, np.int64), np.full(3, BIG), np.array([5]), "adams")

@@ -212,6 +212,7 @@ def apportion(
 
     a = _estimate(s, lo, up, g, seats, method)
     a = _correct(a, s, lo, up, g, seats, rank, method)
+    a = _resolve_ties(a, s, lo, up, g, rank, method, n_groups)
 
     # Divisor interval and ties, from the final state.
     p_next = np.where(a < up, _priority(s, a, method), -np.inf)
@@ -222,6 +223,42 @@ def apportion(
     tied = tie_group[g] & (((a < up) & (p_next == d_low[g])) | ((a > lo) & (q_last == d_high[g])))
     divisor = _roundest_between(d_low, d_high)
     return Apportionment(a, d_low, d_high, divisor, tied)
+
+
+def _resolve_ties(
+    a: IntArray,
+    s: FloatArray,
+    lo: IntArray,
+    up: IntArray,
+    g: IntArray,
+    rank: IntArray,
+    method: str,
+    n_groups: int,
+) -> IntArray:
+    """Apply the tie rule at the margin.
+
+    When a group's last seat in and first seat out have the same priority v,
+    any of those seats could be taken: the estimate may have rounded them
+    either way. The seats of priority v go to the townships with the higher
+    score, then the smaller rank. (A township holds at most one seat of a
+    given positive priority, since its priorities strictly fall.)
+    """
+    p_next = np.where(a < up, _priority(s, a, method), -np.inf)
+    q_last = np.where(a > lo, _priority(s, np.maximum(a - 1, 0), method), np.inf)
+    low = _group_min(-p_next, g, n_groups) * -1.0
+    high = _group_min(q_last, g, n_groups)
+    tie = (low == high) & np.isfinite(high) & (high > 0)
+    if not tie.any():
+        return a
+    holder = tie[g] & (a > lo) & (q_last == high[g])
+    wanter = tie[g] & (a < up) & (p_next == high[g])
+    candidates = np.flatnonzero(holder | wanter)
+    order = candidates[np.lexsort((rank[candidates], -s[candidates], g[candidates]))]
+    seats_at_margin = np.bincount(g[holder], minlength=n_groups)
+    winner = np.zeros(len(a), dtype=bool)
+    winner[order[_group_rank(g[order]) < seats_at_margin[g[order]]]] = True
+    resolved: IntArray = a - holder.astype(np.int64) + winner.astype(np.int64)
+    return resolved
 
 
 def _estimate(
