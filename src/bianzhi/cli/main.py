@@ -10,7 +10,10 @@ from bianzhi import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="bianzhi")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="bianzhi",
+    message="%(prog)s 版本 %(version)s", help="显示版本号并退出。",
+)
 def main() -> None:
     """乡镇机构编制资源配置系统（bianzhi）命令行工具。"""
 
@@ -49,6 +52,10 @@ def _register() -> None:
     imports.import_group.add_command(duties.catalogue_command)
     imports.import_group.add_command(duties.matters_command)
     main.add_command(duties.duties_group)
+
+    from bianzhi.cli.chinese import localize
+
+    localize(main)
 
 
 _register()
