@@ -30,6 +30,12 @@ def roster_import_job(*, params: dict[str, Any], actor: Any, progress: Progress)
         shown = "\n".join(str(e) for e in refused.errors[:200])
         more = f"\n……共{len(refused.errors)}处错误" if len(refused.errors) > 200 else ""
         raise JobError(f"{refused}：\n{shown}{more}") from None
+    finally:
+        # The upload holds full identity numbers and was kept only for this
+        # job (the page deletes inline imports' files itself): remove it once
+        # the job has run, whether it succeeded or not. A worker that dies
+        # mid-job never gets here, so a requeued job still finds its file.
+        default_storage.delete(params["path"])
     return JobOutput(
         result={
             "新增": result.created,
