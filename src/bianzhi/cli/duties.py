@@ -1,5 +1,5 @@
-"""Duties commands of `bianzhi`: `import catalogue FILE`, `import matters FILE`
-(added to the `import` group) and `duties expire`. Thin shells over
+"""Duties commands of `bianzhi`: `import catalogue FILE`, `import statutory
+FILE`, `import matters FILE` (added to the `import` group) and `duties expire`. Thin shells over
 bianzhi.duties: read the workbook with its adapter, call the service.
 
 Exit codes of the imports: 0 imported; 1 the file has errors (every one is
@@ -51,6 +51,31 @@ def catalogue_command(file: Path, county_code: str, document_number: str, title:
     else:
         click.echo(
             f"{county.name}赋权指导目录已导入：新增{result.created}项，修改{result.updated}项，撤销{result.withdrawn}项。"
+        )
+
+
+@click.command("statutory")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--county", "county_code", required=True, help="县级区划代码，如 510923。")
+@click.option("--document", "document_number", default="", help="印发法定事项清单的文号（记入变更记录）。")
+def statutory_command(file: Path, county_code: str, document_number: str) -> None:
+    """导入法定事项（列：事项编码、事项名称、权力类型、设定依据；文件中没有的现有事项取消）。"""
+    _setup()
+    from bianzhi.adapters.problems import InputError
+    from bianzhi.duties.services import DutyError, statutory_import
+    from bianzhi.duties.spreadsheets import statutory_read
+
+    county = _county(county_code)
+    try:
+        rows = statutory_read(file.read_bytes(), file_name=file.name)
+        result = statutory_import(actor=None, county=county, rows=rows, document_number=document_number)
+    except InputError as exc:
+        _fail_with(list(exc.problems))
+    except DutyError as exc:
+        _fail_with([exc])
+    else:
+        click.echo(
+            f"{county.name}法定事项已导入：新增{result.created}项，修改{result.updated}项，取消{result.retired}项。"
         )
 
 

@@ -50,6 +50,7 @@ def _register() -> None:
     from bianzhi.cli import duties
 
     imports.import_group.add_command(duties.catalogue_command)
+    imports.import_group.add_command(duties.statutory_command)
     imports.import_group.add_command(duties.matters_command)
     main.add_command(duties.duties_group)
 

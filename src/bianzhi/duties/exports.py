@@ -1,5 +1,5 @@
-"""Files the duties app hands out: the catalogue and territorial-matters
-workbooks and a township's powers-and-duties list as xlsx and PDF.
+"""Files the duties app hands out: the catalogue, statutory-items and
+territorial-matters workbooks and a township's powers-and-duties list as xlsx and PDF.
 
 The PDF is rendered by WeasyPrint from ``duties/duty_list_pdf.html``; fonts
 come from fontconfig (Debian ``fonts-noto-cjk``) and WeasyPrint embeds the
@@ -19,6 +19,7 @@ from bianzhi.duties.models import Responsibility
 from bianzhi.duties.spreadsheets import (
     catalogue_workbook,
     matters_workbook,
+    statutory_workbook,
     workbook_bytes,
     write_table,
 )
@@ -48,6 +49,18 @@ def matters_xlsx(*, county: Region) -> bytes:
         for m in selectors.matters(county=county).order_by("id")
     )
     return matters_workbook(rows)
+
+
+def statutory_xlsx(*, county: Region) -> bytes:
+    """The county's statutory items in force, in the import layout (re-importing
+    it changes nothing)."""
+    rows = ([s.code, s.name, s.power_type, s.legal_basis] for s in selectors.statutory_items(county=county))
+    return statutory_workbook(rows)
+
+
+def statutory_template_xlsx() -> bytes:
+    """The empty import template: the export's columns and notes, no rows."""
+    return statutory_workbook([])
 
 
 DUTY_HEADERS = ("序号", "类别", "事项编码", "事项名称", "权力类型", "设定依据", "实施部门或下放部门", "依据文号", "备注")

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from bianzhi.core.duties import FORBIDDEN_DEMANDS, Demand
+from bianzhi.core.duties import FORBIDDEN_DEMANDS, POWER_TYPES, Demand
 from bianzhi.duties.models import MatterChangeKind, Responsibility
 from bianzhi.duties.services import RequestFields
 
@@ -91,3 +91,23 @@ class MatterChangeForm(forms.Form):
     def __init__(self, *args: Any, matters: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["matter"]).choices = [("", "——")] + [(str(pk), label) for pk, label in matters]
+
+
+class StatutoryItemForm(forms.Form):
+    """Add (code editable) or edit (code fixed: it identifies the item) a statutory item."""
+
+    code = forms.CharField(label="事项编码", max_length=50)
+    name = forms.CharField(label="事项名称", max_length=200)
+    power_type = forms.ChoiceField(label="权力类型", choices=[(p, p) for p in POWER_TYPES])
+    legal_basis = forms.CharField(label="设定依据", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="理由或文号", max_length=200)
+
+    def __init__(self, *args: Any, fixed_code: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if fixed_code is not None:
+            self.fields["code"].disabled = True
+            self.fields["code"].initial = fixed_code
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label="取消理由或文号", max_length=200)

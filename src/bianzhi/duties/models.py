@@ -6,7 +6,8 @@
 * ``TakeUpRound``: one township's proposal of 承接/暂不承接 and the county's
   decision with a 文号; ``TakeUp`` the approved state per (township, item);
   ``TakeUpChange`` the history of every approved adjustment.
-* ``StatutoryItem``: statutory powers every township of the county holds.
+* ``StatutoryItem``: statutory powers every township of the county holds;
+  retired (``active=False``), never deleted.
 * ``TerritorialMatter`` / ``MatterChange``: the territorial-matters list
   (属地事项责任清单) and its only way of changing: request → review →
   approval (001 §(一)4).
@@ -176,6 +177,9 @@ class StatutoryItem(models.Model):
     name = models.CharField("事项名称", max_length=200)
     power_type = models.CharField("权力类型", max_length=10, choices=POWER_TYPE_CHOICES)
     legal_basis = models.TextField("设定依据", blank=True)
+    # False once retired (取消): the item has been on published lists, so it
+    # is never deleted; the duty list drops it, the audit trail keeps why.
+    active = models.BooleanField("有效", default=True)
 
     class Meta:
         verbose_name = "法定事项"

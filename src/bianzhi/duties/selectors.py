@@ -203,7 +203,7 @@ def duty_list(*, township: Region, today: date) -> list[DutyEntry]:
     through duty access that have not expired by date."""
     entries = [
         DutyEntry(SOURCE_STATUTORY, s.code, s.name, s.power_type, s.legal_basis, "", "")
-        for s in StatutoryItem.objects.filter(county__code=township.county_code)
+        for s in StatutoryItem.objects.filter(county__code=township.county_code, active=True)
     ]
     take_ups = (
         TakeUp.objects.filter(township=township, choice=TakeUpChoice.TAKE_UP, item__active=True)
@@ -245,8 +245,17 @@ def duty_list(*, township: Region, today: date) -> list[DutyEntry]:
     return entries
 
 
-def statutory_items(*, county: Region) -> QuerySet[StatutoryItem]:
-    return StatutoryItem.objects.filter(county=county)
+def statutory_items(*, county: Region, active: bool = True) -> QuerySet[StatutoryItem]:
+    """The county's statutory items in force (``active=False``: the retired ones)."""
+    return StatutoryItem.objects.filter(county=county, active=active).order_by("code")
+
+
+def statutory_item_get(*, scope: Scope, pk: int) -> StatutoryItem:
+    """A statutory item of a county the reader may read county-wide lists of, else 404."""
+    item = StatutoryItem.objects.select_related("county").filter(pk=pk).first()
+    if item is None or not _sees_county(scope, item.county):
+        raise Http404("事项不存在或无权访问")
+    return item
 
 
 # --- territorial matters -------------------------------------------------------------------

@@ -53,7 +53,7 @@ from bianzhi.duties.models import (
     TownshipOpinion,
 )
 from bianzhi.duties.selectors import catalogue_list_model, township_class_of
-from bianzhi.duties.spreadsheets import CatalogueFile, MatterRow
+from bianzhi.duties.spreadsheets import CatalogueFile, MatterRow, StatutoryRow
 from bianzhi.regions.models import Level, Region
 from bianzhi.tasks.models import NotificationKind
 from bianzhi.tasks.services import notify_role, notify_users
@@ -397,6 +397,25 @@ def takeup_decide(
     return round
 
 
+# --- statutory items ---------------------------------------------------------------
+
+_STATUTORY_FIELDS = ("name", "power_type", "legal_basis")
+
+
+def _statutory_values(*, name: str, power_type: str, legal_basis: str) -> dict[str, Any]:
+    from bianzhi.core.duties import POWER_TYPES
+
+    if power_type not in POWER_TYPES:
+        raise DutyError(f"权力类型“{power_type}”无效，应为：{'、'.join(POWER_TYPES)}")
+    if not name.strip():
+        raise DutyError("请填写事项名称")
+    return {"name": name.strip(), "power_type": power_type, "legal_basis": legal_basis.strip()}
+
+
+def _statutory_state(item: StatutoryItem) -> dict[str, Any]:
+    return {f: getattr(item, f) for f in _STATUTORY_FIELDS} | {"active": item.active}
+
+
 @transaction.atomic
 def statutory_item_set(
     *,
@@ -406,37 +425,121 @@ def statutory_item_set(
     name: str,
     power_type: str,
     legal_basis: str = "",
+    reason: str = "",
+    create_only: bool = False,
 ) -> StatutoryItem:
-    """Add or update one statutory power of the county's townships (by code)."""
-    from bianzhi.core.duties import POWER_TYPES
+    """Add or update one statutory power of the county's townships (by code).
 
+    Setting the code of a retired item restores it (``active=True``). No-op,
+    and no audit record, when nothing changes. ``reason`` (a reason or 文号)
+    goes to the audit record. ``create_only`` (the add form) refuses a code
+    already in use rather than overwrite that item.
+    """
     _require_edit(actor, county)
     _require_level(county, Level.COUNTY, "县级区划")
-    if power_type not in POWER_TYPES:
-        raise DutyError(f"权力类型“{power_type}”无效，应为：{'、'.join(POWER_TYPES)}")
-    if not code.strip() or not name.strip():
-        raise DutyError("请填写事项编码和事项名称")
-    item, created = StatutoryItem.objects.get_or_create(
-        county=county,
-        code=code.strip(),
-        defaults={"name": name.strip(), "power_type": power_type, "legal_basis": legal_basis},
-    )
-    before = None if created else {"name": item.name, "power_type": item.power_type, "legal_basis": item.legal_basis}
-    after = {"name": name.strip(), "power_type": power_type, "legal_basis": legal_basis}
-    if before == after:
-        return item
-    if not created:
-        item.name, item.power_type, item.legal_basis = name.strip(), power_type, legal_basis
+    code = code.strip()
+    if not code:
+        raise DutyError("请填写事项编码")
+    values = _statutory_values(name=name, power_type=power_type, legal_basis=legal_basis)
+    item = StatutoryItem.objects.select_for_update().filter(county=county, code=code).first()
+    if item is not None and create_only:
+        state = "" if item.active else "（已取消，可在该事项页面恢复）"
+        raise DutyError(f"事项编码“{code}”已被“{item.name}”使用{state}")
+    after = values | {"active": True}
+    if item is None:
+        item = StatutoryItem.objects.create(county=county, code=code, **values)
+        before = None
+    else:
+        before = _statutory_state(item)
+        if before == after:
+            return item
+        for key, value in after.items():
+            setattr(item, key, value)
         item.save()
     audit_record(
         actor=actor,
-        action="create" if created else "update",
+        action="create" if before is None else "update",
         obj=item,
         region_code=county.code,
         before=before,
         after=after,
+        reason=reason.strip(),
     )
     return item
+
+
+@transaction.atomic
+def statutory_item_retire(*, actor: Any, item: StatutoryItem, reason: str) -> StatutoryItem:
+    """Retire (取消) a statutory item: it leaves every township's list but is
+    kept, with its history; ``reason`` (a reason or 文号) is required."""
+    _require_edit(actor, item.county)
+    if not reason.strip():
+        raise DutyError("取消法定事项请写明理由或文号")
+    item = StatutoryItem.objects.select_for_update().get(pk=item.pk)
+    if not item.active:
+        raise DutyError("该法定事项已取消")
+    item.active = False
+    item.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=item,
+        region_code=item.county.code,
+        before={"active": True},
+        after={"active": False},
+        reason=reason.strip(),
+    )
+    return item
+
+
+@dataclass(frozen=True)
+class StatutoryImportResult:
+    created: int
+    updated: int
+    retired: int
+
+
+@transaction.atomic
+def statutory_import(
+    *, actor: Any, county: Region, rows: Sequence[StatutoryRow], document_number: str = ""
+) -> StatutoryImportResult:
+    """Replace the county's statutory items with ``rows`` (all or nothing), as
+    ``catalogue_import`` does: matched by code, new codes added, known codes
+    updated (a retired one restored), active codes missing from the file
+    retired. One audit record per changed item, reason = the 文号 (or
+    “Excel 导入” without one)."""
+    _require_edit(actor, county)
+    _require_level(county, Level.COUNTY, "县级区划")
+    existing = {item.code: item for item in StatutoryItem.objects.select_for_update().filter(county=county)}
+    entries: list[AuditEntry] = []
+    created = updated = 0
+    seen: set[str] = set()
+    for row in rows:
+        seen.add(row.code)
+        values = _statutory_values(name=row.name, power_type=row.power_type, legal_basis=row.legal_basis)
+        item = existing.get(row.code)
+        if item is None:
+            item = StatutoryItem.objects.create(county=county, code=row.code, **values)
+            created += 1
+            entries.append(_entry(item, county, None, {"code": row.code, **values}))
+            continue
+        before = _statutory_state(item)
+        after = values | {"active": True}
+        if before != after:
+            for key, value in after.items():
+                setattr(item, key, value)
+            item.save()
+            updated += 1
+            entries.append(_entry(item, county, before, after))
+    retired = [item for code, item in existing.items() if code not in seen and item.active]
+    for item in retired:
+        item.active = False
+        item.save(update_fields=["active"])
+        entries.append(_entry(item, county, {"active": True}, {"active": False}))
+    audit_record_many(
+        actor=actor, action="import", entries=entries, reason=document_number.strip() or "Excel 导入"
+    )
+    return StatutoryImportResult(created=created, updated=updated, retired=len(retired))
 
 
 # --- territorial matters -----------------------------------------------------------

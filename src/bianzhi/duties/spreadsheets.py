@@ -14,6 +14,10 @@ and an optional sheet 特色清单 (清单 | 适用乡镇类别, classes separat
 Territorial-matters workbook, sheet 属地事项责任清单::
 
     序号 | 领域 | 事项名称 | 乡镇责任 | 县级部门 | 县级部门责任 | 依据
+
+Statutory-items workbook, sheet 法定事项 (template = export = import)::
+
+    事项编码 | 事项名称 | 权力类型 | 设定依据
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from bianzhi.core.duties import FEATURED_LISTS, POWER_TYPES, ListKind, list_kind
 CATALOGUE_SHEET = "赋权指导目录"
 FEATURED_SHEET = "特色清单"
 MATTERS_SHEET = "属地事项责任清单"
+STATUTORY_SHEET = "法定事项"
 _MAX_ROWS = 20000
 _SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -54,6 +59,12 @@ MATTER_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("department", "县级部门", True),
     ("department_role", "县级部门责任", True),
     ("basis", "依据", False),
+)
+STATUTORY_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("code", "事项编码", True),
+    ("name", "事项名称", True),
+    ("power_type", "权力类型", True),
+    ("legal_basis", "设定依据", False),
 )
 ROLE_LABELS = {"主体责任": "lead", "配合责任": "supporting", "主体": "lead", "配合": "supporting"}
 
@@ -86,6 +97,15 @@ class MatterRow:
     department: str
     department_role: str
     basis: str
+
+
+@dataclass(frozen=True)
+class StatutoryRow:
+    row: int
+    code: str
+    name: str
+    power_type: str
+    legal_basis: str
 
 
 @dataclass
@@ -293,6 +313,43 @@ def matters_read(data: bytes, *, file_name: str = "属地事项责任清单.xlsx
     return rows
 
 
+def statutory_read(data: bytes, *, file_name: str = "法定事项.xlsx") -> list[StatutoryRow]:
+    """Rows of a statutory-items workbook, or ``InputError`` with every problem."""
+    book = _open(data, file_name)
+    table = _read_table(_sheet(book, STATUTORY_SHEET, file_name), STATUTORY_COLUMNS, file_name)
+    problems = list(table.problems)
+    rows: list[StatutoryRow] = []
+    for number, cells in table.rows:
+        if cells["power_type"] and cells["power_type"] not in POWER_TYPES:
+            problems.append(
+                InputProblem(
+                    file_name,
+                    number,
+                    "权力类型",
+                    f"“{cells['power_type']}”无效，应为：{'、'.join(POWER_TYPES)}",
+                    table.letters["权力类型"],
+                )
+            )
+        for header, field_name, limit in (("事项编码", "code", 50), ("事项名称", "name", 200)):
+            if len(cells[field_name]) > limit:
+                problems.append(
+                    InputProblem(file_name, number, header, f"超过{limit}字", table.letters[header])
+                )
+        rows.append(StatutoryRow(row=number, **cells))
+    if "事项编码" in table.letters:
+        problems += _duplicates(
+            ((n, c["code"]) for n, c in table.rows if c["code"]),
+            file_name,
+            "事项编码",
+            table.letters["事项编码"],
+        )
+    if not table.rows and not problems:
+        problems.append(InputProblem(file_name, None, None, "没有任何事项"))
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.file, p.row or 0)))
+    return rows
+
+
 # --- writing -------------------------------------------------------------------
 
 
@@ -350,4 +407,21 @@ def matters_workbook(rows: Iterable[Sequence[Any]]) -> bytes:
     sheet = book.active
     sheet.title = MATTERS_SHEET
     write_table(sheet, [h for _, h, _ in MATTER_COLUMNS], rows, (8, 14, 48, 10, 24, 12, 40))
+    return workbook_bytes(book)
+
+
+def statutory_workbook(rows: Iterable[Sequence[Any]]) -> bytes:
+    """The statutory-items workbook: the template when ``rows`` is empty, else an export."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = STATUTORY_SHEET
+    write_table(sheet, [h for _, h, _ in STATUTORY_COLUMNS], rows, (16, 40, 12, 48))
+    notes = book.create_sheet("填写说明")
+    for line in (
+        "“权力类型”填写：" + "、".join(POWER_TYPES),
+        "法定事项列入本县每个乡镇的权责清单；按事项编码匹配：新编码新增，已有编码修改，文件中没有的现有事项取消（保留历史记录）。",
+        "导入时全部校验通过才写入；任何一行有错误则整份文件不导入。",
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
     return workbook_bytes(book)

@@ -84,6 +84,16 @@ def _change(world: ForeignWorld) -> list[str]:
     return [str(change.pk)]
 
 
+@_for("item_id", "duties:statutory-item")
+def _statutory_item(world: ForeignWorld) -> list[str]:
+    from bianzhi.duties.services import statutory_item_set
+
+    item = statutory_item_set(
+        actor=None, county=world.county, code="FD-X", name="示例法定事项", power_type="其他行政权力"
+    )
+    return [str(item.pk)]
+
+
 @_for("round_id", "duties:round-decide")
 def _round(world: ForeignWorld) -> list[str]:
     from bianzhi.duties.models import DelegationCatalogue, TakeUpRound
