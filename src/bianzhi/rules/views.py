@@ -99,7 +99,10 @@ def setting_save(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     for name, spec in definition.parameter_specs.items():
         raw = request.POST.get(f"param_{name}", "").strip()
-        if raw == "" or raw == str(definition.parameters[name]):
+        # Only an empty field means "keep the level above's value". A value
+        # equal to the catalogue default was skipped here too, so a county
+        # could not restore the default over its city's or province's value.
+        if raw == "":
             continue
         try:
             number = float(raw)
