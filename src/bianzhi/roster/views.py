@@ -239,7 +239,9 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         with default_storage.open(path, "rb") as handle:
             plan = roster_import_parse(source=handle, filename=upload.name, region=region)
         if plan.ok:
-            request.session[SESSION_KEY] = {"path": path, "filename": upload.name}
+            request.session[SESSION_KEY] = {
+                "path": path, "filename": upload.name, "rows": plan.total,
+            }
         else:
             default_storage.delete(path)
     context = {"form": form, "plan": plan, "errors": plan.errors[:500] if plan else [],
@@ -257,14 +259,18 @@ def _import_commit(request: HttpRequest, region: Region | None) -> HttpResponse:
     if not pending or not default_storage.exists(pending["path"]):
         messages.error(request, "没有待确认的导入，请重新上传文件。")
         return redirect("roster:import")
-    with default_storage.open(pending["path"], "rb") as handle:
-        plan = roster_import_parse(source=handle, filename=pending["filename"], region=region)
-    if plan.total > INLINE_IMPORT_LIMIT and plan.ok:
+    # A big file goes to the job as it is: the job validates it again anyway,
+    # so parsing it here as well would only keep the request waiting.
+    if pending.get("rows", 0) > INLINE_IMPORT_LIMIT:
         from bianzhi.jobs.services import job_enqueue
 
-        job = job_enqueue(kind="roster.import", params={**pending, "region": region.code if region else ""},
+        params = {"path": pending["path"], "filename": pending["filename"],
+                  "region": region.code if region else ""}
+        job = job_enqueue(kind="roster.import", params=params,
                           actor=request.user, region=region, label=f"实名制名册导入：{pending['filename']}")
         return redirect("jobs:detail", job.pk)
+    with default_storage.open(pending["path"], "rb") as handle:
+        plan = roster_import_parse(source=handle, filename=pending["filename"], region=region)
     try:
         result = roster_import_commit(actor=request.user, plan=plan)
     except ImportRefused as refused:
