@@ -234,6 +234,11 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     plan: RosterImportPlan | None = None
     if request.method == "POST" and form.is_valid():
+        # A new upload replaces a preview that was never confirmed: its file
+        # (full identity numbers) must not stay behind in storage.
+        stale = request.session.pop(SESSION_KEY, None)
+        if stale and default_storage.exists(stale["path"]):
+            default_storage.delete(stale["path"])
         upload = form.cleaned_data["file"]
         path = default_storage.save(f"imports/roster/{uuid.uuid4().hex}.xlsx", ContentFile(upload.read()))
         with default_storage.open(path, "rb") as handle:
