@@ -279,3 +279,110 @@ def weight_names(*, plan: AllocationPlan) -> list[str]:
         return [i["name"] for i in plan.inputs["indicators"]]
     return plan_indicator_names(region=plan.region) or list(MAIN_INDICATORS)
 
+
+
+# Plan-level figures of a result document a township may read with its own
+# row; everything else (other townships' rows, per-township bounds) stays out.
+_PLAN_FIGURES = ("name", "total", "reserve", "distributable", "divisor", "divisor_interval")
+_PLAN_PARAMS = ("total", "reserve", "method", "method_label")
+
+
+def _bound_label(value: str) -> str:
+    bound = Bound(value)
+    return "" if bound is Bound.NONE else bound.label
+
+
+@dataclass
+class TownshipExplanation:
+    """One township's stored result row of one quota type, with what is needed
+    to read it: the figures of the group it was allocated in (the plan, or its
+    county for a 各县分别控制 plan) and no other township's numbers."""
+
+    quota_type: str
+    row: dict[str, Any]
+    doc: dict[str, Any]
+    indicators: list[dict[str, Any]]
+    area_label: str
+
+    @property
+    def lower_label(self) -> str:
+        return _bound_label(self.row["lower_source"])
+
+    @property
+    def upper_label(self) -> str:
+        return _bound_label(self.row["upper_source"])
+
+    def context(self) -> dict[str, Any]:
+        """The context of ``allocation/_explain.html``."""
+        return {
+            "quota_type": self.quota_type,
+            "t": self.row,
+            "doc": self.doc,
+            "indicators": self.indicators,
+            "area_label": self.area_label,
+            "lower_label": self.lower_label,
+            "upper_label": self.upper_label,
+        }
+
+
+def township_explanation(
+    *, plan: AllocationPlan, quota_type: str, township_code: str
+) -> TownshipExplanation | None:
+    """The explanation of one township from the plan's stored results (the
+    engine is not re-run); None if the plan has no such row."""
+    doc = (plan.results or {}).get(quota_type)
+    row = next((t for t in doc["townships"] if t["code"] == township_code), None) if doc else None
+    if doc is None or row is None:
+        return None
+    # A 各县分别控制 township was allocated within its county: explain it with
+    # the county's own figures (distributable, method, bounds).
+    doc = next((g for g in doc.get("groups", []) if g["code"] == row.get("county")), doc)
+    figures: dict[str, Any] = {k: doc.get(k) for k in _PLAN_FIGURES}
+    figures["plan"] = {k: doc.get("plan", {}).get(k) for k in _PLAN_PARAMS}
+    units = {i["name"]: i["unit"] for i in (plan.inputs or {}).get("indicators", [])}
+    indicators = [
+        {"name": name, "unit": units.get(name, ""), "share_pct": 100 * c["share"], **c}
+        for name, c in row["indicators"].items()
+    ]
+    return TownshipExplanation(
+        quota_type=quota_type,
+        row=row,
+        doc=figures,
+        indicators=indicators,
+        area_label="全市" if plan.mode == PlanMode.POOLED else "全县",
+    )
+
+
+@dataclass
+class TownshipPlan:
+    plan: AllocationPlan
+    explanations: list[TownshipExplanation]
+
+
+def township_plan_explanations(*, scope: Scope, township: Region) -> list[TownshipPlan]:
+    """Every approved plan that allocated quotas to ``township`` (newest
+    approval first), each with the township's explanation per quota type,
+    read from the stored results.
+
+    Readable by the township's own users and anyone whose scope contains the
+    township: a 乡镇用户 sees no county plan through ``plan_list``, but may
+    read how its own number came about. Draft and computed plans never show.
+    Http404 outside the scope.
+    """
+    if not scope.can_view(township):
+        raise Http404("区划不存在或无权访问")
+    plans = (
+        AllocationPlan.objects.filter(status=PlanStatus.APPROVED, allocations__township=township)
+        .distinct()
+        .order_by("-approval_date", "-id")
+    )
+    items = []
+    for plan in plans:
+        explanations = [
+            e
+            for quota_type in plan.results or {}
+            if (e := township_explanation(plan=plan, quota_type=quota_type, township_code=township.code))
+        ]
+        if explanations:
+            items.append(TownshipPlan(plan=plan, explanations=explanations))
+    return items

@@ -20,3 +20,10 @@ def _plan(world: ForeignWorld) -> list[str]:
 @url_param("pk", url_name="plan-detail")
 def _api_plan(world: ForeignWorld) -> list[str]:
     return _plan(world)
+
+
+@url_param("code", url_name="allocation:township")
+def _township(world: ForeignWorld) -> list[str]:
+    """A township of the foreign county (the region factory's county code is
+    not a township, so its page is 404 for the owner too)."""
+    return [world.township.code]

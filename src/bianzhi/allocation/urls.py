@@ -7,6 +7,7 @@ app_name = "allocation"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("compare/", views.plan_compare, name="compare"),
+    path("township/<str:code>/", views.township_plans, name="township"),
     path("new/<str:county_code>/", views.plan_create, name="create"),
     path("<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:plan_id>/edit/", views.plan_edit, name="edit"),

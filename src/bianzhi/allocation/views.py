@@ -23,7 +23,6 @@ from bianzhi.allocation import selectors, services
 from bianzhi.allocation.forms import ApproveForm, CountyColumns, PlanForm
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.audit.selectors import audit_history
-from bianzhi.core.allocation import Bound
 from bianzhi.regions.models import Level, Region
 from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships.models import QUOTA_TYPE_KEYS
@@ -305,39 +304,34 @@ def _quota_type(request: HttpRequest, plan: AllocationPlan) -> str:
     return quota_type
 
 
-def _bound_label(value: str) -> str:
-    bound = Bound(value)
-    return "" if bound is Bound.NONE else bound.label
-
-
 def plan_explain(request: HttpRequest, plan_id: int, township_code: str) -> HttpResponse:
     """HTMX fragment: how one township's allocation came about."""
     plan = selectors.plan_get(scope=_scope(request), pk=plan_id)
     quota_type = _quota_type(request, plan)
-    doc = (plan.results or {}).get(quota_type)
-    township = next((t for t in doc["townships"] if t["code"] == township_code), None) if doc else None
-    if doc is None or township is None:
+    explanation = selectors.township_explanation(plan=plan, quota_type=quota_type, township_code=township_code)
+    if explanation is None:
         raise Http404("该乡镇没有测算结果")
-    # A 各县分别控制 township was allocated within its county: explain it with
-    # the county's own figures (distributable, method, bounds).
-    doc = next((g for g in doc.get("groups", []) if g["code"] == township.get("county")), doc)
-    units = {i["name"]: i["unit"] for i in (plan.inputs or {}).get("indicators", [])}
-    indicators = [
-        {"name": name, "unit": units.get(name, ""), "share_pct": 100 * c["share"], **c}
-        for name, c in township["indicators"].items()
-    ]
-    context = {
-        "plan": plan,
-        "quota_type": quota_type,
-        "t": township,
-        "doc": doc,
-        "indicators": indicators,
-        "area_label": "全市" if plan.mode == PlanMode.POOLED else "全县",
-        "lower_label": _bound_label(township["lower_source"]),
-        "upper_label": _bound_label(township["upper_source"]),
-    }
+    context = {"plan": plan, **explanation.context()}
     template = "allocation/_explain.html" if request.headers.get("HX-Request") else "allocation/explain.html"
     return render(request, template, context)
+
+
+def township_plans(request: HttpRequest, code: str) -> HttpResponse:
+    """本乡镇编制测算说明: the township's own row and explanation in every
+    approved plan that allocated quotas to it (a 乡镇用户 sees no county plan)."""
+    scope = _scope(request)
+    township = scope.region_or_404(code)
+    if township.level != Level.TOWNSHIP:
+        raise Http404("只有乡镇（街道）有编制测算说明")
+    return render(
+        request,
+        "allocation/township.html",
+        {
+            "township": township,
+            "township_name": region_full_name(region=township),
+            "items": selectors.township_plan_explanations(scope=scope, township=township),
+        },
+    )
 
 
 def plan_whatif(request: HttpRequest, plan_id: int) -> HttpResponse:
