@@ -124,6 +124,7 @@ def _links(scope: Scope) -> list[tuple[str, str]]:
         links = [
             ("本乡镇", reverse("townships:detail", args=[region.code])),
             ("本乡镇权责清单", reverse("duties:township", args=[region.code])),
+            ("本乡镇编制测算说明", reverse("allocation:township", args=[region.code])),
             *links,
         ]
     else:
