@@ -23,8 +23,7 @@ from bianzhi.agencies.services import AgencyError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties.services import acts_for_township
 from bianzhi.regions.models import Level, Region
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from bianzhi.web.downloads import xlsx_download
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -136,13 +135,11 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def assessments_xlsx(request: HttpRequest, county_code: str) -> HttpResponse:
-    from urllib.parse import quote
-
     region = _county(request, county_code)
     year = _year(request)
-    response = HttpResponse(exports.assessments_xlsx(county=region, year=year), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{region.name}{year}年考核结果.xlsx')}"
-    return response
+    return xlsx_download(
+        exports.assessments_xlsx(county=region, year=year), f"{region.name}{year}年考核结果.xlsx"
+    )
 
 
 def agency(request: HttpRequest, agency_id: int) -> HttpResponse:

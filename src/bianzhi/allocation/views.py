@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,6 +26,7 @@ from bianzhi.regions.models import Level, Region
 from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships.models import QUOTA_TYPE_KEYS
 from bianzhi.townships.selectors import county_classes, county_list
+from bianzhi.web.downloads import PDF, download, xlsx_download
 
 KEY_QUOTA_TYPES = {v: k for k, v in QUOTA_TYPE_KEYS.items()}
 
@@ -353,11 +353,6 @@ def plan_whatif(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(scope=_scope(request), pk=plan_id)
     if not plan.results:
@@ -379,11 +374,9 @@ def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
         source=f"{region_full_name(region=plan.region)} {plan.year}年指标"
         + (f"；{plan.document_number}" if plan.document_number else ""),
     )
-    response = HttpResponse(
-        xlsx_bytes(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_download(
+        xlsx_bytes(report), f"{plan.name}-{county_name + '-' if county_name else ''}{quota_type}.xlsx"
     )
-    return _attachment(response, f"{plan.name}-{county_name + '-' if county_name else ''}{quota_type}.xlsx")
 
 
 def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -393,8 +386,7 @@ def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not plan.results:
         messages.error(request, "方案尚未测算，没有可导出的结果。")
         return redirect("allocation:detail", plan_id=plan.pk)
-    response = HttpResponse(plan_pdf(plan=plan), content_type="application/pdf")
-    return _attachment(response, f"{plan.name}.pdf")
+    return download(plan_pdf(plan=plan), f"{plan.name}.pdf", PDF)
 
 
 def plan_compare(request: HttpRequest) -> HttpResponse:

@@ -40,20 +40,13 @@ from bianzhi.duties.services import (
     acts_for_township,
 )
 from bianzhi.regions.models import Level, Region
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from bianzhi.web.downloads import XLSX, download
 
 
 def _scope(request: HttpRequest) -> Any:
     return request.scope  # type: ignore[attr-defined]
 
 
-def _file(data: bytes, name: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
 
 
 def _error(request: HttpRequest, exc: Exception) -> None:
@@ -165,7 +158,7 @@ def catalogue(request: HttpRequest, county_code: str) -> HttpResponse:
 
 def catalogue_xlsx(request: HttpRequest, county_code: str) -> HttpResponse:
     region = selectors.county_of(scope=_scope(request), code=county_code)
-    return _file(exports.catalogue_xlsx(county=region), f"{region.name}赋权指导目录.xlsx", XLSX)
+    return download(exports.catalogue_xlsx(county=region), f"{region.name}赋权指导目录.xlsx", XLSX)
 
 
 # --- statutory items ------------------------------------------------------------------------
@@ -267,12 +260,12 @@ def statutory_item(request: HttpRequest, item_id: int) -> HttpResponse:
 
 def statutory_xlsx(request: HttpRequest, county_code: str) -> HttpResponse:
     region = selectors.county_for_reader(scope=_scope(request), code=county_code)
-    return _file(exports.statutory_xlsx(county=region), f"{region.name}法定事项.xlsx", XLSX)
+    return download(exports.statutory_xlsx(county=region), f"{region.name}法定事项.xlsx", XLSX)
 
 
 def statutory_template(request: HttpRequest, county_code: str) -> HttpResponse:
     region = selectors.county_for_reader(scope=_scope(request), code=county_code)
-    return _file(exports.statutory_template_xlsx(), f"{region.name}法定事项导入模板.xlsx", XLSX)
+    return download(exports.statutory_template_xlsx(), f"{region.name}法定事项导入模板.xlsx", XLSX)
 
 
 # --- a township: its list and its take-up ---------------------------------------------------------
@@ -381,7 +374,7 @@ def matters(request: HttpRequest, county_code: str) -> HttpResponse:
 
 def matters_xlsx(request: HttpRequest, county_code: str) -> HttpResponse:
     region = selectors.county_for_reader(scope=_scope(request), code=county_code)
-    return _file(exports.matters_xlsx(county=region), f"{region.name}属地事项责任清单.xlsx", XLSX)
+    return download(exports.matters_xlsx(county=region), f"{region.name}属地事项责任清单.xlsx", XLSX)
 
 
 def matter_request(request: HttpRequest, county_code: str) -> HttpResponse:
@@ -616,11 +609,11 @@ def public_duties(request: HttpRequest, township_code: str) -> HttpResponse:
 @login_not_required
 def public_duties_xlsx(request: HttpRequest, township_code: str) -> HttpResponse:
     region = selectors.public_township(code=township_code)
-    return _file(exports.duty_list_xlsx(township=region), f"{region.name}权责清单.xlsx", XLSX)
+    return download(exports.duty_list_xlsx(township=region), f"{region.name}权责清单.xlsx", XLSX)
 
 
 @login_not_required
 def public_duties_pdf(request: HttpRequest, township_code: str) -> HttpResponse:
     region = selectors.public_township(code=township_code)
-    return _file(exports.duty_list_pdf(township=region), f"{region.name}权责清单.pdf", "application/pdf")
+    return download(exports.duty_list_pdf(township=region), f"{region.name}权责清单.pdf", "application/pdf")
 

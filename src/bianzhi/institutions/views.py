@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.files.base import ContentFile
@@ -29,6 +28,7 @@ from bianzhi.institutions.importing import (
 from bianzhi.institutions.models import UNIFIED_OFFICES, Institution, Kind, LedgerItem
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person
+from bianzhi.web.downloads import xlsx_download
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -214,12 +214,7 @@ def nameplate(request: HttpRequest, institution_id: int) -> HttpResponse:
 def template_download(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     codes = list(scope.regions().filter(level=Level.TOWNSHIP).order_by("code").values_list("code", flat=True)[:5000])
-    response = HttpResponse(
-        institution_template(township_codes=codes),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('机构导入模板.xlsx')}"
-    return response
+    return xlsx_download(institution_template(township_codes=codes), "机构导入模板.xlsx")
 
 
 SESSION_KEY = "institution_import"

@@ -28,6 +28,7 @@ from bianzhi.roster.importing import (
     roster_import_parse,
 )
 from bianzhi.roster.models import Grade, Person, PostCategory, Status
+from bianzhi.web.downloads import xlsx_download
 
 # Imports above this many rows run as a background job (progress page).
 INLINE_IMPORT_LIMIT = 5000
@@ -37,14 +38,6 @@ def _scope(request: HttpRequest) -> Scope:
     return request.scope  # type: ignore[attr-defined, no-any-return]
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _editable_townships(scope: Scope) -> list[Region]:
@@ -82,7 +75,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
     filters = selectors.RosterFilter.from_query(request.GET.dict())
     visible = selectors.id_numbers_visible(scope=scope, region=scope.region) or scope.is_superuser
     persons = selectors.person_list(scope=scope, filters=filters, id_search=visible).iterator(chunk_size=2000)
-    return _xlsx(roster_export(persons, show_id_number=visible), "实名制名册.xlsx")
+    return xlsx_download(roster_export(persons, show_id_number=visible), "实名制名册.xlsx")
 
 
 def roster_template_download(request: HttpRequest) -> HttpResponse:
@@ -90,7 +83,7 @@ def roster_template_download(request: HttpRequest) -> HttpResponse:
     townships = _editable_townships(scope)
     names = Institution.objects.filter(region__in=townships, abolished_on__isnull=True).values_list("name", flat=True)
     content = roster_template(township_codes=[t.code for t in townships], institution_names=list(names))
-    return _xlsx(content, "实名制名册导入模板.xlsx")
+    return xlsx_download(content, "实名制名册导入模板.xlsx")
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:

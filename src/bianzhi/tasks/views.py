@@ -25,6 +25,7 @@ from bianzhi.adapters.task_table import read_task_table, task_table_xlsx
 from bianzhi.core.tasks import STATUS_LABELS, URGENCY_LABELS, TaskStatus
 from bianzhi.tasks import selectors, services
 from bianzhi.tasks.models import ReportKind
+from bianzhi.web.downloads import xlsx_download
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -126,14 +127,7 @@ def _plan_import(request: HttpRequest) -> HttpResponse:
 
 
 def task_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        task_table_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        "attachment; filename*=UTF-8''%E4%BB%BB%E5%8A%A1%E6%B8%85%E5%8D%95%E6%A8%A1%E6%9D%BF.xlsx"
-    )
-    return response
+    return xlsx_download(task_table_xlsx(), "任务清单模板.xlsx")
 
 
 def plan_detail(request: HttpRequest, work_plan_id: int) -> HttpResponse:

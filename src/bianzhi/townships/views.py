@@ -7,7 +7,6 @@ Thin views: scope lookup (404 outside), permission (403), service, render.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,6 +26,7 @@ from bianzhi.townships.forms import (
     TownshipEditForm,
 )
 from bianzhi.townships.models import IndicatorDefinition, QuotaType
+from bianzhi.web.downloads import xlsx_download
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -40,12 +40,6 @@ def _year(request: HttpRequest, years: list[int]) -> int:
     return years[0] if years else timezone.localdate().year
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def township_index(request: HttpRequest) -> HttpResponse:
@@ -160,7 +154,7 @@ def indicators_template(request: HttpRequest, county_code: str) -> HttpResponse:
         rows=_sheet_rows(request, county, None),
         title=f"{county.name}乡镇指标表（模板）",
     )
-    return _xlsx(data, f"{county.name}乡镇指标表模板.xlsx")
+    return xlsx_download(data, f"{county.name}乡镇指标表模板.xlsx")
 
 
 def indicators_export(request: HttpRequest, county_code: str) -> HttpResponse:
@@ -173,7 +167,7 @@ def indicators_export(request: HttpRequest, county_code: str) -> HttpResponse:
         rows=_sheet_rows(request, county, year),
         title=f"{county.name}{year}年乡镇指标表",
     )
-    return _xlsx(data, f"{county.name}{year}年乡镇指标表.xlsx")
+    return xlsx_download(data, f"{county.name}{year}年乡镇指标表.xlsx")
 
 
 def indicators_import(request: HttpRequest, county_code: str) -> HttpResponse:
