@@ -10,7 +10,7 @@ Django's ``PermissionDenied``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -175,27 +175,69 @@ def catalogue_import(
     if data.featured_classes is not None:
         catalogue.featured_classes = {**catalogue.featured_classes, **data.featured_classes}
     catalogue.save()
-    existing = {item.code: item for item in catalogue.items.all()}
+    sync = _sync_by_code(
+        county=county,
+        existing={item.code: item for item in catalogue.items.all()},
+        rows=[
+            (
+                row.code,
+                {
+                    "name": row.name,
+                    "power_type": row.power_type,
+                    "legal_basis": row.legal_basis,
+                    "delegating_department": row.delegating_department,
+                    "list_kind": row.list_kind.value,
+                },
+            )
+            for row in data.rows
+        ],
+        create=lambda code, values: CatalogueItem.objects.create(
+            catalogue=catalogue, code=code, **values
+        ),
+    )
+    audit_record_many(actor=actor, action="import", entries=sync.entries, reason=catalogue.document_number)
+    audit_record(
+        actor=actor,
+        action="create" if created_catalogue else "import",
+        obj=catalogue,
+        region_code=county.code,
+        after={"新增": sync.created, "修改": sync.updated, "撤销": sync.retired},
+        reason=catalogue.document_number,
+    )
+    return CatalogueImportResult(created=sync.created, updated=sync.updated, withdrawn=sync.retired)
+
+
+@dataclass(frozen=True)
+class _Sync:
+    entries: list[AuditEntry]
+    created: int
+    updated: int
+    retired: int
+
+
+def _sync_by_code(
+    *,
+    county: Region,
+    existing: Mapping[str, Any],
+    rows: Sequence[tuple[str, dict[str, Any]]],
+    create: Callable[[str, dict[str, Any]], Any],
+) -> _Sync:
+    """Make a county's coded items match a file that is the whole list: new
+    codes are created, changed items updated (a retired one restored), active
+    items whose code the file leaves out retired. Returns one audit entry per
+    item changed; unchanged items give none."""
     entries: list[AuditEntry] = []
     created = updated = 0
-    fields = ("name", "power_type", "legal_basis", "delegating_department", "list_kind")
     seen: set[str] = set()
-    for row in data.rows:
-        seen.add(row.code)
-        values = {
-            "name": row.name,
-            "power_type": row.power_type,
-            "legal_basis": row.legal_basis,
-            "delegating_department": row.delegating_department,
-            "list_kind": row.list_kind.value,
-        }
-        item = existing.get(row.code)
+    for code, values in rows:
+        seen.add(code)
+        item = existing.get(code)
         if item is None:
-            item = CatalogueItem.objects.create(catalogue=catalogue, code=row.code, **values)
+            item = create(code, values)
             created += 1
-            entries.append(_entry(item, county, None, {"code": row.code, **values}))
+            entries.append(_entry(item, county, None, {"code": code, **values}))
             continue
-        before = {f: getattr(item, f) for f in fields} | {"active": item.active}
+        before = {f: getattr(item, f) for f in values} | {"active": item.active}
         after = values | {"active": True}
         if before != after:
             for key, value in after.items():
@@ -203,21 +245,12 @@ def catalogue_import(
             item.save()
             updated += 1
             entries.append(_entry(item, county, before, after))
-    withdrawn = [item for code, item in existing.items() if code not in seen and item.active]
-    for item in withdrawn:
+    retired = [item for code, item in existing.items() if code not in seen and item.active]
+    for item in retired:
         item.active = False
         item.save(update_fields=["active"])
         entries.append(_entry(item, county, {"active": True}, {"active": False}))
-    audit_record_many(actor=actor, action="import", entries=entries, reason=catalogue.document_number)
-    audit_record(
-        actor=actor,
-        action="create" if created_catalogue else "import",
-        obj=catalogue,
-        region_code=county.code,
-        after={"新增": created, "修改": updated, "撤销": len(withdrawn)},
-        reason=catalogue.document_number,
-    )
-    return CatalogueImportResult(created=created, updated=updated, withdrawn=len(withdrawn))
+    return _Sync(entries, created, updated, len(retired))
 
 
 def _entry(
@@ -510,36 +543,27 @@ def statutory_import(
     “Excel 导入” without one)."""
     _require_edit(actor, county)
     _require_level(county, Level.COUNTY, "县级区划")
-    existing = {item.code: item for item in StatutoryItem.objects.select_for_update().filter(county=county)}
-    entries: list[AuditEntry] = []
-    created = updated = 0
-    seen: set[str] = set()
-    for row in rows:
-        seen.add(row.code)
-        values = _statutory_values(name=row.name, power_type=row.power_type, legal_basis=row.legal_basis)
-        item = existing.get(row.code)
-        if item is None:
-            item = StatutoryItem.objects.create(county=county, code=row.code, **values)
-            created += 1
-            entries.append(_entry(item, county, None, {"code": row.code, **values}))
-            continue
-        before = _statutory_state(item)
-        after = values | {"active": True}
-        if before != after:
-            for key, value in after.items():
-                setattr(item, key, value)
-            item.save()
-            updated += 1
-            entries.append(_entry(item, county, before, after))
-    retired = [item for code, item in existing.items() if code not in seen and item.active]
-    for item in retired:
-        item.active = False
-        item.save(update_fields=["active"])
-        entries.append(_entry(item, county, {"active": True}, {"active": False}))
-    audit_record_many(
-        actor=actor, action="import", entries=entries, reason=document_number.strip() or "Excel 导入"
+    sync = _sync_by_code(
+        county=county,
+        existing={
+            item.code: item
+            for item in StatutoryItem.objects.select_for_update().filter(county=county)
+        },
+        rows=[
+            (
+                row.code,
+                _statutory_values(
+                    name=row.name, power_type=row.power_type, legal_basis=row.legal_basis
+                ),
+            )
+            for row in rows
+        ],
+        create=lambda code, values: StatutoryItem.objects.create(county=county, code=code, **values),
     )
-    return StatutoryImportResult(created=created, updated=updated, retired=len(retired))
+    audit_record_many(
+        actor=actor, action="import", entries=sync.entries, reason=document_number.strip() or "Excel 导入"
+    )
+    return StatutoryImportResult(created=sync.created, updated=sync.updated, retired=sync.retired)
 
 
 # --- territorial matters -----------------------------------------------------------
