@@ -20,13 +20,14 @@ counties now have. Every bad cell is refused with a Chinese
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bianzhi.audit.models import Action
@@ -45,6 +46,7 @@ from bianzhi.institutions.xlsx import (
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.excel import COLUMNS
 from bianzhi.roster.models import Education, EntryWay, Grade, Person, PostCategory, Status
+from bianzhi.roster.services import REGISTERED_ELSEWHERE
 from bianzhi.rules.snapshot import settings_by_county
 
 Progress = Callable[[int, int, str], None]
@@ -98,6 +100,9 @@ class RosterImportPlan:
     errors: list[RowError] = field(default_factory=list)
     counties: set[str] = field(default_factory=set)
     township_codes: dict[int, str] = field(default_factory=dict)
+    # identity number -> pk of the exited record (another region's) a new row
+    # follows; kept out of the rows so it never reaches the audit data.
+    previous: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -188,27 +193,34 @@ def roster_import_parse(
     if plan.errors:
         return plan
 
-    # 3. Compare with persons on file (by identity number, in chunks).
+    # 3. Compare with persons on file (by identity number, in chunks). A number
+    # may have several records: at most one in post, and the exited records
+    # the regions that held the person keep as their history.
     ids = [row["id_number"] for _, row in valid]
-    existing: dict[str, tuple[int, dict[str, Any], str]] = {}
+    on_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        for values in Person.objects.filter(id_number__in=chunk).values("id", "id_number", "region__code", *FIELDS):
-            existing[values["id_number"]] = (values["id"], values, values["region__code"])
-    outside = region.code if region is not None else ""
+        for values in Person.objects.filter(id_number__in=chunk).values(
+            "id", "id_number", "region__code", "region__county_code", *FIELDS
+        ):
+            on_file[values["id_number"]].append(values)
+    county_of = {pk: county for pk, county in townships.values()}
     for number, row in valid:
-        found = existing.get(row["id_number"])
-        if found is None:
+        records = on_file.get(row["id_number"], [])
+        current = _record_to_update(records, region=region, county=county_of[row["region_id"]])
+        if current is None:
             plan.new.append(row)
+            exited = _latest_first(records)
+            if exited:
+                plan.previous[row["id_number"]] = exited[0]["id"]
             continue
-        pk, current, current_code = found
-        if outside and current["exited_on"] is None and not current_code.startswith(outside):
+        if current["exited_on"] is None and region is not None and not current["region__code"].startswith(region.code):
             # Say no more than that: the person's region is not the importer's to see.
-            plan.errors.append(RowError(filename, number, "身份证号", "该身份证号已在其他地区在册，不能导入"))
+            plan.errors.append(RowError(filename, number, "身份证号", REGISTERED_ELSEWHERE))
             continue
         differences = {k: row[k] for k in FIELDS if row[k] != current[k]}
         if differences:
-            plan.changed.append((pk, row, {k: current[k] for k in differences}))
+            plan.changed.append((current["id"], row, {k: current[k] for k in differences}))
         else:
             plan.unchanged += 1
     plan.counties = {townships[plan.township_codes[row["region_id"]]][1] for _, row in valid}
@@ -219,6 +231,29 @@ def roster_import_parse(
                 plan.counties.add(code)
     progress(total, total, plan.summary())
     return plan
+
+
+def _latest_first(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    exited = [r for r in records if r["exited_on"] is not None]
+    return sorted(exited, key=lambda r: (r["exited_on"], r["id"]), reverse=True)
+
+
+def _record_to_update(
+    records: list[dict[str, Any]], *, region: Region | None, county: str
+) -> dict[str, Any] | None:
+    """The record a row updates: the one in post (the caller refuses it when
+    it lies outside the importer's region), else an exited record the 入编
+    page would reuse too (same county, inside the importer's region: see
+    services.may_reuse_exited), else None — the row becomes a new record and
+    another region's history stays untouched."""
+    on_post = next((r for r in records if r["exited_on"] is None), None)
+    if on_post is not None:
+        return on_post
+    for record in _latest_first(records):
+        inside = region is None or str(record["region__code"]).startswith(region.code)
+        if record["region__county_code"] == county and inside:
+            return record
+    return None
 
 
 def _validate_row(
@@ -336,10 +371,10 @@ def _column(model: type[Any], name: str) -> str:
     return str(model._meta.get_field(name).column)
 
 
-_INSERT_FIELDS: tuple[str, ...] = ("id_number", *FIELDS, "exit_reason", "updated_at")
+_INSERT_FIELDS: tuple[str, ...] = ("id_number", *FIELDS, "exit_reason", "updated_at", "previous_id")
 
 
-def _insert_persons(rows: list[dict[str, Any]], now: Any) -> dict[str, int]:
+def _insert_persons(rows: list[dict[str, Any]], now: Any, previous: dict[str, int]) -> dict[str, int]:
     """Insert new persons with one executemany and return identity number ->
     primary key. Measured here on 100,000 rows: bulk_create spends most of
     its 11 s turning 2 million values into SQL one Field at a time; a plain
@@ -355,6 +390,9 @@ def _insert_persons(rows: list[dict[str, Any]], now: Any) -> dict[str, int]:
     for row in rows:
         values: list[Any] = []
         for name in _INSERT_FIELDS:
+            if name == "previous_id":
+                values.append(previous.get(row["id_number"]))
+                continue
             value = stamp if name == "updated_at" else row.get(name, "")
             if isinstance(value, date):
                 value = adapt_date(value)
@@ -362,9 +400,50 @@ def _insert_persons(rows: list[dict[str, Any]], now: Any) -> dict[str, int]:
         params.append(values)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+    # Exited records elsewhere may share a number; the new rows are in post.
     return dict(
-        Person.objects.filter(id_number__in=[row["id_number"] for row in rows]).values_list("id_number", "id")
+        Person.objects.filter(
+            id_number__in=[row["id_number"] for row in rows], exited_on__isnull=True
+        ).values_list("id_number", "id")
     )
+
+
+def _write_rows(plan: RosterImportPlan, now: Any, progress: Progress) -> list[AuditEntry]:
+    """Insert the new rows and update the changed ones; the audit entries."""
+    object_type = object_type_of(Person)
+    entries: list[AuditEntry] = []
+    total = len(plan.new) + len(plan.changed)
+    done = 0
+    for start in range(0, len(plan.new), BATCH):
+        batch = plan.new[start : start + BATCH]
+        ids = _insert_persons(batch, now, plan.previous)
+        for row in batch:
+            entries.append(
+                AuditEntry(object_type, str(ids[row["id_number"]]), row["name"],
+                           plan.township_codes.get(row["region_id"], ""), None, _audit_data(row))
+            )
+        done += len(batch)
+        progress(done, total, f"已写入{done}人")
+    for start in range(0, len(plan.changed), BATCH):
+        chunk = plan.changed[start : start + BATCH]
+        people = []
+        for pk, row, before in chunk:
+            # exit_reason: a re-entered record is on the roster again (rows
+            # are never exited), as the 入编 page leaves it.
+            person = Person(pk=pk, id_number=row["id_number"], updated_at=now, exit_reason="")
+            for key in FIELDS:
+                setattr(person, key, row[key])
+            people.append(person)
+            after = {k: row[k] for k in before}
+            entries.append(
+                AuditEntry(object_type, str(pk), row["name"],
+                           plan.township_codes.get(row["region_id"], ""),
+                           _audit_data(before), _audit_data(after))
+            )
+        Person.objects.bulk_update(people, [*FIELDS, "exit_reason", "updated_at"], batch_size=500)
+        done += len(chunk)
+        progress(done, total, f"已写入{done}人")
+    return entries
 
 
 class ImportRefused(ValueError):
@@ -385,38 +464,15 @@ def roster_import_commit(
 
     if plan.errors:
         raise ImportRefused(plan.errors)
-    total = len(plan.new) + len(plan.changed)
     now = timezone.now()
-    object_type = object_type_of(Person)
-    entries: list[AuditEntry] = []
-    done = 0
-    for start in range(0, len(plan.new), BATCH):
-        batch = plan.new[start : start + BATCH]
-        ids = _insert_persons(batch, now)
-        for row in batch:
-            entries.append(
-                AuditEntry(object_type, str(ids[row["id_number"]]), row["name"],
-                           plan.township_codes.get(row["region_id"], ""), None, _audit_data(row))
-            )
-        done += len(batch)
-        progress(done, total, f"已写入{done}人")
-    for start in range(0, len(plan.changed), BATCH):
-        chunk = plan.changed[start : start + BATCH]
-        people = []
-        for pk, row, before in chunk:
-            person = Person(pk=pk, id_number=row["id_number"], updated_at=now)
-            for key in FIELDS:
-                setattr(person, key, row[key])
-            people.append(person)
-            after = {k: row[k] for k in before}
-            entries.append(
-                AuditEntry(object_type, str(pk), row["name"],
-                           plan.township_codes.get(row["region_id"], ""),
-                           _audit_data(before), _audit_data(after))
-            )
-        Person.objects.bulk_update(people, [*FIELDS, "updated_at"], batch_size=500)
-        done += len(chunk)
-        progress(done, total, f"已写入{done}人")
+    try:
+        entries = _write_rows(plan, now, progress)
+    except IntegrityError:
+        # The partial unique constraint: since the file was validated, someone
+        # entered a person it names (a number can be in post only once).
+        raise ImportRefused([RowError(
+            plan.filename, 0, "身份证号", "校验后名册已有变动（文件中有人已在册），未导入任何数据，请重新上传"
+        )]) from None
     records = audit_record_many(
         actor=actor, action=Action.IMPORT, entries=entries, reason=f"导入 {plan.filename}"
     )

@@ -1,11 +1,17 @@
 """The real-name roster (实名制): one row per person who holds (or, when
 borrowed in, works on) a township quota.
 
-The identity number is unique in the whole system (a database constraint),
-so one person cannot hold two quotas. Gender and birth date are derived from
-it on every write and stored only so lists can sort and filter on them.
-A person who leaves (出编) keeps the row with `exited_on` set; entering again
-later reuses it.
+The identity number is unique among persons on the roster (not exited) in
+the whole system (a partial unique constraint), so one person cannot hold two
+quotas. Gender and birth date are derived from it on every write and stored
+only so lists can sort and filter on them.
+
+A person who leaves (出编) keeps the row with `exited_on` set: it is the
+history of the county that held the person. Entering the person again in the
+same county reuses that row; entering them in another county (or where the
+user may not edit the old row) creates a new row whose `previous` points to
+the old one, so the old county's record and audit trail stay where they were
+and the new county learns nothing of them (see docs/model.md).
 """
 
 from __future__ import annotations
@@ -58,7 +64,9 @@ class Grade(models.TextChoices):
 
 
 class Person(models.Model):
-    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    # Unique only among persons in post (Meta.constraints): exited rows are the
+    # history of the regions that held the person and may share the number.
+    id_number = models.CharField("身份证号", max_length=18, db_index=True)
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1)
     birth_date = models.DateField("出生日期")
@@ -98,6 +106,16 @@ class Person(models.Model):
     )
     exited_on = models.DateField("出编日期", null=True, blank=True)
     exit_reason = models.CharField("出编原因", max_length=255, blank=True)
+    # The exited record (usually another county's) this person left before
+    # being entered here; never shown to users who cannot see that record.
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="此前的记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="later_entries",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -107,6 +125,13 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["region", "quota_type"], name="person_region_quota_idx"),
             models.Index(fields=["status"], name="person_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=models.Q(exited_on__isnull=True),
+                name="person_id_number_in_post_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -108,6 +108,27 @@ def person_get(*, scope: Scope, pk: int) -> Person:
     return person
 
 
+@dataclass(frozen=True)
+class PersonLinks:
+    """The records before and after `person` of the same person (出编 in one
+    county, 入编 again in another), as far as the reader may see them.
+    `elsewhere_later` says a later record exists outside the reader's scope;
+    pages say so without naming the region or linking to it."""
+
+    previous: Person | None
+    later: list[Person]
+    elsewhere_later: bool
+
+
+def person_links(*, scope: Scope, person: Person) -> PersonLinks:
+    previous = None
+    if person.previous_id is not None:
+        previous = scope.filter(Person.objects.select_related("region")).filter(pk=person.previous_id).first()
+    later_all = Person.objects.filter(previous=person)
+    later = list(scope.filter(later_all.select_related("region")).order_by("id"))
+    return PersonLinks(previous=previous, later=later, elsewhere_later=later_all.count() > len(later))
+
+
 def roster_counts(*, scope: Scope) -> dict[str, Any]:
     """Persons on the roster in scope (not exited) and, per quota type, how many
     hold a quota of it (a borrowed-in person holds none here). One aggregate query;

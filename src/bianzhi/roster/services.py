@@ -15,6 +15,11 @@ the county's findings in the same transaction:
 Identity numbers are validated with bianzhi.core.idnumber; audit records
 carry them masked, because the audit trail is readable by roles that may
 not see full numbers.
+
+A record outside the actor's scope is never changed by 入编: an exited
+person's record is reused only inside one county (`may_reuse_exited`);
+otherwise 入编 creates a new record linked through `previous`, and refusals
+name a person or township only to actors who may see them.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import audit_record
 from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
 from bianzhi.core.rules import (
@@ -189,6 +195,53 @@ def _default_service_end(entry_date: date | None, county_code: str) -> date | No
     return service_period_end(entry_date, rule.int_param("years"))
 
 
+# One message, for the 入编 page and the import alike, when the number is on
+# a roster the user may not see: it must not name the person or the region.
+REGISTERED_ELSEWHERE = "该身份证号已在其他地区在册，同一人不能占用两个编制"
+
+
+def _actor_scope(actor: Any) -> Scope | None:
+    """The actor's scope; None for the system (command line, demo), which may
+    see and reuse every record."""
+    return None if actor is None else Scope.for_user(actor)
+
+
+def may_reuse_exited(*, record_region: Region, township: Region, scope: Scope | None) -> bool:
+    """Whether entering a person in `township` may reuse their exited record
+    in `record_region`: only inside one county, and only when the actor may
+    edit the old record. Elsewhere the old record is that region's history and
+    stays as it is; the entry creates a new record (see docs/model.md)."""
+    if record_region.county_code != township.county_code:
+        return False
+    return scope is None or scope.can_edit(record_region)
+
+
+def _entry_records(*, actor: Any, number: str, township: Region) -> tuple[Person | None, Person | None]:
+    """(record to reuse, record to link as `previous`) for 入编 of `number`.
+
+    Raises RosterError when the person is on a roster now. The message names
+    the township and person only when the actor may see that record; anyone
+    else learns no more than that the number is registered elsewhere."""
+    scope = _actor_scope(actor)
+    records = list(Person.objects.select_related("region").filter(id_number=number))
+    on_post = next((p for p in records if p.exited_on is None), None)
+    if on_post is not None:
+        if scope is None or scope.can_view(on_post.region):
+            raise RosterError(
+                f"身份证号{mask_id_number(number)}已在{on_post.region.name}在册（{on_post.name}），"
+                "同一人不能占用两个编制"
+            )
+        raise RosterError(REGISTERED_ELSEWHERE)
+    exited = sorted(records, key=lambda p: (p.exited_on or date.min, p.pk), reverse=True)
+    reusable = next(
+        (p for p in exited if may_reuse_exited(record_region=p.region, township=township, scope=scope)),
+        None,
+    )
+    if reusable is not None:
+        return reusable, None
+    return None, (exited[0] if exited else None)
+
+
 @transaction.atomic
 def person_enter(
     *,
@@ -212,10 +265,14 @@ def person_enter(
     """入编: a person takes a vacancy of `quota_type` in `township`.
 
     Refused (RosterError) for an invalid identity number, a person already
-    on a roster anywhere, or (RuleViolation) when the township has no vacancy
-    and the region's over-quota rule is a block; with a warning-severity rule
-    the entry is saved and the warning returned. The service-period end
-    defaults to the entry date plus the region's service-period years.
+    on a roster anywhere (named only when the actor may see that record), or
+    (RuleViolation) when the township has no vacancy and the region's
+    over-quota rule is a block; with a warning-severity rule the entry is
+    saved and the warning returned. The service-period end defaults to the
+    entry date plus the region's service-period years.
+
+    A person who left (出编) earlier: see `_entry_records` for when the old
+    record is reused and when a new one is created.
     """
     _require_township(township)
     _require_institution(institution, township)
@@ -231,12 +288,7 @@ def person_enter(
     _choice(post_category, PostCategory, "岗位类别")
     if assessment_grade:
         _choice(assessment_grade, Grade, "年度考核")
-    existing = Person.objects.select_related("region").filter(id_number=number).first()
-    if existing is not None and existing.exited_on is None:
-        raise RosterError(
-            f"身份证号{mask_id_number(number)}已在{existing.region.name}在册（{existing.name}），"
-            "同一人不能占用两个编制"
-        )
+    existing, previous = _entry_records(actor=actor, number=number, township=township)
     county_code = township.county_code
     before = {county_code: _block_keys(county_code)}
     settings = settings_for(county_code)
@@ -244,7 +296,9 @@ def person_enter(
     if _blocks(found):
         raise RuleViolation(_blocks(found))
     parsed = validate_id_number(number)
-    person = existing or Person(id_number=number)
+    person = existing or Person(id_number=number, previous=previous)
+    # A new record's audit holds only what this township typed: `previous`
+    # (another county's record) is deliberately not part of the audit data.
     before_audit = person_audit_data(existing) if existing else None
     person.name = name
     person.gender = parsed.gender
@@ -267,7 +321,13 @@ def person_enter(
     person.assessment_grade = assessment_grade
     person.exited_on = None
     person.exit_reason = ""
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # The partial unique constraint: another request entered the same
+        # number meanwhile. Say no more than the message for outsiders.
+        raise RosterError(REGISTERED_ELSEWHERE) from None
     audit_record(
         actor=actor,
         action="create" if existing is None else "update",

@@ -94,6 +94,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     context = {
         "person": person,
         "id_shown": selectors.id_number_shown(person=person, visible=visible),
+        "links": selectors.person_links(scope=scope, person=person),
         "can_edit": can_edit,
         "records": audit_history(scope=scope, obj=person)[:50],
         "second_form": forms.SecondForm(prefix="second"),
