@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,21 +38,34 @@ class DutyEntrySerializer(serializers.Serializer[Any]):
     note = serializers.CharField()
 
 
-class DutyListSerializer(serializers.Serializer[Any]):
+class DutyListSummarySerializer(serializers.Serializer[Any]):
+    """An item of the list: the township only (its entries are in the detail)."""
+
     code = serializers.CharField()
     name = serializers.CharField()
+
+
+class DutyListSerializer(DutyListSummarySerializer):
     entries = DutyEntrySerializer(many=True)
 
 
 class DutyListViewSet(viewsets.ViewSet):
     lookup_field = "code"
 
-    @extend_schema(responses=DutyListSerializer(many=True))
+    # Deriving every township's list would cost a few queries each: the list
+    # names the townships and the detail carries the entries.
+    @extend_schema(responses=DutyListSummarySerializer(many=True))
     def list(self, request: Request, format: str | None = None) -> Response:
         townships = _scope(request).regions().filter(level=Level.TOWNSHIP).order_by("code")[:1000]
         return Response([{"code": t.code, "name": t.name} for t in townships])
 
-    @extend_schema(responses=DutyListSerializer)
+    @extend_schema(
+        responses=DutyListSerializer,
+        # A plain ViewSet has no queryset to type the path parameter from.
+        parameters=[
+            OpenApiParameter("code", str, OpenApiParameter.PATH, description="乡镇（街道）区划代码")
+        ],
+    )
     def retrieve(self, request: Request, code: str | None = None, format: str | None = None) -> Response:
         township = _scope(request).region_or_404(code or "")
         if township.level != Level.TOWNSHIP:

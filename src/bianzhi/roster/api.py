@@ -47,7 +47,10 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
     id_number = serializers.SerializerMethodField(help_text="无权查看时为脱敏号码，如 510923********123X")
     township = serializers.CharField(source="region.code")
     township_name = serializers.CharField(source="region.name")
-    institution_name = serializers.CharField(source="institution.name", default=None)
+    # Null for a person on the township's roster but of no institution yet.
+    institution_name = serializers.CharField(
+        source="institution.name", default=None, allow_null=True, read_only=True
+    )
     post_category_label = serializers.CharField(source="get_post_category_display")
     status_label = serializers.CharField(source="get_status_display")
     links = serializers.SerializerMethodField()

@@ -43,7 +43,10 @@ class FindingLinksSerializer(serializers.Serializer[Any]):
 class FindingSerializer(serializers.ModelSerializer[StoredFinding]):
     object = serializers.SerializerMethodField()
     county = serializers.CharField(source="county.code")
-    township = serializers.CharField(source="township.code", default=None)
+    # Null for findings about the county as a whole (e.g. its total quota).
+    township = serializers.CharField(
+        source="township.code", default=None, allow_null=True, read_only=True
+    )
     links = serializers.SerializerMethodField()
 
     class Meta:

@@ -31,8 +31,17 @@ class TownshipSerializer(serializers.Serializer[Region]):
     code = serializers.CharField()
     name = serializers.CharField()
     county = serializers.CharField(source="county_code")
-    township_class = serializers.SerializerMethodField()
+    township_class = serializers.SerializerMethodField(
+        method_name="get_township_class", help_text="乡镇类别（未设定时为方案的最后一类）"
+    )
     quotas = serializers.SerializerMethodField()
+
+    def get_fields(self) -> dict[str, Any]:
+        # The JSON key is "class", a Python keyword: rename the field itself
+        # (not the output in to_representation) so that the published schema
+        # documents "class" too.
+        fields = super().get_fields()
+        return {("class" if name == "township_class" else name): f for name, f in fields.items()}
 
     def get_township_class(self, obj: Region) -> str:
         assigned: str | None = self.context["classes"].get(obj.pk)
@@ -41,12 +50,6 @@ class TownshipSerializer(serializers.Serializer[Region]):
     def get_quotas(self, obj: Region) -> dict[str, int | None]:
         quotas: dict[str, int | None] = self.context["quotas"].get(obj.pk, {})
         return quotas
-
-    def to_representation(self, instance: Region) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        # "class" is a Python keyword: the field is renamed on the way out.
-        data["class"] = data.pop("township_class")
-        return data
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer[IndicatorValue]):
@@ -98,7 +101,9 @@ class TownshipViewSet(viewsets.ReadOnlyModelViewSet[Region]):
         parameters=[OpenApiParameter("year", int, description="年度")],
         responses=IndicatorValueSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    # The whole list at once (a township has a few values a year): no
+    # pagination, and the schema must not promise a page either.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def indicators(self, request: Request, code: str | None = None, **kwargs: Any) -> Response:
         township = self.get_object()
         qs = IndicatorValue.objects.filter(township=township).order_by("year", "indicator")

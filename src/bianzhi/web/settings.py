@@ -219,6 +219,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PersonStatusEnum": "bianzhi.roster.models.Status",
         "PlanStatusEnum": "bianzhi.allocation.models.PlanStatus",
+        # Two models have a "mode" (plans, dispatched agencies), and a
+        # territorial matter's township_role and department_role share one
+        # choice set: one name each, no hashed names, no warnings.
+        "PlanModeEnum": "bianzhi.allocation.models.PlanMode",
+        "AgencyModeEnum": "bianzhi.agencies.models.Mode",
+        "ResponsibilityEnum": "bianzhi.duties.models.Responsibility",
     },
 }
 
