@@ -66,14 +66,20 @@ class DutyListViewSet(viewsets.ViewSet):
             OpenApiParameter("code", str, OpenApiParameter.PATH, description="乡镇（街道）区划代码")
         ],
     )
-    def retrieve(self, request: Request, code: str | None = None, format: str | None = None) -> Response:
+    def retrieve(
+        self, request: Request, code: str | None = None, format: str | None = None
+    ) -> Response:
         township = _scope(request).region_or_404(code or "")
         if township.level != Level.TOWNSHIP:
             from django.http import Http404
 
             raise Http404("不是乡镇（街道）")
         entries = selectors.duty_list(township=township, today=timezone.localdate())
-        data = {"code": township.code, "name": township.name, "entries": [e.__dict__ for e in entries]}
+        data = {
+            "code": township.code,
+            "name": township.name,
+            "entries": [e.__dict__ for e in entries],
+        }
         return Response(DutyListSerializer(data).data)
 
 
@@ -83,14 +89,27 @@ class CatalogueItemSerializer(serializers.ModelSerializer[CatalogueItem]):
 
     class Meta:
         model = CatalogueItem
-        fields = ["id", "county", "code", "name", "power_type", "legal_basis", "delegating_department", "list_kind", "list_label", "active"]
+        fields = [
+            "id",
+            "county",
+            "code",
+            "name",
+            "power_type",
+            "legal_basis",
+            "delegating_department",
+            "list_kind",
+            "list_label",
+            "active",
+        ]
 
 
 class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet[CatalogueItem]):
     serializer_class = CatalogueItemSerializer
 
     def get_queryset(self) -> Any:
-        qs = _scope(self.request).filter(CatalogueItem.objects.select_related("catalogue__county"), "catalogue__county")
+        qs = _scope(self.request).filter(
+            CatalogueItem.objects.select_related("catalogue__county"), "catalogue__county"
+        )
         county = self.request.query_params.get("county")
         return (qs.filter(catalogue__county__code=county) if county else qs).order_by("id")
 
@@ -100,7 +119,19 @@ class MatterSerializer(serializers.ModelSerializer[TerritorialMatter]):
 
     class Meta:
         model = TerritorialMatter
-        fields = ["id", "county", "code", "domain", "name", "township_role", "department", "department_role", "basis", "document_number", "active"]
+        fields = [
+            "id",
+            "county",
+            "code",
+            "domain",
+            "name",
+            "township_role",
+            "department",
+            "department_role",
+            "basis",
+            "document_number",
+            "active",
+        ]
 
 
 class MatterViewSet(viewsets.ReadOnlyModelViewSet[TerritorialMatter]):
@@ -128,17 +159,36 @@ class OpinionSerializer(serializers.Serializer[Any]):
 class DutyRequestSerializer(serializers.ModelSerializer[DutyAccessRequest]):
     county = serializers.CharField(source="county.code")
     department = serializers.CharField(source="department.name")
-    townships: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    townships: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="code"
+    )
     status_today = serializers.SerializerMethodField()
     opinions = OpinionSerializer(many=True, read_only=True)
 
     class Meta:
         model = DutyAccessRequest
         fields = [
-            "id", "county", "department", "matter", "reason", "legal_basis", "is_temporary", "end_date",
-            "funding_amount", "funding_note", "demands", "townships", "status", "status_today",
-            "submitted_on", "opinions_complete_on", "decided_on", "document_number", "decision_note",
-            "blocked_reasons", "opinions",
+            "id",
+            "county",
+            "department",
+            "matter",
+            "reason",
+            "legal_basis",
+            "is_temporary",
+            "end_date",
+            "funding_amount",
+            "funding_note",
+            "demands",
+            "townships",
+            "status",
+            "status_today",
+            "submitted_on",
+            "opinions_complete_on",
+            "decided_on",
+            "document_number",
+            "decision_note",
+            "blocked_reasons",
+            "opinions",
         ]
 
     def get_status_today(self, obj: DutyAccessRequest) -> str:
@@ -149,9 +199,11 @@ class DutyRequestViewSet(viewsets.ReadOnlyModelViewSet[DutyAccessRequest]):
     serializer_class = DutyRequestSerializer
 
     def get_queryset(self) -> Any:
-        return selectors.access_requests(scope=_scope(self.request)).prefetch_related(
-            "townships", "opinions__township"
-        ).order_by("id")
+        return (
+            selectors.access_requests(scope=_scope(self.request))
+            .prefetch_related("townships", "opinions__township")
+            .order_by("id")
+        )
 
 
 __all__ = ["CatalogueItemViewSet", "DutyListViewSet", "DutyRequestViewSet", "MatterViewSet"]

@@ -44,7 +44,9 @@ class PersonLinksSerializer(serializers.Serializer[Any]):
 class PersonSerializer(serializers.ModelSerializer[Person]):
     """``context["id_visible"]`` decides whether ``id_number`` is whole or masked."""
 
-    id_number = serializers.SerializerMethodField(help_text="无权查看时为脱敏号码，如 510923********123X")
+    id_number = serializers.SerializerMethodField(
+        help_text="无权查看时为脱敏号码，如 510923********123X"
+    )
     township = serializers.CharField(source="region.code")
     township_name = serializers.CharField(source="region.name")
     # Null for a person on the township's roster but of no institution yet.
@@ -58,10 +60,26 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
     class Meta:
         model = Person
         fields = [
-            "id", "name", "id_number", "gender", "township", "township_name", "institution",
-            "institution_name", "quota_type", "post_category", "post_category_label",
-            "is_enforcement_staff", "status", "status_label", "secondment_unit", "entry_date",
-            "service_period_end", "assessment_grade", "exited_on", "links",
+            "id",
+            "name",
+            "id_number",
+            "gender",
+            "township",
+            "township_name",
+            "institution",
+            "institution_name",
+            "quota_type",
+            "post_category",
+            "post_category_label",
+            "is_enforcement_staff",
+            "status",
+            "status_label",
+            "secondment_unit",
+            "entry_date",
+            "service_period_end",
+            "assessment_grade",
+            "exited_on",
+            "links",
         ]
 
     def get_id_number(self, obj: Person) -> str:
@@ -78,8 +96,14 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
 class PersonDetailSerializer(PersonSerializer):
     class Meta(PersonSerializer.Meta):
         fields = [
-            *PersonSerializer.Meta.fields, "birth_date", "education", "entry_way",
-            "secondment_start", "secondment_end", "certificate_number", "certificate_expiry",
+            *PersonSerializer.Meta.fields,
+            "birth_date",
+            "education",
+            "entry_way",
+            "secondment_start",
+            "secondment_end",
+            "certificate_number",
+            "certificate_expiry",
             "exit_reason",
         ]
 

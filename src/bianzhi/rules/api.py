@@ -52,8 +52,15 @@ class FindingSerializer(serializers.ModelSerializer[StoredFinding]):
     class Meta:
         model = StoredFinding
         fields = [
-            "rule", "severity", "object", "message", "source", "county", "township",
-            "evaluated_at", "links",
+            "rule",
+            "severity",
+            "object",
+            "message",
+            "source",
+            "county",
+            "township",
+            "evaluated_at",
+            "links",
         ]
 
     @extend_schema_field(FindingObjectSerializer)
