@@ -325,3 +325,75 @@ def test_wrap_breaks_chinese_anywhere_but_keeps_latin_words_and_closing_punctuat
     assert wrap("ab cd", 3) == ["ab", "cd"]
     assert wrap("一二三，四", 6) == ["一二三，", "四"]
     assert all(display_width(line) <= 8 for line in wrap("按“3+X”模型测算各乡镇编制 webster", 8))
+
+
+# Names, classes, indicator names, titles and sources are user text (the input
+# file, the plan form): each of = + - @ must reach the file as text.
+INJECTED_NAMES = ["=1+2", "@SUM(A1)", "-5 项", "+8613800000000"]
+
+
+@pytest.fixture(scope="module")
+def injected() -> AllocationReport:
+    townships = [
+        TownshipInput(
+            t.code,
+            name,
+            t.township_class,
+            {"=村数" if k == "村数" else k: v for k, v in t.indicators.items()},
+        )
+        for t, name in zip(TOWNSHIPS, INJECTED_NAMES, strict=True)
+    ]
+    weights = {"=村数" if k == "村数" else k: v for k, v in PARAMS.weights.items()}
+    params = AllocationParams(
+        total=PARAMS.total,
+        weights=weights,
+        reserve=PARAMS.reserve,
+        floors=PARAMS.floors,
+        current={**PARAMS.current, "510923100": 40},  # 蓬莱镇 loses quota: a negative change
+    )
+    return AllocationReport(
+        allocate(townships, params),
+        '=HYPERLINK("http://example.com","测算")',
+        source="@来源.xlsx",
+        comparison=compare_methods(townships, params),
+    )
+
+
+def test_user_text_in_every_sheet_is_written_as_text_never_as_a_formula(
+    injected: AllocationReport,
+) -> None:
+    workbook = workbook_of(injected)
+    cells = [
+        c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value is not None
+    ]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    main = workbook[MAIN_SHEET]
+    assert (main["A1"].value, main["A1"].data_type) == (
+        '=HYPERLINK("http://example.com","测算")',
+        "s",
+    )
+    assert [
+        (main.cell(row=r, column=3).value, main.cell(row=r, column=3).data_type)
+        for r in range(4, 8)
+    ] == [(name, "s") for name in INJECTED_NAMES]
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert {"@来源.xlsx", "=村数", *INJECTED_NAMES} <= texts
+    # Numbers stay numbers, the negative changes included.
+    change = [c.value for c in main[3]].index("增减") + 1
+    changes = [main.cell(row=r, column=change) for r in range(4, 8)]
+    assert [c.value for c in changes] == [t.change for t in injected.result.townships]
+    assert {c.data_type for c in changes} == {"n"} and min(
+        t.change or 0 for t in injected.result.townships
+    ) < 0
+
+
+def test_the_csv_neutralises_formula_like_text_with_an_apostrophe_but_not_numbers(
+    injected: AllocationReport,
+) -> None:
+    rows = list(csv.reader(io.StringIO(csv_bytes(injected).decode("utf-8-sig"))))
+    assert [r[2] for r in rows[1:-1]] == ["'=1+2", "'@SUM(A1)", "'-5 项", "'+8613800000000"]
+    change = rows[0].index("增减")
+    assert [r[change] for r in rows[1:-1]] == [
+        f"{t.change:+d}" if t.change else "0" for t in injected.result.townships
+    ]
+    assert any(r[change].startswith("-") for r in rows[1:-1])

@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from bianzhi import __version__
 from bianzhi.adapters.textwidth import display_width, pad
+from bianzhi.adapters.xlsx_cells import csv_text, put
 from bianzhi.core.allocation import (
     AllocationResult,
     Bound,
@@ -210,7 +211,11 @@ def _number_text(value: object, kind: str) -> str:
 
 def csv_bytes(report: AllocationReport) -> bytes:
     """The result table with a 合计 row, UTF-8 with BOM so that Excel shows
-    the Chinese correctly. With a comparison, one extra column per method."""
+    the Chinese correctly. With a comparison, one extra column per method.
+
+    Text fields (codes, names, classes from the input file) that a
+    spreadsheet would take for a formula (= + - @ first) get a leading
+    apostrophe (`xlsx_cells.csv_text`); numbers, such as -3 in 增减, do not."""
     result = report.result
     columns = _result_columns(result)
     comparison = report.comparison or {}
@@ -220,7 +225,7 @@ def csv_bytes(report: AllocationReport) -> bytes:
         [c.header for c in columns] + [f"测算编制（{short_label(m)}）" for m in comparison]
     )
     for i, t in enumerate(result.townships):
-        row = [_number_text(c.value(i, t), c.kind) for c in columns]
+        row = [_csv_field(c.value(i, t), c.kind) for c in columns]
         row += [str(other.townships[i].allocation) for other in comparison.values()]
         writer.writerow(row)
     totals = [
@@ -234,6 +239,11 @@ def csv_bytes(report: AllocationReport) -> bytes:
     totals += [str(other.distributable) for other in comparison.values()]
     writer.writerow(totals)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_field(value: object, kind: str) -> str:
+    shown = _number_text(value, kind)
+    return csv_text(shown) if kind == "text" else shown
 
 
 # ---------------------------------------------------------------------------
@@ -511,7 +521,7 @@ class _Sheet:
         boxed: bool = True,
         measure: bool = True,
     ) -> Any:
-        cell = self.ws.cell(row=row, column=column, value=value)
+        cell = put(self.ws, row, column, value)
         cell.font = self.Font(name=_BODY_FONT, size=11, bold=bold or header or total)
         if header:
             cell.alignment = self.Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -532,7 +542,7 @@ class _Sheet:
         return cell
 
     def title(self, row: int, text: str, last_column: int, size: int = 16) -> None:
-        cell = self.ws.cell(row=row, column=1, value=text)
+        cell = put(self.ws, row, 1, text)
         cell.font = self.Font(name=_TITLE_FONT, size=size, bold=True)
         cell.alignment = self.Alignment(horizontal="center", vertical="center")
         if last_column > 1:
@@ -541,7 +551,7 @@ class _Sheet:
 
     def note(self, row: int, text: str, last_column: int) -> None:
         """A wrapped paragraph across the table's width."""
-        cell = self.ws.cell(row=row, column=1, value=text)
+        cell = put(self.ws, row, 1, text)
         cell.font = self.Font(name=_BODY_FONT, size=10)
         cell.alignment = self.Alignment(horizontal="left", vertical="top", wrap_text=True)
         if last_column > 1:

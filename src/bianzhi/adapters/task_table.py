@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bianzhi.adapters.problems import InputError, InputProblem
+from bianzhi.adapters.xlsx_cells import put
 from bianzhi.core.tasks import parse_deadline, split_units
 
 SEQ, CONTENT, LEAD, RESPONSIBLE, DEADLINE = "序号", "工作任务", "牵头单位", "责任单位", "完成时限"
@@ -166,10 +167,10 @@ def task_table_xlsx(rows: Sequence[Sequence[str]] = (), *, title: str = "") -> b
     sheet.title = "任务清单"
     start = 1
     if title:
-        sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+        put(sheet, 1, 1, title).font = Font(bold=True, size=14)
         start = 2
     for column, (name, width) in enumerate(zip(COLUMNS, (6, 60, 24, 40, 18), strict=True), start=1):
-        header = sheet.cell(row=start, column=column, value=name)
+        header = put(sheet, start, column, name)
         header.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(column)].width = width
     if not rows:
@@ -183,9 +184,7 @@ def task_table_xlsx(rows: Sequence[Sequence[str]] = (), *, title: str = "") -> b
         rows = [example]
     for r, values in enumerate(rows, start=start + 1):
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=r, column=column, value=value).alignment = Alignment(
-                wrap_text=True, vertical="top"
-            )
+            put(sheet, r, column, value).alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

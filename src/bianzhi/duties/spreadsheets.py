@@ -33,6 +33,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bianzhi.adapters.problems import InputError, InputProblem
+from bianzhi.adapters.xlsx_cells import append
 from bianzhi.core.duties import FEATURED_LISTS, POWER_TYPES, ListKind, list_kind_parse
 
 CATALOGUE_SHEET = "赋权指导目录"
@@ -356,13 +357,14 @@ def statutory_read(data: bytes, *, file_name: str = "法定事项.xlsx") -> list
 def write_table(
     sheet: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()
 ) -> None:
-    """Bold header row, frozen below it, then the rows; column widths in characters."""
-    sheet.append(list(headers))
+    """Bold header row, frozen below it, then the rows; column widths in
+    characters. Text is written as text, never as a formula (`adapters.xlsx_cells`)."""
+    append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center")
     for row in rows:
-        sheet.append(list(row))
+        append(sheet, row)
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -396,7 +398,7 @@ def catalogue_workbook(
         "基础清单由全部乡镇承接；特色清单按“特色清单”工作表中的乡镇类别由乡镇选择承接（001 §(一)2）。",
         "导入时全部校验通过才写入；任何一行有错误则整份文件不导入。",
     ):
-        notes.append([line])
+        append(notes, [line])
     notes.column_dimensions["A"].width = 100
     return workbook_bytes(book)
 
@@ -422,6 +424,6 @@ def statutory_workbook(rows: Iterable[Sequence[Any]]) -> bytes:
         "法定事项列入本县每个乡镇的权责清单；按事项编码匹配：新编码新增，已有编码修改，文件中没有的现有事项取消（保留历史记录）。",
         "导入时全部校验通过才写入；任何一行有错误则整份文件不导入。",
     ):
-        notes.append([line])
+        append(notes, [line])
     notes.column_dimensions["A"].width = 100
     return workbook_bytes(book)

@@ -22,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
+from bianzhi.adapters.xlsx_cells import append, put
+
 # Rows of the data sheet a template's drop-down lists cover.
 TEMPLATE_ROWS = 200_000
 HEADER_FILL = PatternFill("solid", fgColor="FFE8E8E8")
@@ -76,25 +78,27 @@ def template_workbook(
     sheet.title = title
     options = workbook.create_sheet("选项")
     guide = workbook.create_sheet("填写说明")
-    guide.append(["列", "是否必填", "说明"])
+    append(guide, ["列", "是否必填", "说明"])
     option_col = 0
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell = put(sheet, 1, index, column.header)
         cell.font = Font(bold=column.required)
         cell.fill = HEADER_FILL
         if column.note:
             cell.comment = Comment(column.note, "系统")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-        guide.append([column.header, "必填" if column.required else "", column.note])
+        append(guide, [column.header, "必填" if column.required else "", column.note])
         values = list((lists or {}).get(column.key, ()) or column.choices)
         if not values:
             continue
         # Lists go on a separate sheet: an inline list is limited to 255 characters.
         option_col += 1
         letter = get_column_letter(option_col)
-        options.cell(row=1, column=option_col, value=column.header)
+        put(options, 1, option_col, column.header)
+        # Option texts are user data (township codes, institution names): as
+        # string cells, an "=..." option is offered literally, not evaluated.
         for r, value in enumerate(values, start=2):
-            options.cell(row=r, column=option_col, value=value)
+            put(options, r, option_col, value)
         validation = DataValidation(
             type="list",
             formula1=f"'选项'!${letter}$2:${letter}${len(values) + 1}",
@@ -108,7 +112,7 @@ def template_workbook(
         validation.add(f"{col_letter}2:{col_letter}{TEMPLATE_ROWS}")
     options.sheet_state = "hidden"
     if example:
-        sheet.append(list(example))
+        append(sheet, example)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
@@ -220,12 +224,13 @@ def parse_yes_no(value: Any) -> bool:
 
 
 def write_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]]) -> bytes:
-    """A plain export in write-only mode (streams, flat memory)."""
+    """A plain export in write-only mode (streams, flat memory); text is
+    written as text, never as a formula (`adapters.xlsx_cells`)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
-    sheet.append(list(headers))
+    append(sheet, headers)
     for row in rows:
-        sheet.append(list(row))
+        append(sheet, row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

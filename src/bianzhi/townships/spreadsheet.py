@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bianzhi.adapters.problems import InputProblem
+from bianzhi.adapters.xlsx_cells import append
 
 CODE, NAME, CLASS = "代码", "名称", "类别"
 SHEET_TITLE = "乡镇指标"
@@ -83,7 +84,7 @@ def workbook_bytes(
     ws.title = SHEET_TITLE
     wb.properties.title = title
     headers = [CODE, NAME, CLASS] + [c.header for c in indicators]
-    ws.append(headers)
+    append(ws, headers)  # X indicator names are the county's own text
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE4EE")
     for cell in ws[1]:
@@ -91,9 +92,10 @@ def workbook_bytes(
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append(
+        append(
+            ws,
             [row.code, row.name, row.township_class]
-            + [_cell_number(row.values.get(c.name)) for c in indicators]
+            + [_cell_number(row.values.get(c.name)) for c in indicators],
         )
     last = max(len(rows) + 1, 200)
     # The class drop-down: Excel's list validation takes a quoted, comma-separated list.
