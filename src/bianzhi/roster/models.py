@@ -16,6 +16,7 @@ and the new county learns nothing of them (see docs/model.md).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from bianzhi.core.rules import EXCELLENT, PersonStatus
@@ -140,3 +141,18 @@ class Person(models.Model):
     @property
     def on_roster(self) -> bool:
         return self.exited_on is None
+
+
+class EntryAttempt(models.Model):
+    """One submission of the 入编 form, kept about a minute for its rate limit
+    (services.entry_attempt_allow). The form tells whether an identity number
+    is registered elsewhere, so it must not serve as a fast oracle; the count
+    lives in the database because several stateless app servers share it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = "入编提交记录"
+        verbose_name_plural = "入编提交记录"
+        indexes = [models.Index(fields=["user", "at"], name="entry_attempt_user_at_idx")]

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -47,7 +49,7 @@ from bianzhi.core.rules import (
 )
 from bianzhi.institutions.models import Institution, QuotaType
 from bianzhi.regions.models import Level, Region
-from bianzhi.roster.models import EntryWay, Grade, Person, PostCategory, Status
+from bianzhi.roster.models import EntryAttempt, EntryWay, Grade, Person, PostCategory, Status
 from bianzhi.rules.services import findings_evaluate, findings_refresh
 from bianzhi.rules.snapshot import county_snapshot, settings_for
 
@@ -339,6 +341,34 @@ def person_enter(
     )
     _refresh_and_guard({county_code}, before)
     return PersonWriteResult(person, found)
+
+
+ENTRY_WINDOW = timedelta(minutes=1)
+DEFAULT_ENTRIES_PER_MINUTE = 10
+
+
+def entries_per_minute() -> int:
+    return int(getattr(settings, "BIANZHI_ROSTER_ENTRIES_PER_MINUTE", DEFAULT_ENTRIES_PER_MINUTE))
+
+
+def entry_attempt_allow(*, user: Any, now: datetime | None = None) -> bool:
+    """Count one 入编 submission of `user`; False, counting nothing, when the
+    user already made `entries_per_minute()` in the last minute.
+
+    Not audited: this is bookkeeping of the form, not a change of the roster
+    (the entry it lets through is audited by person_enter). Rows older than
+    the window are deleted on the way. The user's row is locked first, so two
+    app servers cannot both let the last submission through (PostgreSQL);
+    on SQLite the DELETE already takes the database's write lock."""
+    now = now or timezone.now()
+    cutoff = now - ENTRY_WINDOW
+    with transaction.atomic():
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        EntryAttempt.objects.filter(at__lt=cutoff).delete()
+        if EntryAttempt.objects.filter(user=user, at__gte=cutoff).count() >= entries_per_minute():
+            return False
+        EntryAttempt.objects.create(user=user, at=now)
+    return True
 
 
 @transaction.atomic

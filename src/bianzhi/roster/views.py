@@ -190,6 +190,13 @@ def person_enter(request: HttpRequest) -> HttpResponse:
         townships=[(t.code, f"{t.name}（{t.code}）") for t in townships],
         institutions=[(str(i.pk), f"{i.region.name} {i.name}") for i in institutions],
     )
+    if request.method == "POST" and not services.entry_attempt_allow(user=request.user):
+        # Each submission says whether a number is registered elsewhere:
+        # limited so the form cannot be used to probe numbers in bulk. The
+        # typed values stay in the form.
+        form.is_valid()
+        form.add_error(None, f"操作过于频繁：每人每分钟最多提交{services.entries_per_minute()}次入编，请稍后再试。")
+        return render(request, "roster/enter.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         township = next(t for t in townships if t.code == data["township"])
