@@ -20,6 +20,8 @@ counties now have. Every bad cell is refused with a Chinese
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from typing import IO, Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from bianzhi.adapters.sheet_limits import SheetLimits
 from bianzhi.audit.models import Action
 from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
 from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
@@ -51,6 +54,10 @@ from bianzhi.rules.snapshot import settings_by_county
 
 Progress = Callable[[int, int, str], None]
 BATCH = 2000
+# The largest roster file read: a 1,000,000-row roster must still import (as
+# a background job). 30 columns leave room beside the template's 17; calamine
+# holds rows x columns x 32 bytes, about 1 GB at these limits.
+ROSTER_SHEET_LIMITS = SheetLimits(rows=1_100_000, columns=30, unpacked_bytes=2048 * 1024 * 1024)
 
 # The Person fields an import sets and compares (gender and birth date
 # follow from the identity number).
@@ -132,6 +139,52 @@ class RosterImportResult:
         )
 
 
+@dataclass(frozen=True)
+class WorkbookSize:
+    """How big an .xlsx file is, known without reading its rows."""
+
+    rows: int  # the largest row number the sheets declare (<dimension>); 0 if none does
+    xml_bytes: int  # uncompressed sheets and shared strings, as the zip directory says
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+(\d+)(?::[A-Z]+(\d+))?"')
+
+
+def workbook_size(source: IO[bytes]) -> WorkbookSize:
+    """Measure `source` from its zip directory and the head of each sheet
+    (a few kilobytes decompressed), so the web page can decide whether to
+    parse it in the request or hand it to the background job before any
+    parsing: a 1,000,000-row roster takes longer than a request may.
+    Not every writer declares the dimension, hence the byte count too. A
+    file that is not a zip measures 0 (the reader then refuses it)."""
+    start = source.tell()
+    rows = xml_bytes = heads = 0
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                if name == "xl/sharedStrings.xml":
+                    xml_bytes += info.file_size
+                elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    xml_bytes += info.file_size
+                    heads += 1
+                    if heads > 8:  # a roster has one sheet; bound the work for odd files
+                        continue
+                    with archive.open(info) as sheet:
+                        match = _DIMENSION.search(sheet.read(16384))
+                    if match:
+                        rows = max(rows, int(match.group(2) or match.group(1)))
+    except zipfile.BadZipFile:
+        pass  # not an .xlsx at all: the reader refuses it at once
+    except Exception:
+        # A zip whose directory or sheets cannot be read as declared: do not
+        # let a request find out how big it really is.
+        xml_bytes = 2**62
+    finally:
+        source.seek(start)
+    return WorkbookSize(rows=rows, xml_bytes=xml_bytes)
+
+
 def _noop(done: int, total: int, message: str = "") -> None:
     return None
 
@@ -151,7 +204,7 @@ def roster_import_parse(
     today = today or date.today()
     plan = RosterImportPlan(filename=filename)
     try:
-        raw_rows = list(read_rows(source, COLUMNS, filename=filename))
+        raw_rows = list(read_rows(source, COLUMNS, filename=filename, limits=ROSTER_SHEET_LIMITS))
     except SheetError as error:
         plan.errors.extend(error.errors)
         return plan

@@ -10,13 +10,19 @@ from django.core.files.storage import default_storage
 
 from bianzhi.jobs.services import JobError, JobOutput, Progress, job_kind
 from bianzhi.regions.models import Region
+from bianzhi.roster import staging
 from bianzhi.roster.importing import ImportRefused, roster_import
 
 
 @job_kind("roster.import", "实名制名册导入")
 def roster_import_job(*, params: dict[str, Any], actor: Any, progress: Progress) -> JobOutput:
     """params: {"path": storage name, "filename": shown name, "region": code}."""
+    # Workers run whether or not anyone uploads again: sweep what crashed or
+    # abandoned imports left (this job's own file is kept: its job is running).
+    staging.sweep()
     region = Region.objects.filter(code=params.get("region", "")).first()
+    if not default_storage.exists(params["path"]):
+        raise JobError("上传的文件已不存在（可能已超过保留时间被清理），请重新上传。")
     try:
         with default_storage.open(params["path"], "rb") as handle:
             result = roster_import(
@@ -35,7 +41,7 @@ def roster_import_job(*, params: dict[str, Any], actor: Any, progress: Progress)
         # job (the page deletes inline imports' files itself): remove it once
         # the job has run, whether it succeeded or not. A worker that dies
         # mid-job never gets here, so a requeued job still finds its file.
-        default_storage.delete(params["path"])
+        staging.discard(params["path"])
     return JobOutput(
         result={
             "新增": result.created,

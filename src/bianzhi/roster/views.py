@@ -3,12 +3,11 @@ render. Writes need 编办管理员 rights over the person's region."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -19,19 +18,27 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.audit.selectors import audit_history
 from bianzhi.institutions.models import Institution, QuotaType
 from bianzhi.regions.models import Level, Region
-from bianzhi.roster import forms, selectors, services
+from bianzhi.roster import forms, selectors, services, staging
 from bianzhi.roster.excel import roster_export, roster_template
 from bianzhi.roster.importing import (
     ImportRefused,
     RosterImportPlan,
+    WorkbookSize,
     roster_import_commit,
     roster_import_parse,
+    workbook_size,
 )
 from bianzhi.roster.models import Grade, Person, PostCategory, Status
 from bianzhi.web.downloads import xlsx_download
 
 # Imports above this many rows run as a background job (progress page).
 INLINE_IMPORT_LIMIT = 5000
+# Files declaring more rows than this, or whose sheets hold more XML than
+# this, are not even previewed in the request: they go to the job unparsed
+# (about 20,000 rows; a 1,000,000-row file took longer than the request
+# timeout to parse). Settings BIANZHI_ROSTER_PREVIEW_MAX_ROWS / _BYTES override.
+PREVIEW_MAX_ROWS = 20_000
+PREVIEW_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -223,9 +230,16 @@ def person_enter(request: HttpRequest) -> HttpResponse:
 SESSION_KEY = "roster_import"
 
 
+def _too_big_to_preview(size: WorkbookSize) -> bool:
+    rows = int(getattr(settings, "BIANZHI_ROSTER_PREVIEW_MAX_ROWS", PREVIEW_MAX_ROWS))
+    xml_bytes = int(getattr(settings, "BIANZHI_ROSTER_PREVIEW_MAX_BYTES", PREVIEW_MAX_BYTES))
+    return size.rows > rows or size.xml_bytes > xml_bytes
+
+
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Step 1 (GET: the form; POST file: validate and preview) and step 2
-    (POST commit: write everything or nothing, inline or as a job)."""
+    (POST commit: write everything or nothing, inline or as a job). A file
+    too big to preview goes to the job at step 1, unparsed."""
     scope = _scope(request)
     region = None if scope.is_superuser else scope.region
     if not scope.is_superuser:
@@ -236,20 +250,22 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     plan: RosterImportPlan | None = None
     if request.method == "POST" and form.is_valid():
         # A new upload replaces a preview that was never confirmed: its file
-        # (full identity numbers) must not stay behind in storage.
+        # (full identity numbers) must not stay behind in storage, nor what
+        # crashed or abandoned imports of anyone left.
         stale = request.session.pop(SESSION_KEY, None)
-        if stale and default_storage.exists(stale["path"]):
-            default_storage.delete(stale["path"])
+        staging.discard(stale["path"] if stale else None)
+        staging.sweep()
         upload = form.cleaned_data["file"]
-        path = default_storage.save(f"imports/roster/{uuid.uuid4().hex}.xlsx", ContentFile(upload.read()))
-        with default_storage.open(path, "rb") as handle:
-            plan = roster_import_parse(source=handle, filename=upload.name, region=region)
+        if _too_big_to_preview(workbook_size(upload)):
+            messages.info(request, "文件较大，不在网页上预览：已转为后台校验并导入（全部行正确才导入，任何一行有错都不导入），可在此查看进度。")
+            return _import_in_background(request, region, staging.stage(upload), upload.name)
+        # Parsed from the upload itself and staged only once it passed: a
+        # request killed while parsing leaves no file in storage.
+        plan = roster_import_parse(source=upload, filename=upload.name, region=region)
         if plan.ok:
             request.session[SESSION_KEY] = {
-                "path": path, "filename": upload.name, "rows": plan.total,
+                "path": staging.stage(upload), "filename": upload.name, "rows": plan.total,
             }
-        else:
-            default_storage.delete(path)
     context = {"form": form, "plan": plan, "errors": plan.errors[:500] if plan else [],
                "preview_new": plan.new[:20] if plan else [],
                "preview_changed": [
@@ -260,6 +276,21 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     return render(request, "roster/import.html", context)
 
 
+def _import_in_background(request: HttpRequest, region: Region | None, path: str, filename: str) -> HttpResponse:
+    """Hand the staged file to the "roster.import" job (it validates all rows
+    again and imports all or nothing) and show its progress page."""
+    from bianzhi.jobs.services import job_enqueue
+
+    try:
+        job = job_enqueue(kind="roster.import",
+                          params={"path": path, "filename": filename, "region": region.code if region else ""},
+                          actor=request.user, region=region, label=f"实名制名册导入：{filename}")
+    except BaseException:
+        staging.discard(path)  # no job will ever delete it
+        raise
+    return redirect("jobs:detail", job.pk)
+
+
 def _import_commit(request: HttpRequest, region: Region | None) -> HttpResponse:
     pending = request.session.pop(SESSION_KEY, None)
     if not pending or not default_storage.exists(pending["path"]):
@@ -268,22 +299,16 @@ def _import_commit(request: HttpRequest, region: Region | None) -> HttpResponse:
     # A big file goes to the job as it is: the job validates it again anyway,
     # so parsing it here as well would only keep the request waiting.
     if pending.get("rows", 0) > INLINE_IMPORT_LIMIT:
-        from bianzhi.jobs.services import job_enqueue
-
-        params = {"path": pending["path"], "filename": pending["filename"],
-                  "region": region.code if region else ""}
-        job = job_enqueue(kind="roster.import", params=params,
-                          actor=request.user, region=region, label=f"实名制名册导入：{pending['filename']}")
-        return redirect("jobs:detail", job.pk)
-    with default_storage.open(pending["path"], "rb") as handle:
-        plan = roster_import_parse(source=handle, filename=pending["filename"], region=region)
+        return _import_in_background(request, region, pending["path"], pending["filename"])
     try:
+        with default_storage.open(pending["path"], "rb") as handle:
+            plan = roster_import_parse(source=handle, filename=pending["filename"], region=region)
         result = roster_import_commit(actor=request.user, plan=plan)
     except ImportRefused as refused:
         # The data changed since the preview; show the new errors.
         return render(request, "roster/import.html", {"form": forms.UploadForm(), "plan": plan,
                                                       "errors": refused.errors[:500]})
     finally:
-        default_storage.delete(pending["path"])
+        staging.discard(pending["path"])
     messages.success(request, f"导入完成：{result.summary()}")
     return redirect(reverse("policy_rules:findings"))
