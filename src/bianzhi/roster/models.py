@@ -11,7 +11,7 @@ history of the county that held the person. Entering the person again in the
 same county reuses that row; entering them in another county (or where the
 user may not edit the old row) creates a new row whose `previous` points to
 the old one, so the old county's record and audit trail stay where they were
-and the new county learns nothing of them (see docs/model.md).
+and the new county learns nothing of them (see README “出编后再入编、跨县流动”).
 """
 
 from __future__ import annotations

@@ -212,7 +212,7 @@ def may_reuse_exited(*, record_region: Region, township: Region, scope: Scope | 
     """Whether entering a person in `township` may reuse their exited record
     in `record_region`: only inside one county, and only when the actor may
     edit the old record. Elsewhere the old record is that region's history and
-    stays as it is; the entry creates a new record (see docs/model.md)."""
+    stays as it is; the entry creates a new record (docs/model.md, 附)."""
     if record_region.county_code != township.county_code:
         return False
     return scope is None or scope.can_edit(record_region)

@@ -10,7 +10,7 @@ whenever the roster.import job runs. A file a queued or running job still
 names is kept whatever its age: a requeued job must find it.
 
 Storage goes through Django's storage API, so every app server and worker
-sees the same files (see docs/architecture.md: stateless app servers).
+sees the same files (app servers keep no state: see bianzhi.web.settings).
 """
 
 from __future__ import annotations
