@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from tests.staffing import HUILONG, PENGLAI, TONGWEI_TOWNSHIP, approve, enter
+from tests.staffing import HUILONG, PENGLAI, TONGWEI_TOWNSHIP, approve, enter, id_number
 
 from bianzhi.accounts.scope import scope_for
 from bianzhi.audit.models import AuditRecord
@@ -244,3 +244,46 @@ def test_a_number_on_post_in_the_users_own_county_is_refused_with_the_details(
     }).content.decode()
     assert "已在蓬莱镇在册（王在册）" in body
 
+
+
+def test_the_command_line_import_does_not_take_over_another_countys_record_either(
+    exited_in_tongwei: Person, tongwei_officer: Any, tmp_path: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from bianzhi.cli.main import main
+
+    old = exited_in_tongwei
+    values: dict[str, Any] = {h: None for h in HEADERS}
+    values.update({"身份证号": old.id_number, "姓名": NEW_NAME, "乡镇代码": PENGLAI,
+                   "编制类型": "行政编制", "入编日期": date(2024, 9, 1)})
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(write_workbook("实名制名册", HEADERS, [[values[h] for h in HEADERS]]))
+    result = CliRunner().invoke(main, ["import", "roster", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "新增1人，变更0人" in result.output
+    _assert_old_record_untouched(old, tongwei_officer)
+    _assert_new_record_in_penglai(old)
+    _assert_daying_audit_shows_nothing_of_tongwei(old)
+
+
+def test_an_import_is_refused_whole_when_someone_entered_a_person_of_the_file_meanwhile(
+    penglai: Any, daying_officer: Any
+) -> None:
+    import io
+
+    from bianzhi.roster.importing import ImportRefused, roster_import_commit, roster_import_parse
+
+    number = id_number(2)
+    values: dict[str, Any] = {h: None for h in HEADERS}
+    values.update({"身份证号": number, "姓名": "新人", "乡镇代码": PENGLAI, "编制类型": "行政编制"})
+    source = io.BytesIO(write_workbook("实名制名册", HEADERS, [[values[h] for h in HEADERS]]))
+    plan = roster_import_parse(source=source, filename="名册.xlsx", region=penglai)
+    assert plan.ok and len(plan.new) == 1
+    # Between the preview and the confirmation, the same person is entered by hand.
+    person_enter(actor=daying_officer, id_number=number, name="新人", township=penglai,
+                 quota_type="行政编制", entry_date=date(2024, 9, 1), document_number="x")
+    with pytest.raises(ImportRefused) as refused:
+        roster_import_commit(actor=daying_officer, plan=plan)
+    assert "校验后名册已有变动" in str(refused.value.errors[0])
+    assert Person.objects.filter(id_number=number).count() == 1
