@@ -3,7 +3,7 @@
 The schema is generated with drf-spectacular exactly as ``/api/schema/``
 serves it; then every GET operation in it is called (lists page by page,
 details for a selection of the listed objects) on the demo data, as the
-superuser, a county officer and a township user, and each JSON body is
+superuser and as a township user, and each JSON body is
 validated against the operation's 200 response schema with jsonschema:
 required fields, types, ``nullable``, enums, and no undocumented fields.
 A new endpoint is covered without touching this file; one that cannot be
@@ -29,8 +29,8 @@ from jsonschema.exceptions import best_match
 # Per list, how many objects get their detail URLs called: enough to see
 # each "shape" (which fields are null or empty) of the page without making
 # the test slow.
-DETAILS_PER_LIST = 8
-MAX_PAGES = 5
+DETAILS_PER_LIST = 6
+MAX_PAGES = 3
 PARAM = re.compile(r"\{(\w+)\}")
 
 
@@ -180,7 +180,9 @@ def test_every_get_response_matches_the_published_schema(client: Any, demo: Any)
 
     schema = _openapi()
     walkers = []
-    for username in ["admin", "daying", "penglai"]:
+    # The superuser sees every object; a township user takes the other
+    # branches (e.g. territorial matters of the county above).
+    for username in ["admin", "penglai"]:
         client.force_login(User.objects.get(username=username))
         walker = Walker(client, schema)
         walker.walk()

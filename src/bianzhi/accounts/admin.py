@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from bianzhi.accounts.models import Department, User, UserRole
+from bianzhi.accounts.models import ApiToken, Department, User, UserRole
 from bianzhi.web.admin_mixins import ReadOnlyAdminMixin
 
 
@@ -12,7 +12,10 @@ class UserRoleInline(ReadOnlyAdminMixin, admin.TabularInline[UserRole, User]):
 
 @admin.register(User)
 class UserAdmin(ReadOnlyAdminMixin, BaseUserAdmin[User]):
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("区划与部门", {"fields": ("region", "department")}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("区划与部门", {"fields": ("region", "department")}),
+    )
     list_display = ("username", "first_name", "region", "is_active", "is_superuser")
     inlines = [UserRoleInline]
 
@@ -20,3 +23,18 @@ class UserAdmin(ReadOnlyAdminMixin, BaseUserAdmin[User]):
 @admin.register(Department)
 class DepartmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Department]):
     list_display = ("name", "county")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ApiToken]):
+    # No key_hash: even a hash is of no use on screen. Revoke on /accounts/tokens/.
+    list_display = (
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    exclude = ("key_hash",)

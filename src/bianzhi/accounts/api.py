@@ -1,19 +1,21 @@
-"""``POST /api/v1/auth/token/``: username + password → token, with the same lockout."""
+"""API tokens: ``POST /api/v1/auth/token/`` (username + password → a new
+token, with the login lockout) and ``POST /api/v1/auth/token/revoke/``
+(revoke the token the request is made with)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bianzhi.accounts.services import login_locked_until
+from bianzhi.accounts.models import ApiToken
+from bianzhi.accounts.services import api_token_issue, api_token_revoke, login_locked_until
 
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。"
 
@@ -21,6 +23,17 @@ LOCKED_MESSAGE = "登录失败次数过多，账号已锁定，请 {minutes} 分
 class TokenLoginSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="令牌名称，如 “统计脚本”"
+    )
+
+
+class TokenIssuedSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(
+        help_text="令牌，只显示这一次；请求时带 Authorization: Token <令牌>"
+    )
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField(help_text="到期时间")
 
 
 def locked_message(until: Any) -> str:
@@ -34,10 +47,7 @@ class TokenLoginView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        request=TokenLoginSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
-    )
+    @extend_schema(request=TokenLoginSerializer, responses={200: TokenIssuedSerializer})
     def post(self, request: Request) -> Response:
         data = TokenLoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -48,9 +58,40 @@ class TokenLoginView(APIView):
                 request._request, username=username, password=data.validated_data["password"]
             )
             if user is not None and user.is_active:
-                token, _ = Token.objects.get_or_create(user=user)
-                return Response({"token": token.key})
+                # A new token on every request: clients never share one, and
+                # revoking one (or logging out) leaves no other key working.
+                token, key = api_token_issue(
+                    user=user,
+                    name=data.validated_data.get("name", ""),
+                    client_address=request.META.get("REMOTE_ADDR"),
+                )
+                body = {"token": key, "name": token.name, "expires_at": token.expires_at}
+                return Response(TokenIssuedSerializer(body).data)
             until = login_locked_until(username=username)
         if until is not None:
             return Response({"detail": locked_message(until)}, status=status.HTTP_403_FORBIDDEN)
         return Response({"detail": "用户名或密码不正确。"}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the token this request authenticates with (a client's "log out")."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="已注销"),
+            400: inline_serializer("TokenRevokeError", {"detail": serializers.CharField()}),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return Response(
+                {
+                    "detail": "本请求未使用 API 令牌（Authorization: Token <令牌>），没有可注销的令牌。"
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        # The token's user is the request's user (ApiTokenAuthentication).
+        api_token_revoke(token=token, actor=token.user, reason="客户端注销本令牌")
+        return Response(status=status.HTTP_204_NO_CONTENT)

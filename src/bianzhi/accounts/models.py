@@ -7,6 +7,8 @@ roles directly.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -97,3 +99,54 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录"
+
+
+class ApiToken(models.Model):
+    """An API token (``Authorization: Token <key>``), one per token request.
+
+    Only the SHA-256 of the key is stored: the key is shown once, when it is
+    issued, and a leaked database gives no usable token. A fast hash is
+    enough because the key is 256 random bits (nothing to guess), and it
+    lets the lookup be one indexed equality. ``prefix`` (the key's first
+    characters) only tells the owner's tokens apart on the list page.
+
+    A token is valid until ``expires_at`` unless ``revoked_at`` is set; all
+    of it lives in the database, so every app server sees a revocation at
+    once.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("名称", max_length=100, blank=True)
+    key_hash = models.CharField("令牌摘要（SHA-256）", max_length=64, unique=True, editable=False)
+    prefix = models.CharField("令牌前缀", max_length=8, editable=False)
+    created_at = models.DateTimeField("签发时间")
+    expires_at = models.DateTimeField("到期时间")
+    client_address = models.GenericIPAddressField("申请地址", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("注销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name="注销人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        indexes = [models.Index(fields=["user", "expires_at"], name="apitoken_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.name or 'API 令牌'}（{self.prefix}…）"
+
+    def is_valid(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+    def status_label(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "已注销"
+        return "有效" if self.expires_at > now else "已过期"

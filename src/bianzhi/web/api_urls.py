@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from bianzhi.accounts.api import TokenLoginView
+from bianzhi.accounts.api import TokenLoginView, TokenRevokeView
 from bianzhi.agencies.api import AgencyAssessmentViewSet, AgencyViewSet, DepartmentAssessmentViewSet
 from bianzhi.allocation.api import PlanViewSet
 from bianzhi.duties.api import (
@@ -29,7 +29,9 @@ router.register("territorial-matters", MatterViewSet, basename="territorial-matt
 router.register("duty-requests", DutyRequestViewSet, basename="duty-request")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("agency-assessments", AgencyAssessmentViewSet, basename="agency-assessment")
-router.register("department-assessments", DepartmentAssessmentViewSet, basename="department-assessment")
+router.register(
+    "department-assessments", DepartmentAssessmentViewSet, basename="department-assessment"
+)
 router.register("institutions", InstitutionViewSet, basename="institution")
 router.register("persons", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
@@ -38,5 +40,6 @@ router.register("tasks", TaskViewSet, basename="task")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
     *router.urls,
 ]

@@ -62,7 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # rest_framework.authtoken is gone: API tokens are accounts.ApiToken
+    # (hashed, expiring, revocable); accounts migration 0002 drops its table.
     "drf_spectacular",
     "bianzhi.web",
     "bianzhi.accounts",
@@ -202,7 +203,8 @@ WHITENOISE_AUTOREFRESH = TESTING or DEBUG
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # First: its "Token" WWW-Authenticate header makes refusals 401, not 403.
+        "bianzhi.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -210,6 +212,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Lifetime of an API token (POST /api/v1/auth/token/): a working day by default.
+try:
+    BIANZHI_API_TOKEN_HOURS = float(os.environ.get("BIANZHI_API_TOKEN_HOURS", "8"))
+except ValueError:
+    BIANZHI_API_TOKEN_HOURS = 0.0  # refused just below, with a message saying why
+if not 0 < BIANZHI_API_TOKEN_HOURS <= 24 * 366:
+    raise ImproperlyConfigured("BIANZHI_API_TOKEN_HOURS 应为大于 0、不超过 8784（一年）的小时数。")
 SPECTACULAR_SETTINGS = {
     "TITLE": "乡镇机构编制资源配置系统 API",
     "VERSION": "1",
