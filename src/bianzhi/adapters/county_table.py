@@ -34,6 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bianzhi.adapters.problems import InputError, InputProblem, closest
+from bianzhi.adapters.sheet_limits import (
+    SheetLimits,
+    SheetRefused,
+    check_csv_record,
+    check_csv_size,
+    check_xlsx,
+)
 from bianzhi.core.allocation import MAIN_INDICATORS, TownshipInput
 
 CODE, NAME, CLASS = "代码", "名称", "类别"
@@ -57,6 +64,11 @@ _ALIAS_OF = {alias: name for name, aliases in ALIASES.items() for alias in alias
 IGNORED_COLUMNS: tuple[str, ...] = ("序号", "备注", "说明")
 _TOTAL_LABELS = ("合计", "总计", "小计")
 TABLE_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".csv")
+# A county has at most a few hundred townships. openpyxl reads this table in
+# full mode (one cell object, some 200 bytes, per position up to the last row
+# and column), so the bound is tighter than for the other lists: 5,000 x 64
+# cells is about 64 MB. 8 MB of CSV is a thousand times a real table.
+SHEET_LIMITS = SheetLimits(rows=5_000, columns=64, unpacked_bytes=8 * 1024 * 1024)
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
@@ -132,7 +144,11 @@ def read_county_table(path: str | os.PathLike[str]) -> CountyTable:
     if problem is not None:
         raise TableError([problem], None)
     try:
+        # The size first: reading a huge file would already exhaust memory.
+        check_csv_size(b"", SHEET_LIMITS, size=path.stat().st_size)
         data = path.read_bytes()
+    except SheetRefused as refused:
+        raise TableError([InputProblem(file, None, None, str(refused))], None) from None
     except FileNotFoundError:
         raise TableError([InputProblem(file, None, None, f"找不到文件 {path}")], None) from None
     except OSError as exc:
@@ -168,6 +184,10 @@ def _suffix_problem(file: str) -> InputProblem | None:
 
 
 def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[object]]]:
+    try:
+        check_csv_size(data, SHEET_LIMITS)
+    except SheetRefused as refused:
+        raise TableError([InputProblem(file, None, None, str(refused))], None) from None
     text = _decode(data, file)
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode 文本" is tab-separated; its CSV is comma-separated.
@@ -175,7 +195,14 @@ def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[object]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # csv records, not physical lines: a quoted cell with a line break is
     # still one spreadsheet row.
-    return [(number, list(record)) for number, record in enumerate(reader, start=1)]
+    rows: list[tuple[int, list[object]]] = []
+    for number, record in enumerate(reader, start=1):
+        try:
+            check_csv_record(number, len(record), SHEET_LIMITS)
+        except SheetRefused as refused:
+            raise TableError([InputProblem(file, None, None, str(refused))], None) from None
+        rows.append((number, list(record)))
+    return rows
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -198,6 +225,10 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, list[object]]]:
 
     import openpyxl
 
+    try:
+        check_xlsx(data, SHEET_LIMITS)
+    except SheetRefused as refused:
+        raise TableError([InputProblem(file, None, None, str(refused))], None) from None
     try:
         # Not read-only: read-only worksheets may start at the first used row,
         # and the row numbers in messages must be the ones Excel shows.

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bianzhi.adapters.problems import InputError, InputProblem
+from bianzhi.adapters.sheet_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import put
 from bianzhi.core.tasks import parse_deadline, split_units
 
@@ -34,6 +35,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 _NAME_OF = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 MAX_ROWS = 5000
+# The sheet itself: every row is read into memory before MAX_ROWS applies.
+SHEET_LIMITS = LIST_LIMITS
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ def _header_name(cell: str) -> str:
 
 def read_task_table(content: bytes, *, filename: str = "任务清单.xlsx") -> list[TaskRow]:
     """The task rows of the first worksheet of an .xlsx file, or ``InputError``."""
+    try:
+        check_xlsx(content, SHEET_LIMITS)
+    except SheetRefused as refused:
+        raise InputError([InputProblem(filename, None, None, str(refused))]) from None
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
     except Exception as exc:  # openpyxl raises many types for a bad file

@@ -33,6 +33,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bianzhi.adapters.problems import InputError, InputProblem
+from bianzhi.adapters.sheet_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import append
 from bianzhi.core.duties import FEATURED_LISTS, POWER_TYPES, ListKind, list_kind_parse
 
@@ -41,6 +42,9 @@ FEATURED_SHEET = "特色清单"
 MATTERS_SHEET = "属地事项责任清单"
 STATUTORY_SHEET = "法定事项"
 _MAX_ROWS = 20000
+# The sheets themselves (catalogue, featured lists, statutory items, matters),
+# checked before openpyxl pads rows to the declared width.
+SHEET_LIMITS = LIST_LIMITS
 _SPLIT = re.compile(r"[、,，;；\s]+")
 
 CATALOGUE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
@@ -164,6 +168,10 @@ def _read_table(
 
 
 def _open(data: bytes, file_name: str) -> Any:
+    try:
+        check_xlsx(data, SHEET_LIMITS)
+    except SheetRefused as refused:
+        raise InputError([InputProblem(file_name, None, None, str(refused))]) from None
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a non-workbook

@@ -125,6 +125,8 @@ def catalogue(request: HttpRequest, county_code: str) -> HttpResponse:
     scope = _scope(request)
     region = selectors.county_of(scope=scope, code=county_code)
     if request.method == "POST":
+        # Before the file is read: only an editor's upload reaches the parser.
+        scope.require_edit(region)
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -184,6 +186,8 @@ def statutory(request: HttpRequest, county_code: str) -> HttpResponse:
             elif action == "import":
                 from bianzhi.duties.spreadsheets import statutory_read
 
+                # Before the file is read: only an editor's upload reaches the parser.
+                scope.require_edit(region)
                 upload_form = UploadForm(request.POST, request.FILES)
                 if upload_form.is_valid():
                     upload = upload_form.cleaned_data["file"]
@@ -339,6 +343,9 @@ def matters(request: HttpRequest, county_code: str) -> HttpResponse:
     scope = _scope(request)
     region = selectors.county_for_reader(scope=scope, code=county_code)
     if request.method == "POST":
+        # Before the file is read: only the approver the import needs
+        # (services.matters_import) gets an upload to the parser.
+        scope.require_approve(region)
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:

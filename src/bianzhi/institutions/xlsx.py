@@ -22,11 +22,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
+from bianzhi.adapters.sheet_limits import LIST_LIMITS, SheetLimits, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import append, put
 
 # Rows of the data sheet a template's drop-down lists cover.
 TEMPLATE_ROWS = 200_000
 HEADER_FILL = PatternFill("solid", fgColor="FFE8E8E8")
+# The institution import's sheet (a province has tens of thousands of
+# institutions); the roster passes its own, larger limits to `read_rows`.
+SHEET_LIMITS = LIST_LIMITS
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,11 @@ def template_workbook(
 
 
 def read_rows(
-    source: str | Path | IO[bytes], columns: Sequence[Column], *, filename: str
+    source: str | Path | IO[bytes],
+    columns: Sequence[Column],
+    *,
+    filename: str,
+    limits: SheetLimits = SHEET_LIMITS,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """(Excel row number, {column key: raw value}) for every non-empty row of
     the first sheet. Raises SheetError when the file is not a workbook or a
@@ -130,7 +138,13 @@ def read_rows(
     read-only mode on a 100,000-row roster (2 s against 24 s measured here),
     which dominates a large import. Empty cells come back as "" and whole
     numbers as floats; `text`, `parse_date` and the other helpers accept both.
+    A sheet beyond `limits` is refused before calamine sees it: calamine
+    allocates the whole declared range at once.
     """
+    try:
+        check_xlsx(source, limits)
+    except SheetRefused as refused:
+        raise SheetError([RowError(filename, 0, "", str(refused))]) from None
     try:
         workbook = CalamineWorkbook.from_object(source)
         sheet = workbook.get_sheet_by_index(0)

@@ -99,6 +99,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def _plan_import(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     region = scope.region_or_404(request.POST.get("region", ""))
+    # Before the file is read: only an editor's upload reaches the parser.
+    scope.require_edit(region)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择任务清单 Excel 文件。")

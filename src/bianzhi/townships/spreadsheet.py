@@ -22,12 +22,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bianzhi.adapters.problems import InputProblem
+from bianzhi.adapters.sheet_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import append
 
 CODE, NAME, CLASS = "代码", "名称", "类别"
 SHEET_TITLE = "乡镇指标"
 _UNIT = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
 _MAX_ROWS = 5000  # a county has at most a few dozen townships; refuse junk early
+# The sheet itself, checked before openpyxl pads rows to the declared width.
+SHEET_LIMITS = LIST_LIMITS
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,11 @@ def read_workbook(
         letter = get_column_letter(col) if col else None
         parsed.problems.append(InputProblem(file_name, row, column, message, letter))
 
+    try:
+        check_xlsx(data, SHEET_LIMITS)
+    except SheetRefused as refused:
+        problem(None, None, str(refused))
+        return parsed
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a non-xlsx file
