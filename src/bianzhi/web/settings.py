@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "bianzhi.accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so it sees the views' exceptions: SQLite's "database is
+    # locked" after the busy timeout becomes a Chinese 503, not a 500.
+    "bianzhi.web.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "bianzhi.web.urls"
@@ -118,6 +121,27 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------
 _default_sqlite = VAR_DIR / "bianzhi.sqlite3"
+# SQLite with several gunicorn processes and the job worker writing at once.
+# With Django's defaults (rollback journal, DEFERRED transactions) two
+# requests that read and then write collide: the second cannot upgrade its
+# read lock and fails at once with "database is locked" (the busy timeout
+# does not apply to that deadlock); 7-9 of 12 simultaneous approved-quota
+# changes were HTTP 500 (tests/web/test_concurrent_writes.py). Instead:
+# - IMMEDIATE: every transaction.atomic takes the write lock at BEGIN, so
+#   writers queue on the busy timeout instead of deadlocking;
+# - WAL: readers never wait for a writer, nor a writer for readers;
+# - synchronous=NORMAL: in WAL still crash-safe (no corruption); only a power
+#   loss may drop the last commits. Saves an fsync per commit;
+# - timeout (the busy timeout, seconds): below gunicorn's 30 s worker timeout,
+#   so a writer stuck behind a long import gets the 503 page
+#   (bianzhi.web.busy) rather than a killed worker.
+# journal_mode=WAL is stored in the file; the in-memory test database answers
+# "memory" and carries on.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 DATABASE_URL = os.environ.get("BIANZHI_DATABASE_URL", "")
 if DATABASE_URL:
     # Persistent connections: measured here, throughput halves without them.
@@ -134,7 +158,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(_default_sqlite),
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

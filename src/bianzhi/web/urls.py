@@ -10,6 +10,8 @@ from bianzhi.web import views
 
 handler403 = "bianzhi.web.views.permission_denied"
 handler404 = "bianzhi.web.views.page_not_found"
+# Chinese 500 page; "database is locked" becomes the 503 "系统繁忙" page.
+handler500 = "bianzhi.web.busy.server_error"
 
 web_patterns = [path("", views.home, name="home")]
 
