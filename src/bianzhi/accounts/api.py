@@ -52,22 +52,22 @@ class TokenLoginView(APIView):
         data = TokenLoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
-        until = login_locked_until(username=username)
-        if until is None:
-            user = authenticate(
-                request._request, username=username, password=data.validated_data["password"]
+        # Every attempt goes through authenticate(), locked names too: the
+        # backend refuses them and records each attempt in the login history.
+        user = authenticate(
+            request._request, username=username, password=data.validated_data["password"]
+        )
+        if user is not None and user.is_active:
+            # A new token on every request: clients never share one, and
+            # revoking one (or logging out) leaves no other key working.
+            token, key = api_token_issue(
+                user=user,
+                name=data.validated_data.get("name", ""),
+                client_address=request.META.get("REMOTE_ADDR"),
             )
-            if user is not None and user.is_active:
-                # A new token on every request: clients never share one, and
-                # revoking one (or logging out) leaves no other key working.
-                token, key = api_token_issue(
-                    user=user,
-                    name=data.validated_data.get("name", ""),
-                    client_address=request.META.get("REMOTE_ADDR"),
-                )
-                body = {"token": key, "name": token.name, "expires_at": token.expires_at}
-                return Response(TokenIssuedSerializer(body).data)
-            until = login_locked_until(username=username)
+            body = {"token": key, "name": token.name, "expires_at": token.expires_at}
+            return Response(TokenIssuedSerializer(body).data)
+        until = login_locked_until(username=username)
         if until is not None:
             return Response({"detail": locked_message(until)}, status=status.HTTP_403_FORBIDDEN)
         return Response({"detail": "用户名或密码不正确。"}, status=status.HTTP_400_BAD_REQUEST)

@@ -19,9 +19,8 @@ class LoginForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        until = login_locked_until(username=username)
-        if until is not None:
-            raise forms.ValidationError(locked_message(until), code="locked")
+        # No lock check before authenticate(): the backend refuses a locked
+        # name itself and records the attempt in the login history.
         try:
             return super().clean()
         except forms.ValidationError:

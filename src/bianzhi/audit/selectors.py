@@ -1,12 +1,18 @@
-"""Reading the audit trail, always within the reader's scope."""
+"""Reading the audit trail and the login history, always within the reader's scope."""
 
 from __future__ import annotations
 
-from django.db import models
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
-from bianzhi.audit.models import AuditRecord
+from bianzhi.audit.models import AuditRecord, LoginEvent
 from bianzhi.audit.services import object_type_of
 
 
@@ -34,3 +40,52 @@ def audit_record_list(
 def audit_history(*, scope: Scope, obj: models.Model) -> QuerySet[AuditRecord]:
     """The 变更记录 of one object, for the ``audit/_history.html`` partial."""
     return audit_record_list(scope=scope, object_type=object_type_of(obj), object_id=str(obj.pk))
+
+
+def login_event_list(*, scope: Scope, user_id: int | None = None) -> QuerySet[LoginEvent]:
+    """Login records the reader may see, newest first (optionally one user's).
+
+    Everyone sees their own; 编办管理员 also those of the users of their
+    region and below; superusers everything, including attempts on names
+    that match no account. Addresses and user agents are personal data, so
+    read-only roles see no one else's.
+    """
+    if scope.is_superuser:
+        allowed = Q()
+    elif scope.user_id is None:
+        allowed = Q(pk__in=[])
+    else:
+        allowed = Q(user_id=scope.user_id)
+        if Role.OFFICER in scope.roles:
+            allowed |= scope.q("user__region")
+    qs = LoginEvent.objects.filter(allowed)
+    if user_id is not None:
+        qs = qs.filter(user_id=user_id)
+    return qs
+
+
+# Failures older than this are not news when there was no earlier login.
+RECENT_FAILURES_DAYS = 30
+
+
+@dataclass(frozen=True)
+class LoginSummary:
+    """For the start page: the login before this one and the failed
+    attempts on the account since then."""
+
+    previous: LoginEvent | None
+    failures: list[LoginEvent]
+    failure_count: int
+
+
+def login_summary(*, scope: Scope, user: Any, shown: int = 5) -> LoginSummary:
+    """The user's previous successful login (the newest is this session's)
+    and the failures since it (or in the last 30 days), newest first."""
+    events = login_event_list(scope=scope, user_id=user.pk)
+    successes = list(events.filter(succeeded=True).order_by("-at", "-id")[:2])
+    previous = successes[1] if len(successes) > 1 else None
+    since = previous.at if previous else timezone.now() - timedelta(days=RECENT_FAILURES_DAYS)
+    failed = events.filter(succeeded=False, at__gt=since).order_by("-at", "-id")
+    failures = list(failed[: shown + 1])
+    count = len(failures) if len(failures) <= shown else failed.count()
+    return LoginSummary(previous=previous, failures=failures[:shown], failure_count=count)

@@ -14,9 +14,11 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
+from django.http import HttpRequest
 from django.utils import timezone
 
-from bianzhi.audit.models import Action, AuditRecord
+from bianzhi.audit.models import Action, AuditRecord, LoginChannel, LoginEvent, LoginReason
+from bianzhi.web.clientinfo import client_address, user_agent
 
 SYSTEM_ACTOR_NAME = "系统"
 BATCH_SIZE = 2000
@@ -152,3 +154,70 @@ def audit_record_many(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+@transaction.atomic
+def audit_export(
+    *,
+    actor: Any,
+    object_type: str,
+    label: str,
+    region_code: str,
+    rows: int,
+    criteria: dict[str, Any],
+) -> AuditRecord:
+    """Record a download that carries personal data in full (identity
+    numbers): who, when, which region, which filters, how many rows.
+
+    Call it before handing the file out, so a download without its record
+    cannot happen. ``object_type`` names the export (``roster.export``), not
+    the exported objects, so the record stays out of their histories.
+    """
+    return audit_record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type=object_type,
+        object_id=region_code or "全部",
+        object_label=f"{label}（{rows} 条，含完整身份证号）",
+        region_code=region_code,
+        after={"rows": rows, "criteria": criteria},
+        reason="下载含完整身份证号的导出文件",
+    )
+
+
+def _channel(request: HttpRequest | None) -> str:
+    path = getattr(request, "path", "") or ""
+    if path.startswith("/api/"):
+        return LoginChannel.API
+    if path.startswith("/admin/"):
+        return LoginChannel.ADMIN
+    return LoginChannel.WEB if request is not None else LoginChannel.OTHER
+
+
+@transaction.atomic
+def login_event_record(
+    *,
+    request: HttpRequest | None,
+    username: str,
+    user: Any = None,
+    reason: str,
+    locked_out: bool = False,
+) -> LoginEvent:
+    """Append one login attempt to the login history.
+
+    ``username`` as typed; ``user`` the account it named, if any; ``reason``
+    a ``LoginReason`` (``SUCCESS`` for a login); ``locked_out`` when this
+    failure locked the name. The path, address and user agent come from
+    ``request`` (None outside a request).
+    """
+    reason = LoginReason(reason)
+    return LoginEvent.objects.create(
+        username=(username or "")[:150],
+        user=user,
+        succeeded=reason == LoginReason.SUCCESS,
+        reason=reason,
+        locked_out=locked_out,
+        channel=_channel(request),
+        client_address=client_address(request) if request is not None else None,
+        user_agent=user_agent(request) if request is not None else "",
+    )

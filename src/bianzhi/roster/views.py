@@ -3,6 +3,7 @@ render. Writes need 编办管理员 rights over the person's region."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.selectors import audit_history
+from bianzhi.audit.services import audit_export
 from bianzhi.institutions.models import Institution, QuotaType
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster import forms, selectors, services, staging
@@ -81,8 +83,20 @@ def person_export(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     filters = selectors.RosterFilter.from_query(request.GET.dict())
     visible = selectors.id_numbers_visible(scope=scope, region=scope.region) or scope.is_superuser
-    persons = selectors.person_list(scope=scope, filters=filters, id_search=visible).iterator(chunk_size=2000)
-    return xlsx_download(roster_export(persons, show_id_number=visible), "实名制名册.xlsx")
+    persons = selectors.person_list(scope=scope, filters=filters, id_search=visible)
+    content = roster_export(persons.iterator(chunk_size=2000), show_id_number=visible)
+    if visible:
+        # Full identity numbers leave the system: record who took them before
+        # the file goes out (no record, no file).
+        audit_export(
+            actor=request.user,
+            object_type="roster.export",
+            label="实名制名册导出",
+            region_code=scope.region.code if scope.region else "",
+            rows=persons.count(),
+            criteria={k: v for k, v in asdict(filters).items() if v},
+        )
+    return xlsx_download(content, "实名制名册.xlsx")
 
 
 def roster_template_download(request: HttpRequest) -> HttpResponse:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.allocation.selectors import plan_list, plans_awaiting_approval
+from bianzhi.audit.selectors import login_summary
 from bianzhi.duties.selectors import awaiting_opinion, pending_rounds, requests_awaiting_decision
 from bianzhi.regions.models import Level
 from bianzhi.regions.selectors import region_children, region_full_name, region_roots
@@ -139,7 +140,13 @@ def home(request: HttpRequest) -> HttpResponse:
     scope: Scope = request.scope  # type: ignore[attr-defined]
     roots = list(region_roots(scope=scope))
     children = region_children(scope=scope, region=roots[0]) if len(roots) == 1 else None
-    context: dict[str, Any] = {"roots": roots, "children": children}
+    context: dict[str, Any] = {
+        "roots": roots,
+        "children": children,
+        # The previous login and failed attempts since: a stranger's attempts
+        # on the account show up where its owner looks every day.
+        "login": login_summary(scope=scope, user=request.user),
+    }
     if scope.sees_anything:
         findings = finding_severity_counts(scope=scope)
         findings_url = reverse("policy_rules:findings")
