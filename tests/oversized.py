@@ -14,6 +14,7 @@ import io
 import re
 import struct
 import zipfile
+from functools import cache
 from typing import Any
 
 from openpyxl import Workbook
@@ -22,8 +23,9 @@ SHEET = "xl/worksheets/sheet1.xml"
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
+@cache
 def plain_workbook() -> bytes:
-    """A one-cell workbook as openpyxl writes it."""
+    """A one-cell workbook as openpyxl writes it (built once)."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

@@ -199,6 +199,13 @@ def test_ranges_no_reader_expands_pass() -> None:
     check_xlsx(workbook_with_sheet(sheet_xml(cells("A1"), dimension="A1:A1", after=after)), LIMITS)
 
 
+def test_many_reference_like_words_in_texts_and_unexpanded_ranges_pass() -> None:
+    words = b'ref="XFD1048576" ' * 20_000
+    text = b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + words + b"</t></is></c></row>"
+    filters = b"<autoFilter" + b' ref="A1:XFD1048576"' * 20_000 + b"/>"
+    check_xlsx(workbook_with_sheet(sheet_xml(text, dimension="A1", after=filters)), LIMITS)
+
+
 def test_text_that_looks_like_a_reference_passes() -> None:
     text = b'<row r="1"><c r="A1" t="inlineStr"><is><t>ref="XFD1048576" r="ZZZ9"</t></is></c></row>'
     check_xlsx(workbook_with_sheet(sheet_xml(text, dimension="A1")), LIMITS)
@@ -283,6 +290,21 @@ def test_an_encrypted_or_unusually_compressed_part_is_refused() -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_BZIP2) as archive:
         archive.writestr(SHEET, sheet_xml(cells("A1")))
     assert "不支持的压缩方式" in refusal(out.getvalue())
+
+
+def test_only_xlsx_passes_of_the_formats_calamine_would_open() -> None:
+    # .xls / encrypted .xlsx (an OLE compound file), .xlsb, .ods.
+    compound = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    assert refusal(compound).startswith("无法读取：只支持 .xlsx 格式")
+    for name in ("content.xml", "xl/workbook.bin", "XL/Workbook.bin"):
+        other = replace_parts(plain_workbook(), {name: b"<x/>"})
+        assert refusal(other).startswith("无法读取：只支持 .xlsx 格式")
+    # An .xlsm (macros and printer settings are .bin parts too) is an .xlsx.
+    xlsm = replace_parts(
+        plain_workbook(),
+        {"xl/vbaProject.bin": b"\0" * 100, "xl/printerSettings/printerSettings1.bin": b"\0"},
+    )
+    check_xlsx(xlsm, LIMITS)
 
 
 # --- CSV ------------------------------------------------------------------------------

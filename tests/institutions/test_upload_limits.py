@@ -4,6 +4,7 @@ an oversized workbook is refused with the Chinese message, nothing written."""
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,28 @@ def test_the_reader_refuses_a_10_kb_workbook_that_would_take_549_gb(
         list(read_rows(io.BytesIO(data), [], filename="机构.xlsx"))
     assert parser.calls == []
     assert str(caught.value).startswith("机构.xlsx 表头：表格过大：第1048576行、第16384列（XFD列）")
+
+
+def test_the_reader_refuses_an_ods_file_whose_repeated_rows_calamine_would_expand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    content = (
+        b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        b' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body>'
+        b'<office:spreadsheet><table:table table:name="x"><table:table-row'
+        b' table:number-rows-repeated="1048576"><table:table-cell'
+        b' table:number-columns-repeated="16384"/></table:table-row></table:table>'
+        b"</office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    parser = Unreachable()
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", parser)
+    with pytest.raises(SheetError, match="只支持 .xlsx 格式"):
+        list(read_rows(io.BytesIO(out.getvalue()), [], filename="机构.xlsx"))
+    assert parser.calls == []
 
 
 def test_the_template_still_reads() -> None:

@@ -32,7 +32,8 @@ How an .xlsx is checked (it is a zip of XML parts):
    - ``ref`` of ``dimension``, ``mergeCell``, ``hyperlink`` and ``comment``
      (the ranges a reader allocates or creates cells for) must be inside the
      limits; other ``ref``s (autoFilter, tables, shared formulas) and
-     ``sqref`` are never expanded and are left alone.
+     ``sqref`` are never expanded and are left alone. Only pieces holding
+     "ref" at all are searched for those elements.
    - No DOCTYPE (entities could produce cells the scan does not see), only
      UTF-8 (a scan of bytes means nothing in UTF-16 or EBCDIC).
 3. A part with a ``<c>``/``<row>`` tag without a plain leading ``r`` (some
@@ -44,8 +45,10 @@ How an .xlsx is checked (it is a zip of XML parts):
    but only such files pay for it; a reference that is not plain ASCII
    letters and digits is refused there.
 
-A file that is not a zip at all is left to the reader, whose own message
-("无法读取…") the user already knows.
+Only .xlsx passes: calamine would also open .xls, .xlsb and .ods (and
+expand an .ods's repeated rows), so those are refused by their signature or
+main part. Any other file that is not a zip is left to the reader, whose own
+message ("无法读取…") the user already knows.
 """
 
 from __future__ import annotations
@@ -62,11 +65,13 @@ from typing import IO
 _MB = 1024 * 1024
 _CHUNK = _MB  # inflated bytes per step; pieces are about this size
 _MAX_CARRY = 8 * _MB  # a tag or text run longer than this without any "<" is refused
+_MAX_TAG = 64 * 1024  # attributes read per tag: real ones are a few hundred bytes
 _MAX_PARTS = 10_000
 _MAX_DIRECTORY_BYTES = 4 * _MB
-# What a reader may expand or allocate for: ``ref`` of these elements.
-_EXPANDED = frozenset({b"dimension", b"mergeCell", b"hyperlink", b"comment"})
 _UNSAFE = "文件结构异常（{}），无法安全读取，请在 Excel 中打开后另存为 .xlsx 再导入。"
+_NOT_XLSX = "无法读取：只支持 .xlsx 格式（不支持 .xls、.xlsb、.ods 及加密的文件），请在 Excel 中另存为 .xlsx 后再导入。"
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
+_OTHER_FORMATS = frozenset({"xl/workbook.bin", "content.xml"})  # .xlsb, .ods
 
 
 @dataclass(frozen=True)
@@ -213,12 +218,19 @@ def _patterns(limits: SheetLimits) -> _Patterns:
 # A plain reference as every writer produces it (letters optional: <row r="5">).
 _PLAIN_R = re.compile(rb' r="([A-Z]{0,3})([0-9]+)"')
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
-_REF = re.compile(rb"ref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _NAME = rb"[^\s<>/=:\"'!?]+"
-_TAG_NAME = re.compile(rb"<(?:" + _NAME + rb":)?(" + _NAME + rb")")
+# A start tag's attributes up to its end (values may hold anything but their quote).
 _ATTRIBUTES = rb"(?:\s+[^\s<>/=\"']+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*"
-_IN_TAG = re.compile(rb"<(?:" + _NAME + rb":)?" + _NAME + _ATTRIBUTES + rb"\s+")
-_IN_TEXT = re.compile(rb"<(?:" + _NAME + rb":)?" + _NAME + _ATTRIBUTES + rb"\s*/?>[^\"'<]*")
+_TAG_REST = re.compile(rb"(" + _ATTRIBUTES + rb")\s*(/?)>")
+# The elements whose range a reader allocates or creates cells for:
+# calamine and openpyxl's read-only mode size the sheet from <dimension>;
+# openpyxl creates a cell per position of a merged range, a hyperlink range
+# and a comment. (autoFilter, tables, shared formulas and sqref lists are
+# never expanded and are left alone.)
+_EXPANDED = re.compile(
+    rb"<(?:" + _NAME + rb":)?(?:dimension|mergeCell|hyperlink|comment)(?=[\s/>])"
+)
+_REF_ATTRIBUTE = re.compile(rb"(?:^|\s)ref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _RANGE = re.compile(rb"\$?([A-Za-z]{1,4})\$?([0-9]{1,12})(?::\$?([A-Za-z]{1,4})\$?([0-9]{1,12}))?")
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _ROOT = re.compile(rb"<[^?!]")
@@ -254,6 +266,11 @@ def check_xlsx(source: bytes | str | os.PathLike[str] | IO[bytes], limits: Sheet
 def _check_file(handle: IO[bytes], limits: SheetLimits) -> None:
     import zipfile
 
+    handle.seek(0)
+    if handle.read(8) == _COMPOUND_FILE:
+        # calamine opens .xls (and sees the cells of an encrypted .xlsx) too,
+        # with its own allocations: only .xlsx is read here.
+        raise SheetRefused(_NOT_XLSX)
     directory = _directory_size(handle)
     if directory is None:
         return  # not a zip: the reader reports it
@@ -268,6 +285,10 @@ def _check_file(handle: IO[bytes], limits: SheetLimits) -> None:
         raise SheetRefused(_UNSAFE.format("压缩包目录无法解析")) from None
     if len(parts) > _MAX_PARTS:
         raise SheetRefused(_UNSAFE.format(f"压缩包内的文件过多：{len(parts)} 个"))
+    # calamine falls back to .xlsb and .ods (whose repeated rows and cells it
+    # expands) when a zip does not open as .xlsx: refuse their main parts.
+    if any(part.filename.lower() in _OTHER_FORMATS for part in parts):
+        raise SheetRefused(_NOT_XLSX)
     if sum(part.file_size for part in parts) > limits.unpacked_bytes:
         raise _unpacked_too_large(limits)
     for part in parts:
@@ -415,8 +436,7 @@ def _scan(chunks: Iterable[bytes], name: str, limits: SheetLimits, patterns: _Pa
             if _PREFIXED.search(piece):
                 count = True
         if b"ref" in piece:
-            for match in _REF.finditer(piece):
-                _check_ref(piece, match, limits, patterns)
+            _check_ranges(piece, limits, patterns)
     return count
 
 
@@ -436,28 +456,22 @@ def _check_encoding(start: bytes, name: str) -> None:
         raise SheetRefused(_UNSAFE.format(f"“{name}”不是 UTF-8 编码"))
 
 
-def _check_ref(
-    piece: bytes, match: re.Match[bytes], limits: SheetLimits, patterns: _Patterns
-) -> None:
-    """``ref="…"`` found in ``piece``: refuse it when it is an attribute of an
-    element a reader expands and reaches beyond the limits."""
-    start = match.start()
-    if start == 0 or piece[start - 1 : start] not in (b" ", b"\t", b"\n", b"\r"):
-        return  # sqref, href, text …
-    value = match.group(1) if match.group(1) is not None else match.group(2)
-    if patterns.safe_range.fullmatch(value):
-        return
-    tag_start = piece.rfind(b"<", 0, start)
-    if tag_start >= 0 and _IN_TEXT.fullmatch(piece, tag_start, start):
-        return  # words in a cell's text, not an attribute
-    if tag_start >= 0 and _IN_TAG.fullmatch(piece, tag_start, start):
-        name = _TAG_NAME.match(piece, tag_start)
-        if name is not None and name.group(1) not in _EXPANDED:
-            return  # autoFilter, table, shared formula …: never expanded
-    # An expanded range, or one whose element cannot be told for sure.
+def _check_ranges(piece: bytes, limits: SheetLimits, patterns: _Patterns) -> None:
+    """Refuse a ``ref`` of an expanded element (see ``_EXPANDED``) beyond the limits."""
+    for tag in _EXPANDED.finditer(piece):
+        rest = _TAG_REST.match(piece, tag.end(), tag.end() + _MAX_TAG)
+        if rest is None:
+            raise SheetRefused(_UNSAFE.format("含有不规范的标记"))
+        for found in _REF_ATTRIBUTE.finditer(rest.group(1)):
+            value = found.group(1) if found.group(1) is not None else found.group(2)
+            if not patterns.safe_range.fullmatch(value):
+                raise _range_refusal(value, limits)
+
+
+def _range_refusal(value: bytes, limits: SheetLimits) -> SheetRefused:
     parsed = _RANGE.fullmatch(value)
     if parsed is None:
-        raise SheetRefused(
+        return SheetRefused(
             _UNSAFE.format(f"单元格范围“{value[:40].decode('utf-8', 'replace')}”无法识别")
         )
     ends = [(parsed.group(1), parsed.group(2))]
@@ -466,16 +480,15 @@ def _check_ref(
     row = max(int(digits) for _, digits in ends)
     column = max(column_number(letters.decode("ascii")) for letters, _ in ends)
     if row > limits.rows or column > limits.columns:
-        raise too_large(limits, row=row, column=column)
+        return too_large(limits, row=row, column=column)
     # Inside the limits but not plain (lowercase, "$", leading zeros).
-    raise SheetRefused(_UNSAFE.format(f"单元格范围“{value.decode('ascii')}”格式不规范"))
+    return SheetRefused(_UNSAFE.format(f"单元格范围“{value.decode('ascii')}”格式不规范"))
 
 
 # ---------------------------------------------------------------------------
 # Counting (parts with <c>/<row> tags without a plain leading r)
 
 _TOKEN = re.compile(rb"<(/?)(?:" + _NAME + rb":)?(c|row)(?=[\s/>])")
-_TAG_REST = re.compile(rb"(" + _ATTRIBUTES + rb")\s*(/?)>")
 _R_ATTRIBUTE = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,12})")
 _ROW_REF = re.compile(rb"[0-9]{1,12}")
@@ -499,7 +512,7 @@ def _count(chunks: Iterable[bytes], name: str, limits: SheetLimits) -> None:
                     cal_row += 1
                     cal_next_col = 1
                 continue
-            rest = _TAG_REST.match(piece, token.end())
+            rest = _TAG_REST.match(piece, token.end(), token.end() + _MAX_TAG)
             # A tag the readers cannot parse either: counted as one without r.
             attributes, empty = (rest.group(1), rest.group(2) == b"/") if rest else (b"", False)
             found = _R_ATTRIBUTE.search(attributes)
