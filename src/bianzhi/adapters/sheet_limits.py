@@ -298,8 +298,9 @@ def _check_file(handle: IO[bytes], limits: SheetLimits) -> None:
             raise SheetRefused(_UNSAFE.format("使用了不支持的压缩方式"))
     patterns = _patterns(limits)
     for part in parts:
-        if _scan(_inflate(handle, part), part.filename, limits, patterns):
-            _count(_inflate(handle, part), part.filename, limits)
+        count, prefixed = _scan(_inflate(handle, part), part.filename, limits, patterns)
+        if count:
+            _count(_inflate(handle, part), limits, prefixed=prefixed)
 
 
 def _directory_size(handle: IO[bytes]) -> tuple[int, int] | None:
@@ -408,10 +409,13 @@ def _pieces(chunks: Iterable[bytes]) -> Iterator[bytes]:
 # The scan
 
 
-def _scan(chunks: Iterable[bytes], name: str, limits: SheetLimits, patterns: _Patterns) -> bool:
-    """Refuse what is beyond the limits; True when the part needs counting
-    (a <c> or <row> tag without a plain leading r)."""
-    count = False
+def _scan(
+    chunks: Iterable[bytes], name: str, limits: SheetLimits, patterns: _Patterns
+) -> tuple[bool, bool]:
+    """Refuse what is beyond the limits. Returns whether the part needs
+    counting (a <c> or <row> tag without a plain leading r, or with a
+    namespace prefix) and whether it has such prefixed tags."""
+    count = prefixed = False
     first = prolog = True
     for piece in _pieces(chunks):
         if first:
@@ -433,11 +437,11 @@ def _scan(chunks: Iterable[bytes], name: str, limits: SheetLimits, patterns: _Pa
                         raise too_large(limits, row=row, column=column)
                 # No r first, or an unusual one ("A01", "5" on a cell): count.
                 count = True
-            if _PREFIXED.search(piece):
-                count = True
+        if not prefixed and _PREFIXED.search(piece):
+            count = prefixed = True
         if b"ref" in piece:
             _check_ranges(piece, limits, patterns)
-    return count
+    return count, prefixed
 
 
 def _check_prolog(piece: bytes) -> bool:
@@ -488,13 +492,20 @@ def _range_refusal(value: bytes, limits: SheetLimits) -> SheetRefused:
 # ---------------------------------------------------------------------------
 # Counting (parts with <c>/<row> tags without a plain leading r)
 
-_TOKEN = re.compile(rb"<(/?)(?:" + _NAME + rb":)?(c|row)(?=[\s/>])")
+# A </row>, or a <c> or <row> tag whose attributes (group 3) are None when it
+# does not parse. Without namespace prefixes unless the part uses them: the
+# prefix costs a second look at every tag.
+_TOKEN = re.compile(rb"<(?:(/)row|(c|row))(?=[\s/>])(?:(" + _ATTRIBUTES + rb")\s*(/?)>)?")
+_PREFIXED_TOKEN = re.compile(
+    rb"<(?:(/)(?:" + _NAME + rb":)?row|(?:" + _NAME + rb":)?(c|row))(?=[\s/>])"
+    rb"(?:(" + _ATTRIBUTES + rb")\s*(/?)>)?"
+)
 _R_ATTRIBUTE = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _CELL_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{1,12})")
 _ROW_REF = re.compile(rb"[0-9]{1,12}")
 
 
-def _count(chunks: Iterable[bytes], name: str, limits: SheetLimits) -> None:
+def _count(chunks: Iterable[bytes], limits: SheetLimits, *, prefixed: bool) -> None:
     """Follow the cell positions as openpyxl and calamine count them and
     refuse the first one beyond the limits (positions are 1-based here)."""
     # openpyxl: the row is set by <row r> or is the previous one + 1; the
@@ -504,18 +515,17 @@ def _count(chunks: Iterable[bytes], name: str, limits: SheetLimits) -> None:
     # the column after the previous cell's, which restarts at </row>.
     opx_row = opx_col = 0
     cal_row, cal_next_col = 1, 1
+    rows, columns = limits.rows, limits.columns
+    tokens = _PREFIXED_TOKEN if prefixed else _TOKEN
     for piece in _pieces(chunks):
-        for token in _TOKEN.finditer(piece):
-            closing, element = token.group(1), token.group(2)
+        for token in tokens.finditer(piece):
+            closing, element, attributes, empty = token.groups()
             if closing:
-                if element == b"row":
-                    cal_row += 1
-                    cal_next_col = 1
+                cal_row += 1
+                cal_next_col = 1
                 continue
-            rest = _TAG_REST.match(piece, token.end(), token.end() + _MAX_TAG)
-            # A tag the readers cannot parse either: counted as one without r.
-            attributes, empty = (rest.group(1), rest.group(2) == b"/") if rest else (b"", False)
-            found = _R_ATTRIBUTE.search(attributes)
+            # A tag the readers cannot parse either is counted as one without r.
+            found = _R_ATTRIBUTE.search(attributes) if attributes else None
             value = None if found is None else found.group(1) or found.group(2) or b""
             if element == b"row":
                 number = None if value is None else _row_number(value)
@@ -523,7 +533,8 @@ def _count(chunks: Iterable[bytes], name: str, limits: SheetLimits) -> None:
                 opx_col = 0
                 if number is not None:
                     cal_row = number
-                positions = [(opx_row, 1), (cal_row, 1)]
+                if opx_row > rows or cal_row > rows:
+                    raise too_large(limits, row=max(opx_row, cal_row))
                 if empty:
                     cal_row += 1
                     cal_next_col = 1
@@ -531,14 +542,15 @@ def _count(chunks: Iterable[bytes], name: str, limits: SheetLimits) -> None:
                 row, column = _cell_position(value)
                 opx_col = column
                 cal_next_col = column + 1
-                positions = [(row, column)]
+                if row > rows or column > columns:
+                    raise too_large(limits, row=row, column=column)
             else:
                 opx_col += 1
-                positions = [(opx_row, opx_col), (cal_row, cal_next_col)]
+                if opx_row > rows or opx_col > columns:
+                    raise too_large(limits, row=opx_row, column=opx_col)
+                if cal_row > rows or cal_next_col > columns:
+                    raise too_large(limits, row=cal_row, column=cal_next_col)
                 cal_next_col += 1
-            for row, column in positions:
-                if row > limits.rows or column > limits.columns:
-                    raise too_large(limits, row=row, column=column)
 
 
 def _row_number(value: bytes) -> int:
