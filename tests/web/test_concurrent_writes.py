@@ -31,6 +31,12 @@ from typing import Any
 
 import pytest
 
+# It tests the embedded SQLite setup in subprocesses of its own: once is
+# enough, in the SQLite run of the suite.
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("BIANZHI_DATABASE_URL")), reason="只测内置 SQLite，已在 SQLite 运行中测过"
+)
+
 CLIENTS = 12
 PASSWORD = "Xq7-test-pass"
 SETUP = f"""

@@ -8,8 +8,10 @@ subset it uses, so the file reads the same on a machine without CJK fonts.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
@@ -84,9 +86,20 @@ def duty_list_xlsx(*, township: Region, today: date | None = None) -> bytes:
     return workbook_bytes(book)
 
 
-def duty_list_pdf(*, township: Region, today: date | None = None) -> bytes:
-    from weasyprint import HTML
+# A cached PDF is good for the day: the list changes with the date too
+# (temporary duties expire, the date is printed on it).
+PDF_CACHE_SECONDS = 24 * 60 * 60
 
+
+def duty_list_pdf(*, township: Region, today: date | None = None) -> bytes:
+    """The township's list as PDF, rendered once per version of the list.
+
+    WeasyPrint takes 0.7-2.6 s per file and the list is published to anyone,
+    so the PDF is kept in the shared (database) cache, under the SHA-256 of
+    the HTML it is rendered from: any change to the list, the names or the
+    date gives other HTML and so a new PDF, whatever service made the change,
+    and all app servers share one copy.
+    """
     today = today or timezone.localdate()
     html = render_to_string(
         "duties/duty_list_pdf.html",
@@ -97,5 +110,16 @@ def duty_list_pdf(*, township: Region, today: date | None = None) -> bytes:
             "today": today,
         },
     )
+    key = "duties:duty-list-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf: bytes | None = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html)
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf

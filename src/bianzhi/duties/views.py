@@ -41,6 +41,7 @@ from bianzhi.duties.services import (
 )
 from bianzhi.regions.models import Level, Region
 from bianzhi.web.downloads import XLSX, download
+from bianzhi.web.ratelimit import limit_anonymous
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -595,9 +596,12 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 # --- public ---------------------------------------------------------------------------------------------------
+# Published to anyone: anonymous requests are rate-limited per client address
+# (bianzhi.web.ratelimit); the PDF is cached until the list changes (exports).
 
 
 @login_not_required
+@limit_anonymous("public")
 def public_duties(request: HttpRequest, township_code: str) -> HttpResponse:
     """The published list (向社会公开, 001 §(一)2): no login, approved records only."""
     region = selectors.public_township(code=township_code)
@@ -614,12 +618,14 @@ def public_duties(request: HttpRequest, township_code: str) -> HttpResponse:
 
 
 @login_not_required
+@limit_anonymous("public")
 def public_duties_xlsx(request: HttpRequest, township_code: str) -> HttpResponse:
     region = selectors.public_township(code=township_code)
     return download(exports.duty_list_xlsx(township=region), f"{region.name}权责清单.xlsx", XLSX)
 
 
 @login_not_required
+@limit_anonymous("public")
 def public_duties_pdf(request: HttpRequest, township_code: str) -> HttpResponse:
     region = selectors.public_township(code=township_code)
     return download(exports.duty_list_pdf(township=region), f"{region.name}权责清单.pdf", "application/pdf")

@@ -199,6 +199,15 @@ CACHES = {
     }
 }
 
+# --- client addresses, anonymous rate limit ------------------------------------
+# Reverse proxies in front of the app servers (nginx: 1). Only then is
+# X-Forwarded-For believed (bianzhi.web.clientinfo); 0 uses the socket peer.
+BIANZHI_TRUSTED_PROXIES = int(os.environ.get("BIANZHI_TRUSTED_PROXIES", "0"))
+# Requests without login (the published duty lists) per client address and
+# window; more get 429 (bianzhi.web.ratelimit, counted in the database).
+BIANZHI_ANON_RATE_LIMIT = int(os.environ.get("BIANZHI_ANON_RATE_LIMIT", "60"))
+BIANZHI_ANON_RATE_WINDOW = int(os.environ.get("BIANZHI_ANON_RATE_WINDOW", "60"))
+
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
