@@ -92,6 +92,25 @@ def test_a_token_carries_name_client_address_expiry_and_last_use(daying_officer:
     assert token.last_used_at is not None and token.last_used_at >= before
 
 
+def test_the_client_address_is_the_proxys_client_only_behind_a_trusted_proxy(
+    daying_officer: Any, settings: Any
+) -> None:
+    def issue() -> ApiToken:
+        response = APIClient().post(
+            TOKEN_URL,
+            {"username": "daying", "password": PASSWORD},
+            format="json",
+            REMOTE_ADDR="192.0.2.1",
+            HTTP_X_FORWARDED_FOR="10.9.8.7",
+        )
+        return _token(response.json()["token"])
+
+    settings.BIANZHI_TRUSTED_PROXIES = 0
+    assert issue().client_address == "192.0.2.1"  # a typed header is not believed
+    settings.BIANZHI_TRUSTED_PROXIES = 1
+    assert issue().client_address == "10.9.8.7"
+
+
 def test_the_lifetime_follows_the_setting(daying_officer: Any, settings: Any) -> None:
     settings.BIANZHI_API_TOKEN_HOURS = 2
     token = _token(_issue(daying_officer))

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from bianzhi.accounts.models import ApiToken
 from bianzhi.accounts.services import api_token_issue, api_token_revoke, login_locked_until
+from bianzhi.web.clientinfo import client_address
 
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。"
 
@@ -63,7 +64,9 @@ class TokenLoginView(APIView):
             token, key = api_token_issue(
                 user=user,
                 name=data.validated_data.get("name", ""),
-                client_address=request.META.get("REMOTE_ADDR"),
+                # The same address as the login history: X-Forwarded-For only
+                # behind BIANZHI_TRUSTED_PROXIES (anyone can type the header).
+                client_address=client_address(request._request),
             )
             body = {"token": key, "name": token.name, "expires_at": token.expires_at}
             return Response(TokenIssuedSerializer(body).data)
