@@ -120,3 +120,16 @@ def test_another_countys_officer_gets_not_found(login: Any, tongwei_officer: Any
     assert _post(login(tongwei_officer), param_min_percent="90").status_code == 404
     assert not RuleSetting.objects.exists() and not _setting_audits().exists()
     assert _usage_findings().exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "2147483648"])
+def test_a_count_too_big_to_compare_is_refused_and_nothing_is_stored(
+    login: Any, daying_officer: Any, at_92_percent: Any, value: str
+) -> None:
+    # A count without an upper bound reached the engine's numpy comparisons,
+    # which overflow on a 20-digit whole number (HTTP 500).
+    data = {"region": DAYING, "rule": "enforcement-staff", "param_min_staff": value, "reason": ""}
+    response = login(daying_officer).post("/rules/settings/", data, follow=True)
+    assert response.status_code == 200
+    assert "执法人员下限（人））过大（不能超过2147483647）" in response.content.decode()
+    assert not RuleSetting.objects.exists() and not _setting_audits().exists()

@@ -10,6 +10,21 @@ from rest_framework import serializers, viewsets
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.agencies.models import AgencyAssessment, DepartmentAssessment, DispatchedAgency
+from bianzhi.web.fields import YEAR_MAX, YEAR_MIN
+
+
+class YearParams(serializers.Serializer[Any]):
+    """``?year=``: a malformed year is a 400 with a Chinese message ("²" passes
+    str.isdigit() and crashed the query)."""
+
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
+
+
+def _by_year(request: Any, qs: Any) -> Any:
+    params = YearParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    year = params.validated_data.get("year")
+    return qs if year is None else qs.filter(year=year)
 
 
 class AgencySerializer(serializers.ModelSerializer[DispatchedAgency]):
@@ -46,8 +61,7 @@ class AgencyAssessmentViewSet(viewsets.ReadOnlyModelViewSet[AgencyAssessment]):
     def get_queryset(self) -> Any:
         scope = Scope.for_user(self.request.user)
         qs = scope.filter(AgencyAssessment.objects.select_related("agency__township"), "agency__township")
-        year = self.request.query_params.get("year")
-        return (qs.filter(year=year) if year and year.isdigit() else qs).order_by("-year", "-total", "id")
+        return _by_year(self.request, qs).order_by("-year", "-total", "id")
 
 
 class DepartmentAssessmentSerializer(serializers.ModelSerializer[DepartmentAssessment]):
@@ -65,5 +79,4 @@ class DepartmentAssessmentViewSet(viewsets.ReadOnlyModelViewSet[DepartmentAssess
     def get_queryset(self) -> Any:
         scope = Scope.for_user(self.request.user)
         qs = scope.filter(DepartmentAssessment.objects.select_related("department__county"), "department__county")
-        year = self.request.query_params.get("year")
-        return (qs.filter(year=year) if year and year.isdigit() else qs).order_by("-year", "-total", "id")
+        return _by_year(self.request, qs).order_by("-year", "-total", "id")

@@ -349,7 +349,7 @@ def floor_set(
         (agency_floor, AGENCY_TOWNSHIP_WEIGHT_FLOOR, "派驻机构考核"),
         (department_floor, DEPARTMENT_TOWNSHIP_WEIGHT_FLOOR, "县直部门考核"),
     ):
-        if value is not None and not (minimum <= value <= 100):
+        if value is not None and not (minimum <= _score(value) <= 100):
             raise AgencyError(f"{label}的乡镇权重下限须在{minimum}%～100%之间（000 §二.2）")
     floor, _ = AssessmentFloor.objects.get_or_create(region=region)
     before = snapshot(floor)
@@ -360,7 +360,12 @@ def floor_set(
 
 
 def _score(value: Decimal | int | float | str) -> Decimal:
-    return Decimal(str(value))
+    score = Decimal(str(value))
+    # NaN raises on the first comparison and Infinity cannot be stored: refuse
+    # both here, whoever the caller (the pages' forms refuse them already).
+    if not score.is_finite():
+        raise AgencyError(f"“{value}”不是有效的数字")
+    return score
 
 
 @transaction.atomic

@@ -7,10 +7,9 @@ at; POST forms carry ``action=...``; ``AgencyError`` becomes a message and
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,12 +17,25 @@ from django.utils import timezone
 
 from bianzhi.accounts.models import Department
 from bianzhi.agencies import exports, selectors, services
+from bianzhi.agencies.forms import (
+    AgencyForm,
+    AssessmentForm,
+    DepartmentAssessmentForm,
+    EvaluationForm,
+    FloorsForm,
+    HandoverForm,
+    HeadCompleteForm,
+    HeadOpinionForm,
+    HeadStartForm,
+    YearForm,
+)
 from bianzhi.agencies.models import AGENCY_TYPES, Direction, DispatchedAgency, HeadChangeStatus
 from bianzhi.agencies.services import AgencyError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties.services import acts_for_township
 from bianzhi.regions.models import Level, Region
 from bianzhi.web.downloads import xlsx_download
+from bianzhi.web.fields import form_errors
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -37,18 +49,20 @@ def _county(request: HttpRequest, code: str) -> Region:
     return region
 
 
-def _decimal(value: str | None) -> Decimal:
-    try:
-        return Decimal((value or "").strip())
-    except InvalidOperation as exc:
-        raise AgencyError(f"“{value}”不是数字") from exc
-
-
 def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year - 1)
-    except ValueError as exc:
-        raise Http404("年度无效") from exc
+    """The year of the page (``?year=``, else last year); a malformed one is a 404."""
+    form = YearForm({"year": request.GET.get("year") or timezone.localdate().year - 1})
+    if not form.is_valid():
+        raise Http404("年度无效")
+    year: int = form.cleaned_data["year"]
+    return year
+
+
+def _valid(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data, or AgencyError with its errors (shown as a message)."""
+    if not form.is_valid():
+        raise AgencyError("\n".join(form_errors(form)))
+    return form.cleaned_data
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -71,42 +85,48 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
         post = request.POST
         try:
             if action == "agency":
+                data = _valid(AgencyForm(post, county=region))
                 services.agency_create(
                     actor=request.user,
-                    township=Region.objects.get(code=post.get("township"), county_code=region.code),
-                    name=post.get("name", ""),
-                    agency_type=post.get("agency_type", ""),
-                    managing_department=Department.objects.get(pk=post.get("department", ""), county=region),
+                    township=data["township"],
+                    name=data["name"],
+                    agency_type=data["agency_type"],
+                    managing_department=data["department"],
                 )
             elif action == "evaluation":
+                data = _valid(EvaluationForm(post, county=region))
+                year = data["year"]
                 services.evaluation_record(
                     actor=request.user,
                     year=year,
-                    direction=post.get("direction", ""),
-                    township=Region.objects.get(code=post.get("township"), county_code=region.code),
-                    department=Department.objects.get(pk=post.get("department", ""), county=region),
-                    score=_decimal(post.get("score")),
-                    comment=post.get("comment", ""),
+                    direction=data["direction"],
+                    township=data["township"],
+                    department=data["department"],
+                    score=data["score"],
+                    comment=data["comment"],
                 )
             elif action == "department-assessment":
-                given = (post.get("township_score") or "").strip()
+                data = _valid(DepartmentAssessmentForm(post, county=region))
+                year = data["year"]
                 services.department_assessment_record(
                     actor=request.user,
-                    department=Department.objects.get(pk=post.get("department", ""), county=region),
+                    department=data["department"],
                     year=year,
-                    township_weight=_decimal(post.get("township_weight")),
-                    other_score=_decimal(post.get("other_score")),
-                    township_score=_decimal(given) if given else None,
+                    township_weight=data["township_weight"],
+                    other_score=data["other_score"],
+                    township_score=data["township_score"],
                 )
             elif action == "floors":
+                data = _valid(FloorsForm(post))
                 services.floor_set(
                     actor=request.user,
                     region=region,
-                    agency_floor=_decimal(post["agency_floor"]) if post.get("agency_floor") else None,
-                    department_floor=_decimal(post["department_floor"]) if post.get("department_floor") else None,
+                    agency_floor=data["agency_floor"],
+                    department_floor=data["department_floor"],
                 )
-        except (AgencyError, Region.DoesNotExist, Department.DoesNotExist, ValueError) as exc:
-            messages.error(request, str(exc) if isinstance(exc, AgencyError) else "请选择本县的乡镇和部门")
+        except (AgencyError, ValueError) as exc:
+            for message in str(exc).splitlines():
+                messages.error(request, message)
         else:
             messages.success(request, "已保存。")
         return redirect(f"{request.path}?year={year}")
@@ -151,35 +171,47 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
         action = post.get("action")
         try:
             if action == "head-start":
+                data = _valid(HeadStartForm(post))
                 services.head_change_start(
-                    actor=request.user, agency=item, kind=post.get("kind", ""), person_name=post.get("person_name", "")
+                    actor=request.user,
+                    agency=item,
+                    kind=data["kind"],
+                    person_name=data["person_name"],
                 )
             elif action == "head-opinion" and pending is not None:
+                data = _valid(HeadOpinionForm(post))
                 services.head_opinion_record(
-                    actor=request.user, change=pending, agrees=post.get("agrees") == "1", text=post.get("text", "")
+                    actor=request.user,
+                    change=pending,
+                    agrees=data["agrees"] == "1",
+                    text=data["text"],
                 )
             elif action == "head-complete" and pending is not None:
+                data = _valid(HeadCompleteForm(post))
                 services.head_change_complete(
-                    actor=request.user, change=pending, document_number=post.get("document_number", "")
+                    actor=request.user, change=pending, document_number=data["document_number"]
                 )
             elif action == "handover":
+                data = _valid(HandoverForm(post))
                 services.agency_hand_over(
                     actor=request.user,
                     agency=item,
-                    handed_over_on=date.fromisoformat(post.get("handed_over_on") or timezone.localdate().isoformat()),
-                    document_number=post.get("document_number", ""),
+                    handed_over_on=data["handed_over_on"] or timezone.localdate(),
+                    document_number=data["document_number"],
                 )
             elif action == "assessment":
+                data = _valid(AssessmentForm(post))
                 services.agency_assessment_record(
                     actor=request.user,
                     agency=item,
-                    year=int(post.get("year", "0")),
-                    township_weight=_decimal(post.get("township_weight")),
-                    township_score=_decimal(post.get("township_score")),
-                    department_score=_decimal(post.get("department_score")),
+                    year=data["year"],
+                    township_weight=data["township_weight"],
+                    township_score=data["township_score"],
+                    department_score=data["department_score"],
                 )
         except (AgencyError, ValueError) as exc:
-            messages.error(request, str(exc))
+            for message in str(exc).splitlines():
+                messages.error(request, message)
         else:
             messages.success(request, "已保存。")
         return redirect("agencies:agency", agency_id=item.pk)

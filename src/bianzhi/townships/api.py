@@ -25,6 +25,14 @@ from bianzhi.townships.models import (
     IndicatorValue,
     Township,
 )
+from bianzhi.web.fields import YEAR_MAX, YEAR_MIN
+
+
+class YearParams(serializers.Serializer[Any]):
+    """``?year=``: a malformed year is a 400 with a Chinese message ("²" passes
+    str.isdigit() but not int())."""
+
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
 
 
 class TownshipSerializer(serializers.Serializer[Region]):
@@ -107,7 +115,8 @@ class TownshipViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     def indicators(self, request: Request, code: str | None = None, **kwargs: Any) -> Response:
         township = self.get_object()
         qs = IndicatorValue.objects.filter(township=township).order_by("year", "indicator")
-        year = request.query_params.get("year", "")
-        if year.isdigit():
-            qs = qs.filter(year=int(year))
+        params = YearParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        if params.validated_data.get("year") is not None:
+            qs = qs.filter(year=params.validated_data["year"])
         return Response(IndicatorValueSerializer(qs, many=True).data)

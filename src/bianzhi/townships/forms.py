@@ -7,12 +7,19 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from bianzhi.townships.models import ClassScheme, QuotaType
+from bianzhi.townships.models import ClassScheme, IndicatorDefinition, QuotaType
 from bianzhi.townships.selectors import Indicator
+from bianzhi.web.fields import INT_MAX, YEAR_MAX, YEAR_MIN, date_field, integer_field
 
 
 def _this_year() -> int:
     return timezone.localdate().year
+
+
+class YearForm(forms.Form):
+    """The year a page shows (``?year=``)."""
+
+    year = integer_field("年度", min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
 
 
 class ClassSchemeForm(forms.Form):
@@ -24,6 +31,25 @@ class ClassSchemeForm(forms.Form):
 class IndicatorDefinitionForm(forms.Form):
     name = forms.CharField(label="指标名称", max_length=30, help_text="如 村（社区）数、重点项目数")
     unit = forms.CharField(label="单位", max_length=20, required=False)
+
+
+class IndicatorDeleteForm(forms.Form):
+    """The county's own indicator to delete (another county's id is no choice)."""
+
+    definition = forms.ModelChoiceField(
+        label="指标",
+        queryset=IndicatorDefinition.objects.none(),
+        error_messages={
+            "invalid_choice": "该指标不存在或已删除。",
+            "required": "请选择要删除的指标。",
+        },
+    )
+
+    def __init__(self, *args: Any, county: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["definition"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = IndicatorDefinition.objects.filter(county=county)
 
 
 class TownshipEditForm(forms.Form):
@@ -62,9 +88,10 @@ class TownshipEditForm(forms.Form):
 
 class QuotaForm(forms.Form):
     quota_type = forms.ChoiceField(label="编制类型", choices=QuotaType.choices)
-    count = forms.IntegerField(label="核定编制", min_value=0)
+    # ApprovedQuota.count is a PositiveIntegerField (PostgreSQL integer).
+    count = forms.IntegerField(label="核定编制", min_value=0, max_value=INT_MAX)
     document_number = forms.CharField(label="文号", max_length=100, help_text="如 大委编发〔2021〕12号")
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = date_field("日期")
     reason = forms.CharField(label="原因", max_length=255, required=False)
 
 

@@ -22,11 +22,14 @@ from bianzhi.townships.forms import (
     ClassSchemeForm,
     ImportForm,
     IndicatorDefinitionForm,
+    IndicatorDeleteForm,
     QuotaForm,
     TownshipEditForm,
+    YearForm,
 )
-from bianzhi.townships.models import IndicatorDefinition, QuotaType
+from bianzhi.townships.models import QuotaType
 from bianzhi.web.downloads import xlsx_download
+from bianzhi.web.fields import form_errors
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -34,9 +37,12 @@ def _scope(request: HttpRequest) -> Any:
 
 
 def _year(request: HttpRequest, years: list[int]) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 1900 <= int(raw) <= 2200:
-        return int(raw)
+    """``?year=``, or the latest year with data when absent or malformed (a
+    view choice, nothing is written: "²" passed str.isdigit() and crashed int())."""
+    form = YearForm(request.GET)
+    if form.is_valid() and form.cleaned_data["year"] is not None:
+        year: int = form.cleaned_data["year"]
+        return year
     return years[0] if years else timezone.localdate().year
 
 
@@ -105,12 +111,14 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
                     messages.success(request, "指标已添加。")
                     return redirect("townships:settings", county_code=county.code)
             elif action == "delete_indicator":
-                definition = IndicatorDefinition.objects.filter(
-                    county=county, pk=request.POST.get("definition") or 0
-                ).first()
-                if definition is not None:
+                delete_form = IndicatorDeleteForm(request.POST, county=county)
+                if delete_form.is_valid():
+                    definition = delete_form.cleaned_data["definition"]
                     services.indicator_definition_delete(definition=definition, actor=request.user)
                     messages.success(request, f"指标“{definition.name}”已删除。")
+                else:
+                    for message in form_errors(delete_form):
+                        messages.error(request, message)
                 return redirect("townships:settings", county_code=county.code)
         except ValidationError as exc:
             for message in exc.messages:

@@ -19,6 +19,11 @@ from bianzhi.core.rules.model import CENTRAL, COUNTY_SEAT, FEATURED, KEY, ORDINA
 
 Number = float | int
 
+# The largest value any parameter may take, bounded or not: a count beyond
+# PostgreSQL's integer is a typing error, and the engine's numpy comparisons
+# (int64) overflow on a bigger whole number.
+PARAMETER_LIMIT = 2**31 - 1
+
 # Policy files (shared/policy). Sections are cited the way each file numbers
 # them; 004 holds 28 plans, so its citations name the plan first.
 P000 = "000_a14086b89449fcd2.txt"
@@ -378,6 +383,8 @@ def _check_value(
         value = int(value)
     if value < spec.minimum or (spec.maximum is not None and value > spec.maximum):
         return f"{where}必须是{spec.describe_range()}，实为{format_number(value)}"
+    if value > PARAMETER_LIMIT:
+        return f"{where}过大（不能超过{PARAMETER_LIMIT}），实为{format_number(value)}"
     return value
 
 

@@ -1,0 +1,118 @@
+"""Forms of the agencies pages. They check the syntax of what a request
+carries (a finite decimal that fits its column, a year, a date in range, a
+township and department of this county); the services check the policy
+(weights not below the floor, scores 0-100) with their own Chinese messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from bianzhi.accounts.models import Department
+from bianzhi.agencies.models import Direction, HeadChangeKind
+from bianzhi.regions.models import Level, Region
+from bianzhi.web.fields import YEAR_MAX, YEAR_MIN, date_field, integer_field
+
+
+def _decimal(label: str, *, required: bool = True) -> forms.DecimalField:
+    # The weight, score and floor columns are DecimalField(max_digits=5,
+    # decimal_places=2); DecimalField refuses NaN and Infinity.
+    return forms.DecimalField(label=label, max_digits=5, decimal_places=2, required=required)
+
+
+def _year() -> forms.IntegerField:
+    return integer_field("年度", min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+
+class YearForm(forms.Form):
+    """The year shown by the county page and its export (``?year=``)."""
+
+    year = _year()
+
+
+class _CountyForm(forms.Form):
+    """A form whose township and department must be of ``county``."""
+
+    def __init__(self, *args: Any, county: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "township" in self.fields:
+            field = self.fields["township"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Region.objects.filter(level=Level.TOWNSHIP, county_code=county.code)
+        if "department" in self.fields:
+            field = self.fields["department"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = Department.objects.filter(county=county)
+
+
+def _township() -> forms.ModelChoiceField[Region]:
+    return forms.ModelChoiceField(
+        label="乡镇",
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        error_messages={"invalid_choice": "请选择本县的乡镇。", "required": "请选择乡镇。"},
+    )
+
+
+def _department() -> forms.ModelChoiceField[Department]:
+    return forms.ModelChoiceField(
+        label="部门",
+        queryset=Department.objects.none(),
+        error_messages={"invalid_choice": "请选择本县的部门。", "required": "请选择部门。"},
+    )
+
+
+class AgencyForm(_CountyForm):
+    township = _township()
+    name = forms.CharField(label="机构名称", max_length=100)
+    agency_type = forms.CharField(label="类型", max_length=30)
+    department = _department()
+
+
+class EvaluationForm(_CountyForm):
+    year = _year()
+    direction = forms.ChoiceField(label="方向", choices=Direction.choices)
+    township = _township()
+    department = _department()
+    score = _decimal("得分")
+    comment = forms.CharField(label="评语", max_length=255, required=False)
+
+
+class DepartmentAssessmentForm(_CountyForm):
+    year = _year()
+    department = _department()
+    township_weight = _decimal("乡镇评价权重")
+    township_score = _decimal("乡镇评价得分", required=False)
+    other_score = _decimal("其他考核得分")
+
+
+class FloorsForm(forms.Form):
+    agency_floor = _decimal("派驻机构考核乡镇权重下限", required=False)
+    department_floor = _decimal("县直部门考核乡镇权重下限", required=False)
+
+
+class HeadStartForm(forms.Form):
+    kind = forms.ChoiceField(label="事项", choices=HeadChangeKind.choices)
+    person_name = forms.CharField(label="人员姓名", max_length=50, required=False)
+
+
+class HeadOpinionForm(forms.Form):
+    agrees = forms.ChoiceField(label="乡镇意见", choices=[("1", "同意"), ("0", "不同意")])
+    text = forms.CharField(label="乡镇书面意见", required=False)
+
+
+class HeadCompleteForm(forms.Form):
+    document_number = forms.CharField(label="任免文号", max_length=100, required=False)
+
+
+class HandoverForm(forms.Form):
+    handed_over_on = date_field("划转日期", required=False)
+    document_number = forms.CharField(label="文号", max_length=100, required=False)
+
+
+class AssessmentForm(forms.Form):
+    year = _year()
+    township_weight = _decimal("乡镇评价权重")
+    township_score = _decimal("乡镇评价得分")
+    department_score = _decimal("主管部门考核得分")
