@@ -28,6 +28,7 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.core.tasks import TaskStatus, Urgency, classify, days_overdue
 from bianzhi.tasks import selectors
 from bianzhi.tasks.models import WorkPlan
+from bianzhi.web.fields import BIGINT_MAX
 
 
 def _scope(request: Request) -> Scope:
@@ -119,11 +120,22 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet[WorkPlan]):
         return selectors.plan_list(scope=_scope(self.request))
 
 
+class TaskListParams(serializers.Serializer[Any]):
+    """The list's query parameters: a malformed one is a 400 with a Chinese
+    message (a 20-digit plan id used to crash the query)."""
+
+    status = serializers.ChoiceField(
+        choices=[s.value for s in TaskStatus], required=False, allow_blank=True
+    )
+    overdue = serializers.ChoiceField(choices=["0", "1"], required=False, allow_blank=True)
+    plan = serializers.IntegerField(min_value=1, max_value=BIGINT_MAX, required=False)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=[s.value for s in TaskStatus], description="状态"),
-            OpenApiParameter("overdue", str, enum=["1"], description="1：只列已逾期的任务"),
+            OpenApiParameter("overdue", str, enum=["0", "1"], description="1：只列已逾期的任务"),
             OpenApiParameter("plan", int, description="工作方案编号"),
         ],
         responses=TaskSerializer(many=True),
@@ -135,12 +147,13 @@ class TaskViewSet(viewsets.GenericViewSet[Any]):
     lookup_value_regex = r"\d+"
 
     def list(self, request: Request, format: str | None = None) -> Response:
-        params = request.query_params
-        plan = params.get("plan", "")
+        params = TaskListParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
         filters = selectors.TaskFilter(
-            plan_id=int(plan) if plan.isdigit() else None,
-            status=params.get("status", "").strip(),
-            urgency=Urgency.OVERDUE.value if params.get("overdue") == "1" else "",
+            plan_id=data.get("plan"),
+            status=data.get("status", ""),
+            urgency=Urgency.OVERDUE.value if data.get("overdue") == "1" else "",
         )
         views = selectors.task_list(scope=_scope(request), on=selectors.today(), filters=filters)
         # A list of TaskViews (the warning is computed per task): the page

@@ -68,6 +68,41 @@ def may_report(scope: Scope, region: Region) -> bool:
     return scope.can_view(region) and bool(scope.roles & REPORTING_ROLES)
 
 
+def reportable_units(*, actor: Any, task: Task) -> list[str]:
+    """The units in whose name ``actor`` may report progress on ``task`` or ask
+    for its close-out: the task's 牵头单位 and 责任单位; for a 部门用户 (a user
+    with a department, unless also 编办管理员) only their own department, if it
+    is one of them. The command line and the demo (``actor`` None) may use any."""
+    units = task.units
+    if actor is None:
+        return units
+    scope = _scope(actor)
+    if scope.is_superuser or Role.OFFICER in scope.roles:
+        return units
+    if scope.department_id is not None or Role.DEPARTMENT in scope.roles:
+        department = actor.department.name if scope.department_id is not None else None
+        return [u for u in units if u == department]
+    return units
+
+
+def _reporting_unit(*, actor: Any, task: Task, unit: str) -> str:
+    """``unit`` if ``actor`` may report in its name on ``task``, else a
+    ValidationError saying why (a unit of another task could otherwise be
+    credited with, or blamed for, this task's progress)."""
+    unit = unit.strip()
+    allowed = reportable_units(actor=actor, task=task)
+    if unit in allowed:
+        return unit
+    if not unit:
+        raise ValidationError("请选择报送单位。")
+    if unit not in task.units:
+        raise ValidationError(f"“{unit}”不是该任务的牵头单位或责任单位。")
+    department = getattr(getattr(actor, "department", None), "name", None)
+    if department is None:
+        raise ValidationError("部门用户须关联所属部门后才能报送。")
+    raise ValidationError(f"部门用户只能以本部门（{department}）的名义报送。")
+
+
 def _check(actor: Any, allowed: bool) -> None:
     if actor is not None and not allowed:
         raise PermissionDenied("无权进行该操作")
@@ -254,13 +289,14 @@ def task_report_progress(
     _check(actor, actor is None or may_report(_scope(actor), task.plan.region))
     if task.task_status in (TaskStatus.CLOSED, TaskStatus.CLOSE_REQUESTED):
         raise ValidationError(f"任务{task.get_status_display()}，不能再报送进展。")
+    unit = _reporting_unit(actor=actor, task=task, unit=unit)
     if not text.strip():
         raise ValidationError("进展内容不能为空。")
     checked = check_uploads(list(files))
     report = ProgressReport.objects.create(
         task=task,
         kind=ReportKind.PROGRESS,
-        unit=unit.strip(),
+        unit=unit,
         text=text.strip(),
         author=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -284,6 +320,7 @@ def task_request_closeout(
     """A unit asks for close-out (销号) with evidence; approvers are notified."""
     task = _locked(task)
     _check(actor, actor is None or may_report(_scope(actor), task.plan.region))
+    unit = _reporting_unit(actor=actor, task=task, unit=unit)
     checked = check_uploads(list(files))
     facts = _facts(task)
     problems = closeout_request_problems(
@@ -294,7 +331,7 @@ def task_request_closeout(
     report = ProgressReport.objects.create(
         task=task,
         kind=ReportKind.CLOSEOUT_REQUEST,
-        unit=unit.strip(),
+        unit=unit,
         text=text.strip() or "任务已完成，申请销号。",
         author=actor if getattr(actor, "is_authenticated", False) else None,
     )

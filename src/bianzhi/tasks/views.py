@@ -24,8 +24,10 @@ from bianzhi.adapters.problems import InputError
 from bianzhi.adapters.task_table import read_task_table, task_table_xlsx
 from bianzhi.core.tasks import STATUS_LABELS, URGENCY_LABELS, TaskStatus
 from bianzhi.tasks import selectors, services
+from bianzhi.tasks.forms import CalendarForm, FindingForm, ReportForm, RoundForm, TaskFilterForm
 from bianzhi.tasks.models import ReportKind
 from bianzhi.web.downloads import xlsx_download
+from bianzhi.web.fields import form_errors
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -44,25 +46,31 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _filters(request: HttpRequest, plan_id: int | None = None) -> selectors.TaskFilter:
-    return selectors.TaskFilter(
+def _filters(
+    request: HttpRequest, plan_id: int | None = None
+) -> tuple[selectors.TaskFilter, list[str]]:
+    """The table's filters and the errors of the invalid ones (left out)."""
+    form = TaskFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    filters = selectors.TaskFilter(
         plan_id=plan_id,
-        unit=request.GET.get("unit", "").strip(),
-        status=request.GET.get("status", "")
-        if request.GET.get("status") in {s.value for s in TaskStatus}
-        else "",
-        urgency=request.GET.get("urgency", ""),
-        due_from=_date(request.GET.get("due_from")),
-        due_to=_date(request.GET.get("due_to")),
+        unit=data.get("unit", "").strip(),
+        status=data.get("status", ""),
+        urgency=data.get("urgency", ""),
+        due_from=data.get("due_from"),
+        due_to=data.get("due_to"),
     )
+    return filters, form_errors(form)
 
 
 def _filter_context(request: HttpRequest, plan_id: int | None) -> dict[str, Any]:
     scope = _scope(request)
     on = selectors.today()
-    filters = _filters(request, plan_id)
+    filters, errors = _filters(request, plan_id)
     return {
         "filters": filters,
+        "filter_errors": errors,
         "views": selectors.task_list(scope=scope, on=on, filters=filters),
         "units": selectors.task_units(scope=scope, plan_id=plan_id),
         "status_choices": [(s.value, label) for s, label in STATUS_LABELS.items()],
@@ -167,6 +175,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.task_get(scope=scope, task_id=task_id)
     on = selectors.today()
     region = task.plan.region
+    units = services.reportable_units(actor=request.user, task=task)
     return render(
         request,
         "tasks/task_detail.html",
@@ -175,7 +184,10 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "view": selectors._view(task, on),
             "timeline": selectors.task_timeline(task=task),
             "findings": task.findings.select_related("round"),
-            "may_report": services.may_report(scope, region),
+            "may_report": services.may_report(scope, region) and bool(units),
+            "not_our_task": services.may_report(scope, region) and not units,
+            "report_form": ReportForm(units=units),
+            "closeout_form": ReportForm(units=units, closeout=True, auto_id="closeout_%s"),
             "may_approve": scope.can_approve(region),
             "is_open": task.task_status in (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS),
             "is_requested": task.task_status is TaskStatus.CLOSE_REQUESTED,
@@ -190,9 +202,19 @@ def _task_post(request: HttpRequest, task_id: int, action: str) -> HttpResponseB
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     files = request.FILES.getlist("files")
-    unit = request.POST.get("unit", "")
     text = request.POST.get("text", "")
     try:
+        if action in ("report", "closeout"):
+            # The drop-down offers the units the user may report for; the
+            # service checks the same rule for every other caller.
+            form = ReportForm(
+                request.POST,
+                units=services.reportable_units(actor=request.user, task=task),
+                closeout=action == "closeout",
+            )
+            if not form.is_valid():
+                raise ValidationError(form_errors(form))
+            unit, text = form.cleaned_data["unit"], form.cleaned_data["text"]
         if action == "report":
             services.task_report_progress(
                 actor=request.user, task=task, unit=unit, text=text, files=files
@@ -244,11 +266,9 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 def calendar_view(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     on = selectors.today()
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        first = on.replace(day=1)
+    form = CalendarForm(request.GET)
+    # An invalid month shows the current one, with the error above it.
+    first = (form.is_valid() and form.cleaned_data["month"]) or on.replace(day=1)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
     return render(
@@ -262,6 +282,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "prev": prev_month,
             "next": next_month,
             "weekdays": "一二三四五六日",
+            "errors": form_errors(form),
         },
     )
 
@@ -272,19 +293,25 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 def round_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     if request.method == "POST":
-        region = scope.region_or_404(request.POST.get("region", ""))
+        form = RoundForm(request.POST)
+        if not form.is_valid():
+            for message in form_errors(form):
+                messages.error(request, message)
+            return redirect("tasks:round_list")
+        data = form.cleaned_data
+        region = scope.region_or_404(data["region"])
         plan = None
-        if request.POST.get("plan"):
-            plan = selectors.plan_get(scope=scope, plan_id=int(request.POST["plan"]))
+        if data["plan"] is not None:
+            plan = selectors.plan_get(scope=scope, plan_id=data["plan"])
         try:
             item = services.round_create(
                 actor=request.user,
                 region=region,
                 plan=plan,
-                held_on=_date(request.POST.get("held_on")) or selectors.today(),
-                title=request.POST.get("title", ""),
-                inspector=request.POST.get("inspector", ""),
-                summary=request.POST.get("summary", ""),
+                held_on=data["held_on"] or selectors.today(),
+                title=data["title"],
+                inspector=data["inspector"],
+                summary=data["summary"],
             )
         except ValidationError as exc:
             _errors(request, exc)
@@ -335,17 +362,23 @@ def finding_create(request: HttpRequest, supervision_id: int) -> HttpResponseBas
     item = selectors.round_get(scope=scope, round_id=supervision_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    form = FindingForm(request.POST)
+    if not form.is_valid():
+        for message in form_errors(form):
+            messages.error(request, message)
+        return redirect("tasks:round_detail", supervision_id=item.pk)
+    data = form.cleaned_data
     task = None
-    if request.POST.get("task"):
-        task = selectors.task_get(scope=scope, task_id=int(request.POST["task"]))
+    if data["task"] is not None:
+        task = selectors.task_get(scope=scope, task_id=data["task"])
     try:
         services.finding_create(
             actor=request.user,
             round=item,
             task=task,
-            unit=request.POST.get("unit", ""),
-            description=request.POST.get("description", ""),
-            rectify_by=_date(request.POST.get("rectify_by")),
+            unit=data["unit"],
+            description=data["description"],
+            rectify_by=data["rectify_by"],
         )
         messages.success(request, "已登记督导问题。")
     except ValidationError as exc:
