@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from bianzhi.web.demo import DemoContext, demo_run
+from bianzhi.kernel.demo import DemoContext, demo_run
 
 
 @pytest.mark.django_db

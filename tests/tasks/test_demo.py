@@ -6,7 +6,7 @@ import pytest
 
 from bianzhi.reports.models import Snapshot
 from bianzhi.tasks.models import Finding, Notification, SupervisionRound, Task, WorkPlan
-from bianzhi.web.demo import DemoContext, demo_run
+from bianzhi.kernel.demo import DemoContext, demo_run
 
 
 @pytest.mark.django_db

@@ -168,7 +168,7 @@ def _pick(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def demo(db: Any) -> Any:
     from tests.staffing import enter
 
-    from bianzhi.web.demo import DemoContext, demo_run
+    from bianzhi.kernel.demo import DemoContext, demo_run
 
     demo_run(context=DemoContext(full_country=False, echo=lambda _: None))
     # What the demo lacks: a person on the roster of no institution.

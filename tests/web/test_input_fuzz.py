@@ -37,7 +37,7 @@ from django.utils.datastructures import MultiValueDict
 from tests.web.test_url_scoping import all_routes, urls_for
 from tests.web.test_url_scoping import world as world  # noqa: F401  (the fixture)
 
-from bianzhi.web.testing import ForeignWorld
+from bianzhi.kernel.testing import ForeignWorld
 
 # What a careless or hostile user types, by the input type the page declares,
 # most telling first. A browser keeps letters out of a number field, but a

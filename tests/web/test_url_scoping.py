@@ -3,7 +3,7 @@ URL filled with 大英县's objects, 大英县's own officer does not, and an an
 visitor is sent to the login page (or gets 401/403 from the API).
 
 New patterns are covered automatically; a path parameter without a factory in
-``bianzhi.web.testing`` (or an app's ``testing.py``) fails the test.
+``bianzhi.kernel.testing`` (or an app's ``testing.py``) fails the test.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.module_loading import autodiscover_modules
 
 from bianzhi.web import testing
-from bianzhi.web.testing import ForeignWorld
+from bianzhi.kernel.testing import ForeignWorld
 
 DAYING_MARKERS = ["大英县", "510923"]
 
@@ -85,7 +85,7 @@ def urls_for(route: Route, world: ForeignWorld) -> list[str]:
         if factory is None:
             pytest.fail(
                 f"URL {route.name!r} has parameter {param!r} with no factory: "
-                "register one with bianzhi.web.testing.url_param"
+                "register one with bianzhi.kernel.testing.url_param"
             )
         value_lists.append(factory(world))
     return [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from bianzhi.accounts.models import ApiToken, Department, User, UserRole
-from bianzhi.web.admin_mixins import ReadOnlyAdminMixin
+from bianzhi.kernel.admin_mixins import ReadOnlyAdminMixin
 
 
 class UserRoleInline(ReadOnlyAdminMixin, admin.TabularInline[UserRole, User]):

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from bianzhi.accounts.models import ApiToken
 from bianzhi.accounts.services import api_token_issue, api_token_revoke, login_locked_until
-from bianzhi.web.clientinfo import client_address
+from bianzhi.kernel.clientinfo import client_address
 
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bianzhi.accounts.models import Role, User
 from bianzhi.accounts.services import user_create
 from bianzhi.regions.models import Region
-from bianzhi.web.demo import DemoContext, demo_step
+from bianzhi.kernel.demo import DemoContext, demo_step
 
 # username, region code, roles, display name
 DEMO_USERS: list[tuple[str, str | None, list[str], str]] = [

@@ -1,9 +1,9 @@
-"""URL-walk factories of the accounts app (see ``bianzhi.web.testing``)."""
+"""URL-walk factories of the accounts app (see ``bianzhi.kernel.testing``)."""
 
 from __future__ import annotations
 
 from bianzhi.accounts.services import api_token_issue
-from bianzhi.web.testing import ForeignWorld, url_param
+from bianzhi.kernel.testing import ForeignWorld, url_param
 
 
 @url_param("token_id")

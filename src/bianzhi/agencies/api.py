@@ -10,7 +10,7 @@ from rest_framework import serializers, viewsets
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.agencies.models import AgencyAssessment, DepartmentAssessment, DispatchedAgency
-from bianzhi.web.fields import YEAR_MAX, YEAR_MIN
+from bianzhi.kernel.fields import YEAR_MAX, YEAR_MIN
 
 
 class YearParams(serializers.Serializer[Any]):

@@ -6,6 +6,6 @@ class AgenciesConfig(AppConfig):
     verbose_name = "派驻机构与考核"
 
     def ready(self) -> None:
-        from bianzhi.web.nav import NavItem, nav_register
+        from bianzhi.kernel.nav import NavItem, nav_register
 
         nav_register(NavItem(label="派驻机构与考核", url_name="agencies:index", order=52))

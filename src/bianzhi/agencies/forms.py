@@ -12,7 +12,7 @@ from django import forms
 from bianzhi.accounts.models import Department
 from bianzhi.agencies.models import Direction, HeadChangeKind
 from bianzhi.regions.models import Level, Region
-from bianzhi.web.fields import YEAR_MAX, YEAR_MIN, date_field, integer_field
+from bianzhi.kernel.fields import YEAR_MAX, YEAR_MIN, date_field, integer_field
 
 
 def _decimal(label: str, *, required: bool = True) -> forms.DecimalField:

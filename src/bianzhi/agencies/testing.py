@@ -1,8 +1,8 @@
-"""URL-walk registry entries of the agencies app (see bianzhi.web.testing)."""
+"""URL-walk registry entries of the agencies app (see bianzhi.kernel.testing)."""
 
 from __future__ import annotations
 
-from bianzhi.web.testing import ForeignWorld, url_param
+from bianzhi.kernel.testing import ForeignWorld, url_param
 
 
 @url_param("agency_id", url_name="agencies:agency")

@@ -6,6 +6,6 @@ class AllocationConfig(AppConfig):
     verbose_name = "测算方案"
 
     def ready(self) -> None:
-        from bianzhi.web.nav import NavItem, nav_register
+        from bianzhi.kernel.nav import NavItem, nav_register
 
         nav_register(NavItem(label="测算方案", url_name="allocation:list", order=40))

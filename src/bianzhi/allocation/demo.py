@@ -15,7 +15,7 @@ from bianzhi.allocation.models import AllocationPlan, PlanStatus
 from bianzhi.regions.models import Region
 from bianzhi.townships.demo import DEMO_YEAR
 from bianzhi.townships.models import QuotaType
-from bianzhi.web.demo import DAYING, TONGWEI, DemoContext, demo_step
+from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 
 # county: (文号, 日期, 行政编制 total, floors of 行政编制)
 DEMO_PLANS: dict[str, tuple[str, date, int, dict[str, int]]] = {

@@ -1,8 +1,8 @@
-"""URL-walk factories (see ``bianzhi.web.testing``) for the plan pages."""
+"""URL-walk factories (see ``bianzhi.kernel.testing``) for the plan pages."""
 
 from __future__ import annotations
 
-from bianzhi.web.testing import ForeignWorld, url_param
+from bianzhi.kernel.testing import ForeignWorld, url_param
 
 
 @url_param("plan_id")

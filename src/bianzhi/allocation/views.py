@@ -26,7 +26,7 @@ from bianzhi.regions.models import Level, Region
 from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships.models import QUOTA_TYPE_KEYS
 from bianzhi.townships.selectors import county_classes, county_list
-from bianzhi.web.downloads import PDF, download, xlsx_download
+from bianzhi.kernel.downloads import PDF, download, xlsx_download
 
 KEY_QUOTA_TYPES = {v: k for k, v in QUOTA_TYPE_KEYS.items()}
 

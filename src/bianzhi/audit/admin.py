@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bianzhi.audit.models import AuditRecord, LoginEvent
-from bianzhi.web.admin_mixins import ReadOnlyAdminMixin
+from bianzhi.kernel.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(AuditRecord)

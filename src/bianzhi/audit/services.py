@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from bianzhi.audit.models import Action, AuditRecord, LoginChannel, LoginEvent, LoginReason
-from bianzhi.web.clientinfo import client_address, user_agent
+from bianzhi.kernel.clientinfo import client_address, user_agent
 
 SYSTEM_ACTOR_NAME = "系统"
 BATCH_SIZE = 2000

@@ -38,7 +38,7 @@ def demo_command(quick: bool) -> None:
     密码取自环境变量 BIANZHI_DEMO_PASSWORD，默认 demo-2026。
     """
     _setup()
-    from bianzhi.web.demo import DEFAULT_PASSWORD, DemoContext, DemoRefused, demo_run
+    from bianzhi.kernel.demo import DEFAULT_PASSWORD, DemoContext, DemoRefused, demo_run
 
     ctx = DemoContext(
         password=os.environ.get("BIANZHI_DEMO_PASSWORD") or DEFAULT_PASSWORD,

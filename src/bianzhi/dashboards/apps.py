@@ -6,6 +6,6 @@ class DashboardsConfig(AppConfig):
     verbose_name = "统计图"
 
     def ready(self) -> None:
-        from bianzhi.web.nav import NavItem, nav_register
+        from bianzhi.kernel.nav import NavItem, nav_register
 
         nav_register(NavItem(label="统计图", url_name="dashboards:index", order=55))

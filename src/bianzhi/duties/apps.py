@@ -6,7 +6,7 @@ class DutiesConfig(AppConfig):
     verbose_name = "权责清单与职责准入"
 
     def ready(self) -> None:
-        from bianzhi.web.nav import NavItem, nav_register
+        from bianzhi.kernel.nav import NavItem, nav_register
 
         nav_register(NavItem(label="权责清单", url_name="duties:index", order=50))
         nav_register(NavItem(label="职责准入", url_name="duties:request-list", order=51))

@@ -6,6 +6,6 @@ class InstitutionsConfig(AppConfig):
     verbose_name = "机构与编制台账"
 
     def ready(self) -> None:
-        from bianzhi.web.nav import NavItem, nav_register
+        from bianzhi.kernel.nav import NavItem, nav_register
 
         nav_register(NavItem(label="机构与台账", url_name="institutions:index", order=40))

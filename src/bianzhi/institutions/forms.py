@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from bianzhi.institutions.models import Kind, LedgerItem
-from bianzhi.web.fields import DateField, integer_field
+from bianzhi.kernel.fields import DateField, integer_field
 
 
 class InstitutionForm(forms.Form):

@@ -1,9 +1,9 @@
-"""URL-walk parameters for the jobs pages (see bianzhi.web.testing)."""
+"""URL-walk parameters for the jobs pages (see bianzhi.kernel.testing)."""
 
 from __future__ import annotations
 
 from bianzhi.jobs.models import Job
-from bianzhi.web.testing import ForeignWorld, url_param
+from bianzhi.kernel.testing import ForeignWorld, url_param
 
 
 @url_param("job_id")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bianzhi.regions.services import regions_import
-from bianzhi.web.demo import DemoContext, demo_step
+from bianzhi.kernel.demo import DemoContext, demo_step
 
 
 @demo_step("行政区划", order=10)

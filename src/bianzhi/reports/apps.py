@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "监测评估与公文"
 
     def ready(self) -> None:
-        from bianzhi.web.nav import NavItem, nav_register
+        from bianzhi.kernel.nav import NavItem, nav_register
 
         nav_register(NavItem(label="监测评估与公文", url_name="reports:index", order=70))
         # Registers the "reports.sanding_batch" job kind with bianzhi.jobs.

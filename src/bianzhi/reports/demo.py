@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bianzhi.regions.models import Region
-from bianzhi.web.demo import DAYING, DemoContext, demo_step
+from bianzhi.kernel.demo import DAYING, DemoContext, demo_step
 
 
 @demo_step("监测快照（两次）", order=90)

@@ -1,10 +1,10 @@
-"""URL-walk parameters for the roster pages (see bianzhi.web.testing)."""
+"""URL-walk parameters for the roster pages (see bianzhi.kernel.testing)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from bianzhi.web.testing import ForeignWorld, url_param
+from bianzhi.kernel.testing import ForeignWorld, url_param
 
 
 @url_param("person_id")

@@ -31,7 +31,7 @@ from bianzhi.roster.importing import (
     workbook_size,
 )
 from bianzhi.roster.models import Grade, Person, PostCategory, Status
-from bianzhi.web.downloads import xlsx_download
+from bianzhi.kernel.downloads import xlsx_download
 
 # Imports above this many rows run as a background job (progress page).
 INLINE_IMPORT_LIMIT = 5000

@@ -28,7 +28,7 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.core.tasks import TaskStatus, Urgency, classify, days_overdue
 from bianzhi.tasks import selectors
 from bianzhi.tasks.models import WorkPlan
-from bianzhi.web.fields import BIGINT_MAX
+from bianzhi.kernel.fields import BIGINT_MAX
 
 
 def _scope(request: Request) -> Scope:

@@ -20,7 +20,7 @@ from bianzhi.core.document import Document, Paragraph
 from bianzhi.regions.models import Region
 from bianzhi.tasks import services
 from bianzhi.tasks.models import Task, WorkPlan
-from bianzhi.web.demo import DemoContext, demo_step
+from bianzhi.kernel.demo import DemoContext, demo_step
 
 PENGLAI = "510923100"
 SOURCE_004 = (

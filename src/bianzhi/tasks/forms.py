@@ -1,5 +1,5 @@
 """Forms of the work-plan pages: every number and date a request carries is
-parsed here (bounded, see ``bianzhi.web.fields``), never with a bare
+parsed here (bounded, see ``bianzhi.kernel.fields``), never with a bare
 ``int()`` in a view. Object ids are only parsed: the view then looks them up
 through the scope (404 outside)."""
 
@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from bianzhi.core.tasks import STATUS_LABELS, URGENCY_LABELS
-from bianzhi.web.fields import MonthField, date_field, id_field
+from bianzhi.kernel.fields import MonthField, date_field, id_field
 
 
 class CalendarForm(forms.Form):

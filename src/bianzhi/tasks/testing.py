@@ -1,4 +1,4 @@
-"""URL-walk parameters for the work-plan pages (see bianzhi.web.testing).
+"""URL-walk parameters for the work-plan pages (see bianzhi.kernel.testing).
 
 Every object is created in 大英县's 蓬莱镇, so 通渭县's officer must get 404."""
 
@@ -17,7 +17,7 @@ from bianzhi.tasks.models import (
     Task,
     WorkPlan,
 )
-from bianzhi.web.testing import ForeignWorld, url_param
+from bianzhi.kernel.testing import ForeignWorld, url_param
 
 
 def _task(world: ForeignWorld) -> Task:

@@ -26,8 +26,8 @@ from bianzhi.core.tasks import STATUS_LABELS, URGENCY_LABELS, TaskStatus
 from bianzhi.tasks import selectors, services
 from bianzhi.tasks.forms import CalendarForm, FindingForm, ReportForm, RoundForm, TaskFilterForm
 from bianzhi.tasks.models import ReportKind
-from bianzhi.web.downloads import xlsx_download
-from bianzhi.web.fields import form_errors
+from bianzhi.kernel.downloads import xlsx_download
+from bianzhi.kernel.fields import form_errors
 
 
 def _scope(request: HttpRequest) -> Any:

@@ -25,7 +25,7 @@ from bianzhi.townships.models import (
     IndicatorValue,
     Township,
 )
-from bianzhi.web.fields import YEAR_MAX, YEAR_MIN
+from bianzhi.kernel.fields import YEAR_MAX, YEAR_MIN
 
 
 class YearParams(serializers.Serializer[Any]):

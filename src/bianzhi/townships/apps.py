@@ -6,6 +6,6 @@ class TownshipsConfig(AppConfig):
     verbose_name = "乡镇与指标"
 
     def ready(self) -> None:
-        from bianzhi.web.nav import NavItem, nav_register
+        from bianzhi.kernel.nav import NavItem, nav_register
 
         nav_register(NavItem(label="乡镇与指标", url_name="townships:index", order=30))

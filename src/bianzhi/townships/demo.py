@@ -17,7 +17,7 @@ from typing import Any
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships import services
 from bianzhi.townships.models import ApprovedQuota, ClassScheme, IndicatorDefinition, QuotaType
-from bianzhi.web.demo import DAYING, TONGWEI, DemoContext, demo_step
+from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 
 DEMO_SOURCE = "示例数据"
 DEMO_YEAR = 2026

@@ -1,8 +1,8 @@
-"""URL-walk factories (see ``bianzhi.web.testing``) for the township pages."""
+"""URL-walk factories (see ``bianzhi.kernel.testing``) for the township pages."""
 
 from __future__ import annotations
 
-from bianzhi.web.testing import ForeignWorld, url_param
+from bianzhi.kernel.testing import ForeignWorld, url_param
 
 
 def _with_data(world: ForeignWorld) -> None:

@@ -28,8 +28,8 @@ from bianzhi.townships.forms import (
     YearForm,
 )
 from bianzhi.townships.models import QuotaType
-from bianzhi.web.downloads import xlsx_download
-from bianzhi.web.fields import form_errors
+from bianzhi.kernel.downloads import xlsx_download
+from bianzhi.kernel.fields import form_errors
 
 
 def _scope(request: HttpRequest) -> Any:

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from bianzhi.web.nav import nav_items
+from bianzhi.kernel.nav import nav_items
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # rest_framework.authtoken is gone: API tokens are accounts.ApiToken
     # (hashed, expiring, revocable); accounts migration 0002 drops its table.
     "drf_spectacular",
+    "bianzhi.kernel",
     "bianzhi.web",
     "bianzhi.accounts",
     "bianzhi.regions",
@@ -201,10 +202,10 @@ CACHES = {
 
 # --- client addresses, anonymous rate limit ------------------------------------
 # Reverse proxies in front of the app servers (nginx: 1). Only then is
-# X-Forwarded-For believed (bianzhi.web.clientinfo); 0 uses the socket peer.
+# X-Forwarded-For believed (bianzhi.kernel.clientinfo); 0 uses the socket peer.
 BIANZHI_TRUSTED_PROXIES = int(os.environ.get("BIANZHI_TRUSTED_PROXIES", "0"))
 # Requests without login (the published duty lists) per client address and
-# window; more get 429 (bianzhi.web.ratelimit, counted in the database).
+# window; more get 429 (bianzhi.kernel.ratelimit, counted in the database).
 BIANZHI_ANON_RATE_LIMIT = int(os.environ.get("BIANZHI_ANON_RATE_LIMIT", "60"))
 BIANZHI_ANON_RATE_WINDOW = int(os.environ.get("BIANZHI_ANON_RATE_WINDOW", "60"))
 

@@ -24,7 +24,8 @@ from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.allocation.selectors import plan_list, plans_awaiting_approval
 from bianzhi.audit.selectors import login_summary
-from bianzhi.duties.selectors import awaiting_opinion, pending_rounds, requests_awaiting_decision
+from bianzhi.duties.selectors.access import awaiting_opinion, requests_awaiting_decision
+from bianzhi.duties.selectors.catalogue import pending_rounds
 from bianzhi.regions.models import Level
 from bianzhi.regions.selectors import region_children, region_full_name, region_roots
 from bianzhi.roster.selectors import roster_counts

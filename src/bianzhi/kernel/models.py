@@ -1,5 +1,5 @@
 """Shared state of the web layer that must outlive one process: the request
-counters of the anonymous rate limit (``bianzhi.web.ratelimit``). In the
+counters of the anonymous rate limit (``bianzhi.kernel.ratelimit``). In the
 database, so every app server counts the same requests."""
 
 from __future__ import annotations
