@@ -21,6 +21,7 @@ from django import forms
 
 from bianzhi.core.allocation import Method, Reserve
 from bianzhi.townships.models import QUOTA_TYPE_KEYS, QuotaType
+from bianzhi.web.fields import INT_MAX
 
 
 @dataclass
@@ -89,6 +90,8 @@ class PlanForm(forms.Form):
         self.classes = list(classes)
         self.counties = list(counties)
         params = params or {}
+        # Every number is at most INT_MAX: the engine computes in int64 arrays
+        # and a 20-digit total or floor overflowed them when the plan was run.
         for quota_type in QuotaType.values:
             k = QUOTA_TYPE_KEYS[quota_type]
             p = params.get(quota_type)
@@ -98,7 +101,11 @@ class PlanForm(forms.Form):
             )
             p = p or {}
             f[f"{k}_total"] = forms.IntegerField(
-                label="编制总量", min_value=0, required=False, initial=p.get("total", 0)
+                label="编制总量",
+                min_value=0,
+                max_value=INT_MAX,
+                required=False,
+                initial=p.get("total", 0),
             )
             f[f"{k}_reserve"] = forms.CharField(
                 label="机动编制（人数或百分比，如 5%）",
@@ -117,40 +124,48 @@ class PlanForm(forms.Form):
             f[f"{k}_max_step"] = forms.IntegerField(
                 label="最大调整幅度（留空不限）",
                 min_value=0,
+                max_value=INT_MAX,
                 required=False,
                 initial=p.get("max_step"),
             )
             weights = p.get("weights", {})
             for i, name in enumerate(self.indicators):
                 f[f"{k}_w_{i}"] = forms.DecimalField(
-                    label=name, min_value=0, required=False, initial=weights.get(name, 0)
+                    label=name,
+                    min_value=0,
+                    max_value=INT_MAX,
+                    required=False,
+                    initial=weights.get(name, 0),
                 )
             for j, cls in enumerate(self.classes):
                 f[f"{k}_floor_{j}"] = forms.IntegerField(
-                    label=f"{cls}下限", min_value=0, required=False,
+                    label=f"{cls}下限", min_value=0, max_value=INT_MAX, required=False,
                     initial=p.get("floors", {}).get(cls),
                 )
                 f[f"{k}_cap_{j}"] = forms.IntegerField(
-                    label=f"{cls}上限", min_value=0, required=False,
+                    label=f"{cls}上限", min_value=0, max_value=INT_MAX, required=False,
                     initial=p.get("caps", {}).get(cls),
                 )
                 f[f"{k}_coef_{j}"] = forms.DecimalField(
-                    label=f"{cls}系数", min_value=0, required=False,
+                    label=f"{cls}系数", min_value=0, max_value=INT_MAX, required=False,
                     initial=p.get("coefficients", {}).get(cls),
                 )
             for c, county in enumerate(self.counties):
                 own = p.get("counties", {}).get(county.code, {})
                 f[f"{k}_c{c}_total"] = forms.IntegerField(
-                    label=f"{county.name}编制总量", min_value=0, required=False,
+                    label=f"{county.name}编制总量", min_value=0,
+                    max_value=INT_MAX, required=False,
                     initial=own.get("total", 0),
                 )
                 for j, cls in enumerate(county.classes):
                     f[f"{k}_c{c}_floor_{j}"] = forms.IntegerField(
-                        label=f"{county.name}{cls}下限", min_value=0, required=False,
+                        label=f"{county.name}{cls}下限", min_value=0,
+                        max_value=INT_MAX, required=False,
                         initial=own.get("floors", {}).get(cls),
                     )
                     f[f"{k}_c{c}_cap_{j}"] = forms.IntegerField(
-                        label=f"{county.name}{cls}上限", min_value=0, required=False,
+                        label=f"{county.name}{cls}上限", min_value=0,
+                        max_value=INT_MAX, required=False,
                         initial=own.get("caps", {}).get(cls),
                     )
 

@@ -129,7 +129,12 @@ class Reserve:
         raw = text.strip().replace("％", "%")
         try:
             if raw.endswith("%"):
-                return cls(percent=Decimal(raw[:-1].strip()))
+                percent = Decimal(raw[:-1].strip())
+                # Decimal takes "NaN%" and "Infinity%"; NaN then raised on the
+                # first comparison (HTTP 500 from the plan form).
+                if not percent.is_finite():
+                    raise ValueError(raw)
+                return cls(percent=percent)
             return cls(count=int(raw))
         except (ArithmeticError, ValueError):
             raise ValueError(f"机动编制“{text}”不是整数或百分比（如 10 或 5%）") from None
