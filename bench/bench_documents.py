@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from bench.runner import Benchmark
-from bianzhi.adapters.official_docx import render_docx
+from bianzhi.adapters.docx_official import render_docx
 from bianzhi.core.sanding import (
     AFFILIATED_INSTITUTION,
     PARTY_GOVERNMENT_OFFICE,
@@ -146,7 +146,7 @@ def python_docx_sample(townships: list[SandingData]) -> int:
 
 
 def one_pdf(townships: list[SandingData]) -> bytes:
-    from bianzhi.adapters.official_pdf import render_pdf
+    from bianzhi.adapters.pdf_official import render_pdf
 
     return render_pdf(sanding_document(townships[0]))
 

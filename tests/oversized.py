@@ -1,5 +1,5 @@
 """Spreadsheets built to exhaust a reader's memory, for the tests of
-``bianzhi.adapters.sheet_limits`` and of every upload page.
+``bianzhi.adapters.xlsx_limits`` and of every upload page.
 
 The files are a few kilobytes; what they *declare* (a dimension, a cell
 reference, a part's uncompressed size) is what a reader would allocate for.

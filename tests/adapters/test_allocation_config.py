@@ -18,8 +18,8 @@ from bianzhi.adapters.allocation_config import (
     resolve_plan,
     settings_from_options,
 )
-from bianzhi.adapters.county_table import read_county_table
 from bianzhi.adapters.problems import InputError
+from bianzhi.adapters.xlsx_county_table import read_county_table
 from bianzhi.core.allocation import Method, Reserve
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

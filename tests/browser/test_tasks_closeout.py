@@ -14,7 +14,7 @@ import pytest
 def overdue_task(
     regions: Any, daying_officer: Any, penglai_user: Any, settings: Any, tmp_path: Path
 ) -> Any:
-    from bianzhi.adapters.task_table import TaskRow
+    from bianzhi.adapters.xlsx_tasks import TaskRow
     from bianzhi.tasks.services import plan_import
 
     settings.MEDIA_ROOT = tmp_path / "media"

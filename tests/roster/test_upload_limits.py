@@ -80,7 +80,7 @@ def test_the_parse_refuses_a_workbook_beyond_the_roster_limits_before_calamine(
 
 
 def test_a_million_row_roster_is_within_the_limits() -> None:
-    from bianzhi.adapters.sheet_limits import check_xlsx
+    from bianzhi.adapters.xlsx_limits import check_xlsx
     from bianzhi.roster.importing import ROSTER_SHEET_LIMITS
 
     check_xlsx(declaring("A1:Q1000000", roster_template()), ROSTER_SHEET_LIMITS)

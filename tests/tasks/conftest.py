@@ -63,7 +63,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 
 @pytest.fixture
 def plan(regions: Any, daying_officer: Any) -> Any:
-    from bianzhi.adapters.task_table import read_task_table
+    from bianzhi.adapters.xlsx_tasks import read_task_table
     from bianzhi.tasks.services import plan_import
 
     return plan_import(

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from tests.conftest import DAYING, PASSWORD
 from tests.tasks.conftest import PDF, FakeUpload
 
-from bianzhi.adapters.task_table import TaskRow
+from bianzhi.adapters.xlsx_tasks import TaskRow
 from bianzhi.tasks import services
 from bianzhi.tasks.models import ProgressReport
 

@@ -11,7 +11,7 @@ from tests.conftest import PENGLAI
 from tests.tasks.conftest import ROWS_004, xlsx
 
 from bianzhi.adapters.problems import InputError
-from bianzhi.adapters.task_table import read_task_table, task_table_xlsx
+from bianzhi.adapters.xlsx_tasks import read_task_table, task_table_xlsx
 from bianzhi.audit.models import AuditRecord
 from bianzhi.tasks.models import Task, WorkPlan
 

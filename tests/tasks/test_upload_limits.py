@@ -11,8 +11,8 @@ from tests.conftest import PENGLAI
 from tests.duty_actors import department, dept_user  # noqa: F401 (fixtures)
 from tests.oversized import Spy, Unreachable, declaring, upload
 
-from bianzhi.adapters import task_table
-from bianzhi.adapters.task_table import task_table_xlsx
+from bianzhi.adapters import xlsx_tasks
+from bianzhi.adapters.xlsx_tasks import task_table_xlsx
 from bianzhi.audit.models import AuditRecord
 from bianzhi.tasks.models import WorkPlan
 
@@ -34,8 +34,8 @@ def test_a_user_who_may_not_edit_is_refused_before_the_file_is_read(
 def test_an_oversized_table_is_refused_with_the_chinese_message_and_nothing_is_written(
     login: Any, daying_officer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parser = Spy(task_table.load_workbook)
-    monkeypatch.setattr(task_table, "load_workbook", parser)
+    parser = Spy(xlsx_tasks.load_workbook)
+    monkeypatch.setattr(xlsx_tasks, "load_workbook", parser)
     # The template with its used range stretched past 65,536 rows: what a
     # sheet formatted all the way down (or a hostile one) declares.
     data = declaring("A1:E70000", task_table_xlsx())

@@ -29,8 +29,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from bianzhi.adapters.county_table import CURRENT, MAXIMUM, MINIMUM, CountyTable, parse_number
 from bianzhi.adapters.problems import InputError, InputProblem, closest
+from bianzhi.adapters.xlsx_county_table import CURRENT, MAXIMUM, MINIMUM, CountyTable, parse_number
 from bianzhi.core.allocation import (
     ADMIN_QUOTA,
     MAIN_INDICATORS,

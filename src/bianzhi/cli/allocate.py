@@ -30,9 +30,9 @@ from bianzhi.adapters.allocation_export import (
     summary_text,
     write_atomic,
 )
-from bianzhi.adapters.county_table import CountyTable, TableError, read_county_table
 from bianzhi.adapters.problems import InputError, InputProblem
 from bianzhi.adapters.textwidth import display_width, wrap
+from bianzhi.adapters.xlsx_county_table import CountyTable, TableError, read_county_table
 from bianzhi.core.allocation import AllocationError, Method, allocate, compare_methods
 
 USAGE = "INPUT [选项] --out OUTPUT"

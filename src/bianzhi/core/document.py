@@ -1,8 +1,8 @@
 """A small document model for official documents (公文), shared by Word and PDF.
 
 Document builders (三定方案, 总结评估报告, 备案报告) produce a ``Document``:
-a title and a list of blocks. The adapters ``bianzhi.adapters.official_docx``
-and ``bianzhi.adapters.official_pdf`` lay the same blocks out following GB/T
+a title and a list of blocks. The adapters ``bianzhi.adapters.docx_official``
+and ``bianzhi.adapters.pdf_official`` lay the same blocks out following GB/T
 9704-2012, so the two outputs cannot drift apart and the builders never see
 a file format.
 

@@ -33,8 +33,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bianzhi.adapters.problems import InputError, InputProblem
-from bianzhi.adapters.sheet_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import append
+from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.core.duties import FEATURED_LISTS, POWER_TYPES, ListKind, list_kind_parse
 
 CATALOGUE_SHEET = "赋权指导目录"

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
-from bianzhi.adapters.sheet_limits import LIST_LIMITS, SheetLimits, SheetRefused, check_xlsx
+from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetLimits, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import append, put
 
 # Rows of the data sheet a template's drop-down lists cover.

@@ -22,7 +22,7 @@ def _setup() -> None:
     matplotlib.use("Agg")
     from matplotlib import font_manager, rcParams
 
-    from bianzhi.adapters.official_pdf import resolve_font
+    from bianzhi.adapters.pdf_official import resolve_font
 
     font = resolve_font("黑体")
     font_manager.fontManager.addfont(font.file)

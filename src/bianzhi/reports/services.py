@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from bianzhi.accounts.scope import scope_for
-from bianzhi.adapters.official_docx import DOCX_MIME, render_docx
+from bianzhi.adapters.docx_official import DOCX_MIME, render_docx
 from bianzhi.audit.services import AuditEntry, audit_record_many
 from bianzhi.core.document import Document
 from bianzhi.core.sanding import sanding_document
@@ -44,7 +44,7 @@ def render(doc: Document, *, fmt: str, stem: str) -> Rendered:
     if fmt == "docx":
         return Rendered(render_docx(doc), f"{stem}.docx", DOCX_MIME)
     if fmt == "pdf":
-        from bianzhi.adapters.official_pdf import PDF_MIME, render_pdf
+        from bianzhi.adapters.pdf_official import PDF_MIME, render_pdf
 
         return Rendered(render_pdf(doc), f"{stem}.pdf", PDF_MIME)
     raise ValidationError(f"不支持的格式：{fmt}（可选 docx、pdf）")

@@ -32,7 +32,7 @@ from typing import IO, Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from bianzhi.adapters.sheet_limits import SheetLimits
+from bianzhi.adapters.xlsx_limits import SheetLimits
 from bianzhi.audit.models import Action
 from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
 from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number

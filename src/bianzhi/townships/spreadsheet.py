@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bianzhi.adapters.problems import InputProblem
-from bianzhi.adapters.sheet_limits import LIST_LIMITS, SheetRefused, check_xlsx
+from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import append
 
 CODE, NAME, CLASS = "代码", "名称", "类别"

@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bianzhi.adapters.problems import InputError, InputProblem
-from bianzhi.adapters.sheet_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import put
+from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.core.tasks import parse_deadline, split_units
 
 SEQ, CONTENT, LEAD, RESPONSIBLE, DEADLINE = "序号", "工作任务", "牵头单位", "责任单位", "完成时限"

@@ -16,7 +16,7 @@ font table gives each official font an ``w:altName`` (Noto Serif/Sans CJK SC,
 from Debian's fonts-noto-cjk), which Word and LibreOffice use as the
 substitute. ``FontSet.INSTALLED`` writes the Noto names into the runs
 instead, for offices that only have those. (The PDF adapter embeds real
-fonts; see ``official_pdf``.)
+fonts; see ``pdf_official``.)
 
 Speed. The 三定方案 of a whole province (3,111 townships) must take under a
 minute, so this module writes WordprocessingML directly instead of building a

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bianzhi.adapters.county_table import TableError, load_county_table, read_county_table
 from bianzhi.adapters.problems import InputProblem
+from bianzhi.adapters.xlsx_county_table import TableError, load_county_table, read_county_table
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

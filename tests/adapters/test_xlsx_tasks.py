@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from bianzhi.adapters.task_table import read_task_table, task_table_xlsx
+from bianzhi.adapters.xlsx_tasks import read_task_table, task_table_xlsx
 
 ROWS = [
     ("1", "=1+2", "@SUM(A1)", "-5 项", "2021年3月31日前"),

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bianzhi.adapters.problems import InputError, InputProblem, closest
-from bianzhi.adapters.sheet_limits import (
+from bianzhi.adapters.xlsx_limits import (
     SheetLimits,
     SheetRefused,
     check_csv_record,

@@ -20,7 +20,7 @@ from tests.oversized import (
     workbook_with_sheet,
 )
 
-from bianzhi.adapters.sheet_limits import (
+from bianzhi.adapters.xlsx_limits import (
     LIST_LIMITS,
     SheetLimits,
     SheetRefused,

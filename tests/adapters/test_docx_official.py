@@ -21,7 +21,7 @@ import docx
 import pytest
 from docx.shared import Mm
 
-from bianzhi.adapters.official_docx import FontSet, render_docx
+from bianzhi.adapters.docx_official import FontSet, render_docx
 from bianzhi.core.document import Document, Heading, Image, Paragraph, Table
 from bianzhi.core.sanding import (
     AFFILIATED_INSTITUTION,
@@ -189,7 +189,7 @@ needs_poppler = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def sanding_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from bianzhi.adapters.official_pdf import render_pdf
+    from bianzhi.adapters.pdf_official import render_pdf
 
     path = tmp_path_factory.mktemp("pdf") / "sanding.pdf"
     path.write_bytes(render_pdf(sanding_document(PENGLAI)))
@@ -252,7 +252,7 @@ def test_pdf_page_one_has_a_title_where_the_title_belongs(
 
 
 def test_paragraph_and_table_blocks_render_in_pdf_html() -> None:
-    from bianzhi.adapters.official_pdf import document_html
+    from bianzhi.adapters.pdf_official import document_html
 
     html = document_html(
         Document(

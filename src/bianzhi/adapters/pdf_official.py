@@ -1,6 +1,6 @@
 """PDF output of official documents: HTML laid out by WeasyPrint after GB/T 9704.
 
-The same document model as ``official_docx`` and the same layout: A4,
+The same document model as ``docx_official`` and the same layout: A4,
 margins 37/35/28/26 mm (top/bottom/left/right), 22 lines of 28.95 pt,
 title 22 pt, body 16 pt, page numbers 14 pt "— 1 —" 7 mm under the 版心, odd
 pages right and even pages left, one character in.
@@ -22,7 +22,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import cache
 
-from bianzhi.adapters.official_docx import (
+from bianzhi.adapters.docx_official import (
     BODY_PT,
     CHARS_PER_LINE,
     FALLBACK,

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from tests.oversized import Unreachable, declare_size, declaring, with_cell
 
-from bianzhi.adapters import county_table, task_table
-from bianzhi.adapters.county_table import TableError, load_county_table, read_county_table
+from bianzhi.adapters import xlsx_county_table, xlsx_tasks
 from bianzhi.adapters.problems import InputError
-from bianzhi.adapters.task_table import read_task_table, task_table_xlsx
+from bianzhi.adapters.xlsx_county_table import TableError, load_county_table, read_county_table
+from bianzhi.adapters.xlsx_tasks import read_task_table, task_table_xlsx
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -20,7 +20,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 @pytest.fixture
 def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> Unreachable:
     parser = Unreachable()
-    monkeypatch.setattr(task_table, "load_workbook", parser)
+    monkeypatch.setattr(xlsx_tasks, "load_workbook", parser)
     monkeypatch.setattr("openpyxl.load_workbook", parser)
     return parser
 
@@ -84,4 +84,4 @@ def test_a_county_table_csv_beyond_the_limits_is_refused_as_it_is_read(tmp_path:
 def test_the_example_county_tables_still_read(monkeypatch: Any) -> None:
     assert len(read_county_table(EXAMPLES / "daying.csv").townships) == 10
     assert len(read_county_table(EXAMPLES / "daying.xlsx").townships) == 10
-    assert county_table.SHEET_LIMITS.rows == 5_000
+    assert xlsx_county_table.SHEET_LIMITS.rows == 5_000
