@@ -55,20 +55,26 @@ def test_import_matters_needs_a_document_number(regions: Any, tmp_path: Path) ->
 
 def test_duties_expire_records_past_temporary_duties(regions: Any) -> None:
     from bianzhi.accounts.services import department_create
-    from bianzhi.duties import services
+    from bianzhi.duties.services.access import (
+        RequestFields,
+        duty_opinion_give,
+        duty_request_create,
+        duty_request_decide,
+        duty_request_submit,
+    )
 
     department = department_create(county=regions["510923"], name="县农业农村局")
-    request = services.duty_request_create(
+    request = duty_request_create(
         actor=None,
         department=department,
-        fields=services.RequestFields(
+        fields=RequestFields(
             matter="土壤普查配合", reason="阶段性任务", is_temporary=True, end_date=date(2024, 10, 31),
             funding_amount=Decimal(3), township_codes=("510923100",),
         ),
     )
-    services.duty_request_submit(actor=None, request=request, today=date(2024, 3, 1))
-    services.duty_opinion_give(actor=None, request=request, township=regions["510923100"], agrees=True, text="同意")
-    services.duty_request_decide(actor=None, request=request, approve=True, document_number="x", today=date(2024, 3, 5))
+    duty_request_submit(actor=None, request=request, today=date(2024, 3, 1))
+    duty_opinion_give(actor=None, request=request, township=regions["510923100"], agrees=True, text="同意")
+    duty_request_decide(actor=None, request=request, approve=True, document_number="x", today=date(2024, 3, 5))
     result = CliRunner().invoke(main, ["duties", "expire", "--today", "2024-11-01"])
     assert result.exit_code == 0 and "共1项临时性事项到期" in result.output
     assert DutyAccessRequest.objects.get().status == "expired"

@@ -14,9 +14,20 @@ from tests.conftest import DAYING, PENGLAI
 
 from bianzhi.adapters.problems import InputError
 from bianzhi.core.duties import TakeUpChoice
-from bianzhi.duties import selectors, services, spreadsheets
+from bianzhi.duties import spreadsheets
 from bianzhi.duties.models import TakeUpChange
-from bianzhi.duties.services import DutyError
+from bianzhi.duties.selectors.catalogue import catalogue_of
+from bianzhi.duties.selectors.duty_list import duty_list
+from bianzhi.duties.selectors.matters import matter_stats, matters
+from bianzhi.duties.services.catalogue import catalogue_import, takeup_decide, takeup_propose
+from bianzhi.duties.services.common import DutyError
+from bianzhi.duties.services.matters import (
+    matter_change_decide,
+    matter_change_request,
+    matter_change_review,
+    matters_import,
+)
+from bianzhi.duties.services.statutory import statutory_item_set
 
 TAKE, DEFER = TakeUpChoice.TAKE_UP, TakeUpChoice.DEFER
 ROWS = [
@@ -35,7 +46,7 @@ def workbook(rows: list[list[str]]) -> bytes:
 
 def import_catalogue(regions: Any, rows: list[list[str]] = ROWS, actor: Any = None) -> Any:
     data = spreadsheets.catalogue_read(workbook(rows))
-    return services.catalogue_import(actor=actor, county=regions[DAYING], data=data, document_number="大府发〔2025〕1号")
+    return catalogue_import(actor=actor, county=regions[DAYING], data=data, document_number="大府发〔2025〕1号")
 
 
 @pytest.fixture
@@ -67,7 +78,7 @@ def test_the_template_reads_back_as_an_empty_catalogue_with_every_problem_listed
 def test_an_import_is_all_or_nothing_and_a_later_one_withdraws_missing_items(regions: Any, daying_officer: Any) -> None:
     result = import_catalogue(regions, actor=daying_officer)
     assert (result.created, result.updated, result.withdrawn) == (5, 0, 0)
-    catalogue = selectors.catalogue_of(county=regions[DAYING])
+    catalogue = catalogue_of(county=regions[DAYING])
     assert catalogue.featured_classes["featured-2"] == ["中心镇"]
     again = import_catalogue(regions, ROWS[:4], actor=daying_officer)
     assert (again.created, again.updated, again.withdrawn) == (0, 0, 1)
@@ -78,7 +89,7 @@ def test_classes_of_another_scheme_are_refused(regions: Any) -> None:
     data = spreadsheets.catalogue_read(workbook(ROWS))
     data.featured_classes = {"featured-1": ["一类"]}
     with pytest.raises(DutyError, match="“一类”不是本县的乡镇类别"):
-        services.catalogue_import(actor=None, county=regions[DAYING], data=data)
+        catalogue_import(actor=None, county=regions[DAYING], data=data)
 
 
 def test_outsiders_cannot_import(regions: Any, tongwei_officer: Any) -> None:
@@ -91,24 +102,24 @@ def test_take_up_is_proposed_by_the_township_and_approved_by_the_county(
 ) -> None:
     import_catalogue(regions)
     with pytest.raises(DutyError, match="TS2-002 户外广告设置许可”（特色清单二）尚未选择"):
-        services.takeup_propose(actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE})
-    round_ = services.takeup_propose(
+        takeup_propose(actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE})
+    round_ = takeup_propose(
         actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE, "TS2-002": DEFER}
     )
     with pytest.raises(DutyError, match="待县审定"):
-        services.takeup_propose(actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE, "TS2-002": DEFER})
+        takeup_propose(actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE, "TS2-002": DEFER})
     with pytest.raises(PermissionDenied):
-        services.takeup_decide(actor=penglai_user, round=round_, approve=True, document_number="x")
-    services.takeup_decide(
+        takeup_decide(actor=penglai_user, round=round_, approve=True, document_number="x")
+    takeup_decide(
         actor=daying_officer, round=round_, approve=True, document_number="大委编发〔2025〕5号", today=date(2025, 4, 1)
     )
-    delegated = [e.code for e in selectors.duty_list(township=central_penglai, today=date(2025, 4, 2)) if e.source == "赋权事项"]
+    delegated = [e.code for e in duty_list(township=central_penglai, today=date(2025, 4, 2)) if e.source == "赋权事项"]
     assert delegated == ["JC-001", "JC-002", "TS2-001"]
     # An adjustment later keeps the history of both decisions.
-    second = services.takeup_propose(
+    second = takeup_propose(
         actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE, "TS2-002": TAKE}, note="已具备承接能力"
     )
-    services.takeup_decide(actor=daying_officer, round=second, approve=True, document_number="大委编发〔2025〕9号")
+    takeup_decide(actor=daying_officer, round=second, approve=True, document_number="大委编发〔2025〕9号")
     history = [(c.item.code, c.before, c.after, c.document_number) for c in TakeUpChange.objects.filter(item__code="TS2-002").order_by("id")]
     assert history == [
         ("TS2-002", "", "defer", "大委编发〔2025〕5号"),
@@ -119,17 +130,17 @@ def test_take_up_is_proposed_by_the_township_and_approved_by_the_county(
 def test_a_base_item_cannot_be_deferred(regions: Any, penglai_user: Any) -> None:
     import_catalogue(regions)
     with pytest.raises(DutyError, match="基础清单，各乡镇必须全面承接"):
-        services.takeup_propose(actor=penglai_user, township=regions[PENGLAI], choices={"JC-001": DEFER})
+        takeup_propose(actor=penglai_user, township=regions[PENGLAI], choices={"JC-001": DEFER})
 
 
 def test_the_list_holds_statutory_items_for_every_township_of_the_county(regions: Any, daying_officer: Any) -> None:
-    services.statutory_item_set(
+    statutory_item_set(
         actor=daying_officer, county=regions[DAYING], code="FD-001", name="乡镇国土空间规划编制", power_type="其他行政权力"
     )
-    entries = selectors.duty_list(township=regions["510923107"], today=date(2025, 1, 1))
+    entries = duty_list(township=regions["510923107"], today=date(2025, 1, 1))
     assert [(e.source, e.code) for e in entries] == [("法定事项", "FD-001")]
     with pytest.raises(DutyError, match="权力类型"):
-        services.statutory_item_set(actor=daying_officer, county=regions[DAYING], code="X", name="X", power_type="审批")
+        statutory_item_set(actor=daying_officer, county=regions[DAYING], code="X", name="X", power_type="审批")
 
 
 MATTERS = [
@@ -141,12 +152,12 @@ MATTERS = [
 
 def load_matters(regions: Any, actor: Any) -> Any:
     rows = spreadsheets.matters_read(spreadsheets.matters_workbook(MATTERS))
-    return services.matters_import(actor=actor, county=regions[DAYING], rows=rows, document_number="大委办发〔2024〕8号")
+    return matters_import(actor=actor, county=regions[DAYING], rows=rows, document_number="大委办发〔2024〕8号")
 
 
 def test_matters_are_imported_with_statistics_per_domain(regions: Any, daying_officer: Any) -> None:
     load_matters(regions, daying_officer)
-    stats = selectors.matter_stats(county=regions[DAYING])
+    stats = matter_stats(county=regions[DAYING])
     assert [(s.domain, s.total, s.township_lead) for s in stats] == [("生态环境", 1, 1), ("自然资源", 2, 1)]
 
 
@@ -168,8 +179,8 @@ def test_a_change_goes_through_request_review_and_approval(
     regions: Any, daying_officer: Any, penglai_user: Any, dept_user: Any
 ) -> None:
     load_matters(regions, daying_officer)
-    matter = selectors.matters(county=regions[DAYING]).get(code="3")
-    change = services.matter_change_request(
+    matter = matters(county=regions[DAYING]).get(code="3")
+    change = matter_change_request(
         actor=penglai_user,
         county=regions[DAYING],
         kind="modify",
@@ -179,28 +190,28 @@ def test_a_change_goes_through_request_review_and_approval(
     )
     assert change.requested_by_name == "蓬莱镇"
     with pytest.raises(DutyError, match="尚未通过审核"):
-        services.matter_change_decide(actor=daying_officer, change=change, approve=True, document_number="x")
+        matter_change_decide(actor=daying_officer, change=change, approve=True, document_number="x")
     with pytest.raises(PermissionDenied):
-        services.matter_change_review(actor=dept_user, change=change, passes=True, note="")
-    services.matter_change_review(actor=daying_officer, change=change, passes=True, note="符合调整条件")
-    services.matter_change_decide(actor=daying_officer, change=change, approve=True, document_number="大委办函〔2025〕2号")
+        matter_change_review(actor=dept_user, change=change, passes=True, note="")
+    matter_change_review(actor=daying_officer, change=change, passes=True, note="符合调整条件")
+    matter_change_decide(actor=daying_officer, change=change, approve=True, document_number="大委办函〔2025〕2号")
     matter.refresh_from_db()
     assert (matter.township_role, matter.department_role, matter.document_number) == ("supporting", "lead", "大委办函〔2025〕2号")
-    added = services.matter_change_request(
+    added = matter_change_request(
         actor=dept_user,
         county=regions[DAYING],
         kind="add",
         proposed={"domain": "应急安全", "name": "森林防火巡护", "township_role": "lead", "department": "县应急管理局", "department_role": "supporting"},
         reason="新增",
     )
-    services.matter_change_review(actor=daying_officer, change=added, passes=True, note="")
-    services.matter_change_decide(actor=daying_officer, change=added, approve=True, document_number="大委办函〔2025〕3号")
-    assert selectors.matters(county=regions[DAYING]).filter(name="森林防火巡护").exists()
+    matter_change_review(actor=daying_officer, change=added, passes=True, note="")
+    matter_change_decide(actor=daying_officer, change=added, approve=True, document_number="大委办函〔2025〕3号")
+    assert matters(county=regions[DAYING]).filter(name="森林防火巡护").exists()
 
 
 def test_a_request_where_nobody_leads_is_refused(regions: Any, daying_officer: Any) -> None:
     with pytest.raises(DutyError, match="须明确主体责任"):
-        services.matter_change_request(
+        matter_change_request(
             actor=daying_officer,
             county=regions[DAYING],
             kind="add",

@@ -14,8 +14,23 @@ from tests.duty_actors import LONGSHENG
 
 from bianzhi.audit.models import AuditRecord
 from bianzhi.core.duties import AccessStatus, Demand
-from bianzhi.duties import selectors, services
-from bianzhi.duties.services import DutyAccessBlocked, DutyError, RequestFields
+from bianzhi.duties.selectors.access import (
+    access_request_history,
+    access_request_overdue,
+    access_requests,
+)
+from bianzhi.duties.selectors.duty_list import duty_list
+from bianzhi.duties.services.access import (
+    DutyAccessBlocked,
+    RequestFields,
+    duty_opinion_give,
+    duty_request_create,
+    duty_request_decide,
+    duty_request_submit,
+    duty_request_update,
+    duty_requests_expire,
+)
+from bianzhi.duties.services.common import DutyError
 
 TODAY = date(2025, 3, 1)
 
@@ -34,11 +49,11 @@ def fields(**kwargs: Any) -> RequestFields:
 
 @pytest.fixture
 def draft(dept_user: Any, department: Any) -> Any:
-    return services.duty_request_create(actor=dept_user, department=department, fields=fields())
+    return duty_request_create(actor=dept_user, department=department, fields=fields())
 
 
 def submitted(draft: Any, dept_user: Any) -> Any:
-    return services.duty_request_submit(actor=dept_user, request=draft, today=TODAY)
+    return duty_request_submit(actor=dept_user, request=draft, today=TODAY)
 
 
 def test_the_whole_way_to_the_townships_lists(
@@ -46,12 +61,12 @@ def test_the_whole_way_to_the_townships_lists(
 ) -> None:
     request = submitted(draft, dept_user)
     assert request.status == AccessStatus.CONSULTING and request.submitted_on == TODAY
-    services.duty_opinion_give(
+    duty_opinion_give(
         actor=penglai_user, request=request, township=regions[PENGLAI], agrees=True, text="同意承接"
     )
     request.refresh_from_db()
     assert request.status == AccessStatus.CONSULTING  # 隆盛镇 has not answered
-    services.duty_opinion_give(
+    duty_opinion_give(
         actor=longsheng_user,
         request=request,
         township=regions[LONGSHENG],
@@ -61,16 +76,16 @@ def test_the_whole_way_to_the_townships_lists(
     )
     request.refresh_from_db()
     assert request.status == AccessStatus.DECIDING and request.opinions_complete_on == TODAY
-    services.duty_request_decide(
+    duty_request_decide(
         actor=daying_officer, request=request, approve=True, document_number="大委编发〔2025〕3号"
     )
-    entries = selectors.duty_list(township=regions[PENGLAI], today=TODAY)
+    entries = duty_list(township=regions[PENGLAI], today=TODAY)
     admitted = [e for e in entries if e.source == "准入事项"]
     assert [(e.name, e.department, e.basis_document) for e in admitted] == [
         ("秸秆禁烧日常巡查", "县农业农村局", "大委编发〔2025〕3号")
     ]
     # Every step is audited and readable by every party through the request.
-    history = list(selectors.access_request_history(request=request))
+    history = list(access_request_history(request=request))
     assert len(history) >= 6
     assert any(r.actor_name == "longsheng" for r in history)
 
@@ -79,11 +94,11 @@ def test_the_whole_way_to_the_townships_lists(
 def test_a_forbidden_demand_blocks_submission_and_the_attempt_is_kept(
     dept_user: Any, department: Any, demand: Demand
 ) -> None:
-    request = services.duty_request_create(
+    request = duty_request_create(
         actor=dept_user, department=department, fields=fields(demands=frozenset({demand}))
     )
     with pytest.raises(DutyAccessBlocked) as err:
-        services.duty_request_submit(actor=dept_user, request=request, today=TODAY)
+        duty_request_submit(actor=dept_user, request=request, today=TODAY)
     assert len(err.value.reasons) == 1 and "§" in err.value.reasons[0]
     request.refresh_from_db()
     assert request.status == AccessStatus.DRAFT
@@ -92,16 +107,16 @@ def test_a_forbidden_demand_blocks_submission_and_the_attempt_is_kept(
 
 
 def test_a_blocked_draft_can_be_fixed_and_submitted(dept_user: Any, department: Any) -> None:
-    request = services.duty_request_create(
+    request = duty_request_create(
         actor=dept_user,
         department=department,
         fields=fields(demands=frozenset({Demand.PLEDGE}), funding_amount=None),
     )
     with pytest.raises(DutyAccessBlocked) as err:
-        services.duty_request_submit(actor=dept_user, request=request, today=TODAY)
+        duty_request_submit(actor=dept_user, request=request, today=TODAY)
     assert len(err.value.reasons) == 2  # the pledge and the missing funding
-    services.duty_request_update(actor=dept_user, request=request, fields=fields())
-    request = services.duty_request_submit(actor=dept_user, request=request, today=TODAY)
+    duty_request_update(actor=dept_user, request=request, fields=fields())
+    request = duty_request_submit(actor=dept_user, request=request, today=TODAY)
     assert request.status == AccessStatus.CONSULTING and request.blocked_reasons == []
 
 
@@ -110,8 +125,8 @@ def test_only_the_department_or_the_office_may_file_for_a_department(
 ) -> None:
     for outsider in (penglai_user, tongwei_officer):
         with pytest.raises(PermissionDenied):
-            services.duty_request_create(actor=outsider, department=department, fields=fields())
-    services.duty_request_create(actor=daying_officer, department=department, fields=fields())
+            duty_request_create(actor=outsider, department=department, fields=fields())
+    duty_request_create(actor=daying_officer, department=department, fields=fields())
 
 
 def test_townships_answer_only_for_themselves_and_once(
@@ -119,14 +134,14 @@ def test_townships_answer_only_for_themselves_and_once(
 ) -> None:
     request = submitted(draft, dept_user)
     with pytest.raises(PermissionDenied):
-        services.duty_opinion_give(
+        duty_opinion_give(
             actor=penglai_user, request=request, township=regions[LONGSHENG], agrees=True, text="同意"
         )
-    services.duty_opinion_give(
+    duty_opinion_give(
         actor=penglai_user, request=request, township=regions[PENGLAI], agrees=True, text="同意"
     )
     with pytest.raises(DutyError, match="已反馈意见"):
-        services.duty_opinion_give(
+        duty_opinion_give(
             actor=penglai_user, request=request, township=regions[PENGLAI], agrees=True, text="同意"
         )
 
@@ -134,12 +149,12 @@ def test_townships_answer_only_for_themselves_and_once(
 def test_a_township_not_concerned_cannot_answer(
     dept_user: Any, department: Any, regions: Any, daying_officer: Any
 ) -> None:
-    request = services.duty_request_create(
+    request = duty_request_create(
         actor=dept_user, department=department, fields=fields(township_codes=(PENGLAI,))
     )
     submitted(request, dept_user)
     with pytest.raises(DutyError, match="隆盛镇不是该事项的承接乡镇"):
-        services.duty_opinion_give(
+        duty_opinion_give(
             actor=daying_officer, request=request, township=regions[LONGSHENG], agrees=True, text="同意"
         )
 
@@ -149,30 +164,30 @@ def test_the_county_decides_only_after_every_opinion_and_with_a_document_number(
 ) -> None:
     request = submitted(draft, dept_user)
     with pytest.raises(DutyError, match="尚未全部反馈"):
-        services.duty_request_decide(actor=daying_officer, request=request, approve=True, document_number="x")
+        duty_request_decide(actor=daying_officer, request=request, approve=True, document_number="x")
     for code in (PENGLAI, LONGSHENG):
-        services.duty_opinion_give(
+        duty_opinion_give(
             actor=daying_officer, request=request, township=regions[code], agrees=True, text="同意"
         )
     with pytest.raises(DutyError, match="文号"):
-        services.duty_request_decide(actor=daying_officer, request=request, approve=True)
+        duty_request_decide(actor=daying_officer, request=request, approve=True)
     with pytest.raises(DutyError, match="理由"):
-        services.duty_request_decide(actor=daying_officer, request=request, approve=False)
+        duty_request_decide(actor=daying_officer, request=request, approve=False)
     with pytest.raises(PermissionDenied):
-        services.duty_request_decide(actor=dept_user, request=request, approve=True, document_number="x")
-    services.duty_request_decide(actor=daying_officer, request=request, approve=False, note="应由部门自行承担")
-    assert not [e for e in selectors.duty_list(township=regions[PENGLAI], today=TODAY) if e.source == "准入事项"]
+        duty_request_decide(actor=dept_user, request=request, approve=True, document_number="x")
+    duty_request_decide(actor=daying_officer, request=request, approve=False, note="应由部门自行承担")
+    assert not [e for e in duty_list(township=regions[PENGLAI], today=TODAY) if e.source == "准入事项"]
 
 
 def approved_temporary(actor: Any, department: Any, regions: Any, end: date) -> Any:
-    request = services.duty_request_create(
+    request = duty_request_create(
         actor=actor,
         department=department,
         fields=fields(is_temporary=True, end_date=end, township_codes=(PENGLAI,)),
     )
-    services.duty_request_submit(actor=actor, request=request, today=TODAY)
-    services.duty_opinion_give(actor=actor, request=request, township=regions[PENGLAI], agrees=True, text="同意")
-    return services.duty_request_decide(actor=actor, request=request, approve=True, document_number="临1号", today=TODAY)
+    duty_request_submit(actor=actor, request=request, today=TODAY)
+    duty_opinion_give(actor=actor, request=request, township=regions[PENGLAI], agrees=True, text="同意")
+    return duty_request_decide(actor=actor, request=request, approve=True, document_number="临1号", today=TODAY)
 
 
 def test_a_temporary_duty_leaves_the_list_by_itself_after_its_end_date(
@@ -183,25 +198,25 @@ def test_a_temporary_duty_leaves_the_list_by_itself_after_its_end_date(
     penglai = regions[PENGLAI]
 
     def admitted(on: date) -> list[str]:
-        return [e.name for e in selectors.duty_list(township=penglai, today=on) if e.source == "准入事项"]
+        return [e.name for e in duty_list(township=penglai, today=on) if e.source == "准入事项"]
 
     assert admitted(end) == ["秸秆禁烧日常巡查"]
     assert admitted(date(2025, 7, 1)) == []  # by date, before any command ran
     assert request.status_on(date(2025, 7, 1)) is AccessStatus.EXPIRED
-    assert services.duty_requests_expire(today=end) == []
-    expired = services.duty_requests_expire(today=date(2025, 7, 1))
+    assert duty_requests_expire(today=end) == []
+    expired = duty_requests_expire(today=date(2025, 7, 1))
     assert [r.pk for r in expired] == [request.pk]
-    assert services.duty_requests_expire(today=date(2025, 7, 2)) == []  # idempotent
+    assert duty_requests_expire(today=date(2025, 7, 2)) == []  # idempotent
     request.refresh_from_db()
     assert request.status == AccessStatus.EXPIRED
 
 
 def test_late_opinions_are_reported_per_township(draft: Any, dept_user: Any, penglai_user: Any, regions: Any) -> None:
     request = submitted(draft, dept_user)
-    services.duty_opinion_give(
+    duty_opinion_give(
         actor=penglai_user, request=request, township=regions[PENGLAI], agrees=True, text="同意"
     )
-    late = selectors.access_request_overdue(request=request, today=date(2025, 3, 20))
+    late = access_request_overdue(request=request, today=date(2025, 3, 20))
     assert [s.message for s in late] == ["隆盛镇逾期9天未反馈意见（应于2025-03-11前）"]
 
 
@@ -210,13 +225,13 @@ def test_township_users_see_only_submitted_requests_of_their_township(
 ) -> None:
     from bianzhi.accounts.scope import Scope
 
-    other = services.duty_request_create(
+    other = duty_request_create(
         actor=dept_user, department=department, fields=fields(township_codes=(LONGSHENG,))
     )
     submitted(other, dept_user)
     penglai = Scope.for_user(penglai_user)
-    assert list(selectors.access_requests(scope=penglai)) == []  # draft, and not theirs
+    assert list(access_requests(scope=penglai)) == []  # draft, and not theirs
     submitted(draft, dept_user)
-    assert [r.pk for r in selectors.access_requests(scope=penglai)] == [draft.pk]
-    assert list(selectors.access_requests(scope=Scope.for_user(tongwei_officer))) == []
-    assert {r.pk for r in selectors.access_requests(scope=Scope.for_user(dept_user))} == {draft.pk, other.pk}
+    assert [r.pk for r in access_requests(scope=penglai)] == [draft.pk]
+    assert list(access_requests(scope=Scope.for_user(tongwei_officer))) == []
+    assert {r.pk for r in access_requests(scope=Scope.for_user(dept_user))} == {draft.pk, other.pk}

@@ -13,8 +13,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from tests.conftest import DAYING, PENGLAI
 
-from bianzhi.duties import services, spreadsheets
+from bianzhi.duties import spreadsheets
 from bianzhi.duties.exports import catalogue_xlsx, matters_xlsx, statutory_xlsx
+from bianzhi.duties.services.catalogue import catalogue_import
+from bianzhi.duties.services.matters import matters_import
+from bianzhi.duties.services.statutory import (
+    StatutoryImportResult,
+    statutory_import,
+    statutory_item_set,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +41,7 @@ def cells_of(content: bytes) -> list[Any]:
 
 def add_statutory_items(regions: Any) -> None:
     for n, (name, basis) in enumerate(TEXTS, start=1):
-        services.statutory_item_set(
+        statutory_item_set(
             actor=None,
             county=regions[DAYING],
             code=f"FD-00{n}",
@@ -65,13 +72,13 @@ def test_the_statutory_export_writes_text_and_reimports_without_a_change(regions
     add_statutory_items(regions)
     export = statutory_xlsx(county=regions[DAYING])
     assert {c.data_type for c in cells_of(export)} == {"s"}
-    again = services.statutory_import(
+    again = statutory_import(
         actor=None,
         county=regions[DAYING],
         rows=spreadsheets.statutory_read(export),
         document_number="x",
     )
-    assert again == services.StatutoryImportResult(0, 0, 0)
+    assert again == StatutoryImportResult(0, 0, 0)
 
 
 def test_the_catalogue_and_matters_exports_write_formula_like_text_as_text(regions: Any) -> None:
@@ -79,7 +86,7 @@ def test_the_catalogue_and_matters_exports_write_formula_like_text_as_text(regio
         [f"JC-00{n}", name, "行政许可", basis, "@县自然资源和规划局", "基础清单"]
         for n, (name, basis) in enumerate(TEXTS, start=1)
     ]
-    services.catalogue_import(
+    catalogue_import(
         actor=None,
         county=regions[DAYING],
         document_number="大府发〔2025〕1号",
@@ -89,7 +96,7 @@ def test_the_catalogue_and_matters_exports_write_formula_like_text_as_text(regio
         [str(n), "=自然资源", name, "主体责任", "-县自然资源和规划局", "配合责任", basis]
         for n, (name, basis) in enumerate(TEXTS, start=1)
     ]
-    services.matters_import(
+    matters_import(
         actor=None,
         county=regions[DAYING],
         document_number="大委办发〔2024〕8号",

@@ -15,8 +15,15 @@ from tests.duty_actors import LONGSHENG
 
 from bianzhi.accounts.services import user_create
 from bianzhi.core.duties import TakeUpChoice
-from bianzhi.duties import services, spreadsheets
-from bianzhi.duties.services import RequestFields
+from bianzhi.duties import spreadsheets
+from bianzhi.duties.services.access import (
+    RequestFields,
+    duty_opinion_give,
+    duty_request_create,
+    duty_request_decide,
+    duty_request_submit,
+)
+from bianzhi.duties.services.catalogue import catalogue_import, takeup_propose
 from bianzhi.tasks.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +45,8 @@ def submitted(dept_user: Any, department: Any, penglai_user: Any, longsheng_user
         matter="秸秆禁烧日常巡查", reason="点多面广，需乡镇就近巡查", legal_basis="《大气污染防治法》第七十七条",
         funding_amount=Decimal("20"), township_codes=(PENGLAI, LONGSHENG),
     )
-    draft = services.duty_request_create(actor=dept_user, department=department, fields=fields)
-    return services.duty_request_submit(actor=dept_user, request=draft, today=TODAY)
+    draft = duty_request_create(actor=dept_user, department=department, fields=fields)
+    return duty_request_submit(actor=dept_user, request=draft, today=TODAY)
 
 
 def _inbox(user: Any) -> list[Notification]:
@@ -61,14 +68,14 @@ def test_the_last_opinion_asks_the_county_then_the_decision_reaches_the_departme
     submitted: Any, penglai_user: Any, longsheng_user: Any, daying_officer: Any, dept_user: Any,
     regions: Any, tongwei_staff: list[Any],
 ) -> None:
-    services.duty_opinion_give(actor=penglai_user, request=submitted, township=regions[PENGLAI], agrees=True, text="同意")
+    duty_opinion_give(actor=penglai_user, request=submitted, township=regions[PENGLAI], agrees=True, text="同意")
     assert _inbox(daying_officer) == []  # 隆盛镇 has not answered
-    services.duty_opinion_give(actor=longsheng_user, request=submitted, township=regions[LONGSHENG], agrees=True, text="同意")
+    duty_opinion_give(actor=longsheng_user, request=submitted, township=regions[LONGSHENG], agrees=True, text="同意")
     [decide] = _inbox(daying_officer)
     assert decide.title == "待审定职责准入申请：县农业农村局“秸秆禁烧日常巡查”"
     assert decide.url == f"/duties/requests/{submitted.pk}/"
     assert _inbox(dept_user) == []
-    services.duty_request_decide(actor=daying_officer, request=submitted, approve=True, document_number="大委编发〔2025〕3号")
+    duty_request_decide(actor=daying_officer, request=submitted, approve=True, document_number="大委编发〔2025〕3号")
     [outcome] = _inbox(dept_user)
     assert outcome.title == "职责准入申请已准入：“秸秆禁烧日常巡查”" and outcome.kind == "result"
     assert all(_inbox(u) == [] for u in tongwei_staff)
@@ -79,8 +86,8 @@ def test_a_take_up_proposal_asks_the_county_approver(
 ) -> None:
     rows = [["JC-001", "农村村民宅基地审批", "行政许可", "《土地管理法》第六十二条", "县自然资源和规划局", "基础清单"]]
     data = spreadsheets.catalogue_read(spreadsheets.catalogue_workbook(rows, {"featured-1": ["县政府驻地镇"]}))
-    services.catalogue_import(actor=None, county=regions[DAYING], data=data, document_number="大府发〔2025〕1号")
-    services.takeup_propose(actor=penglai_user, township=regions[PENGLAI], choices={"JC-001": TakeUpChoice.TAKE_UP})
+    catalogue_import(actor=None, county=regions[DAYING], data=data, document_number="大府发〔2025〕1号")
+    takeup_propose(actor=penglai_user, township=regions[PENGLAI], choices={"JC-001": TakeUpChoice.TAKE_UP})
     [message] = _inbox(daying_officer)
     assert message.title == "待审定承接申报：蓬莱镇" and message.url == f"/duties/township/{PENGLAI}/"
     assert _inbox(penglai_user) == []

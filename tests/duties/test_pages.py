@@ -17,21 +17,27 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from tests.conftest import DAYING, PENGLAI
 
-from bianzhi.duties import services, spreadsheets
+from bianzhi.duties import spreadsheets
 from bianzhi.duties.models import DutyAccessRequest
-from bianzhi.duties.services import RequestFields
+from bianzhi.duties.services.access import (
+    RequestFields,
+    duty_opinion_give,
+    duty_request_create,
+    duty_request_decide,
+    duty_request_submit,
+)
 
 
 def make_request(department: Any, **kwargs: Any) -> DutyAccessRequest:
     fields = {"matter": "秸秆禁烧日常巡查", "reason": "点多面广", "funding_amount": Decimal(5), "township_codes": (PENGLAI,)}
     fields.update(kwargs)
-    return services.duty_request_create(actor=None, department=department, fields=RequestFields(**fields))
+    return duty_request_create(actor=None, department=department, fields=RequestFields(**fields))
 
 
 def approve(request: DutyAccessRequest, regions: Any) -> None:
-    services.duty_request_submit(actor=None, request=request)
-    services.duty_opinion_give(actor=None, request=request, township=regions[PENGLAI], agrees=True, text="同意")
-    services.duty_request_decide(actor=None, request=request, approve=True, document_number="大委编发〔2025〕1号")
+    duty_request_submit(actor=None, request=request)
+    duty_opinion_give(actor=None, request=request, township=regions[PENGLAI], agrees=True, text="同意")
+    duty_request_decide(actor=None, request=request, approve=True, document_number="大委编发〔2025〕1号")
 
 
 def test_the_public_list_needs_no_login_and_shows_only_approved_duties(client: Any, department: Any, regions: Any) -> None:
@@ -100,7 +106,7 @@ def test_the_workflow_through_the_forms(
 
 def test_overdue_requests_are_highlighted_in_the_list(login: Any, daying_officer: Any, department: Any) -> None:
     request = make_request(department)
-    services.duty_request_submit(actor=None, request=request, today=timezone.localdate() - timedelta(days=20))
+    duty_request_submit(actor=None, request=request, today=timezone.localdate() - timedelta(days=20))
     body = login(daying_officer).get(reverse("duties:request-list")).content.decode()
     assert "overdue-row" in body and "蓬莱镇逾期10天未反馈意见" in body
 

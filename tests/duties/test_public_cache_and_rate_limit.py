@@ -11,8 +11,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from tests.conftest import DAYING, PENGLAI
 
-from bianzhi.duties import exports, services
-from bianzhi.web.ratelimit import rate_limit_hit
+from bianzhi.duties import exports
+from bianzhi.duties.services.statutory import statutory_item_set
+from bianzhi.kernel.ratelimit import rate_limit_hit
 
 PDF_URL = reverse("duties-public:township-duties-pdf", args=[PENGLAI])
 
@@ -27,7 +28,7 @@ def renders(regions: Any) -> Any:
 
 
 def _add_statutory_item(regions: Any, code: str, name: str) -> None:
-    services.statutory_item_set(
+    statutory_item_set(
         actor=None, county=regions[DAYING], code=code, name=name, power_type="行政检查"
     )
 

@@ -19,9 +19,15 @@ from tests.conftest import DAYING, PENGLAI
 from bianzhi.adapters.problems import InputError
 from bianzhi.audit.models import AuditRecord
 from bianzhi.cli.main import main
-from bianzhi.duties import selectors, services, spreadsheets
+from bianzhi.duties import spreadsheets
 from bianzhi.duties.exports import statutory_xlsx
 from bianzhi.duties.models import StatutoryItem
+from bianzhi.duties.selectors.duty_list import duty_list
+from bianzhi.duties.services.statutory import (
+    StatutoryImportResult,
+    statutory_import,
+    statutory_item_set,
+)
 
 ROWS = [
     ["FD-001", "乡镇国土空间规划编制", "其他行政权力", "《城乡规划法》第二十二条"],
@@ -41,9 +47,9 @@ BAD_MESSAGES = [
 ]
 
 
-def import_rows(regions: Any, rows: list[list[str]], actor: Any = None) -> services.StatutoryImportResult:
+def import_rows(regions: Any, rows: list[list[str]], actor: Any = None) -> StatutoryImportResult:
     parsed = spreadsheets.statutory_read(spreadsheets.statutory_workbook(rows))
-    return services.statutory_import(actor=actor, county=regions[DAYING], rows=parsed, document_number="大委编发〔2025〕3号")
+    return statutory_import(actor=actor, county=regions[DAYING], rows=parsed, document_number="大委编发〔2025〕3号")
 
 
 def state() -> list[tuple[str, str, bool]]:
@@ -84,20 +90,20 @@ def test_the_template_has_the_export_columns_and_reads_back_as_empty(regions: An
 def test_an_import_adds_updates_and_retires_missing_codes_and_the_export_round_trips(
     regions: Any, daying_officer: Any
 ) -> None:
-    assert import_rows(regions, ROWS, daying_officer) == services.StatutoryImportResult(3, 0, 0)
+    assert import_rows(regions, ROWS, daying_officer) == StatutoryImportResult(3, 0, 0)
     changed = [ROWS[0], ["FD-002", "对违反村庄规划建设行为的处罚", "行政处罚", "《城乡规划法》第六十五条（2019年修正）"]]
-    assert import_rows(regions, changed, daying_officer) == services.StatutoryImportResult(0, 1, 1)
+    assert import_rows(regions, changed, daying_officer) == StatutoryImportResult(0, 1, 1)
     assert state()[2] == ("FD-003", "农村土地承包经营纠纷调解", False)
     retired = AuditRecord.objects.filter(object_id=str(StatutoryItem.objects.get(code="FD-003").pk)).latest("id")
     assert (retired.after, retired.reason) == ({"active": False}, "大委编发〔2025〕3号")
 
     export = statutory_xlsx(county=regions[DAYING])
     assert [r[0] for r in sheet_rows(export)] == ["事项编码", "FD-001", "FD-002"]
-    again = services.statutory_import(
+    again = statutory_import(
         actor=daying_officer, county=regions[DAYING], rows=spreadsheets.statutory_read(export)
     )
-    assert again == services.StatutoryImportResult(0, 0, 0)
-    entries = selectors.duty_list(township=regions[PENGLAI], today=date(2025, 6, 1))
+    assert again == StatutoryImportResult(0, 0, 0)
+    entries = duty_list(township=regions[PENGLAI], today=date(2025, 6, 1))
     assert [e.code for e in entries if e.source == "法定事项"] == ["FD-001", "FD-002"]
 
 
@@ -139,7 +145,7 @@ def test_the_officer_adds_edits_and_retires_through_the_pages(login: Any, region
 def test_another_county_gets_404_and_a_township_user_may_read_but_not_edit(
     login: Any, regions: Any, daying_officer: Any, penglai_user: Any, tongwei_officer: Any
 ) -> None:
-    item = services.statutory_item_set(actor=None, county=regions[DAYING], code="FD-1", name="某事项", power_type="行政许可")
+    item = statutory_item_set(actor=None, county=regions[DAYING], code="FD-1", name="某事项", power_type="行政许可")
     list_url = reverse("duties:statutory", args=[DAYING])
     item_url = reverse("duties:statutory-item", args=[item.pk])
     outsider = login(tongwei_officer)

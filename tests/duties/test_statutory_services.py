@@ -16,16 +16,17 @@ from tests.conftest import DAYING, PENGLAI
 
 from bianzhi.audit.models import AuditRecord
 from bianzhi.audit.services import object_type_of
-from bianzhi.duties import selectors, services
 from bianzhi.duties.models import StatutoryItem
-from bianzhi.duties.services import DutyError
+from bianzhi.duties.selectors.duty_list import duty_list
+from bianzhi.duties.services.common import DutyError
+from bianzhi.duties.services.statutory import statutory_item_retire, statutory_item_set
 
 TODAY = date(2025, 6, 1)
 
 
 def add(regions: Any, actor: Any, code: str = "FD-001", name: str = "乡镇国土空间规划编制", **kwargs: Any) -> StatutoryItem:
     values = {"power_type": "其他行政权力", "legal_basis": "《城乡规划法》第二十二条", "reason": "大委编发〔2025〕3号"} | kwargs
-    return services.statutory_item_set(actor=actor, county=regions[DAYING], code=code, name=name, **values)
+    return statutory_item_set(actor=actor, county=regions[DAYING], code=code, name=name, **values)
 
 
 def records(item: StatutoryItem) -> list[AuditRecord]:
@@ -35,12 +36,12 @@ def records(item: StatutoryItem) -> list[AuditRecord]:
 
 
 def listed_codes(regions: Any) -> list[str]:
-    return [e.code for e in selectors.duty_list(township=regions[PENGLAI], today=TODAY) if e.source == "法定事项"]
+    return [e.code for e in duty_list(township=regions[PENGLAI], today=TODAY) if e.source == "法定事项"]
 
 
 def test_adding_editing_and_retiring_is_audited_with_before_after_and_reason(regions: Any, daying_officer: Any) -> None:
     item = add(regions, daying_officer)
-    services.statutory_item_set(
+    statutory_item_set(
         actor=daying_officer,
         county=regions[DAYING],
         code="FD-001",
@@ -49,7 +50,7 @@ def test_adding_editing_and_retiring_is_audited_with_before_after_and_reason(reg
         legal_basis=item.legal_basis,
         reason="名称按新法规调整",
     )
-    services.statutory_item_retire(actor=daying_officer, item=item, reason="大委编发〔2025〕9号")
+    statutory_item_retire(actor=daying_officer, item=item, reason="大委编发〔2025〕9号")
 
     item.refresh_from_db()
     assert not item.active and item.name == "乡镇国土空间规划编制和报批"
@@ -69,10 +70,10 @@ def test_saving_unchanged_values_writes_no_audit_record(regions: Any, daying_off
 def test_retiring_needs_a_reason_and_happens_once(regions: Any, daying_officer: Any) -> None:
     item = add(regions, daying_officer)
     with pytest.raises(DutyError, match="理由或文号"):
-        services.statutory_item_retire(actor=daying_officer, item=item, reason="  ")
-    services.statutory_item_retire(actor=daying_officer, item=item, reason="已划转")
+        statutory_item_retire(actor=daying_officer, item=item, reason="  ")
+    statutory_item_retire(actor=daying_officer, item=item, reason="已划转")
     with pytest.raises(DutyError, match="已取消"):
-        services.statutory_item_retire(actor=daying_officer, item=item, reason="再次")
+        statutory_item_retire(actor=daying_officer, item=item, reason="再次")
     assert StatutoryItem.objects.filter(pk=item.pk).exists()
 
 
@@ -82,7 +83,7 @@ def test_the_add_form_mode_refuses_a_code_in_use_and_setting_a_retired_code_rest
     item = add(regions, daying_officer)
     with pytest.raises(DutyError, match="“FD-001”已被“乡镇国土空间规划编制”使用"):
         add(regions, daying_officer, name="另一个事项", create_only=True)
-    services.statutory_item_retire(actor=daying_officer, item=item, reason="已划转")
+    statutory_item_retire(actor=daying_officer, item=item, reason="已划转")
     add(regions, daying_officer, reason="恢复")
     item.refresh_from_db()
     assert item.active and records(item)[-1].after["active"] is True
@@ -97,7 +98,7 @@ def test_township_users_and_other_counties_cannot_write(
         add(regions, tongwei_officer)
     item = add(regions, daying_officer)
     with pytest.raises(PermissionDenied):
-        services.statutory_item_retire(actor=penglai_user, item=item, reason="x")
+        statutory_item_retire(actor=penglai_user, item=item, reason="x")
     assert StatutoryItem.objects.get().active
 
 
@@ -107,7 +108,7 @@ def test_invalid_values_are_refused_in_chinese(regions: Any, daying_officer: Any
     with pytest.raises(DutyError, match="请填写事项名称"):
         add(regions, daying_officer, name=" ")
     with pytest.raises(DutyError, match="不是县级区划"):
-        services.statutory_item_set(
+        statutory_item_set(
             actor=None, county=regions[PENGLAI], code="X", name="X", power_type="行政许可"
         )
 
@@ -120,7 +121,7 @@ def test_the_township_list_page_and_exports_follow_additions_edits_and_retiremen
     assert listed_codes(regions) == ["FD-001", "FD-002"]
 
     add(regions, daying_officer, name="乡镇国土空间规划编制（修订）")
-    services.statutory_item_retire(actor=daying_officer, item=dropped, reason="大委编发〔2025〕9号")
+    statutory_item_retire(actor=daying_officer, item=dropped, reason="大委编发〔2025〕9号")
     assert listed_codes(regions) == ["FD-001"]
 
     page = client.get(reverse("duties-public:township-duties", args=[PENGLAI])).content.decode()

@@ -144,7 +144,7 @@ def test_a_township_user_sees_the_own_township_and_the_opinions_it_owes(
     demo_world: dict[str, Any], login: Any
 ) -> None:
     from bianzhi.accounts.scope import Scope
-    from bianzhi.duties.selectors import awaiting_opinion
+    from bianzhi.duties.selectors.access import awaiting_opinion
 
     user = demo_world["penglai_user"]
     response = login(user).get(reverse("web:home"))

@@ -32,7 +32,7 @@ from bianzhi.agencies.forms import (
 from bianzhi.agencies.models import AGENCY_TYPES, Direction, DispatchedAgency, HeadChangeStatus
 from bianzhi.agencies.services import AgencyError
 from bianzhi.audit.selectors import audit_history
-from bianzhi.duties.services import acts_for_township
+from bianzhi.duties.services.common import acts_for_township
 from bianzhi.regions.models import Level, Region
 from bianzhi.web.downloads import xlsx_download
 from bianzhi.web.fields import form_errors

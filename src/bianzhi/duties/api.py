@@ -17,8 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bianzhi.accounts.scope import Scope
-from bianzhi.duties import selectors
 from bianzhi.duties.models import CatalogueItem, DutyAccessRequest, TerritorialMatter
+from bianzhi.duties.selectors.access import access_requests
+from bianzhi.duties.selectors.duty_list import duty_list
 from bianzhi.regions.models import Level
 
 
@@ -74,7 +75,7 @@ class DutyListViewSet(viewsets.ViewSet):
             from django.http import Http404
 
             raise Http404("不是乡镇（街道）")
-        entries = selectors.duty_list(township=township, today=timezone.localdate())
+        entries = duty_list(township=township, today=timezone.localdate())
         data = {
             "code": township.code,
             "name": township.name,
@@ -200,7 +201,7 @@ class DutyRequestViewSet(viewsets.ReadOnlyModelViewSet[DutyAccessRequest]):
 
     def get_queryset(self) -> Any:
         return (
-            selectors.access_requests(scope=_scope(self.request))
+            access_requests(scope=_scope(self.request))
             .prefetch_related("townships", "opinions__township")
             .order_by("id")
         )

@@ -1,15 +1,15 @@
-"""Demo step: powers and duties, duty access, dispatched agencies and a year
-of assessments for 大英县 and 通渭县 (示例数据: plausible, not official).
+"""Demo step: powers and duties and duty access for 大英县 and 通渭县
+(示例数据: plausible, not official).
 
 Idempotent: each part is skipped when the county already has it. Everything
 is written through the services (actor None = 系统), so it is audited.
-Adds the demo user ``daying-dept`` (大英县 县农业农村局, 部门用户).
+Creates the county departments (``demo_departments``; the agencies demo step
+uses them next) and the demo user ``daying-dept`` (大英县 县农业农村局, 部门用户).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,7 +18,6 @@ from django.utils import timezone
 from bianzhi.accounts.models import Department, Role, User
 from bianzhi.accounts.services import department_create, user_create
 from bianzhi.core.duties import Demand, ListKind, TakeUpChoice
-from bianzhi.duties import services
 from bianzhi.duties.models import (
     DelegationCatalogue,
     DutyAccessRequest,
@@ -27,10 +26,30 @@ from bianzhi.duties.models import (
     TakeUpRound,
     TerritorialMatter,
 )
-from bianzhi.duties.selectors import catalogue_list_model, township_class_of, townships_of
+from bianzhi.duties.selectors.catalogue import catalogue_list_model, township_class_of
+from bianzhi.duties.selectors.common import townships_of
+from bianzhi.duties.services.access import (
+    DutyAccessBlocked,
+    RequestFields,
+    duty_opinion_give,
+    duty_request_create,
+    duty_request_decide,
+    duty_request_submit,
+    duty_requests_expire,
+)
+from bianzhi.duties.services.catalogue import catalogue_import, takeup_decide, takeup_propose
+from bianzhi.duties.services.matters import (
+    matter_change_request,
+    matter_change_review,
+    matters_import,
+)
+from bianzhi.duties.services.statutory import statutory_item_set
 from bianzhi.duties.spreadsheets import CatalogueFile, CatalogueRow, MatterRow
+from bianzhi.kernel.demo import DAYING, DemoContext, demo_step
 from bianzhi.regions.models import Region
-from bianzhi.web.demo import DAYING, DemoContext, demo_step
+
+# Key of ``DemoContext.shared``: county code -> ``demo_departments`` of the county.
+DEPARTMENTS_SHARED = "duties.departments"
 
 DEPARTMENTS = (
     "县农业农村局",
@@ -89,21 +108,9 @@ MATTERS: tuple[tuple[str, str, str, str, str], ...] = (
     ("农业农村", "农药经营使用监督检查", "supporting", "县农业农村局", "lead"),
 )
 
-AGENCY_KINDS = (
-    ("派出所", "县公安局"),
-    ("司法所", "县司法局"),
-    ("市场监管所", "县市场监管局"),
-    ("自然资源和规划所", "县自然资源和规划局"),
-)
-
-
-def _score(*parts: object, low: int = 75, high: int = 98) -> Decimal:
-    """A stable pseudo-random score: the demo must give the same data every run."""
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
-    return Decimal(low + digest[0] % (high - low + 1)) + Decimal(digest[1] % 10) / 10
-
-
-def _departments(county: Region) -> dict[str, Department]:
+def demo_departments(county: Region) -> dict[str, Department]:
+    """The county's departments by name, the demo's missing ones created (in
+    ``DEPARTMENTS`` order, after those already there)."""
     found = {d.name: d for d in Department.objects.filter(county=county)}
     for name in DEPARTMENTS:
         if name not in found:
@@ -115,7 +122,7 @@ def _catalogue(ctx: DemoContext, county: Region, short: str) -> None:
     if DelegationCatalogue.objects.filter(county=county).exists():
         return
     rows = [CatalogueRow(n, *item) for n, item in enumerate(CATALOGUE, start=2)]
-    services.catalogue_import(
+    catalogue_import(
         actor=None,
         county=county,
         data=CatalogueFile(rows=rows),
@@ -124,7 +131,7 @@ def _catalogue(ctx: DemoContext, county: Region, short: str) -> None:
     )
     for code, name, power_type, basis in STATUTORY:
         if not StatutoryItem.objects.filter(county=county, code=code).exists():
-            services.statutory_item_set(
+            statutory_item_set(
                 actor=None, county=county, code=code, name=name, power_type=power_type, legal_basis=basis
             )
     ctx.echo(f"  {county.name}：赋权指导目录{len(CATALOGUE)}项、法定事项{len(STATUTORY)}项")
@@ -143,9 +150,9 @@ def _take_up(county: Region, short: str) -> None:
             for n, item in enumerate(catalogue.items.filter(active=True))
             if ListKind(item.list_kind).is_featured and ListKind(item.list_kind) in lists
         }
-        round_ = services.takeup_propose(actor=None, township=township, choices=choices, note="示例数据")
+        round_ = takeup_propose(actor=None, township=township, choices=choices, note="示例数据")
         if index != len(townships) - 1:  # the last township's proposal stays pending
-            services.takeup_decide(
+            takeup_decide(
                 actor=None, round=round_, approve=True, document_number=f"{short}委编发〔2021〕{30 + index}号"
             )
 
@@ -157,10 +164,10 @@ def _matters(county: Region, short: str) -> None:
         MatterRow(n, str(n - 1), domain, name, t_role, dept, d_role, "示例数据")
         for n, (domain, name, t_role, dept, d_role) in enumerate(MATTERS, start=2)
     ]
-    services.matters_import(
+    matters_import(
         actor=None, county=county, rows=rows, document_number=f"{short}委办发〔2024〕8号"
     )
-    change = services.matter_change_request(
+    change = matter_change_request(
         actor=None,
         county=county,
         kind="add",
@@ -174,9 +181,9 @@ def _matters(county: Region, short: str) -> None:
         },
         reason="燃气安全专项整治需要乡镇配合排查（示例数据）",
     )
-    services.matter_change_review(actor=None, change=change, passes=True, note="符合调整条件，报县批准")
+    matter_change_review(actor=None, change=change, passes=True, note="符合调整条件，报县批准")
     if not MatterChange.objects.filter(county=county, status="submitted").exists():
-        services.matter_change_request(
+        matter_change_request(
             actor=None,
             county=county,
             kind="remove",
@@ -193,7 +200,7 @@ def _requests(county: Region, short: str, departments: dict[str, Department]) ->
     codes = tuple(t.code for t in townships[:3])
 
     def new(department: str, matter: str, **kwargs: object) -> DutyAccessRequest:
-        fields = services.RequestFields(
+        fields = RequestFields(
             matter=matter,
             reason=str(kwargs.pop("reason", "点多面广，需乡镇就近开展（示例数据）")),
             legal_basis=str(kwargs.pop("legal_basis", "")),
@@ -201,13 +208,13 @@ def _requests(county: Region, short: str, departments: dict[str, Department]) ->
             township_codes=kwargs.pop("township_codes", codes),  # type: ignore[arg-type]
             **kwargs,  # type: ignore[arg-type]
         )
-        return services.duty_request_create(actor=None, department=departments[department], fields=fields)
+        return duty_request_create(actor=None, department=departments[department], fields=fields)
 
     def opinions(request: DutyAccessRequest, on: date, skip: int = 0) -> None:
         for n, township in enumerate(request.townships.order_by("code")):
             if n < skip:
                 continue
-            services.duty_opinion_give(
+            duty_opinion_give(
                 actor=None, request=request, township=township, agrees=n % 4 != 3, text="经镇党委会研究，同意承接（示例数据）", today=on
             )
 
@@ -215,23 +222,23 @@ def _requests(county: Region, short: str, departments: dict[str, Department]) ->
     new("县住房城乡建设局", "农村自建房安全排查信息录入")
     # 已提交、尚无意见，且已逾期（提交于30天前）
     submitted = new("县应急管理局", "汛期地质灾害隐患点巡查", legal_basis="《地质灾害防治条例》第十八条")
-    services.duty_request_submit(actor=None, request=submitted, today=today - timedelta(days=30))
+    duty_request_submit(actor=None, request=submitted, today=today - timedelta(days=30))
     # 征求意见中：部分乡镇已反馈
     pending = new("县农业农村局", "高标准农田建后管护巡查", funding_amount=Decimal("36"))
-    services.duty_request_submit(actor=None, request=pending, today=today - timedelta(days=3))
+    duty_request_submit(actor=None, request=pending, today=today - timedelta(days=3))
     opinions(pending, today, skip=1)
     # 已准入（长期）
     approved = new("县生态环境局", "秸秆禁烧日常巡查和劝阻", legal_basis="《中华人民共和国大气污染防治法》第七十七条")
-    services.duty_request_submit(actor=None, request=approved, today=today - timedelta(days=60))
+    duty_request_submit(actor=None, request=approved, today=today - timedelta(days=60))
     opinions(approved, today - timedelta(days=50))
-    services.duty_request_decide(
+    duty_request_decide(
         actor=None, request=approved, approve=True, document_number=f"{short}委编发〔{today.year}〕5号", today=today - timedelta(days=40)
     )
     # 不予准入
     rejected = new("县市场监管局", "食品经营许可证现场核查", funding_amount=None, funding_note="不需要经费（示例数据）")
-    services.duty_request_submit(actor=None, request=rejected, today=today - timedelta(days=45))
+    duty_request_submit(actor=None, request=rejected, today=today - timedelta(days=45))
     opinions(rejected, today - timedelta(days=40))
-    services.duty_request_decide(
+    duty_request_decide(
         actor=None, request=rejected, approve=False, note="属于部门法定职责，应由部门自行实施", today=today - timedelta(days=35)
     )
     # 临时性事项，已到期
@@ -243,91 +250,38 @@ def _requests(county: Region, short: str, departments: dict[str, Department]) ->
         end_date=date(today.year - 1, 10, 31),
         funding_amount=Decimal("8"),
     )
-    services.duty_request_submit(actor=None, request=temporary, today=last_year)
+    duty_request_submit(actor=None, request=temporary, today=last_year)
     opinions(temporary, last_year + timedelta(days=5))
-    services.duty_request_decide(
+    duty_request_decide(
         actor=None, request=temporary, approve=True, document_number=f"{short}委编发〔{today.year - 1}〕9号", today=last_year + timedelta(days=10)
     )
-    services.duty_requests_expire(today=today)
+    duty_requests_expire(today=today)
     # 被阻止的提交：要求签订责任状、设置一票否决、配备专职人员
     blocked = new(
         "县市场监管局",
         "食品安全“两个责任”包保督导",
         demands=frozenset({Demand.PLEDGE, Demand.VETO, Demand.STAFF}),
     )
-    with contextlib.suppress(services.DutyAccessBlocked):
-        services.duty_request_submit(actor=None, request=blocked, today=today)
+    with contextlib.suppress(DutyAccessBlocked):
+        duty_request_submit(actor=None, request=blocked, today=today)
 
 
-def _agencies(county: Region, short: str, departments: dict[str, Department]) -> None:
-    from bianzhi.agencies import services as agency_services
-    from bianzhi.agencies.models import Direction, DispatchedAgency, Evaluation
-
-    year = timezone.localdate().year - 1
-    townships = list(townships_of(county=county))[:4]
-    if not DispatchedAgency.objects.filter(township__county_code=county.code).exists():
-        for t_index, township in enumerate(townships):
-            for a_index, (kind, department) in enumerate(AGENCY_KINDS):
-                if (t_index + a_index) % 4 == 3:
-                    continue  # not every township has every agency
-                base = township.name.removesuffix("镇").removesuffix("乡").removesuffix("街道")
-                agency = agency_services.agency_create(
-                    actor=None,
-                    township=township,
-                    name=f"{base}{kind}",
-                    agency_type=kind,
-                    managing_department=departments[department],
-                    head_name=("张", "李", "王", "刘")[a_index] + ("建华", "志强", "丽", "军")[t_index],
-                )
-                agency_services.agency_assessment_record(
-                    actor=None,
-                    agency=agency,
-                    year=year,
-                    township_weight=Decimal(50 + 10 * (a_index % 2)),
-                    township_score=_score(agency.name, "乡镇"),
-                    department_score=_score(agency.name, "部门"),
-                )
-        first = DispatchedAgency.objects.filter(township__county_code=county.code).order_by("id").first()
-        if first is not None:
-            done = agency_services.head_change_start(actor=None, agency=first, kind="appoint", person_name="赵明")
-            agency_services.head_opinion_record(actor=None, change=done, agrees=True, text="经镇党委会研究，同意（示例数据）")
-            agency_services.head_change_complete(actor=None, change=done, document_number=f"{short}组任〔{year}〕12号")
-            agency_services.head_change_start(actor=None, agency=first, kind="remove", person_name="赵明")
-    if Evaluation.objects.filter(department__county=county, year=year).exists():
-        return
-    for evaluated in list(departments.values())[:6]:
-        for township in townships:
-            for direction in (Direction.TOWNSHIP_TO_DEPARTMENT, Direction.DEPARTMENT_TO_TOWNSHIP):
-                agency_services.evaluation_record(
-                    actor=None,
-                    year=year,
-                    direction=direction,
-                    township=township,
-                    department=evaluated,
-                    score=_score(evaluated.name, township.code, direction),
-                )
-        agency_services.department_assessment_record(
-            actor=None,
-            department=evaluated,
-            year=year,
-            township_weight=Decimal(30 + 5 * (len(evaluated.name) % 2)),
-            other_score=_score(evaluated.name, "其他"),
-        )
-
-
-@demo_step("权责清单、职责准入与派驻机构（示例数据）", order=70)
+# The agencies app's demo step has the same order and runs next:
+# steps of one order run by name, and "派…" sorts after "权…".
+@demo_step("权责清单与职责准入（示例数据）", order=70)
 def duties_demo(ctx: DemoContext) -> None:
     for code in ctx.county_codes:
         county = Region.objects.filter(code=code).first()
         if county is None:
             continue
         short = county.name[0]
-        departments = _departments(county)
+        departments = demo_departments(county)
+        # Handed on as created: the agencies step picks "the first six" of them.
+        ctx.shared.setdefault(DEPARTMENTS_SHARED, {})[county.code] = departments
         _catalogue(ctx, county, short)
         _take_up(county, short)
         _matters(county, short)
         _requests(county, short, departments)
-        _agencies(county, short, departments)
     if DAYING in ctx.county_codes and not User.objects.filter(username="daying-dept").exists():
         county = Region.objects.get(code=DAYING)
         user_create(

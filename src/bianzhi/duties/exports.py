@@ -32,7 +32,7 @@ _ROLE = dict(Responsibility.choices)
 
 def catalogue_xlsx(*, county: Region) -> bytes:
     """The county's catalogue in the import layout (the template when empty)."""
-    from bianzhi.duties.services import _county_classes, _default_featured
+    from bianzhi.duties.services.catalogue import _county_classes, _default_featured
 
     catalogue = selectors.catalogue_of(county=county)
     if catalogue is None:

@@ -8,7 +8,7 @@ from django import forms
 
 from bianzhi.core.duties import FORBIDDEN_DEMANDS, POWER_TYPES, Demand
 from bianzhi.duties.models import MatterChangeKind, Responsibility
-from bianzhi.duties.services import RequestFields
+from bianzhi.duties.services.access import RequestFields
 
 
 class DutyRequestForm(forms.Form):

@@ -3,12 +3,12 @@ PUBLIC_URL_NAMES through bianzhi.duties.testing)."""
 
 from django.urls import path
 
-from bianzhi.duties import views
+from bianzhi.duties.views import duty_list
 
 app_name = "duties-public"
 
 urlpatterns = [
-    path("<str:township_code>/duties/", views.public_duties, name="township-duties"),
-    path("<str:township_code>/duties.xlsx", views.public_duties_xlsx, name="township-duties-xlsx"),
-    path("<str:township_code>/duties.pdf", views.public_duties_pdf, name="township-duties-pdf"),
+    path("<str:township_code>/duties/", duty_list.public_duties, name="township-duties"),
+    path("<str:township_code>/duties.xlsx", duty_list.public_duties_xlsx, name="township-duties-xlsx"),
+    path("<str:township_code>/duties.pdf", duty_list.public_duties_pdf, name="township-duties-pdf"),
 ]

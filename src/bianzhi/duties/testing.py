@@ -1,4 +1,4 @@
-"""URL-walk registry entries of the duties app (see bianzhi.web.testing)."""
+"""URL-walk registry entries of the duties app (see bianzhi.kernel.testing)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from bianzhi.web.testing import PUBLIC_URL_NAMES, ForeignWorld, ParamFactory, url_param
+from bianzhi.kernel.testing import PUBLIC_URL_NAMES, ForeignWorld, ParamFactory, url_param
 
 # The published powers-and-duties list is public on purpose (001 §(一)2:
 # 及时向社会公开): anonymous visitors and other counties may read it.
@@ -49,7 +49,7 @@ def _for(param: str, *url_names: str) -> Callable[[ParamFactory], ParamFactory]:
 
 @_for("request_id", "duties:request-detail", "duties:request-edit")
 def _request(world: ForeignWorld) -> list[str]:
-    from bianzhi.duties.services import RequestFields, duty_request_create
+    from bianzhi.duties.services.access import RequestFields, duty_request_create
 
     request = duty_request_create(
         actor=None,
@@ -66,7 +66,7 @@ def _request(world: ForeignWorld) -> list[str]:
 
 @_for("change_id", "duties:matter-change")
 def _change(world: ForeignWorld) -> list[str]:
-    from bianzhi.duties.services import matter_change_request
+    from bianzhi.duties.services.matters import matter_change_request
 
     change = matter_change_request(
         actor=None,
@@ -86,7 +86,7 @@ def _change(world: ForeignWorld) -> list[str]:
 
 @_for("item_id", "duties:statutory-item")
 def _statutory_item(world: ForeignWorld) -> list[str]:
-    from bianzhi.duties.services import statutory_item_set
+    from bianzhi.duties.services.statutory import statutory_item_set
 
     item = statutory_item_set(
         actor=None, county=world.county, code="FD-X", name="示例法定事项", power_type="其他行政权力"

@@ -88,7 +88,7 @@ def _findings(township: Region) -> int:
 
 def _lists(township: Region, on: dt.date) -> tuple[int, int]:
     from bianzhi.duties.models import TerritorialMatter
-    from bianzhi.duties.selectors import duty_list
+    from bianzhi.duties.selectors.duty_list import duty_list
 
     duties = len(duty_list(township=township, today=on))
     matters = TerritorialMatter.objects.filter(

@@ -37,7 +37,7 @@ def issuer_of(county: Region) -> str:
 
 
 def _duties(township: Region, on: dt.date) -> tuple[tuple[str, ...], int]:
-    from bianzhi.duties.selectors import duty_list
+    from bianzhi.duties.selectors.duty_list import duty_list
 
     entries = duty_list(township=township, today=on)
     if len(entries) <= MAX_LISTED_DUTIES:
