@@ -18,11 +18,11 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from bianzhi.adapters.problems import InputError
 from bianzhi.adapters.xlsx_tasks import read_task_table, task_table_xlsx
 from bianzhi.core.tasks import STATUS_LABELS, URGENCY_LABELS, TaskStatus
-from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.fields import form_errors
 from bianzhi.tasks import selectors, services
@@ -66,7 +66,7 @@ def _filters(
 
 def _filter_context(request: HttpRequest, plan_id: int | None) -> dict[str, Any]:
     scope = _scope(request)
-    on = clock.today()
+    on = selectors.today()
     filters, errors = _filters(request, plan_id)
     return {
         "filters": filters,
@@ -86,7 +86,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     if request.method == "POST":
         return _plan_import(request)
-    on = clock.today()
+    on = selectors.today()
     editable = [
         r
         for r in scope.regions().filter(level__in=["county", "township"])[:500]
@@ -173,7 +173,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     scope = _scope(request)
     task = selectors.task_get(scope=scope, task_id=task_id)
-    on = clock.today()
+    on = selectors.today()
     region = task.plan.region
     units = services.reportable_units(actor=request.user, task=task)
     return render(
@@ -265,7 +265,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 def calendar_view(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    on = clock.today()
+    on = selectors.today()
     form = CalendarForm(request.GET)
     # An invalid month shows the current one, with the error above it.
     first = (form.is_valid() and form.cleaned_data["month"]) or on.replace(day=1)
@@ -308,7 +308,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 region=region,
                 plan=plan,
-                held_on=data["held_on"] or clock.today(),
+                held_on=data["held_on"] or selectors.today(),
                 title=data["title"],
                 inspector=data["inspector"],
                 summary=data["summary"],
@@ -329,7 +329,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "rounds": selectors.round_list(scope=scope),
             "plans": selectors.plan_list(scope=scope),
             "editable_regions": editable,
-            "today": clock.today(),
+            "today": selectors.today(),
         },
     )
 
@@ -339,7 +339,7 @@ def round_detail(request: HttpRequest, supervision_id: int) -> HttpResponse:
     item = selectors.round_get(scope=scope, round_id=supervision_id)
     tasks = (
         selectors.task_list(
-            scope=scope, on=clock.today(), filters=selectors.TaskFilter(plan_id=item.plan_id)
+            scope=scope, on=selectors.today(), filters=selectors.TaskFilter(plan_id=item.plan_id)
         )
         if item.plan_id
         else []
@@ -413,3 +413,21 @@ def finding_verify(request: HttpRequest, finding_id: int) -> HttpResponseBase:
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("tasks:round_detail", supervision_id=finding.round_id)
+
+
+# --- inbox ------------------------------------------------------------------------------
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    items = selectors.inbox(user=request.user)[:200]
+    return render(request, "tasks/inbox.html", {"items": items})
+
+
+def inbox_read(request: HttpRequest, notification_id: int) -> HttpResponseBase:
+    item = selectors.notification_get(user=request.user, notification_id=notification_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.notification_mark_read(user=request.user, notification=item)
+    if item.url and url_has_allowed_host_and_scheme(item.url, allowed_hosts=None):
+        return redirect(item.url)
+    return redirect("tasks:inbox")
