@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -39,8 +38,8 @@ from bianzhi.institutions.models import (
     LedgerEntry,
     LedgerItem,
 )
+from bianzhi.kernel.hooks import staff_counts
 from bianzhi.regions.models import Region
-from bianzhi.roster.models import Person, PostCategory, Status
 
 
 def _scope(request: Request) -> Scope:
@@ -114,25 +113,13 @@ def serializer_context(institutions: Sequence[Institution]) -> dict[str, Any]:
     middle managers holding a quota (在编: on the roster, not 借入 — as the
     dashboards count them)."""
     ids = [i.pk for i in institutions]
-    holds = Q(exited_on__isnull=True) & ~Q(status=Status.BORROWED_IN)
-    posts = (
-        Person.objects.filter(holds, institution_id__in=ids)
-        .values("institution_id")
-        .annotate(
-            leaders=Count("id", filter=Q(post_category=PostCategory.LEADER)),
-            middle=Count("id", filter=Q(post_category=PostCategory.MIDDLE)),
-        )
-    )
-    leaders: dict[int, int] = {}
-    middle: dict[int, int] = {}
-    for row in posts:
-        leaders[row["institution_id"]] = row["leaders"]
-        middle[row["institution_id"]] = row["middle"]
+    # From the roster, through the hook it registers (roster sits above institutions).
+    staff = staff_counts(institution_ids=ids)
     return {
         "nameplates": selectors.nameplates_of(institutions=list(institutions)),
         "balances": selectors.ledger_balances(institution_ids=ids),
-        "leaders": leaders,
-        "middle": middle,
+        "leaders": {pk: count.leaders for pk, count in staff.items()},
+        "middle": {pk: count.middle for pk, count in staff.items()},
     }
 
 

@@ -17,8 +17,9 @@ from datetime import date
 
 from bianzhi.institutions.models import UNIFIED_OFFICES, Institution, Kind, LedgerItem
 from bianzhi.institutions.services import institution_create, nameplate_add
+from bianzhi.kernel.demo import DemoContext, demo_step
+from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
-from bianzhi.web.demo import DemoContext, demo_step
 
 DEMO_DATE = date(2021, 6, 30)
 DOCUMENTS = {"510923": "大委编发〔2021〕15号", "621121": "通委编发〔2021〕9号"}
@@ -35,12 +36,10 @@ def _split(total: int, parts: int) -> list[int]:
 def demo_county_institutions(county: Region) -> int:
     """Set up the demo institutions of one county; idempotent (skips a county
     that has institutions). Returns the number created."""
-    from bianzhi.rules.services import findings_refresh
-    from bianzhi.rules.snapshot import county_snapshot
-
+    guard = rule_guard()
     if Institution.objects.filter(region__county_code=county.code).exists():
         return 0
-    states = {t.code: t for t in county_snapshot(county).townships}
+    states = {t.code: t for t in guard.county_snapshot(county).townships}
     document = DOCUMENTS.get(county.code, "示例文号")
     created = 0
     ordinary_fault_done = False
@@ -86,7 +85,7 @@ def demo_county_institutions(county: Region) -> int:
                                kind=Kind.DISPATCHED_AGENCY, established_on=DEMO_DATE,
                                document_number=document, reason="示例数据（派驻机构）", refresh=False)
             created += 1
-    findings_refresh(county_code=county.code)
+    guard.refresh(county_code=county.code)
     return created
 
 

@@ -36,6 +36,7 @@ from bianzhi.institutions.xlsx import (
     template_workbook,
     text,
 )
+from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
 
 COUNT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -203,8 +204,6 @@ class InstitutionImportRefused(ValueError):
 def institution_import_commit(*, actor: Any, plan: InstitutionImportPlan) -> str:
     """Write the plan, all or nothing; returns the summary. Raises
     InstitutionImportRefused when the plan has errors."""
-    from bianzhi.rules.services import findings_refresh
-
     if plan.errors:
         raise InstitutionImportRefused(plan.errors)
     counties: set[str] = set()
@@ -234,5 +233,5 @@ def institution_import_commit(*, actor: Any, plan: InstitutionImportPlan) -> str
                               added_on=row.established_on, document_number=row.document_number)
         counties.add(row.township.county_code)
     for county in sorted(counties):
-        findings_refresh(county_code=county)
+        rule_guard().refresh(county_code=county)
     return plan.summary()

@@ -1,8 +1,10 @@
 """Writes for institutions, nameplates and the quota ledger.
 
 Every function is one use case: keyword-only, atomic, audited, and ends by
-refreshing the county's rule findings (bianzhi.rules) in the same
-transaction, so the findings page never shows a state that was not saved.
+refreshing the county's rule findings in the same transaction, so the
+findings page never shows a state that was not saved. The rules and the
+roster sit above institutions: their parts come through the hooks they
+register (`bianzhi.kernel.hooks.rule_guard`, `staff_counts`), never by import.
 Callers (views, CLI, imports) check permissions; these functions check the
 data.
 """
@@ -28,6 +30,7 @@ from bianzhi.institutions.models import (
     LedgerItem,
     Nameplate,
 )
+from bianzhi.kernel.hooks import StaffCount, rule_guard, staff_counts
 from bianzhi.regions.models import Level, Region
 
 
@@ -48,9 +51,7 @@ def _require_document(document_number: str) -> str:
 
 
 def _refresh(region: Region) -> None:
-    from bianzhi.rules.services import findings_refresh
-
-    findings_refresh(county_code=region.county_code)
+    rule_guard().refresh(county_code=region.county_code)
 
 
 @transaction.atomic
@@ -204,14 +205,12 @@ def institution_abolish(
 ) -> Institution:
     """撤销: refused while persons on the roster belong to it; its ledger
     balances are closed to zero on the same date (entries, not deletions)."""
-    from bianzhi.roster.models import Person
-
     document_number = _require_document(document_number)
     if institution.abolished_on is not None:
         raise InstitutionError("该机构已撤销")
     if effective_on < institution.established_on:
         raise InstitutionError("撤销日期不能早于设立日期")
-    staff = Person.objects.filter(institution=institution, exited_on__isnull=True).count()
+    staff = staff_counts(institution_ids=[institution.pk]).get(institution.pk, StaffCount()).on_roster
     if staff:
         raise InstitutionError(f"该机构还有{staff}名在册人员，请先调整其所在机构再撤销")
     before = snapshot(institution)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,9 +27,9 @@ from bianzhi.institutions.importing import (
     institution_template,
 )
 from bianzhi.institutions.models import UNIFIED_OFFICES, Institution, Kind, LedgerItem
+from bianzhi.kernel.downloads import xlsx_download
+from bianzhi.kernel.hooks import StaffCount, staff_counts
 from bianzhi.regions.models import Level, Region
-from bianzhi.roster.models import Person
-from bianzhi.web.downloads import xlsx_download
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -98,17 +99,15 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
     names = selectors.names_as_of(institutions=institutions, as_of=as_of) if as_of else {}
     plates = selectors.nameplates_of(institutions=institutions, as_of=as_of)
     balances = selectors.ledger_balances(institution_ids=[i.pk for i in institutions], as_of=as_of)
-    staff = dict(
-        Person.objects.filter(institution__in=institutions, exited_on__isnull=True)
-        .values("institution_id").annotate(n=Count("id")).values_list("institution_id", "n")
-    )
-    rows = [
+    # The roster sits above institutions: its counts come through the hook it registers.
+    staff = staff_counts(institution_ids=[i.pk for i in institutions])
+    rows: list[dict[str, Any]] = [
         {
             "institution": i,
             "name": names.get(i.pk, i.name),
             "plates": plates.get(i.pk, []),
             "balances": [balances.get(i.pk, {}).get(item, 0) for _, item in COUNT_COLUMNS],
-            "staff": staff.get(i.pk, 0),
+            "staff": staff.get(i.pk, StaffCount()).on_roster,
         }
         for i in institutions
     ]
@@ -170,7 +169,7 @@ def detail(request: HttpRequest, institution_id: int) -> HttpResponse:
         "nameplates": institution.nameplates.all(),
         "entries": selectors.ledger_entries(scope=scope, institution=institution),
         "balances": [(label, balances.get(value, 0)) for value, label in LedgerItem.choices],
-        "staff": institution.persons.filter(exited_on__isnull=True).count(),
+        "staff": staff_counts(institution_ids=[institution.pk]).get(institution.pk, StaffCount()).on_roster,
         "records": audit_history(scope=scope, obj=institution)[:50],
         "can_edit": scope.can_edit(institution.region) and institution.abolished_on is None,
         "ledger_form": forms.LedgerForm(initial={"effective_on": date.today()}),
@@ -254,9 +253,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "institutions/import.html", {"form": form, "plan": plan})
 
 
-def forms_upload(request: HttpRequest) -> Any:
-    from bianzhi.roster.forms import UploadForm
+class UploadForm(django_forms.Form):
+    # The same field as the roster's upload form, which institutions cannot
+    # import (roster sits above it).
+    file = django_forms.FileField(label="Excel 文件（.xlsx）")
 
+
+def forms_upload(request: HttpRequest) -> Any:
     if request.method == "POST" and "commit" not in request.POST:
         return UploadForm(request.POST, request.FILES)
     return UploadForm()

@@ -22,11 +22,12 @@ from typing import Any
 from bianzhi.core.idnumber import check_digit
 from bianzhi.institutions.models import Institution, Kind
 from bianzhi.institutions.xlsx import write_workbook
+from bianzhi.kernel.demo import DemoContext, demo_step
+from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.excel import HEADERS
 from bianzhi.roster.importing import roster_import
 from bianzhi.roster.models import Person
-from bianzhi.web.demo import DemoContext, demo_step
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志文玉红云飞鹏辉俊峰琳婷晨宇浩然欣怡思雨"
@@ -44,11 +45,9 @@ def _id_number(rng: random.Random, prefix: str, used: set[str]) -> str:
 
 def demo_roster_rows(county: Region, *, today: date | None = None) -> list[list[Any]]:
     """The demo roster of one county as import rows (HEADERS order)."""
-    from bianzhi.rules.snapshot import county_snapshot
-
     today = today or date.today()
     rng = random.Random(int(county.code))
-    states = {t.code: t for t in county_snapshot(county).townships}
+    states = {t.code: t for t in rule_guard().county_snapshot(county).townships}
     townships = list(Region.objects.filter(level=Level.TOWNSHIP, county_code=county.code).order_by("code"))
     institutions: dict[int, dict[str, list[str]]] = {}
     for region_id, name, kind in Institution.objects.filter(

@@ -46,11 +46,11 @@ from bianzhi.institutions.xlsx import (
     read_rows,
     text,
 )
+from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.excel import COLUMNS
 from bianzhi.roster.models import Education, EntryWay, Grade, Person, PostCategory, Status
 from bianzhi.roster.services import REGISTERED_ELSEWHERE
-from bianzhi.rules.snapshot import settings_by_county
 
 Progress = Callable[[int, int, str], None]
 BATCH = 2000
@@ -230,7 +230,7 @@ def roster_import_parse(
         ).values_list("id", "region_id", "name")
     }
     years: dict[str, int | None] = {}
-    for county, settings in settings_by_county({c for _, c in townships.values()}).items():
+    for county, settings in rule_guard().settings({c for _, c in townships.values()}).items():
         rule = rule_in_force("service-period", settings)
         years[county] = rule.int_param("years") if rule else None
 
@@ -513,8 +513,6 @@ def roster_import_commit(
 ) -> RosterImportResult:
     """Write the plan: all rows or none (one transaction). Raises
     ImportRefused when the plan has errors."""
-    from bianzhi.rules.services import findings_refresh
-
     if plan.errors:
         raise ImportRefused(plan.errors)
     now = timezone.now()
@@ -533,14 +531,15 @@ def roster_import_commit(
     # One county at a time costs a few queries each; an import spanning many
     # counties is refreshed province by province (one snapshot build each).
     refreshed: list[Any] = []
+    guard = rule_guard()
     if len(plan.counties) > 3:
         for province in sorted({c[:2] for c in plan.counties}):
             region = Region.objects.filter(code=province).first()
             if region is not None:
-                refreshed.extend(findings_refresh(region=region))
+                refreshed.extend(guard.refresh(region=region))
     else:
         for county in sorted(plan.counties):
-            refreshed.extend(findings_refresh(county_code=county))
+            refreshed.extend(guard.refresh(county_code=county))
     for finding in refreshed:
         if finding.severity == Severity.BLOCK:
             blocks += 1

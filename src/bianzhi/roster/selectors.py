@@ -9,6 +9,7 @@ approve the roster. 乡镇用户, 部门用户 and 只读 users see them masked
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,8 +20,9 @@ from django.http import Http404
 from bianzhi.accounts.scope import Scope
 from bianzhi.core.idnumber import mask_id_number
 from bianzhi.institutions.models import QuotaType
+from bianzhi.kernel.hooks import StaffCount
 from bianzhi.regions.models import Region
-from bianzhi.roster.models import Person, Status
+from bianzhi.roster.models import Person, PostCategory, Status
 
 
 def id_numbers_visible(*, scope: Scope, region: Region | None) -> bool:
@@ -141,4 +143,32 @@ def roster_counts(*, scope: Scope) -> dict[str, Any]:
     return {
         "persons": values["persons"],
         "holding": {t: values[f"q{i}"] for i, t in enumerate(types)},
+    }
+
+
+def staff_counts(*, institution_ids: Collection[int]) -> dict[int, StaffCount]:
+    """Persons on the roster (not exited) per institution, in one GROUP BY;
+    institutions with nobody are absent. Leaders and middle managers count
+    only when they hold a quota (not 借入), as the dashboards count posts used.
+
+    No scope: the callers pass institutions they already read through one (an
+    institution's persons are in its township). Registered in
+    ``RosterConfig.ready()`` as ``kernel.hooks.staff_counts``, which is how the
+    institution pages, API and services get the counts (institutions sits
+    below roster and does not import it)."""
+    holds = ~Q(status=Status.BORROWED_IN)
+    rows = (
+        Person.objects.filter(institution_id__in=list(institution_ids), exited_on__isnull=True)
+        .values("institution_id")
+        .annotate(
+            persons=Count("id"),
+            leaders=Count("id", filter=holds & Q(post_category=PostCategory.LEADER)),
+            middle=Count("id", filter=holds & Q(post_category=PostCategory.MIDDLE)),
+        )
+    )
+    return {
+        row["institution_id"]: StaffCount(
+            on_roster=row["persons"], leaders=row["leaders"], middle=row["middle"]
+        )
+        for row in rows
     }

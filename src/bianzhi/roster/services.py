@@ -1,16 +1,19 @@
 """Use cases of the roster (实名制): 入编, 出编, 调动, 借调 (and its end), edits.
 
 Every use case is atomic and audited, checks the policy rules and refreshes
-the county's findings in the same transaction:
+the county's findings in the same transaction, through the rule guard that
+`bianzhi.rules` registers (`bianzhi.kernel.hooks.rule_guard()`: roster sits
+below rules and does not import it):
 
 1. before the write, the write-time checks of bianzhi.core.rules
    (`check_entry` for 入编/调动, `check_secondment` for 借调) say what the
    write would break; a finding of severity "block" refuses the write
    (RuleViolation, Chinese message), warnings go back to the caller and into
    the audit record;
-2. after the write, the county is re-evaluated; a block finding that was not
-   there before the write (an edit pushing the excellent share over 20%,
-   say) also refuses it — the transaction rolls back.
+2. the write runs inside `rule_guard().write(...)`: after it, the county is
+   re-evaluated; a block finding that was not there before the write (an
+   edit pushing the excellent share over 20%, say) also refuses it
+   (RuleViolation) — the transaction rolls back.
 
 Identity numbers are validated with bianzhi.core.idnumber; audit records
 carry them masked, because the audit trail is readable by roles that may
@@ -24,7 +27,8 @@ name a person or township only to actors who may see them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -41,30 +45,24 @@ from bianzhi.core.rules import (
     Finding,
     PersonState,
     PersonStatus,
+    RuleSettings,
     Severity,
-    check_entry,
-    check_secondment,
     rule_in_force,
     service_period_end,
 )
 from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.kernel.hooks import GuardedWrite, RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import EntryAttempt, EntryWay, Grade, Person, PostCategory, Status
-from bianzhi.rules.services import findings_evaluate, findings_refresh
-from bianzhi.rules.snapshot import county_snapshot, settings_for
 
 
 class RosterError(ValueError):
     """A refused roster write; the message is Chinese and meant for the user."""
 
 
-class RuleViolation(RosterError):
-    """The write would break a rule of severity "block"; `findings` says which."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self.findings = findings
-        text = "；".join(f"{f.message}（{f.source}）" for f in findings)
-        super().__init__(f"不符合政策规则，未保存：{text}")
+class RuleViolation(RosterError, RuleRefusal):
+    """The write would break a rule of severity "block"; `findings` says which.
+    A RosterError too, so the pages show it like any other refusal."""
 
 
 @dataclass
@@ -156,42 +154,29 @@ def person_state(person: Person) -> PersonState:
     )
 
 
-def _block_keys(county_code: str) -> set[tuple[str, str, str]]:
-    """Block findings of the county as it stands, evaluated afresh: stored
-    findings may be stale (e.g. a rule setting changed since), and a stale
-    list would make an old violation look new and refuse unrelated writes."""
-    county = Region.objects.filter(code=county_code).first()
-    if county is None:
-        return set()
-    return {
-        (f.rule, str(f.object.kind), f.object.id)
-        for result in findings_evaluate(county)
-        for f in _blocks(result.findings)
-    }
+@contextmanager
+def _guarded(county_codes: Iterable[str]) -> Iterator[GuardedWrite]:
+    """The rule guard around a roster write: no new block finding in these
+    counties afterwards (RuleViolation), findings refreshed."""
+    with rule_guard().write(county_codes=county_codes, refusal=RuleViolation) as guarded:
+        yield guarded
 
 
-def _refresh_and_guard(county_codes: set[str], before: Mapping[str, set[tuple[str, str, str]]]) -> list[Finding]:
-    """Refresh the counties; raise RuleViolation for block findings the write
-    introduced. Returns the counties' findings."""
-    introduced: list[Finding] = []
-    everything: list[Finding] = []
-    for code in sorted(county_codes):
-        findings = findings_refresh(county_code=code)
-        everything.extend(findings)
-        introduced.extend(
-            f
-            for f in _blocks(findings)
-            if (f.rule, str(f.object.kind), f.object.id) not in before.get(code, set())
-        )
-    if introduced:
-        raise RuleViolation(introduced)
-    return everything
+def _refuse_blocks(found: list[Finding]) -> None:
+    """A write-time check (check_entry, check_secondment) found blocks."""
+    if _blocks(found):
+        raise RuleViolation(_blocks(found))
+
+
+def _settings_for(county_code: str) -> dict[str, RuleSettings]:
+    settings: dict[str, RuleSettings] = rule_guard().settings([county_code])[county_code]
+    return settings
 
 
 def _default_service_end(entry_date: date | None, county_code: str) -> date | None:
     if entry_date is None:
         return None
-    rule = rule_in_force("service-period", settings_for(county_code))
+    rule = rule_in_force("service-period", _settings_for(county_code))
     if rule is None:
         return None
     return service_period_end(entry_date, rule.int_param("years"))
@@ -292,54 +277,51 @@ def person_enter(
         _choice(assessment_grade, Grade, "年度考核")
     existing, previous = _entry_records(actor=actor, number=number, township=township)
     county_code = township.county_code
-    before = {county_code: _block_keys(county_code)}
-    settings = settings_for(county_code)
-    found = check_entry(county_snapshot(township), township.code, quota_type, settings)
-    if _blocks(found):
-        raise RuleViolation(_blocks(found))
-    parsed = validate_id_number(number)
-    person = existing or Person(id_number=number, previous=previous)
-    # A new record's audit holds only what this township typed: `previous`
-    # (another county's record) is deliberately not part of the audit data.
-    before_audit = person_audit_data(existing) if existing else None
-    person.name = name
-    person.gender = parsed.gender
-    person.birth_date = parsed.birth_date
-    person.region = township
-    person.quota_type = quota_type
-    person.institution = institution
-    person.post_category = post_category
-    person.is_enforcement_staff = is_enforcement_staff
-    person.entry_date = entry_date
-    person.entry_way = entry_way
-    person.education = education
-    person.status = Status.ON_POST
-    person.secondment_unit = ""
-    person.secondment_start = None
-    person.secondment_end = None
-    person.service_period_end = service_period_end_on or _default_service_end(entry_date, county_code)
-    person.certificate_number = certificate_number
-    person.certificate_expiry = certificate_expiry
-    person.assessment_grade = assessment_grade
-    person.exited_on = None
-    person.exit_reason = ""
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:
-        # The partial unique constraint: another request entered the same
-        # number meanwhile. Say no more than the message for outsiders.
-        raise RosterError(REGISTERED_ELSEWHERE) from None
-    audit_record(
-        actor=actor,
-        action="create" if existing is None else "update",
-        obj=person,
-        region_code=township.code,
-        before=before_audit,
-        after={**person_audit_data(person), "事项": "入编", "预警": [f.message for f in found]},
-        reason=document_number,
-    )
-    _refresh_and_guard({county_code}, before)
+    with _guarded([county_code]):
+        found: list[Finding] = rule_guard().check_entry(township=township, quota_type=quota_type)
+        _refuse_blocks(found)
+        parsed = validate_id_number(number)
+        person = existing or Person(id_number=number, previous=previous)
+        # A new record's audit holds only what this township typed: `previous`
+        # (another county's record) is deliberately not part of the audit data.
+        before_audit = person_audit_data(existing) if existing else None
+        person.name = name
+        person.gender = parsed.gender
+        person.birth_date = parsed.birth_date
+        person.region = township
+        person.quota_type = quota_type
+        person.institution = institution
+        person.post_category = post_category
+        person.is_enforcement_staff = is_enforcement_staff
+        person.entry_date = entry_date
+        person.entry_way = entry_way
+        person.education = education
+        person.status = Status.ON_POST
+        person.secondment_unit = ""
+        person.secondment_start = None
+        person.secondment_end = None
+        person.service_period_end = service_period_end_on or _default_service_end(entry_date, county_code)
+        person.certificate_number = certificate_number
+        person.certificate_expiry = certificate_expiry
+        person.assessment_grade = assessment_grade
+        person.exited_on = None
+        person.exit_reason = ""
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # The partial unique constraint: another request entered the same
+            # number meanwhile. Say no more than the message for outsiders.
+            raise RosterError(REGISTERED_ELSEWHERE) from None
+        audit_record(
+            actor=actor,
+            action="create" if existing is None else "update",
+            obj=person,
+            region_code=township.code,
+            before=before_audit,
+            after={**person_audit_data(person), "事项": "入编", "预警": [f.message for f in found]},
+            reason=document_number,
+        )
     return PersonWriteResult(person, found)
 
 
@@ -381,21 +363,20 @@ def person_exit(
     if not (reason or "").strip():
         raise RosterError("请填写出编原因")
     county_code = person.region.county_code
-    before_findings = {county_code: _block_keys(county_code)}
-    before = person_audit_data(person)
-    person.exited_on = exited_on
-    person.exit_reason = reason.strip()
-    person.save(update_fields=["exited_on", "exit_reason", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=person,
-        region_code=person.region.code,
-        before=before,
-        after={**person_audit_data(person), "事项": "出编", "出编原因": person.exit_reason},
-        reason=document_number or reason,
-    )
-    _refresh_and_guard({county_code}, before_findings)
+    with _guarded([county_code]):
+        before = person_audit_data(person)
+        person.exited_on = exited_on
+        person.exit_reason = reason.strip()
+        person.save(update_fields=["exited_on", "exit_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=person,
+            region_code=person.region.code,
+            before=before,
+            after={**person_audit_data(person), "事项": "出编", "出编原因": person.exit_reason},
+            reason=document_number or reason,
+        )
     return PersonWriteResult(person)
 
 
@@ -421,33 +402,29 @@ def person_transfer(
     quota_type = quota_type or person.quota_type
     _choice(quota_type, QuotaType, "编制类型")
     counties = {person.region.county_code, to_township.county_code}
-    before_findings = {c: _block_keys(c) for c in counties}
-    found = check_entry(
-        county_snapshot(to_township), to_township.code, quota_type, settings_for(to_township.county_code)
-    )
-    if _blocks(found):
-        raise RuleViolation(_blocks(found))
-    before = person_audit_data(person)
-    from_name = person.region.name
-    person.region = to_township
-    person.institution = to_institution
-    person.quota_type = quota_type
-    person.status = Status.ON_POST
-    person.secondment_unit = ""
-    person.secondment_start = None
-    person.secondment_end = None
-    person.save()
-    after = {**person_audit_data(person), "事项": f"调动（{from_name}→{to_township.name}，{effective_on.isoformat()}）"}
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=person,
-        region_code=to_township.code,
-        before=before,
-        after={**after, "预警": [f.message for f in found]},
-        reason=document_number,
-    )
-    _refresh_and_guard(counties, before_findings)
+    with _guarded(counties):
+        found: list[Finding] = rule_guard().check_entry(township=to_township, quota_type=quota_type)
+        _refuse_blocks(found)
+        before = person_audit_data(person)
+        from_name = person.region.name
+        person.region = to_township
+        person.institution = to_institution
+        person.quota_type = quota_type
+        person.status = Status.ON_POST
+        person.secondment_unit = ""
+        person.secondment_start = None
+        person.secondment_end = None
+        person.save()
+        after = {**person_audit_data(person), "事项": f"调动（{from_name}→{to_township.name}，{effective_on.isoformat()}）"}
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=person,
+            region_code=to_township.code,
+            before=before,
+            after={**after, "预警": [f.message for f in found]},
+            reason=document_number,
+        )
     return PersonWriteResult(person, found)
 
 
@@ -473,31 +450,26 @@ def person_second(
     if end is not None and end < start:
         raise RosterError("借调结束日期不能早于开始日期")
     county_code = person.region.county_code
-    before_findings = {county_code: _block_keys(county_code)}
-    found = check_secondment(
-        person_state(person),
-        start,
-        snapshot=county_snapshot(person.region),
-        settings=settings_for(county_code),
-    )
-    if _blocks(found):
-        raise RuleViolation(_blocks(found))
-    before = person_audit_data(person)
-    person.status = Status.SECONDED_OUT
-    person.secondment_unit = unit
-    person.secondment_start = start
-    person.secondment_end = end
-    person.save()
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=person,
-        region_code=person.region.code,
-        before=before,
-        after={**person_audit_data(person), "事项": "借调", "预警": [f.message for f in found]},
-        reason=document_number,
-    )
-    _refresh_and_guard({county_code}, before_findings)
+    with _guarded([county_code]):
+        found: list[Finding] = rule_guard().check_secondment(
+            person=person_state(person), start=start, township=person.region
+        )
+        _refuse_blocks(found)
+        before = person_audit_data(person)
+        person.status = Status.SECONDED_OUT
+        person.secondment_unit = unit
+        person.secondment_start = start
+        person.secondment_end = end
+        person.save()
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=person,
+            region_code=person.region.code,
+            before=before,
+            after={**person_audit_data(person), "事项": "借调", "预警": [f.message for f in found]},
+            reason=document_number,
+        )
     return PersonWriteResult(person, found)
 
 
@@ -507,21 +479,20 @@ def person_secondment_end(*, actor: Any, person: Person, returned_on: date, docu
     if person.status != Status.SECONDED_OUT:
         raise RosterError(f"{person.name}不是借调出状态")
     county_code = person.region.county_code
-    before_findings = {county_code: _block_keys(county_code)}
-    before = person_audit_data(person)
-    person.status = Status.ON_POST
-    person.secondment_end = returned_on
-    person.save()
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=person,
-        region_code=person.region.code,
-        before=before,
-        after={**person_audit_data(person), "事项": f"借调结束（{returned_on.isoformat()}回岗）"},
-        reason=document_number,
-    )
-    _refresh_and_guard({county_code}, before_findings)
+    with _guarded([county_code]):
+        before = person_audit_data(person)
+        person.status = Status.ON_POST
+        person.secondment_end = returned_on
+        person.save()
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=person,
+            region_code=person.region.code,
+            before=before,
+            after={**person_audit_data(person), "事项": f"借调结束（{returned_on.isoformat()}回岗）"},
+            reason=document_number,
+        )
     return PersonWriteResult(person)
 
 
@@ -553,21 +524,20 @@ def person_update(
     if "name" in changes and not str(changes["name"]).strip():
         raise RosterError("姓名不能为空")
     county_code = person.region.county_code
-    before_findings = {county_code: _block_keys(county_code)}
-    before = person_audit_data(person)
-    for name, value in changes.items():
-        setattr(person, name, value)
-    person.updated_at = timezone.now()
-    person.save()
-    after = person_audit_data(person)
-    audit_record(
-        actor=actor,
-        action="update",
-        obj=person,
-        region_code=person.region.code,
-        before={k: v for k, v in before.items() if after[k] != v},
-        after={k: v for k, v in after.items() if before[k] != v},
-        reason=reason,
-    )
-    _refresh_and_guard({county_code}, before_findings)
+    with _guarded([county_code]):
+        before = person_audit_data(person)
+        for name, value in changes.items():
+            setattr(person, name, value)
+        person.updated_at = timezone.now()
+        person.save()
+        after = person_audit_data(person)
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=person,
+            region_code=person.region.code,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+            reason=reason,
+        )
     return PersonWriteResult(person)

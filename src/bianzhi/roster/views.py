@@ -19,6 +19,7 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.audit.selectors import audit_history
 from bianzhi.audit.services import audit_export
 from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster import forms, selectors, services, staging
 from bianzhi.roster.excel import roster_export, roster_template
@@ -31,7 +32,6 @@ from bianzhi.roster.importing import (
     workbook_size,
 )
 from bianzhi.roster.models import Grade, Person, PostCategory, Status
-from bianzhi.kernel.downloads import xlsx_download
 
 # Imports above this many rows run as a background job (progress page).
 INLINE_IMPORT_LIMIT = 5000
