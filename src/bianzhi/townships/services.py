@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bianzhi.adapters import xlsx_indicators
 from bianzhi.adapters.problems import InputProblem
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, object_type_of
 from bianzhi.regions.models import Level, Region
-from bianzhi.townships import spreadsheet
 from bianzhi.townships.models import (
     MAIN_INDICATOR_UNITS,
     SCHEME_CLASSES,
@@ -132,10 +132,10 @@ def indicator_definition_create(
 ) -> IndicatorDefinition:
     """Add an X indicator to the county."""
     _require_level(county, Level.COUNTY, "县")
-    name = spreadsheet.header_name(name)
+    name = xlsx_indicators.header_name(name)
     if not name:
         raise ValidationError("指标名称不能为空")
-    if name in MAIN_INDICATOR_UNITS or name in (spreadsheet.CODE, spreadsheet.NAME, spreadsheet.CLASS):
+    if name in MAIN_INDICATOR_UNITS or name in (xlsx_indicators.CODE, xlsx_indicators.NAME, xlsx_indicators.CLASS):
         raise ValidationError(f"“{name}”是保留名称，不能作为自定义指标")
     if IndicatorDefinition.objects.filter(county=county, name=name).exists():
         raise ValidationError(f"本县已有指标“{name}”")
@@ -396,7 +396,7 @@ def indicators_import(
     if not 1900 <= year <= 2200:
         raise IndicatorImportError([InputProblem(file_name, None, "年度", f"年度 {year} 不正确")])
     classes = _classes_of(county)
-    parsed = spreadsheet.read_workbook(
+    parsed = xlsx_indicators.read_workbook(
         data, file_name=file_name, indicators=_known_indicators(county), classes=classes
     )
     problems = list(parsed.problems)
@@ -409,14 +409,14 @@ def indicators_import(
         region = townships.get(row.code)
         if region is None or row.code not in allowed:
             problems.append(
-                InputProblem(file_name, number, spreadsheet.CODE, f"{row.code} 不是{county.name}的乡镇（街道）")
+                InputProblem(file_name, number, xlsx_indicators.CODE, f"{row.code} 不是{county.name}的乡镇（街道）")
             )
         elif row.name and row.name != region.name:
             problems.append(
                 InputProblem(
                     file_name,
                     number,
-                    spreadsheet.NAME,
+                    xlsx_indicators.NAME,
                     f"名称“{row.name}”与代码 {row.code} 的乡镇“{region.name}”不符",
                 )
             )

@@ -14,10 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bianzhi.adapters import xlsx_indicators
 from bianzhi.audit.selectors import audit_record_list
+from bianzhi.kernel.downloads import xlsx_download
+from bianzhi.kernel.fields import form_errors
 from bianzhi.regions.models import Region
 from bianzhi.regions.selectors import region_full_name
-from bianzhi.townships import selectors, services, spreadsheet
+from bianzhi.townships import selectors, services
 from bianzhi.townships.forms import (
     ClassSchemeForm,
     ImportForm,
@@ -28,8 +31,6 @@ from bianzhi.townships.forms import (
     YearForm,
 )
 from bianzhi.townships.models import QuotaType
-from bianzhi.kernel.downloads import xlsx_download
-from bianzhi.kernel.fields import form_errors
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -137,13 +138,13 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
     )
 
 
-def _sheet_columns(county: Region) -> list[spreadsheet.Column]:
-    return [spreadsheet.Column(i.name, i.unit) for i in selectors.county_indicators(county=county)]
+def _sheet_columns(county: Region) -> list[xlsx_indicators.Column]:
+    return [xlsx_indicators.Column(i.name, i.unit) for i in selectors.county_indicators(county=county)]
 
 
-def _sheet_rows(request: HttpRequest, county: Region, year: int | None) -> list[spreadsheet.SheetRow]:
+def _sheet_rows(request: HttpRequest, county: Region, year: int | None) -> list[xlsx_indicators.SheetRow]:
     return [
-        spreadsheet.SheetRow(
+        xlsx_indicators.SheetRow(
             code=row.code,
             name=row.name,
             township_class=row.township_class,
@@ -156,7 +157,7 @@ def _sheet_rows(request: HttpRequest, county: Region, year: int | None) -> list[
 def indicators_template(request: HttpRequest, county_code: str) -> HttpResponse:
     """The import template: the county's townships and classes, values blank."""
     county = selectors.county_get(scope=_scope(request), code=county_code)
-    data = spreadsheet.workbook_bytes(
+    data = xlsx_indicators.workbook_bytes(
         indicators=_sheet_columns(county),
         classes=selectors.county_classes(county=county),
         rows=_sheet_rows(request, county, None),
@@ -169,7 +170,7 @@ def indicators_export(request: HttpRequest, county_code: str) -> HttpResponse:
     scope = _scope(request)
     county = selectors.county_get(scope=scope, code=county_code)
     year = _year(request, selectors.indicator_years(scope=scope, county=county))
-    data = spreadsheet.workbook_bytes(
+    data = xlsx_indicators.workbook_bytes(
         indicators=_sheet_columns(county),
         classes=selectors.county_classes(county=county),
         rows=_sheet_rows(request, county, year),

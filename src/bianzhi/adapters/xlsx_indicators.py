@@ -8,8 +8,8 @@ The same layout is the downloadable template (filled with the county's
 townships, blank values), the export (filled with one year's values) and the
 import. It is also a valid input of ``bianzhi allocate`` (whose reader strips
 the units from the headers). This module touches no database: it turns
-workbooks into rows and problems; ``services.indicators_import`` decides what
-to write.
+workbooks into rows and problems; ``townships.services.indicators_import``
+decides what to write.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bianzhi.adapters.problems import InputProblem
-from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import append
+from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetRefused, check_xlsx
 
 CODE, NAME, CLASS = "代码", "名称", "类别"
 SHEET_TITLE = "乡镇指标"

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from bianzhi.townships.spreadsheet import Column, SheetRow, read_workbook, workbook_bytes
+from bianzhi.adapters.xlsx_indicators import Column, SheetRow, read_workbook, workbook_bytes
 
 
 def test_formula_like_indicator_names_and_township_names_are_text_and_read_back() -> None:
