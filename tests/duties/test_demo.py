@@ -38,3 +38,16 @@ def test_the_demo_fills_both_counties_with_every_state() -> None:
     counts = (DutyAccessRequest.objects.count(), AuditRecord.objects.count())
     demo_run(context=ctx)
     assert (DutyAccessRequest.objects.count(), AuditRecord.objects.count()) == counts
+
+
+def test_the_agencies_step_runs_right_after_the_duties_step() -> None:
+    """Both have order 70 (steps of one order run by name): the agencies step
+    uses the departments the duties step creates and hands on."""
+    from django.utils.module_loading import autodiscover_modules
+
+    from bianzhi.kernel.demo import DEMO_STEPS
+
+    autodiscover_modules("demo")
+    names = [s.name for s in sorted(DEMO_STEPS, key=lambda s: (s.order, s.name))]
+    duties = names.index("权责清单与职责准入（示例数据）")
+    assert names[duties + 1] == "派驻机构与考核评价（示例数据）"

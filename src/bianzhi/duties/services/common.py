@@ -76,6 +76,7 @@ def acts_for_department(scope: Scope | None, department: Department) -> bool:
 
 
 def _user(actor: Any) -> Any:
+    """The user to record as proposer, decider etc.: None for the system."""
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
