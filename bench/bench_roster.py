@@ -102,7 +102,7 @@ def _roster_file() -> Path:
     from openpyxl import Workbook
 
     from bianzhi.roster.demo import GIVEN, SURNAMES, _id_number
-    from bianzhi.roster.excel import HEADERS
+    from bianzhi.roster.importing import HEADERS
 
     townships = _province()
     rng = random.Random(5)

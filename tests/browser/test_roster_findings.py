@@ -8,8 +8,8 @@ from typing import Any
 
 from tests.staffing import PENGLAI, approve, id_number
 
-from bianzhi.institutions.xlsx import write_workbook
-from bianzhi.roster.excel import HEADERS
+from bianzhi.adapters.xlsx_columns import write_workbook
+from bianzhi.roster.importing import HEADERS
 
 
 def _roster(path: Path, count: int) -> Path:

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from tests.staffing import PENGLAI, approve, id_number
 
+from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.cli.main import main
 from bianzhi.institutions.models import Institution, LedgerEntry
-from bianzhi.institutions.xlsx import write_workbook
-from bianzhi.roster.excel import HEADERS
+from bianzhi.roster.importing import HEADERS
 from bianzhi.roster.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 from tests.staffing import HUILONG, PENGLAI, TONGWEI_TOWNSHIP
 
+from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.audit.models import AuditRecord
 from bianzhi.institutions.importing import COLUMNS
 from bianzhi.institutions.models import Institution, LedgerEntry, Nameplate
 from bianzhi.institutions.selectors import ledger_balances
-from bianzhi.institutions.xlsx import write_workbook
 
 pytestmark = pytest.mark.django_db
 

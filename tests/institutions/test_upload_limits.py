@@ -12,11 +12,11 @@ import pytest
 from tests.duty_actors import department, dept_user  # noqa: F401 (fixtures)
 from tests.oversized import Spy, Unreachable, declaring, upload, with_cell
 
+from bianzhi.adapters import xlsx_columns
+from bianzhi.adapters.xlsx_columns import SheetError, read_rows
 from bianzhi.audit.models import AuditRecord
-from bianzhi.institutions import xlsx
 from bianzhi.institutions.importing import institution_template
 from bianzhi.institutions.models import Institution
-from bianzhi.institutions.xlsx import SheetError, read_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_a_user_who_may_not_import_is_refused_before_the_file_is_read(
 ) -> None:
     client = login(request.getfixturevalue(user))
     parser = Unreachable()
-    monkeypatch.setattr(xlsx, "CalamineWorkbook", parser)
+    monkeypatch.setattr(xlsx_columns, "CalamineWorkbook", parser)
     response = client.post("/institutions/import/", {"file": upload(institution_template())})
     assert response.status_code == 403
     assert parser.calls == []
@@ -42,8 +42,8 @@ def test_a_user_who_may_not_import_is_refused_before_the_file_is_read(
 def test_an_oversized_workbook_is_refused_with_the_chinese_message_and_nothing_is_written(
     login: Any, daying_officer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parser = Spy(xlsx.CalamineWorkbook)
-    monkeypatch.setattr(xlsx, "CalamineWorkbook", parser)
+    parser = Spy(xlsx_columns.CalamineWorkbook)
+    monkeypatch.setattr(xlsx_columns, "CalamineWorkbook", parser)
     audit_before = AuditRecord.objects.count()
     data = declaring("A1:L70000", institution_template())
     body = (
@@ -71,7 +71,7 @@ def test_the_reader_refuses_a_10_kb_workbook_that_would_take_549_gb(
     # calamine reserves rows x columns x 32 bytes for the declared range at once.
     assert len(data) < 10_240
     parser = Unreachable()
-    monkeypatch.setattr(xlsx, "CalamineWorkbook", parser)
+    monkeypatch.setattr(xlsx_columns, "CalamineWorkbook", parser)
     with pytest.raises(SheetError) as caught:
         list(read_rows(io.BytesIO(data), [], filename="机构.xlsx"))
     assert parser.calls == []
@@ -94,7 +94,7 @@ def test_the_reader_refuses_an_ods_file_whose_repeated_rows_calamine_would_expan
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", content)
     parser = Unreachable()
-    monkeypatch.setattr(xlsx, "CalamineWorkbook", parser)
+    monkeypatch.setattr(xlsx_columns, "CalamineWorkbook", parser)
     with pytest.raises(SheetError, match="只支持 .xlsx 格式"):
         list(read_rows(io.BytesIO(out.getvalue()), [], filename="机构.xlsx"))
     assert parser.calls == []

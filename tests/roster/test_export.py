@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 from tests.staffing import enter
 
 from bianzhi.institutions.services import institution_create
-from bianzhi.roster.excel import HEADERS
-from bianzhi.roster.importing import roster_import_parse
+from bianzhi.roster.importing import HEADERS, roster_import_parse
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.staffing import PENGLAI, enter, id_number
 
+from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.audit.models import AuditRecord
 from bianzhi.institutions.services import institution_abolish
-from bianzhi.institutions.xlsx import write_workbook
 from bianzhi.jobs.models import Job, JobStatus
 from bianzhi.jobs.services import jobs_run_pending
 from bianzhi.roster import views as roster_views
-from bianzhi.roster.excel import HEADERS
+from bianzhi.roster.importing import HEADERS
 from bianzhi.roster.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 from tests.staffing import PENGLAI, id_number
 
-from bianzhi.institutions.xlsx import write_workbook
+from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.jobs.models import Job, JobStatus
 from bianzhi.jobs.services import job_enqueue, jobs_run_pending
 from bianzhi.roster import views as roster_views
-from bianzhi.roster.excel import HEADERS
+from bianzhi.roster.importing import HEADERS
 from bianzhi.roster.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -18,11 +18,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.staffing import HUILONG, PENGLAI, TONGWEI_TOWNSHIP, approve, enter, id_number
 
 from bianzhi.accounts.scope import scope_for
+from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.audit.models import AuditRecord
-from bianzhi.institutions.xlsx import write_workbook
 from bianzhi.regions.models import Region
 from bianzhi.roster import selectors
-from bianzhi.roster.excel import HEADERS
+from bianzhi.roster.importing import HEADERS
 from bianzhi.roster.models import Person
 from bianzhi.roster.services import RosterError, person_enter, person_exit
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 from tests.staffing import PENGLAI, enter, id_number
 
+from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.core.idnumber import mask_id_number
-from bianzhi.institutions.xlsx import write_workbook
-from bianzhi.roster.excel import HEADERS
+from bianzhi.roster.importing import HEADERS
 from bianzhi.roster.models import Person
 
 pytestmark = pytest.mark.django_db

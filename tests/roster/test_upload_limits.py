@@ -12,10 +12,9 @@ import pytest
 from tests.duty_actors import department, dept_user  # noqa: F401 (fixtures)
 from tests.oversized import Spy, Unreachable, declaring, upload, with_cell
 
+from bianzhi.adapters import xlsx_columns
 from bianzhi.audit.models import AuditRecord
-from bianzhi.institutions import xlsx
-from bianzhi.roster.excel import roster_template
-from bianzhi.roster.importing import roster_import_parse
+from bianzhi.roster.importing import roster_import_parse, roster_template
 from bianzhi.roster.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +32,7 @@ def test_a_user_who_may_not_import_is_refused_before_the_file_is_read(
 ) -> None:
     client = login(request.getfixturevalue(user))
     parser = Unreachable()
-    monkeypatch.setattr(xlsx, "CalamineWorkbook", parser)
+    monkeypatch.setattr(xlsx_columns, "CalamineWorkbook", parser)
     response = client.post("/roster/import/", {"file": upload(roster_template())})
     assert response.status_code == 403
     assert parser.calls == []
@@ -42,8 +41,8 @@ def test_a_user_who_may_not_import_is_refused_before_the_file_is_read(
 def test_an_oversized_workbook_is_refused_with_the_chinese_message_and_nothing_is_written(
     login: Any, daying_officer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parser = Spy(xlsx.CalamineWorkbook)
-    monkeypatch.setattr(xlsx, "CalamineWorkbook", parser)
+    parser = Spy(xlsx_columns.CalamineWorkbook)
+    monkeypatch.setattr(xlsx_columns, "CalamineWorkbook", parser)
     audit_before = AuditRecord.objects.count()
     # One cell in the 31st column: calamine would hold 31 columns for every row.
     data = with_cell("AE2", roster_template())
@@ -71,7 +70,7 @@ def test_the_parse_refuses_a_workbook_beyond_the_roster_limits_before_calamine(
     data: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parser = Unreachable()
-    monkeypatch.setattr(xlsx, "CalamineWorkbook", parser)
+    monkeypatch.setattr(xlsx_columns, "CalamineWorkbook", parser)
     plan = roster_import_parse(source=io.BytesIO(data), filename="名册.xlsx")
     assert parser.calls == []
     (error,) = plan.errors

@@ -19,14 +19,7 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from bianzhi.institutions.models import Institution, Kind, LedgerItem, Nameplate
-from bianzhi.institutions.selectors import ledger_balances
-from bianzhi.institutions.services import (
-    institution_create,
-    ledger_set,
-    nameplate_add,
-)
-from bianzhi.institutions.xlsx import (
+from bianzhi.adapters.xlsx_columns import (
     Column,
     RowError,
     SheetError,
@@ -35,6 +28,13 @@ from bianzhi.institutions.xlsx import (
     read_rows,
     template_workbook,
     text,
+)
+from bianzhi.institutions.models import Institution, Kind, LedgerItem, Nameplate
+from bianzhi.institutions.selectors import ledger_balances
+from bianzhi.institutions.services import (
+    institution_create,
+    ledger_set,
+    nameplate_add,
 )
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region

@@ -19,14 +19,13 @@ import random
 from datetime import date
 from typing import Any
 
+from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.core.idnumber import check_digit
 from bianzhi.institutions.models import Institution, Kind
-from bianzhi.institutions.xlsx import write_workbook
 from bianzhi.kernel.demo import DemoContext, demo_step
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
-from bianzhi.roster.excel import HEADERS
-from bianzhi.roster.importing import roster_import
+from bianzhi.roster.importing import HEADERS, roster_import
 from bianzhi.roster.models import Person
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"

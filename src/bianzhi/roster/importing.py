@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,23 +32,24 @@ from typing import IO, Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from bianzhi.adapters.xlsx_columns import (
+    Column,
+    RowError,
+    SheetError,
+    parse_date,
+    parse_yes_no,
+    read_rows,
+    template_workbook,
+    text,
+)
 from bianzhi.adapters.xlsx_limits import SheetLimits
 from bianzhi.audit.models import Action
 from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
 from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
 from bianzhi.core.rules import Severity, rule_in_force, service_period_end
 from bianzhi.institutions.models import Institution, QuotaType
-from bianzhi.institutions.xlsx import (
-    RowError,
-    SheetError,
-    parse_date,
-    parse_yes_no,
-    read_rows,
-    text,
-)
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
-from bianzhi.roster.excel import COLUMNS
 from bianzhi.roster.models import Education, EntryWay, Grade, Person, PostCategory, Status
 from bianzhi.roster.services import REGISTERED_ELSEWHERE
 
@@ -58,6 +59,31 @@ BATCH = 2000
 # a background job). 30 columns leave room beside the template's 17; calamine
 # holds rows x columns x 32 bytes, about 1 GB at these limits.
 ROSTER_SHEET_LIMITS = SheetLimits(rows=1_100_000, columns=30, unpacked_bytes=2048 * 1024 * 1024)
+
+YES_NO = ("是", "否")
+
+# The roster workbook's columns: one list drives the template, the import and
+# the export (``selectors.person_export_row``), so an export re-imports unchanged.
+COLUMNS: tuple[Column, ...] = (
+    Column("身份证号", "id_number", True, "18位，末位可为X；全系统唯一，性别和出生日期由此得出", width=22),
+    Column("姓名", "name", True),
+    Column("乡镇代码", "township_code", True, "9位统计用区划代码，如 510923100", width=12),
+    Column("机构", "institution", False, "本乡镇已设立机构的名称；可空", width=24),
+    Column("编制类型", "quota_type", True, "", tuple(QuotaType.values)),
+    Column("岗位类别", "post_category", False, "空表示一般", tuple(PostCategory.labels)),
+    Column("执法人员", "is_enforcement_staff", False, "从事综合行政执法工作填“是”", YES_NO),
+    Column("状态", "status", False, "空表示在岗", tuple(Status.labels)),
+    Column("借调单位", "secondment_unit", False, "状态为借调出时必填", width=20),
+    Column("借调开始日期", "secondment_start", False, "状态为借调出时填写"),
+    Column("入编日期", "entry_date", False, "如 2021-09-01"),
+    Column("入编方式", "entry_way", False, "空表示其他", tuple(EntryWay.labels)),
+    Column("服务期满日期", "service_period_end", False, "空：按入编日期和本地区服务期年限计算"),
+    Column("学历", "education", False, "", tuple(Education.labels)),
+    Column("执法证号", "certificate_number", False, "", width=16),
+    Column("执法证有效期至", "certificate_expiry", False, ""),
+    Column("年度考核", "assessment_grade", False, "", tuple(Grade.labels)),
+)
+HEADERS = [c.header for c in COLUMNS]
 
 # The Person fields an import sets and compares (gender and birth date
 # follow from the identity number).
@@ -92,6 +118,13 @@ _BY_LABEL: dict[str, dict[str, str]] = {
 }
 _DEFAULTS = {"post_category": PostCategory.GENERAL, "status": Status.ON_POST, "entry_way": EntryWay.OTHER,
              "education": "", "assessment_grade": ""}
+
+
+def roster_template(*, township_codes: Sequence[str] = (), institution_names: Sequence[str] = ()) -> bytes:
+    """The import template; `township_codes`/`institution_names` (the
+    importer's region) become drop-down lists too."""
+    lists = {"township_code": list(township_codes), "institution": sorted(set(institution_names))}
+    return template_workbook(COLUMNS, title="实名制名册", lists=lists)
 
 
 @dataclass

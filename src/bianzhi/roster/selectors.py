@@ -22,7 +22,7 @@ from bianzhi.core.idnumber import mask_id_number
 from bianzhi.institutions.models import QuotaType
 from bianzhi.kernel.hooks import StaffCount
 from bianzhi.regions.models import Region
-from bianzhi.roster.models import Person, PostCategory, Status
+from bianzhi.roster.models import Education, EntryWay, Person, PostCategory, Status
 
 
 def id_numbers_visible(*, scope: Scope, region: Region | None) -> bool:
@@ -99,6 +99,36 @@ def person_list(
             match |= Q(id_number__endswith=f.q.upper())
         qs = qs.filter(match)
     return qs.order_by("region__code", "id")
+
+
+def _label(choices: type[Status] | type[PostCategory] | type[EntryWay] | type[Education], value: str) -> str:
+    return str(choices(value).label) if value else ""
+
+
+def person_export_row(person: Person, *, show_id_number: bool) -> list[object]:
+    """One row of the roster export in ``importing.COLUMNS`` order, choices as
+    their Chinese labels (the export re-imports unchanged); the identity
+    number masked unless `show_id_number`. A masked export cannot be
+    re-imported (the import rejects masked numbers)."""
+    return [
+        person.id_number if show_id_number else mask_id_number(person.id_number),
+        person.name,
+        person.region.code,
+        person.institution.name if person.institution_id and person.institution else "",
+        person.quota_type,
+        _label(PostCategory, person.post_category),
+        "是" if person.is_enforcement_staff else "否",
+        _label(Status, person.status),
+        person.secondment_unit,
+        person.secondment_start,
+        person.entry_date,
+        _label(EntryWay, person.entry_way),
+        person.service_period_end,
+        _label(Education, person.education),
+        person.certificate_number,
+        person.certificate_expiry,
+        person.assessment_grade,
+    ]
 
 
 def person_get(*, scope: Scope, pk: int) -> Person:

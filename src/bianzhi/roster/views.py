@@ -16,19 +16,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bianzhi.accounts.scope import Scope
+from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.audit.selectors import audit_history
 from bianzhi.audit.services import audit_export
 from bianzhi.institutions.models import Institution, QuotaType
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster import forms, selectors, services, staging
-from bianzhi.roster.excel import roster_export, roster_template
 from bianzhi.roster.importing import (
+    HEADERS,
     ImportRefused,
     RosterImportPlan,
     WorkbookSize,
     roster_import_commit,
     roster_import_parse,
+    roster_template,
     workbook_size,
 )
 from bianzhi.roster.models import Grade, Person, PostCategory, Status
@@ -84,7 +86,11 @@ def person_export(request: HttpRequest) -> HttpResponse:
     filters = selectors.RosterFilter.from_query(request.GET.dict())
     visible = selectors.id_numbers_visible(scope=scope, region=scope.region) or scope.is_superuser
     persons = selectors.person_list(scope=scope, filters=filters, id_search=visible)
-    content = roster_export(persons.iterator(chunk_size=2000), show_id_number=visible)
+    content = write_workbook(
+        "实名制名册",
+        HEADERS,
+        (selectors.person_export_row(p, show_id_number=visible) for p in persons.iterator(chunk_size=2000)),
+    )
     if visible:
         # Full identity numbers leave the system: record who took them before
         # the file goes out (no record, no file).

@@ -8,7 +8,7 @@ import io
 
 from openpyxl import load_workbook
 
-from bianzhi.institutions.xlsx import Column, read_rows, template_workbook, write_workbook
+from bianzhi.adapters.xlsx_columns import Column, read_rows, template_workbook, write_workbook
 
 FORMULA_LIKE = ["=1+2", "@SUM(A1)", "-5 项", "+8613800000000"]
 COLUMNS = (

@@ -1,8 +1,11 @@
-"""Spreadsheet adapter helpers shared by the institution and roster imports:
-column specs that drive the template (headers, notes, drop-down lists), the
-reader (openpyxl read-only, values only) and the Chinese row errors.
+"""Workbooks described by a list of columns, shared by the institution and
+roster imports: column specs that drive the template (headers, notes,
+drop-down lists), the reader (calamine, values only), the Chinese row errors,
+and plain exports.
 
-The core and the services never see a workbook: the adapters turn rows into
+The column lists themselves belong to the apps (``institutions.importing``,
+``roster.importing``): their drop-down values come from the models' choices.
+The core and the services never see a workbook: this module turns rows into
 plain values or `RowError`s (file, row, column, reason).
 """
 
@@ -22,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
-from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetLimits, SheetRefused, check_xlsx
 from bianzhi.adapters.xlsx_cells import append, put
+from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetLimits, SheetRefused, check_xlsx
 
 # Rows of the data sheet a template's drop-down lists cover.
 TEMPLATE_ROWS = 200_000
