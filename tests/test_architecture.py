@@ -53,8 +53,6 @@ PENDING: frozenset[tuple[str, str]] = frozenset({
     ("agencies", "web"), ("allocation", "web"),
     # townships/services.py reads allocation.models (allocation sits above townships).
     ("townships", "allocation"),
-    # kernel/testing.py names regions.Region for type checkers.
-    ("kernel", "regions"),
 })
 
 

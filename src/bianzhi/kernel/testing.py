@@ -25,10 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # the kernel imports no app at run time
-    from bianzhi.regions.models import Region
+from typing import Any
 
 
 ParamFactory = Callable[["ForeignWorld"], list[str]]
@@ -38,8 +35,8 @@ ParamFactory = Callable[["ForeignWorld"], list[str]]
 class ForeignWorld:
     """Objects of the county the outsider must not reach (大英县)."""
 
-    county: Region
-    township: Region
+    county: Any  # a regions.Region (the kernel imports no app)
+    township: Any  # a regions.Region
     officer: Any  # the county's own officer (編办管理员 + 审核人)
     extra: dict[str, Any] = field(default_factory=dict)
 
