@@ -10,6 +10,7 @@ Django is imported inside the fixtures only, so tests/core stays free of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -80,3 +81,16 @@ def login(client: Any) -> Any:
         return client
 
     return do
+
+
+@pytest.fixture
+def clock() -> Iterator[Callable[[Any], Any]]:
+    """``clock(at)`` freezes ``bianzhi.kernel.clock`` at ``at`` (a date: noon
+    that day, local time; or a datetime) until the end of the test; call it
+    again to move the clock. Returns the frozen moment."""
+    from contextlib import ExitStack
+
+    from bianzhi.kernel.clock import frozen
+
+    with ExitStack() as stack:
+        yield lambda at: stack.enter_context(frozen(at))

@@ -12,7 +12,7 @@ from tests.conftest import PENGLAI
 from tests.staffing import approve
 
 from bianzhi.agencies import services
-from bianzhi.tasks.models import Notification
+from bianzhi.inbox.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 from bianzhi.accounts.services import user_create
 from bianzhi.allocation import services
 from bianzhi.allocation.selectors import plan_default_params
-from bianzhi.tasks.models import Notification
+from bianzhi.inbox.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from bianzhi.duties.services.access import (
     duty_request_submit,
 )
 from bianzhi.duties.services.catalogue import catalogue_import, takeup_propose
-from bianzhi.tasks.models import Notification
+from bianzhi.inbox.models import Notification
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 3, 1)

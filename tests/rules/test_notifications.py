@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from tests.staffing import HUILONG, PENGLAI, approve
 
+from bianzhi.inbox.models import Notification
 from bianzhi.rules.models import RuleSetting
 from bianzhi.rules.services import findings_refresh
-from bianzhi.tasks.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from bianzhi.tasks import selectors
-
 pytestmark = pytest.mark.django_db
 
 
@@ -21,10 +19,10 @@ def _client(user: Any) -> APIClient:
 
 
 @pytest.fixture
-def on_2021_05_28(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+def on_2021_05_28(clock: Any) -> dt.date:
     """Task 1 (due 2021-03-31) overdue, task 2 (2021-05-31) due soon."""
     day = dt.date(2021, 5, 28)
-    monkeypatch.setattr(selectors, "today", lambda: day)
+    clock(day)
     return day
 
 

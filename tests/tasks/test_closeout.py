@@ -11,8 +11,9 @@ from tests.conftest import PENGLAI
 from tests.tasks.conftest import PDF, PNG, FakeUpload
 
 from bianzhi.core.tasks import Urgency
+from bianzhi.inbox.models import Notification
 from bianzhi.tasks import selectors, services
-from bianzhi.tasks.models import Attachment, Notification
+from bianzhi.tasks.models import Attachment
 
 ON = dt.date(2021, 4, 10)
 

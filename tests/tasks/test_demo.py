@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bianzhi.reports.models import Snapshot
-from bianzhi.tasks.models import Finding, Notification, SupervisionRound, Task, WorkPlan
+from bianzhi.inbox.models import Notification
 from bianzhi.kernel.demo import DemoContext, demo_run
+from bianzhi.reports.models import Snapshot
+from bianzhi.tasks.models import Finding, SupervisionRound, Task, WorkPlan
 
 
 @pytest.mark.django_db

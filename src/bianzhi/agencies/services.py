@@ -44,9 +44,9 @@ from bianzhi.core.duties import (
     AssessmentError,
     weighted_total,
 )
+from bianzhi.inbox.kinds import NotificationKind
+from bianzhi.inbox.services import notify_role, notify_users
 from bianzhi.regions.models import Level, Region
-from bianzhi.tasks.models import NotificationKind
-from bianzhi.tasks.services import notify_role, notify_users
 
 
 class AgencyError(ValueError):

@@ -27,9 +27,9 @@ from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanAllocation, PlanMode, PlanStatus
 from bianzhi.audit.services import audit_record
 from bianzhi.core.allocation import AllocationError, AllocationResult
+from bianzhi.inbox.kinds import NotificationKind
+from bianzhi.inbox.services import notify_role
 from bianzhi.regions.models import Level, Region
-from bianzhi.tasks.models import NotificationKind
-from bianzhi.tasks.services import notify_role
 from bianzhi.townships.models import (
     MAIN_INDICATOR_UNITS,
     ApprovedQuota,

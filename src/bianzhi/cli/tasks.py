@@ -1,7 +1,8 @@
 """`bianzhi notify`: the daily digest of deadlines, pending approvals and findings.
 
-Thin shell over ``bianzhi.tasks.services.notify_daily``; run it from cron once
-a day (``bianzhi notify --once``). A second run on the same day does nothing.
+Thin shell over ``bianzhi.inbox.services.notify_daily`` (what goes in comes
+from the apps' digest sources); run it from cron once a day
+(``bianzhi notify --once``). A second run on the same day does nothing.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from bianzhi.cli.web import _setup
 def notify_command(once: bool, day: dt.datetime | None, warn_days: int, force: bool) -> None:
     """生成站内消息（任务时限、待审核销号、督导问题），配置了 SMTP 时按用户发送每日邮件摘要。"""
     _setup()
-    from bianzhi.tasks.selectors import today
-    from bianzhi.tasks.services import notify_daily
+    from bianzhi.inbox.services import notify_daily
+    from bianzhi.kernel.clock import today
 
     on = day.date() if day else today()
     result = notify_daily(today=on, warn_days=warn_days, force=force)

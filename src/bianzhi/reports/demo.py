@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bianzhi.regions.models import Region
 from bianzhi.kernel.demo import DAYING, DemoContext, demo_step
+from bianzhi.regions.models import Region
 
 
 @demo_step("监测快照（两次）", order=90)
 def demo_snapshots(ctx: DemoContext) -> None:
+    from bianzhi.kernel.clock import today
     from bianzhi.reports.models import Snapshot
     from bianzhi.reports.services import snapshot_take
-    from bianzhi.tasks.selectors import today
 
     county = Region.objects.filter(code=DAYING).first()
     if county is None or Snapshot.objects.filter(region__county_code=DAYING).exists():

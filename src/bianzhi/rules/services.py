@@ -25,12 +25,16 @@ from bianzhi.core.rules import (
     effective_rules,
     evaluate,
 )
+from bianzhi.inbox.kinds import kind_register
+from bianzhi.inbox.services import notify_users, role_holders
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person
 from bianzhi.rules.models import RuleSetting, StoredFinding
 from bianzhi.rules.snapshot import county_snapshots, settings_by_county
-from bianzhi.tasks.models import NotificationKind
-from bianzhi.tasks.services import notify_users, role_holders
+
+# The rules' notification kind, registered with the inbox when this module is
+# imported (at start-up: apps.py imports guard.py, which imports this module).
+RULE_KIND = kind_register("rule", "规则问题")
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,7 @@ def _notify_new_blocks(
             lines.append(f"……共{len(findings)}个")
         notify_users(
             users=officers[county.pk],
-            kind=NotificationKind.RULE,
+            kind=RULE_KIND,
             title=f"新增阻止级问题{len(findings)}个：{county.name}",
             body="\n".join(lines),
             url=reverse("policy_rules:findings") + "?" + urlencode(

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.core.tasks import TaskStatus, Urgency, classify, days_overdue
+from bianzhi.kernel import clock
 from bianzhi.tasks import selectors
 from bianzhi.tasks.models import WorkPlan
 from bianzhi.kernel.fields import BIGINT_MAX
@@ -155,7 +156,7 @@ class TaskViewSet(viewsets.GenericViewSet[Any]):
             status=data.get("status", ""),
             urgency=Urgency.OVERDUE.value if data.get("overdue") == "1" else "",
         )
-        views = selectors.task_list(scope=_scope(request), on=selectors.today(), filters=filters)
+        views = selectors.task_list(scope=_scope(request), on=clock.today(), filters=filters)
         # A list of TaskViews (the warning is computed per task): the page
         # paginator slices lists as well as querysets.
         page = self.paginate_queryset(views)  # type: ignore[arg-type]
@@ -167,7 +168,7 @@ class TaskViewSet(viewsets.GenericViewSet[Any]):
         self, request: Request, pk: str | None = None, format: str | None = None
     ) -> Response:
         task = selectors.task_get(scope=_scope(request), task_id=int(pk or 0))
-        on = selectors.today()
+        on = clock.today()
         view = selectors.TaskView(
             task=task,
             urgency=classify(deadline=task.deadline, status=task.task_status, today=on),

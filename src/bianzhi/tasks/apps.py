@@ -7,7 +7,10 @@ class TasksConfig(AppConfig):
     verbose_name = "工作任务与督查督办"
 
     def ready(self) -> None:
+        from bianzhi.inbox.digest import digest_source_register
         from bianzhi.kernel.nav import NavItem, nav_register
+        from bianzhi.tasks import notifications  # noqa: F401  (registers the kinds)
+        from bianzhi.tasks.digest import task_digest
 
         nav_register(NavItem(label="工作任务", url_name="tasks:plan_list", order=60))
-        nav_register(NavItem(label="消息", url_name="tasks:inbox", order=88))
+        digest_source_register("tasks", task_digest)

@@ -17,6 +17,8 @@ import io
 from bianzhi.adapters.docx_official import render_docx
 from bianzhi.adapters.xlsx_tasks import TaskRow
 from bianzhi.core.document import Document, Paragraph
+from bianzhi.inbox.services import notify_daily
+from bianzhi.kernel import clock
 from bianzhi.kernel.demo import DemoContext, demo_step
 from bianzhi.regions.models import Region
 from bianzhi.tasks import services
@@ -129,9 +131,7 @@ def demo_tasks(ctx: DemoContext) -> None:
     township = Region.objects.filter(code=PENGLAI).first()
     if township is None or WorkPlan.objects.filter(region=township, title=PLAN_ASSETS).exists():
         return
-    from bianzhi.tasks.selectors import today
-
-    on = today()
+    on = clock.today()
     assets_rows, staffing_rows = _rows(on)
     assets = services.plan_import(
         actor=None,
@@ -223,7 +223,7 @@ def demo_tasks(ctx: DemoContext) -> None:
     services.task_report_progress(
         actor=None, task=staffing_tasks[2], unit="党政办公室", text="已与派驻机构对接双重管理办法。"
     )
-    result = services.notify_daily(today=on, force=True)
+    result = notify_daily(today=on, force=True)
     ctx.echo(
         f"  工作方案 2 个、任务 {Task.objects.filter(plan__region=township).count()} 项、督导 1 轮；消息 {result.notifications} 条"
     )

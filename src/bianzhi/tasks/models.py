@@ -1,4 +1,5 @@
-"""Work plans, their tasks, progress reports, supervision rounds and the inbox.
+"""Work plans, their tasks, progress reports and supervision rounds (the inbox
+is ``bianzhi.inbox``).
 
 A plan belongs to a region (the township or county that issued it), and
 everything under it is scoped through that region
@@ -217,54 +218,3 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
-
-
-class NotificationKind(models.TextChoices):
-    DEADLINE = "deadline", "任务时限"
-    APPROVAL = "approval", "待审核"
-    FINDING = "finding", "督导问题"
-    RULE = "rule", "规则问题"
-    RESULT = "result", "办理结果"
-    OTHER = "other", "其他"
-
-
-class Notification(models.Model):
-    """One inbox message. ``key`` makes creation idempotent per user: the daily
-    run can be repeated without duplicating messages."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField("类型", max_length=20, choices=NotificationKind.choices)
-    title = models.CharField("标题", max_length=255)
-    body = models.TextField("内容", blank=True)
-    url = models.CharField("链接", max_length=255, blank=True)
-    key = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "消息"
-        verbose_name_plural = "消息"
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="notification_key_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class DigestRun(models.Model):
-    """One row per day the digest went out: ``bianzhi notify --once`` is a no-op
-    the second time on the same day."""
-
-    day = models.DateField(unique=True)
-    ran_at = models.DateTimeField(auto_now_add=True)
-    notifications = models.PositiveIntegerField(default=0)
-    emails = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "每日提醒"
-        verbose_name_plural = "每日提醒"

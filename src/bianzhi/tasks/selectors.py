@@ -1,8 +1,8 @@
 """Reads of the work-plan app, always through the reader's scope.
 
-Warnings (due soon / overdue) are computed for a given ``today`` by
-``bianzhi.core.tasks.classify``; views pass ``today()`` from here, tests pass
-a fixed date.
+Warnings (due soon / overdue) are computed for a given ``on`` by
+``bianzhi.core.tasks.classify``; views pass ``bianzhi.kernel.clock.today()``,
+tests pass a fixed date or freeze the clock.
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.core.tasks import (
@@ -31,17 +29,11 @@ from bianzhi.core.tasks import (
 from bianzhi.tasks.models import (
     Attachment,
     Finding,
-    Notification,
     ProgressReport,
     SupervisionRound,
     Task,
     WorkPlan,
 )
-
-
-def today() -> dt.date:
-    """The one seam for "today" in this app (local date in Asia/Shanghai)."""
-    return timezone.localdate()
 
 
 @dataclass(frozen=True)
@@ -248,24 +240,6 @@ def finding_get(*, scope: Scope, finding_id: int) -> Finding:
     )
     if item is None:
         raise Http404("督导问题不存在或无权访问")
-    return item
-
-
-# --- inbox ----------------------------------------------------------------------------
-
-
-def inbox(*, user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
-
-
-def inbox_unread_count(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def notification_get(*, user: Any, notification_id: int) -> Notification:
-    item = Notification.objects.filter(user=user, pk=notification_id).first()
-    if item is None:
-        raise Http404("消息不存在")
     return item
 
 

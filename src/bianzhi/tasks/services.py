@@ -1,5 +1,6 @@
 """Writes of the work-plan app: plans and task imports, progress reports,
-close-out (销号), supervision rounds and findings, notifications.
+close-out (销号), supervision rounds and findings; the inbox messages they
+send go through ``bianzhi.inbox`` (the daily digest's part is ``digest.py``).
 
 Every function is keyword-only, atomic and audited. ``actor`` is the acting
 user (None for the command line and the demo, which act as "系统" and skip
@@ -11,49 +12,42 @@ The rules (which transition is allowed, what close-out needs) are in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role, User
 from bianzhi.accounts.scope import Scope, scope_for
 from bianzhi.adapters.xlsx_tasks import TaskRow
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, snapshot
 from bianzhi.core.tasks import (
-    DEFAULT_WARN_DAYS,
     Cadence,
     CloseoutFacts,
     FindingStatus,
     TaskStatus,
-    Urgency,
-    classify,
     closeout_approve_problems,
     closeout_request_problems,
     transition_problem,
 )
+from bianzhi.inbox.kinds import NotificationKind
+from bianzhi.inbox.services import notification_create
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Region
 from bianzhi.tasks.attachments import CheckedUpload, Upload, check_uploads
 from bianzhi.tasks.models import (
     Attachment,
-    DigestRun,
     Finding,
-    Notification,
-    NotificationKind,
     ProgressReport,
     ReportKind,
     SupervisionRound,
     Task,
     WorkPlan,
 )
+from bianzhi.tasks.notifications import FINDING
 
 REPORTING_ROLES = frozenset({Role.OFFICER, Role.TOWNSHIP, Role.DEPARTMENT})
 
@@ -266,7 +260,7 @@ def _set_status(*, actor: Any, task: Task, status: TaskStatus, reason: str) -> N
     before = snapshot(task, ["status"])
     task.status = status.value
     if status is TaskStatus.CLOSED:
-        task.closed_at = timezone.now()
+        task.closed_at = clock.now()
         task.closed_by = actor if getattr(actor, "is_authenticated", False) else None
     task.save()
     audit_record(
@@ -470,7 +464,7 @@ def finding_create(
     for user in _reporters_of(region):
         notification_create(
             user=user,
-            kind=NotificationKind.FINDING,
+            kind=FINDING,
             title=f"督导发现问题：{round.title}",
             body=finding.description,
             url=reverse("tasks:round_detail", args=[round.pk]),
@@ -501,7 +495,7 @@ def finding_rectify(
     before = snapshot(finding, ["status", "rectification"])
     finding.rectification = text.strip()
     finding.status = FindingStatus.RECTIFIED.value
-    finding.rectified_at = timezone.now()
+    finding.rectified_at = clock.now()
     finding.save()
     if finding.task is not None:
         _store(actor=actor, task=finding.task, files=checked, finding=finding)
@@ -526,7 +520,7 @@ def finding_verify(*, actor: Any, finding: Finding) -> Finding:
         raise ValidationError("只有已整改的问题可以核实。")
     before = snapshot(finding, ["status"])
     finding.status = FindingStatus.VERIFIED.value
-    finding.verified_at = timezone.now()
+    finding.verified_at = clock.now()
     finding.verified_by = actor if getattr(actor, "is_authenticated", False) else None
     finding.save()
     audit_record(
@@ -541,7 +535,7 @@ def finding_verify(*, actor: Any, finding: Finding) -> Finding:
     return finding
 
 
-# --- notifications -------------------------------------------------------------------
+# --- who is told --------------------------------------------------------------------
 
 
 def _users_over(region: Region) -> Any:
@@ -556,262 +550,3 @@ def _approvers_of(region: Region) -> list[User]:
 
 def _reporters_of(region: Region) -> list[User]:
     return list(_users_over(region).filter(role_grants__role__in=list(REPORTING_ROLES)).distinct())
-
-
-def notification_create(
-    *, user: User, kind: str, title: str, key: str, body: str = "", url: str = ""
-) -> Notification | None:
-    """Put a message in ``user``'s inbox; None if one with ``key`` is already there.
-
-    Other apps may call this for their own events (e.g. pending approvals);
-    pick a ``key`` that names the event, so repeating it adds nothing.
-    """
-    try:
-        with transaction.atomic():
-            return Notification.objects.create(
-                user=user, kind=kind, title=title[:255], body=body, url=url, key=key[:200]
-            )
-    except IntegrityError:
-        return None
-
-
-def role_holders(
-    *, region: Region | Sequence[Region], role: str, below: bool = False
-) -> list[User]:
-    """Active users holding ``role`` whose region is ``region`` (or one of
-    several regions; with ``below``: that region or any region under it).
-    One query whatever the number of regions."""
-    regions = [region] if isinstance(region, Region) else list(region)
-    if not regions:
-        return []
-    where = Q(region__in=regions)
-    if below:
-        where = Q(pk__in=[])
-        for r in regions:
-            where |= Q(**{f"region__{r.level_field}": r.code})
-    return list(
-        User.objects.filter(where, is_active=True, role_grants__role=role)
-        .select_related("region")
-        .distinct()
-        .order_by("id")
-    )
-
-
-def notify_users(
-    *, users: Iterable[User], kind: str, title: str, key: str, body: str = "", url: str = ""
-) -> list[User]:
-    """Put the same message in each user's inbox; returns the users for whom it
-    was new. Keyed like ``notification_create`` (a repeated ``key`` adds
-    nothing), but in two queries whatever the number of users, so services
-    can call it inside their own transaction."""
-    targets = {u.pk: u for u in users}
-    if not targets:
-        return []
-    key = key[:200]
-    already = set(
-        Notification.objects.filter(key=key, user_id__in=list(targets)).values_list(
-            "user_id", flat=True
-        )
-    )
-    new = [u for pk, u in targets.items() if pk not in already]
-    # ignore_conflicts: a concurrent writer of the same key loses quietly,
-    # as notification_create's IntegrityError path does.
-    Notification.objects.bulk_create(
-        [
-            Notification(user=u, kind=kind, title=title[:255], body=body, url=url, key=key)
-            for u in new
-        ],
-        ignore_conflicts=True,
-    )
-    return new
-
-
-def notify_role(
-    *,
-    region: Region,
-    role: str,
-    kind: str,
-    title: str,
-    key: str,
-    body: str = "",
-    url: str | Callable[[Region], str] = "",
-    below: bool = False,
-) -> list[User]:
-    """Notify every active user holding ``role`` in ``region`` (with ``below``,
-    also in the regions under it: e.g. every 乡镇用户 of a county). Superusers
-    have no region and are not targeted. Returns the users newly notified.
-
-    ``url`` is the page to act on, or a function of the recipient's region
-    giving it (with ``below``, each township user gets their own township's
-    page). This is how other apps tell "whoever must act" about their events:
-    ``notify_role(region=county, role=Role.APPROVER, ...)``.
-    """
-    users = role_holders(region=region, role=role, below=below)
-    if not callable(url):
-        return notify_users(users=users, kind=kind, title=title, key=key, body=body, url=url)
-    by_url: dict[str, list[User]] = {}
-    for user in users:
-        # role_holders only returns users with a region.
-        by_url.setdefault(url(user.region) if user.region else "", []).append(user)
-    notified: list[User] = []
-    for link, group in by_url.items():
-        notified += notify_users(users=group, kind=kind, title=title, key=key, body=body, url=link)
-    return notified
-
-
-@transaction.atomic
-def notification_mark_read(*, user: Any, notification: Notification) -> None:
-    if notification.user_id != user.pk:
-        raise PermissionDenied("不能修改他人的消息")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-
-
-@dataclass
-class DigestResult:
-    day: dt.date
-    skipped: bool = False
-    notifications: int = 0
-    emails: int = 0
-    users: list[str] = field(default_factory=list)
-
-
-def _task_url(task: Task) -> str:
-    return reverse("tasks:task_detail", args=[task.pk])
-
-
-def _warnings_for(
-    user: User, today: dt.date, warn_days: int
-) -> list[tuple[str, str, str, str, str]]:
-    """(kind, key, title, body, url) of everything ``user`` should be told about today."""
-    scope = scope_for(user)
-    items: list[tuple[str, str, str, str, str]] = []
-    if not scope.sees_anything:
-        return items
-    horizon = today + dt.timedelta(days=warn_days)
-    reporter = scope.is_superuser or bool(scope.roles & REPORTING_ROLES)
-    if reporter:
-        tasks = scope.filter(
-            Task.objects.select_related("plan")
-            .exclude(status=TaskStatus.CLOSED.value)
-            .filter(deadline__lte=horizon),
-            "plan__region",
-        )
-        department = user.department.name if user.department is not None else ""
-        for task in tasks:
-            if department and department not in task.units:
-                continue  # a department hears only of its own tasks
-            urgency = classify(
-                deadline=task.deadline, status=task.task_status, today=today, warn_days=warn_days
-            )
-            if urgency not in (Urgency.DUE_SOON, Urgency.OVERDUE):
-                continue
-            items.append(
-                (
-                    NotificationKind.DEADLINE,
-                    f"deadline:{task.pk}:{urgency.value}",
-                    f"{urgency.label}：{task.plan.title} 第{task.seq}项（{task.deadline:%Y-%m-%d}）",
-                    task.content,
-                    _task_url(task),
-                )
-            )
-        findings = scope.filter(
-            Finding.objects.select_related("round").filter(
-                status=FindingStatus.OPEN.value, rectify_by__lte=horizon
-            ),
-            "round__region",
-        )
-        for finding in findings:
-            late = finding.rectify_by is not None and finding.rectify_by < today
-            items.append(
-                (
-                    NotificationKind.FINDING,
-                    f"finding:{finding.pk}:{'overdue' if late else 'due'}",
-                    f"{'整改已逾期' if late else '整改即将到期'}：{finding.round.title}",
-                    finding.description,
-                    reverse("tasks:round_detail", args=[finding.round_id]),
-                )
-            )
-    if scope.is_superuser or Role.APPROVER in scope.roles:
-        pending = scope.filter(
-            Task.objects.select_related("plan").filter(status=TaskStatus.CLOSE_REQUESTED.value),
-            "plan__region",
-        )
-        for task in pending:
-            items.append(
-                (
-                    NotificationKind.APPROVAL,
-                    f"approval-open:{task.pk}:{today.isoformat()}",
-                    f"待审核销号：{task.plan.title} 第{task.seq}项",
-                    task.content,
-                    _task_url(task),
-                )
-            )
-    return items
-
-
-def notify_daily(
-    *, today: dt.date, warn_days: int = DEFAULT_WARN_DAYS, force: bool = False
-) -> DigestResult:
-    """The daily digest: inbox messages for deadlines, pending approvals and
-    findings, and one e-mail per user when e-mail is configured.
-
-    Idempotent per day: a second run on the same ``today`` does nothing
-    (unless ``force``); inbox messages are keyed, so even a forced rerun adds
-    no duplicates. Safe against two concurrent runs: the day's ``DigestRun``
-    row is claimed first and only one run can create it.
-    """
-    with transaction.atomic():
-        run, created = DigestRun.objects.get_or_create(day=today)
-    if not created and not force:
-        return DigestResult(day=today, skipped=True)
-    result = DigestResult(day=today)
-    users = (
-        User.objects.filter(is_active=True)
-        .annotate(n_roles=Count("role_grants"))
-        .filter(Q(n_roles__gt=0) | Q(is_superuser=True))
-        .select_related("region", "department")
-    )
-    email_on = bool(getattr(settings, "BIANZHI_EMAIL_ENABLED", False))
-    base_url = getattr(settings, "BIANZHI_SITE_URL", "").rstrip("/")
-    for user in users:
-        items = _warnings_for(user, today, warn_days)
-        new = 0
-        for kind, key, title, body, url in items:
-            if notification_create(user=user, kind=kind, key=key, title=title, body=body, url=url):
-                new += 1
-        result.notifications += new
-        if not (email_on and user.email):
-            continue
-        # What other apps put in the inbox since the last digest (plans to
-        # approve, opinions to give, new block findings …) goes out with
-        # today's warnings, once: emailed_at is set below.
-        keys = {key for _, key, _, _, _ in items}
-        inbox = [
-            (n.title, n.url)
-            for n in Notification.objects.filter(
-                user=user, read_at__isnull=True, emailed_at__isnull=True
-            ).order_by("created_at", "id")
-            if n.key not in keys
-        ]
-        entries = [(title, url) for _, _, title, _, url in items] + inbox
-        lines = [f"{title}\n  {base_url}{url}" for title, url in entries]
-        if lines:
-            send_mail(
-                subject=f"【编制系统】{today:%Y年%m月%d日} 待办提醒（{len(lines)} 项）",
-                message="您好：\n\n以下事项需要关注：\n\n"
-                + "\n".join(lines)
-                + "\n\n（本邮件由系统自动发送）",
-                from_email=None,
-                recipient_list=[user.email],
-            )
-            Notification.objects.filter(user=user, emailed_at__isnull=True).update(
-                emailed_at=timezone.now()
-            )
-            result.emails += 1
-            result.users.append(user.username)
-    DigestRun.objects.filter(pk=run.pk).update(
-        notifications=result.notifications, emails=result.emails
-    )
-    return result

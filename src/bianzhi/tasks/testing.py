@@ -9,15 +9,14 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
+from bianzhi.kernel.testing import ForeignWorld, url_param
 from bianzhi.tasks.models import (
     Attachment,
     Finding,
-    Notification,
     SupervisionRound,
     Task,
     WorkPlan,
 )
-from bianzhi.kernel.testing import ForeignWorld, url_param
 
 
 def _task(world: ForeignWorld) -> Task:
@@ -73,14 +72,6 @@ def _round_id(world: ForeignWorld) -> list[str]:
 def _finding(world: ForeignWorld) -> list[str]:
     finding = Finding.objects.create(round=_round(world), task=_task(world), description="台账不全")
     return [str(finding.pk)]
-
-
-@url_param("notification_id")
-def _notification(world: ForeignWorld) -> list[str]:
-    item = Notification.objects.create(
-        user=world.officer, kind="deadline", title="已逾期：大英县任务", key="walk"
-    )
-    return [str(item.pk)]
 
 
 @url_param("pk", url_name="work-plan-detail")

@@ -21,6 +21,4 @@ urlpatterns = [
     path("rounds/<int:supervision_id>/findings/", views.finding_create, name="finding_create"),
     path("findings/<int:finding_id>/rectify/", views.finding_rectify, name="finding_rectify"),
     path("findings/<int:finding_id>/verify/", views.finding_verify, name="finding_verify"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/<int:notification_id>/read/", views.inbox_read, name="inbox_read"),
 ]

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "bianzhi.regions",
     "bianzhi.audit",
     "bianzhi.jobs",
+    "bianzhi.inbox",
     "bianzhi.townships",
     "bianzhi.allocation",
     "bianzhi.institutions",

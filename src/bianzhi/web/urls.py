@@ -25,6 +25,8 @@ urlpatterns = [
     path("jobs/", include("bianzhi.jobs.urls")),
     path("duties/", include("bianzhi.duties.urls")),
     path("agencies/", include("bianzhi.agencies.urls")),
+    # The inbox kept the address it had as a page of the work-plan app.
+    path("tasks/inbox/", include("bianzhi.inbox.urls")),
     path("tasks/", include("bianzhi.tasks.urls")),
     path("reports/", include("bianzhi.reports.urls")),
     # Published without login on purpose (001 §(一)2: 向社会公开).

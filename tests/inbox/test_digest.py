@@ -8,8 +8,8 @@ from typing import Any
 from click.testing import CliRunner
 from django.core import mail
 
-from bianzhi.tasks.models import DigestRun, Notification
-from bianzhi.tasks.services import notify_daily
+from bianzhi.inbox.models import DigestRun, Notification
+from bianzhi.inbox.services import notify_daily
 
 
 def test_digest_fills_inboxes_and_is_idempotent_per_day(

@@ -11,8 +11,8 @@ from django.core import mail
 from django.utils import timezone
 
 from bianzhi.accounts.services import user_create
-from bianzhi.tasks.models import Notification
-from bianzhi.tasks.services import notify_daily, notify_role
+from bianzhi.inbox.models import Notification
+from bianzhi.inbox.services import notify_daily, notify_role
 
 pytestmark = pytest.mark.django_db
 
