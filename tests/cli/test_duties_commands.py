@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from bianzhi.adapters import xlsx_duties as spreadsheets
 from bianzhi.cli.main import main
-from bianzhi.duties import spreadsheets
 from bianzhi.duties.models import CatalogueItem, DutyAccessRequest, TerritorialMatter
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 from tests.conftest import DAYING, PENGLAI
 
+from bianzhi.adapters import xlsx_duties as spreadsheets
 from bianzhi.adapters.problems import InputError
 from bianzhi.core.duties import TakeUpChoice
-from bianzhi.duties import spreadsheets
 from bianzhi.duties.models import TakeUpChange
 from bianzhi.duties.selectors.catalogue import catalogue_of
 from bianzhi.duties.selectors.duty_list import duty_list

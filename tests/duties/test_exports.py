@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from tests.conftest import DAYING, PENGLAI
 
-from bianzhi.duties import spreadsheets
+from bianzhi.adapters import xlsx_duties as spreadsheets
 from bianzhi.duties.exports import catalogue_xlsx, matters_xlsx, statutory_xlsx
 from bianzhi.duties.services.catalogue import catalogue_import
 from bianzhi.duties.services.matters import matters_import

@@ -14,8 +14,8 @@ from tests.conftest import DAYING, PENGLAI
 from tests.duty_actors import LONGSHENG
 
 from bianzhi.accounts.services import user_create
+from bianzhi.adapters import xlsx_duties as spreadsheets
 from bianzhi.core.duties import TakeUpChoice
-from bianzhi.duties import spreadsheets
 from bianzhi.duties.services.access import (
     RequestFields,
     duty_opinion_give,

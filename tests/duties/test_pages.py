@@ -17,7 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from tests.conftest import DAYING, PENGLAI
 
-from bianzhi.duties import spreadsheets
+from bianzhi.adapters import xlsx_duties as spreadsheets
 from bianzhi.duties.models import DutyAccessRequest
 from bianzhi.duties.services.access import (
     RequestFields,

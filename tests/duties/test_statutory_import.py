@@ -16,10 +16,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from tests.conftest import DAYING, PENGLAI
 
+from bianzhi.adapters import xlsx_duties as spreadsheets
 from bianzhi.adapters.problems import InputError
 from bianzhi.audit.models import AuditRecord
 from bianzhi.cli.main import main
-from bianzhi.duties import spreadsheets
 from bianzhi.duties.exports import statutory_xlsx
 from bianzhi.duties.models import StatutoryItem
 from bianzhi.duties.selectors.duty_list import duty_list

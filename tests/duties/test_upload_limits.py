@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.conftest import DAYING
 from tests.oversized import Spy, Unreachable, declaring, upload
 
+from bianzhi.adapters import xlsx_duties as spreadsheets
 from bianzhi.audit.models import AuditRecord
-from bianzhi.duties import spreadsheets
 from bianzhi.duties.models import DelegationCatalogue, StatutoryItem, TerritorialMatter
 
 # (url name, POST fields besides the file, the template, the reader the view calls)

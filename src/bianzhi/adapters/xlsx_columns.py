@@ -12,7 +12,7 @@ plain values or `RowError`s (file, row, column, reason).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
@@ -251,3 +251,28 @@ def write_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[A
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def write_table(
+    sheet: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()
+) -> None:
+    """One table on a sheet of a (normal-mode) workbook, for exports with
+    several sheets: bold header row, frozen below it, then the rows; column
+    widths in characters. Text is written as text, never as a formula
+    (`adapters.xlsx_cells`)."""
+    append(sheet, headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+    for row in rows:
+        append(sheet, row)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -14,19 +14,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.adapters.allocation_export import AllocationReport, xlsx_bytes
+from bianzhi.adapters.pdf_html import html_to_pdf
 from bianzhi.allocation import selectors, services
 from bianzhi.allocation.forms import ApproveForm, CountyColumns, PlanForm
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.audit.selectors import audit_history
+from bianzhi.kernel.downloads import PDF, download, xlsx_download
 from bianzhi.regions.models import Level, Region
 from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships.models import QUOTA_TYPE_KEYS
 from bianzhi.townships.selectors import county_classes, county_list
-from bianzhi.kernel.downloads import PDF, download, xlsx_download
 
 KEY_QUOTA_TYPES = {v: k for k, v in QUOTA_TYPE_KEYS.items()}
 
@@ -380,13 +382,21 @@ def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
-    from bianzhi.allocation.pdf import plan_pdf
-
+    """The plan as a PDF for filing: ``allocation/pdf.html`` through WeasyPrint."""
     plan = selectors.plan_get(scope=_scope(request), pk=plan_id)
     if not plan.results:
         messages.error(request, "方案尚未测算，没有可导出的结果。")
         return redirect("allocation:detail", plan_id=plan.pk)
-    return download(plan_pdf(plan=plan), f"{plan.name}.pdf", PDF)
+    html = render_to_string(
+        "allocation/pdf.html",
+        {
+            "plan": plan,
+            "county_name": region_full_name(region=plan.region),
+            "results": (plan.results or {}).items(),
+            "generated_at": timezone.localtime(),
+        },
+    )
+    return download(html_to_pdf(html), f"{plan.name}.pdf", PDF)
 
 
 def plan_compare(request: HttpRequest) -> HttpResponse:

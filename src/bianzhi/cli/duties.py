@@ -35,9 +35,9 @@ def catalogue_command(file: Path, county_code: str, document_number: str, title:
     """导入赋权指导目录（“1+4”清单；列：事项编码、事项名称、权力类型、设定依据、下放部门、所属清单）。"""
     _setup()
     from bianzhi.adapters.problems import InputError
+    from bianzhi.adapters.xlsx_duties import catalogue_read
     from bianzhi.duties.services.catalogue import catalogue_import
     from bianzhi.duties.services.common import DutyError
-    from bianzhi.duties.spreadsheets import catalogue_read
 
     county = _county(county_code)
     try:
@@ -63,9 +63,9 @@ def statutory_command(file: Path, county_code: str, document_number: str) -> Non
     """导入法定事项（列：事项编码、事项名称、权力类型、设定依据；文件中没有的现有事项取消）。"""
     _setup()
     from bianzhi.adapters.problems import InputError
+    from bianzhi.adapters.xlsx_duties import statutory_read
     from bianzhi.duties.services.common import DutyError
     from bianzhi.duties.services.statutory import statutory_import
-    from bianzhi.duties.spreadsheets import statutory_read
 
     county = _county(county_code)
     try:
@@ -89,9 +89,9 @@ def matters_command(file: Path, county_code: str, document_number: str) -> None:
     """导入属地事项责任清单（列：序号、领域、事项名称、乡镇责任、县级部门、县级部门责任、依据）。"""
     _setup()
     from bianzhi.adapters.problems import InputError
+    from bianzhi.adapters.xlsx_duties import matters_read
     from bianzhi.duties.services.common import DutyError
     from bianzhi.duties.services.matters import matters_import
-    from bianzhi.duties.spreadsheets import matters_read
 
     county = _county(county_code)
     try:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bianzhi.accounts.models import Department, Role, User
 from bianzhi.accounts.services import department_create, user_create
+from bianzhi.adapters.xlsx_duties import CatalogueFile, CatalogueRow, MatterRow
 from bianzhi.core.duties import Demand, ListKind, TakeUpChoice
 from bianzhi.duties.models import (
     DelegationCatalogue,
@@ -44,7 +45,6 @@ from bianzhi.duties.services.matters import (
     matters_import,
 )
 from bianzhi.duties.services.statutory import statutory_item_set
-from bianzhi.duties.spreadsheets import CatalogueFile, CatalogueRow, MatterRow
 from bianzhi.kernel.demo import DAYING, DemoContext, demo_step
 from bianzhi.regions.models import Region
 

@@ -1,9 +1,11 @@
 """Files the duties app hands out: the catalogue, statutory-items and
-territorial-matters workbooks and a township's powers-and-duties list as xlsx and PDF.
+territorial-matters workbooks and a township's powers-and-duties list as xlsx
+and PDF.
 
-The PDF is rendered by WeasyPrint from ``duties/duty_list_pdf.html``; fonts
-come from fontconfig (Debian ``fonts-noto-cjk``) and WeasyPrint embeds the
-subset it uses, so the file reads the same on a machine without CJK fonts.
+Here only what comes from the database: the rows of each workbook, and the
+HTML of the PDF rendered from ``duties/duty_list_pdf.html``. The files
+themselves are written by ``bianzhi.adapters.xlsx_duties`` and
+``bianzhi.adapters.pdf_html`` (WeasyPrint).
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ from datetime import date
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
-from openpyxl import Workbook
 
-from bianzhi.duties import selectors
-from bianzhi.duties.models import Responsibility
-from bianzhi.duties.spreadsheets import (
+from bianzhi.adapters.pdf_html import html_to_pdf
+from bianzhi.adapters.xlsx_duties import (
     catalogue_workbook,
+    duty_list_workbook,
     matters_workbook,
     statutory_workbook,
-    workbook_bytes,
-    write_table,
 )
+from bianzhi.duties.models import Responsibility
+from bianzhi.duties.selectors.catalogue import catalogue_items, catalogue_of
+from bianzhi.duties.selectors.duty_list import duty_list
+from bianzhi.duties.selectors.matters import matters
+from bianzhi.duties.selectors.statutory import statutory_items
 from bianzhi.regions.models import Region
 
 _ROLE = dict(Responsibility.choices)
@@ -34,12 +38,12 @@ def catalogue_xlsx(*, county: Region) -> bytes:
     """The county's catalogue in the import layout (the template when empty)."""
     from bianzhi.duties.services.catalogue import _county_classes, _default_featured
 
-    catalogue = selectors.catalogue_of(county=county)
+    catalogue = catalogue_of(county=county)
     if catalogue is None:
         return catalogue_workbook([], _default_featured(_county_classes(county)))
     rows = (
         [i.code, i.name, i.power_type, i.legal_basis, i.delegating_department, i.get_list_kind_display()]
-        for i in selectors.catalogue_items(catalogue=catalogue)
+        for i in catalogue_items(catalogue=catalogue)
     )
     return catalogue_workbook(rows, catalogue.featured_classes)
 
@@ -48,7 +52,7 @@ def matters_xlsx(*, county: Region) -> bytes:
     """The county's territorial matters in the import layout."""
     rows = (
         [m.code, m.domain, m.name, _ROLE[m.township_role], m.department, _ROLE[m.department_role], m.basis]
-        for m in selectors.matters(county=county).order_by("id")
+        for m in matters(county=county).order_by("id")
     )
     return matters_workbook(rows)
 
@@ -56,7 +60,7 @@ def matters_xlsx(*, county: Region) -> bytes:
 def statutory_xlsx(*, county: Region) -> bytes:
     """The county's statutory items in force, in the import layout (re-importing
     it changes nothing)."""
-    rows = ([s.code, s.name, s.power_type, s.legal_basis] for s in selectors.statutory_items(county=county))
+    rows = ([s.code, s.name, s.power_type, s.legal_basis] for s in statutory_items(county=county))
     return statutory_workbook(rows)
 
 
@@ -65,25 +69,13 @@ def statutory_template_xlsx() -> bytes:
     return statutory_workbook([])
 
 
-DUTY_HEADERS = ("序号", "类别", "事项编码", "事项名称", "权力类型", "设定依据", "实施部门或下放部门", "依据文号", "备注")
-
-
 def duty_list_xlsx(*, township: Region, today: date | None = None) -> bytes:
     today = today or timezone.localdate()
-    entries = selectors.duty_list(township=township, today=today)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "权责清单"
-    write_table(
-        sheet,
-        DUTY_HEADERS,
-        (
-            [n, e.source, e.code, e.name, e.power_type, e.legal_basis, e.department, e.basis_document, e.note]
-            for n, e in enumerate(entries, start=1)
-        ),
-        (6, 10, 14, 40, 12, 40, 20, 24, 24),
+    entries = duty_list(township=township, today=today)
+    return duty_list_workbook(
+        [n, e.source, e.code, e.name, e.power_type, e.legal_basis, e.department, e.basis_document, e.note]
+        for n, e in enumerate(entries, start=1)
     )
-    return workbook_bytes(book)
 
 
 # A cached PDF is good for the day: the list changes with the date too
@@ -106,7 +98,7 @@ def duty_list_pdf(*, township: Region, today: date | None = None) -> bytes:
         {
             "township": township,
             "county": Region.objects.filter(code=township.county_code).first(),
-            "entries": selectors.duty_list(township=township, today=today),
+            "entries": duty_list(township=township, today=today),
             "today": today,
         },
     )
@@ -115,11 +107,4 @@ def duty_list_pdf(*, township: Region, today: date | None = None) -> bytes:
     if pdf is None:
         pdf = html_to_pdf(html)
         cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=html).write_pdf()
     return pdf

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.accounts.models import Role
+from bianzhi.adapters.xlsx_duties import CatalogueFile
 from bianzhi.audit.services import audit_record, audit_record_many
 from bianzhi.core.duties import (
     CatalogueEntry,
@@ -43,7 +44,6 @@ from bianzhi.duties.services.common import (
     _user,
     acts_for_township,
 )
-from bianzhi.duties.spreadsheets import CatalogueFile
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role
 from bianzhi.regions.models import Level, Region

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bianzhi.accounts.models import Role
+from bianzhi.adapters.xlsx_duties import MatterRow
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many
 from bianzhi.duties.models import (
     MatterChange,
@@ -30,7 +31,6 @@ from bianzhi.duties.services.common import (
     _scope,
     _user,
 )
-from bianzhi.duties.spreadsheets import MatterRow
 from bianzhi.regions.models import Level, Region
 
 _MATTER_FIELDS = ("domain", "name", "township_role", "department", "department_role", "basis")

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
+from bianzhi.adapters.xlsx_duties import StatutoryRow
 from bianzhi.audit.services import audit_record, audit_record_many
 from bianzhi.duties.models import StatutoryItem
 from bianzhi.duties.services.common import DutyError, _require_edit, _require_level, _sync_by_code
-from bianzhi.duties.spreadsheets import StatutoryRow
 from bianzhi.regions.models import Level, Region
 
 _STATUTORY_FIELDS = ("name", "power_type", "legal_basis")

@@ -28,7 +28,7 @@ def catalogue(request: HttpRequest, county_code: str) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                from bianzhi.duties.spreadsheets import catalogue_read
+                from bianzhi.adapters.xlsx_duties import catalogue_read
 
                 upload = form.cleaned_data["file"]
                 data = catalogue_read(upload.read(), file_name=upload.name)

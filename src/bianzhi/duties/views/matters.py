@@ -38,7 +38,7 @@ def matters(request: HttpRequest, county_code: str) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                from bianzhi.duties.spreadsheets import matters_read
+                from bianzhi.adapters.xlsx_duties import matters_read
 
                 upload = form.cleaned_data["file"]
                 rows = matters_read(upload.read(), file_name=upload.name)

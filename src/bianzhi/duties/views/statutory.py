@@ -41,7 +41,7 @@ def statutory(request: HttpRequest, county_code: str) -> HttpResponse:
                     messages.success(request, f"已新增法定事项：{item}")
                     return redirect("duties:statutory", county_code=region.code)
             elif action == "import":
-                from bianzhi.duties.spreadsheets import statutory_read
+                from bianzhi.adapters.xlsx_duties import statutory_read
 
                 # Before the file is read: only an editor's upload reaches the parser.
                 scope.require_edit(region)

@@ -1,8 +1,9 @@
-"""Excel adapters of the duties app: the delegation catalogue and the
-territorial-matters list (templates, reading, export) and the export of a
+"""The duties workbooks: the delegation catalogue, the statutory items and
+the territorial-matters list (templates, reading, export) and the export of a
 township's powers-and-duties list. No database here: readers turn a workbook
 into rows or an ``InputError`` listing *every* problem with its row and
-column; the services decide what to write.
+column; the duties services decide what to write, and ``duties.exports``
+gathers the rows of an export.
 
 Catalogue workbook, sheet 赋权指导目录::
 
@@ -29,11 +30,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bianzhi.adapters.problems import InputError, InputProblem
 from bianzhi.adapters.xlsx_cells import append
+from bianzhi.adapters.xlsx_columns import workbook_bytes, write_table
 from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetRefused, check_xlsx
 from bianzhi.core.duties import FEATURED_LISTS, POWER_TYPES, ListKind, list_kind_parse
 
@@ -362,28 +363,6 @@ def statutory_read(data: bytes, *, file_name: str = "法定事项.xlsx") -> list
 # --- writing -------------------------------------------------------------------
 
 
-def write_table(
-    sheet: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()
-) -> None:
-    """Bold header row, frozen below it, then the rows; column widths in
-    characters. Text is written as text, never as a formula (`adapters.xlsx_cells`)."""
-    append(sheet, headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="center")
-    for row in rows:
-        append(sheet, row)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def workbook_bytes(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def catalogue_workbook(
     rows: Iterable[Sequence[Any]], featured_classes: Mapping[str, Sequence[str]]
 ) -> bytes:
@@ -434,4 +413,17 @@ def statutory_workbook(rows: Iterable[Sequence[Any]]) -> bytes:
     ):
         append(notes, [line])
     notes.column_dimensions["A"].width = 100
+    return workbook_bytes(book)
+
+
+DUTY_LIST_SHEET = "权责清单"
+DUTY_HEADERS = ("序号", "类别", "事项编码", "事项名称", "权力类型", "设定依据", "实施部门或下放部门", "依据文号", "备注")
+
+
+def duty_list_workbook(rows: Iterable[Sequence[Any]]) -> bytes:
+    """A township's powers-and-duties list (权责清单), rows in DUTY_HEADERS order."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = DUTY_LIST_SHEET
+    write_table(sheet, DUTY_HEADERS, rows, (6, 10, 14, 40, 12, 40, 20, 24, 24))
     return workbook_bytes(book)
