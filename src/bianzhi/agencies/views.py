@@ -1,13 +1,19 @@
 """Pages of the agencies app: thin shells over selectors and services.
 
 Objects are resolved through scoped selectors before the method is looked
-at; POST forms carry ``action=...``; ``AgencyError`` becomes a message and
-``PermissionDenied`` a 403.
+at. A POST form carries ``action=...``, looked up in the page's table of
+handlers (``COUNTY_ACTIONS``, ``AGENCY_ACTIONS``). A handler binds its form,
+calls one service and returns the success message naming what that service
+saved; anything refused is an ``AgencyError`` shown as error messages, so a
+success message only ever follows a write that happened. An action not in
+the table is an error message too. ``PermissionDenied`` stays a 403.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -29,13 +35,22 @@ from bianzhi.agencies.forms import (
     HeadStartForm,
     YearForm,
 )
-from bianzhi.agencies.models import AGENCY_TYPES, Direction, DispatchedAgency, HeadChangeStatus
+from bianzhi.agencies.models import (
+    AGENCY_TYPES,
+    Direction,
+    DispatchedAgency,
+    HeadChange,
+    HeadChangeStatus,
+)
 from bianzhi.agencies.services import AgencyError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties.services.common import acts_for_township
 from bianzhi.regions.models import Level, Region
 from bianzhi.web.downloads import xlsx_download
 from bianzhi.web.fields import form_errors
+
+UNKNOWN_ACTION = "未知的操作，未保存任何内容。"
+NOTHING_PENDING = "没有待处理的负责人任免，未保存任何内容。"
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -59,10 +74,134 @@ def _year(request: HttpRequest) -> int:
 
 
 def _valid(form: forms.Form) -> dict[str, Any]:
-    """The form's cleaned data, or AgencyError with its errors (shown as a message)."""
+    """The form's cleaned data, or AgencyError with its errors (shown as messages)."""
     if not form.is_valid():
         raise AgencyError("\n".join(form_errors(form)))
     return form.cleaned_data
+
+
+# --- dispatching a POST ------------------------------------------------------
+
+Post = TypeVar("Post", bound="_Post")
+
+
+@dataclass(frozen=True)
+class _Post:
+    """What every handler gets: the request (its POST data and its user)."""
+
+    request: HttpRequest
+
+    @property
+    def data(self) -> Any:
+        return self.request.POST
+
+    @property
+    def actor(self) -> Any:
+        return self.request.user
+
+
+def _run(request: HttpRequest, actions: Mapping[str, Callable[[Post], str]], post: Post) -> None:
+    """Run the handler of the posted action and report its outcome as messages."""
+    handler = actions.get(request.POST.get("action", ""))
+    if handler is None:
+        messages.error(request, UNKNOWN_ACTION)
+        return
+    try:
+        saved = handler(post)
+    # AgencyError is a ValueError; a bare ValueError is an enum value the
+    # services convert (the forms offer only valid choices).
+    except ValueError as exc:
+        _errors(request, exc)
+        return
+    messages.success(request, saved)
+
+
+def _errors(request: HttpRequest, exc: ValueError) -> None:
+    # A form's errors come as one line per field.
+    for message in str(exc).splitlines():
+        messages.error(request, message)
+
+
+# --- the county page ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CountyPost(_Post):
+    region: Region
+
+
+def _agency_create(post: _CountyPost) -> str:
+    data = _valid(AgencyForm(post.data, county=post.region))
+    agency = services.agency_create(
+        actor=post.actor,
+        township=data["township"],
+        name=data["name"],
+        agency_type=data["agency_type"],
+        managing_department=data["department"],
+    )
+    return f"已登记派驻机构：{agency.township.name}{agency.name}。"
+
+
+def _evaluation(post: _CountyPost) -> str:
+    data = _valid(EvaluationForm(post.data, county=post.region))
+    evaluation = services.evaluation_record(
+        actor=post.actor,
+        year=data["year"],
+        direction=data["direction"],
+        township=data["township"],
+        department=data["department"],
+        score=data["score"],
+        comment=data["comment"],
+    )
+    return (
+        f"已保存{evaluation.year}年双向评议（{evaluation.get_direction_display()}）："
+        f"{evaluation.township.name}、{evaluation.department.name}，{evaluation.score}分。"
+    )
+
+
+def _department_assessment(post: _CountyPost) -> str:
+    data = _valid(DepartmentAssessmentForm(post.data, county=post.region))
+    assessment = services.department_assessment_record(
+        actor=post.actor,
+        department=data["department"],
+        year=data["year"],
+        township_weight=data["township_weight"],
+        other_score=data["other_score"],
+        township_score=data["township_score"],
+    )
+    return (
+        f"已保存{assessment.department.name}{assessment.year}年绩效考核："
+        f"综合得分{assessment.total}。"
+    )
+
+
+def _floors(post: _CountyPost) -> str:
+    data = _valid(FloorsForm(post.data))
+    services.floor_set(
+        actor=post.actor,
+        region=post.region,
+        agency_floor=data["agency_floor"],
+        department_floor=data["department_floor"],
+    )
+    return f"已保存{post.region.name}的考核权重下限。"
+
+
+COUNTY_ACTIONS: Mapping[str, Callable[[_CountyPost], str]] = {
+    "agency": _agency_create,
+    "evaluation": _evaluation,
+    "department-assessment": _department_assessment,
+    "floors": _floors,
+}
+
+
+def _posted_year(request: HttpRequest, default: int) -> int:
+    """The year the evaluation and assessment forms carry (the page's own), so
+    the page reopens on the year just recorded; ``default`` for the others."""
+    form = YearForm(request.POST)
+    if not form.is_valid():
+        return default
+    year: int = form.cleaned_data["year"]
+    return year
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -76,60 +215,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def county(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
     region = _county(request, county_code)
     year = _year(request)
-    departments = list(Department.objects.filter(county=region).order_by("name"))
     if request.method == "POST":
-        action = request.POST.get("action")
-        post = request.POST
-        try:
-            if action == "agency":
-                data = _valid(AgencyForm(post, county=region))
-                services.agency_create(
-                    actor=request.user,
-                    township=data["township"],
-                    name=data["name"],
-                    agency_type=data["agency_type"],
-                    managing_department=data["department"],
-                )
-            elif action == "evaluation":
-                data = _valid(EvaluationForm(post, county=region))
-                year = data["year"]
-                services.evaluation_record(
-                    actor=request.user,
-                    year=year,
-                    direction=data["direction"],
-                    township=data["township"],
-                    department=data["department"],
-                    score=data["score"],
-                    comment=data["comment"],
-                )
-            elif action == "department-assessment":
-                data = _valid(DepartmentAssessmentForm(post, county=region))
-                year = data["year"]
-                services.department_assessment_record(
-                    actor=request.user,
-                    department=data["department"],
-                    year=year,
-                    township_weight=data["township_weight"],
-                    other_score=data["other_score"],
-                    township_score=data["township_score"],
-                )
-            elif action == "floors":
-                data = _valid(FloorsForm(post))
-                services.floor_set(
-                    actor=request.user,
-                    region=region,
-                    agency_floor=data["agency_floor"],
-                    department_floor=data["department_floor"],
-                )
-        except (AgencyError, ValueError) as exc:
-            for message in str(exc).splitlines():
-                messages.error(request, message)
-        else:
-            messages.success(request, "已保存。")
-        return redirect(f"{request.path}?year={year}")
+        _run(request, COUNTY_ACTIONS, _CountyPost(request, region))
+        return redirect(f"{request.path}?year={_posted_year(request, year)}")
+    return _county_page(request, region, year)
+
+
+def _county_page(request: HttpRequest, region: Region, year: int) -> HttpResponse:
+    scope = _scope(request)
     rows = [(a, selectors.agency_staffing(agency=a)) for a in selectors.agencies(scope=scope).filter(township__county_code=region.code)]
     by_townships, by_departments = selectors.evaluation_rankings(county=region, year=year)
     return render(
@@ -145,7 +240,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
             "by_townships": by_townships,
             "by_departments": by_departments,
             "floors": selectors.effective_floors(region=region),
-            "departments": departments,
+            "departments": list(Department.objects.filter(county=region).order_by("name")),
             "townships": Region.objects.filter(level=Level.TOWNSHIP, county_code=region.code).order_by("code"),
             "agency_types": AGENCY_TYPES,
             "directions": Direction.choices,
@@ -162,58 +257,95 @@ def assessments_xlsx(request: HttpRequest, county_code: str) -> HttpResponse:
     )
 
 
+# --- one agency's page ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _AgencyPost(_Post):
+    agency: DispatchedAgency
+    # The head change waiting for the township's opinion or for completion.
+    pending: HeadChange | None
+
+    def require_pending(self) -> HeadChange:
+        # The page offers the opinion and completion forms only while a change
+        # is pending; a stale page (completed meanwhile) must not read "saved".
+        if self.pending is None:
+            raise AgencyError(NOTHING_PENDING)
+        return self.pending
+
+
+def _head_start(post: _AgencyPost) -> str:
+    data = _valid(HeadStartForm(post.data))
+    change = services.head_change_start(
+        actor=post.actor, agency=post.agency, kind=data["kind"], person_name=data["person_name"]
+    )
+    return (
+        f"已发起主要负责人{change.get_kind_display()}（{change.person_name}），"
+        f"待{post.agency.township.name}书面反馈意见。"
+    )
+
+
+def _head_opinion(post: _AgencyPost) -> str:
+    pending = post.require_pending()
+    data = _valid(HeadOpinionForm(post.data))
+    change = services.head_opinion_record(
+        actor=post.actor, change=pending, agrees=data["agrees"] == "1", text=data["text"]
+    )
+    opinion = "同意" if change.opinion_agrees else "不同意"
+    return f"已登记{post.agency.township.name}的书面意见（{opinion}）。"
+
+
+def _head_complete(post: _AgencyPost) -> str:
+    pending = post.require_pending()
+    data = _valid(HeadCompleteForm(post.data))
+    change = services.head_change_complete(
+        actor=post.actor, change=pending, document_number=data["document_number"]
+    )
+    return f"已完成主要负责人{change.get_kind_display()}（{change.person_name}，{change.document_number}）。"
+
+
+def _handover(post: _AgencyPost) -> str:
+    data = _valid(HandoverForm(post.data))
+    result = services.agency_hand_over(
+        actor=post.actor,
+        agency=post.agency,
+        handed_over_on=data["handed_over_on"] or timezone.localdate(),
+        document_number=data["document_number"],
+    )
+    return (
+        f"已划转属地管理（{result.handover.document_number}）：划转编制{result.quota_moved}名，"
+        f"随编划转人员{result.staff_moved}人。"
+    )
+
+
+def _assessment(post: _AgencyPost) -> str:
+    data = _valid(AssessmentForm(post.data))
+    assessment = services.agency_assessment_record(
+        actor=post.actor,
+        agency=post.agency,
+        year=data["year"],
+        township_weight=data["township_weight"],
+        township_score=data["township_score"],
+        department_score=data["department_score"],
+    )
+    return f"已保存{assessment.year}年度考核：综合得分{assessment.total}。"
+
+
+AGENCY_ACTIONS: Mapping[str, Callable[[_AgencyPost], str]] = {
+    "head-start": _head_start,
+    "head-opinion": _head_opinion,
+    "head-complete": _head_complete,
+    "handover": _handover,
+    "assessment": _assessment,
+}
+
+
 def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
     scope = _scope(request)
     item: DispatchedAgency = selectors.agency_get(scope=scope, pk=agency_id)
     pending = selectors.head_changes(agency=item).filter(status=HeadChangeStatus.PENDING).first()
     if request.method == "POST":
-        post = request.POST
-        action = post.get("action")
-        try:
-            if action == "head-start":
-                data = _valid(HeadStartForm(post))
-                services.head_change_start(
-                    actor=request.user,
-                    agency=item,
-                    kind=data["kind"],
-                    person_name=data["person_name"],
-                )
-            elif action == "head-opinion" and pending is not None:
-                data = _valid(HeadOpinionForm(post))
-                services.head_opinion_record(
-                    actor=request.user,
-                    change=pending,
-                    agrees=data["agrees"] == "1",
-                    text=data["text"],
-                )
-            elif action == "head-complete" and pending is not None:
-                data = _valid(HeadCompleteForm(post))
-                services.head_change_complete(
-                    actor=request.user, change=pending, document_number=data["document_number"]
-                )
-            elif action == "handover":
-                data = _valid(HandoverForm(post))
-                services.agency_hand_over(
-                    actor=request.user,
-                    agency=item,
-                    handed_over_on=data["handed_over_on"] or timezone.localdate(),
-                    document_number=data["document_number"],
-                )
-            elif action == "assessment":
-                data = _valid(AssessmentForm(post))
-                services.agency_assessment_record(
-                    actor=request.user,
-                    agency=item,
-                    year=data["year"],
-                    township_weight=data["township_weight"],
-                    township_score=data["township_score"],
-                    department_score=data["department_score"],
-                )
-        except (AgencyError, ValueError) as exc:
-            for message in str(exc).splitlines():
-                messages.error(request, message)
-        else:
-            messages.success(request, "已保存。")
+        _run(request, AGENCY_ACTIONS, _AgencyPost(request, item, pending))
         return redirect("agencies:agency", agency_id=item.pk)
     return render(
         request,
