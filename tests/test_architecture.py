@@ -47,10 +47,6 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
 # (importing package, imported package). This set may only shrink: an entry
 # that no longer occurs fails the test below, so delete it when it is gone.
 PENDING: frozenset[tuple[str, str]] = frozenset({
-    # Registries still imported from the project package's old paths
-    # (agencies/views.py, allocation/forms.py): the aliases in bianzhi.web go
-    # once every importer uses bianzhi.kernel.
-    ("agencies", "web"), ("allocation", "web"),
     # townships/services.py reads allocation.models (allocation sits above townships).
     ("townships", "allocation"),
 })

@@ -16,7 +16,7 @@ def demo_world(
 ) -> dict[str, Any]:
     """The whole demo (roster, findings, tasks in every state, duty requests,
     approved plans) on top of the named users: the demo reuses existing users."""
-    from bianzhi.web.demo import DemoContext, demo_run
+    from bianzhi.kernel.demo import DemoContext, demo_run
 
     demo_run(context=DemoContext(password="x", full_country=False, echo=lambda _: None))
     return {
