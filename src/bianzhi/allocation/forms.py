@@ -21,7 +21,7 @@ from django import forms
 
 from bianzhi.core.allocation import Method, Reserve
 from bianzhi.townships.models import QUOTA_TYPE_KEYS, QuotaType
-from bianzhi.web.fields import INT_MAX
+from bianzhi.kernel.fields import INT_MAX
 
 
 @dataclass
