@@ -12,11 +12,6 @@ import pytest
 from openpyxl import load_workbook
 
 from bianzhi.adapters.allocation_export import (
-    COMPARE_SHEET,
-    EXPLAIN_SHEET,
-    MAIN_SHEET,
-    PARAMS_SHEET,
-    AllocationReport,
     csv_bytes,
     json_document,
     output_format,
@@ -24,9 +19,16 @@ from bianzhi.adapters.allocation_export import (
     summary_text,
     write_atomic,
     write_report,
+)
+from bianzhi.adapters.allocation_report import AllocationReport
+from bianzhi.adapters.textwidth import display_width, wrap
+from bianzhi.adapters.xlsx_allocation import (
+    COMPARE_SHEET,
+    EXPLAIN_SHEET,
+    MAIN_SHEET,
+    PARAMS_SHEET,
     xlsx_bytes,
 )
-from bianzhi.adapters.textwidth import display_width, wrap
 from bianzhi.core.allocation import (
     AllocationParams,
     AllocationResult,

@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.accounts.models import Role
-from bianzhi.adapters.allocation_export import AllocationReport, json_document
+from bianzhi.adapters.allocation_export import json_document
+from bianzhi.adapters.allocation_report import AllocationReport
 from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanAllocation, PlanMode, PlanStatus
 from bianzhi.audit.services import audit_record

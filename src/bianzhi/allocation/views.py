@@ -18,8 +18,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bianzhi.accounts.scope import Scope
-from bianzhi.adapters.allocation_export import AllocationReport, xlsx_bytes
+from bianzhi.adapters.allocation_report import AllocationReport
 from bianzhi.adapters.pdf_html import html_to_pdf
+from bianzhi.adapters.xlsx_allocation import xlsx_bytes
 from bianzhi.allocation import selectors, services
 from bianzhi.allocation.forms import ApproveForm, CountyColumns, PlanForm
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus

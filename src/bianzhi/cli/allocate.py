@@ -24,12 +24,12 @@ from bianzhi.adapters.allocation_config import (
 )
 from bianzhi.adapters.allocation_export import (
     FORMATS,
-    AllocationReport,
     output_format,
     render,
     summary_text,
     write_atomic,
 )
+from bianzhi.adapters.allocation_report import AllocationReport
 from bianzhi.adapters.problems import InputError, InputProblem
 from bianzhi.adapters.textwidth import display_width, wrap
 from bianzhi.adapters.xlsx_county_table import CountyTable, TableError, read_county_table
