@@ -17,7 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.module_loading import autodiscover_modules
 
-from bianzhi.web import testing
+from bianzhi.kernel import testing
 from bianzhi.kernel.testing import ForeignWorld
 
 DAYING_MARKERS = ["大英县", "510923"]
