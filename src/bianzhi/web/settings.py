@@ -284,7 +284,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("BIANZHI_LOG_LEVEL", "WARNING")},
 }
 
-# --- e-mail (bianzhi.tasks: daily digest of `bianzhi notify --once`) ----------
+# --- e-mail (bianzhi.inbox: daily digest of `bianzhi notify --once`) ----------
 # Off unless BIANZHI_EMAIL_HOST is set; the in-app inbox works either way.
 # Tests run with Django's locmem backend (pytest-django sets it).
 EMAIL_HOST = os.environ.get("BIANZHI_EMAIL_HOST", "")
