@@ -1,7 +1,7 @@
 """`Scope`: what one user may see and do, derived from region and roles.
 
-Every selector takes a scope and every view gets one as ``request.scope``
-(set by ``ScopeMiddleware``). Rules:
+Every selector takes a scope; a view or API view gets its own with
+``scope_of(request)``. Rules:
 
 * a superuser sees and may do everything;
 * a user with no role, no region or an inactive account sees nothing;
@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bianzhi.accounts.models import Role
-from bianzhi.regions.models import Region
+from bianzhi.regions.models import Level, Region
 
 if TYPE_CHECKING:
     from bianzhi.accounts.models import User
@@ -89,7 +89,24 @@ class Scope:
 
     def region_or_404(self, code: str) -> Region:
         """The region with ``code`` if the user may view it, else Http404 (no leak)."""
-        region = self.regions().filter(code=code).first()
+        return self._region_or_404(code, levels=None)
+
+    def county_or_404(self, code: str) -> Region:
+        """The county with ``code`` if the user may view it, else Http404.
+
+        A region of another level is a 404 as well, with the same message:
+        a page of one county never says what else the code is."""
+        return self._region_or_404(code, levels=(Level.COUNTY,))
+
+    def township_or_404(self, code: str) -> Region:
+        """The township with ``code`` if the user may view it, else Http404."""
+        return self._region_or_404(code, levels=(Level.TOWNSHIP,))
+
+    def _region_or_404(self, code: str, *, levels: tuple[str, ...] | None) -> Region:
+        regions = self.regions().filter(code=code)
+        if levels is not None:
+            regions = regions.filter(level__in=levels)
+        region = regions.first()
         if region is None:
             raise Http404("区划不存在或无权访问")
         return region
@@ -134,3 +151,24 @@ class Scope:
 def scope_for(user: User | Any) -> Scope:
     """Shorthand for ``Scope.for_user``."""
     return Scope.for_user(user)
+
+
+def scope_of(request: Any) -> Scope:
+    """The scope of the user behind ``request``: a page's or an API call's.
+
+    A page gets the one ``ScopeMiddleware`` put on the request (computed
+    once per request, on first use). A DRF ``Request`` passes unknown
+    attributes through to the page request underneath, whose ``scope`` is
+    the *session* user's; but DRF authenticates API tokens on its own
+    request, so an API call's scope is built from ``request.user`` as DRF
+    sees it. A request that never went through the middleware (a test's
+    RequestFactory) gets one built from its user too.
+    """
+    from rest_framework.request import Request
+
+    if isinstance(request, Request):
+        return Scope.for_user(request.user)
+    scope = getattr(request, "scope", None)
+    if scope is None:
+        return Scope.for_user(getattr(request, "user", None))
+    return scope  # type: ignore[no-any-return]

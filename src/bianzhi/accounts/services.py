@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils import timezone
 from bianzhi.accounts.models import ApiToken, Department, LoginThrottle, Role, User, UserRole
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many
+from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Level, Region
 
 
@@ -63,13 +64,13 @@ def _check_region_for_roles(
     region: Region | None, roles: set[str], department: Department | None
 ) -> None:
     if region is None:
-        raise ValidationError("用户必须属于一个行政区划")
+        raise ServiceError("用户必须属于一个行政区划")
     if Role.TOWNSHIP in roles and region.level != Level.TOWNSHIP:
-        raise ValidationError("乡镇用户必须属于一个乡镇（街道）")
+        raise ServiceError("乡镇用户必须属于一个乡镇（街道）")
     if Role.DEPARTMENT in roles and (
         region.level != Level.COUNTY or department is None or department.county_id != region.pk
     ):
-        raise ValidationError("部门用户必须属于本县的一个部门")
+        raise ServiceError("部门用户必须属于本县的一个部门")
 
 
 @transaction.atomic
@@ -150,7 +151,7 @@ def user_roles_set(*, user: User, roles: Iterable[str], actor: User | None = Non
 @transaction.atomic
 def department_create(*, county: Region, name: str, actor: User | None = None) -> Department:
     if county.level != Level.COUNTY:
-        raise ValidationError("部门只能属于县")
+        raise ServiceError("部门只能属于县")
     department = Department.objects.create(county=county, name=name)
     audit_record(
         actor=actor,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bianzhi.accounts import selectors, services
 from bianzhi.accounts.forms import LoginForm
+from bianzhi.accounts.scope import scope_of
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -46,7 +47,7 @@ class LogoutView(auth_views.LogoutView):
 
 def token_list(request: HttpRequest) -> HttpResponse:
     """我的 API 令牌, and for an 编办管理员 the valid tokens of the users under them."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     now = timezone.now()
     own = selectors.api_tokens_of_user(scope=scope)
     for token in own:
@@ -66,7 +67,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """GET: confirm; POST: revoke. Someone else's token is a 404 either way."""
-    token = selectors.api_token_get(scope=request.scope, pk=token_id)  # type: ignore[attr-defined]
+    token = selectors.api_token_get(scope=scope_of(request), pk=token_id)
     if request.method == "POST":
         reason = request.POST.get("reason", "").strip()[:200]
         if token.user_id != request.user.pk and not reason:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers, viewsets
+from django.db.models import QuerySet
+from rest_framework import serializers
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.api_base import ScopedReadOnlyViewSet
 from bianzhi.agencies.models import AgencyAssessment, DepartmentAssessment, DispatchedAgency
 from bianzhi.kernel.fields import YEAR_MAX, YEAR_MIN
 
@@ -20,7 +21,7 @@ class YearParams(serializers.Serializer[Any]):
     year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
 
 
-def _by_year(request: Any, qs: Any) -> Any:
+def _by_year(request: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     params = YearParams(data=request.query_params)
     params.is_valid(raise_exception=True)
     year = params.validated_data.get("year")
@@ -36,14 +37,10 @@ class AgencySerializer(serializers.ModelSerializer[DispatchedAgency]):
         fields = ["id", "township", "name", "agency_type", "managing_department", "mode", "head_name", "institution"]
 
 
-class AgencyViewSet(viewsets.ReadOnlyModelViewSet[DispatchedAgency]):
+class AgencyViewSet(ScopedReadOnlyViewSet[DispatchedAgency]):
+    queryset = DispatchedAgency.objects.select_related("township", "managing_department")
+    scope_path = "township"
     serializer_class = AgencySerializer
-
-    def get_queryset(self) -> Any:
-        scope = Scope.for_user(self.request.user)
-        return scope.filter(
-            DispatchedAgency.objects.select_related("township", "managing_department"), "township"
-        ).order_by("id")
 
 
 class AgencyAssessmentSerializer(serializers.ModelSerializer[AgencyAssessment]):
@@ -55,13 +52,14 @@ class AgencyAssessmentSerializer(serializers.ModelSerializer[AgencyAssessment]):
         fields = ["id", "year", "agency", "township", "township_weight", "township_score", "department_score", "total"]
 
 
-class AgencyAssessmentViewSet(viewsets.ReadOnlyModelViewSet[AgencyAssessment]):
+class AgencyAssessmentViewSet(ScopedReadOnlyViewSet[AgencyAssessment]):
+    queryset = AgencyAssessment.objects.select_related("agency__township")
+    scope_path = "agency__township"
+    ordering = ("-year", "-total", "id")
     serializer_class = AgencyAssessmentSerializer
 
-    def get_queryset(self) -> Any:
-        scope = Scope.for_user(self.request.user)
-        qs = scope.filter(AgencyAssessment.objects.select_related("agency__township"), "agency__township")
-        return _by_year(self.request, qs).order_by("-year", "-total", "id")
+    def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _by_year(self.request, queryset)
 
 
 class DepartmentAssessmentSerializer(serializers.ModelSerializer[DepartmentAssessment]):
@@ -73,10 +71,11 @@ class DepartmentAssessmentSerializer(serializers.ModelSerializer[DepartmentAsses
         fields = ["id", "year", "county", "department", "township_weight", "township_score", "other_score", "total"]
 
 
-class DepartmentAssessmentViewSet(viewsets.ReadOnlyModelViewSet[DepartmentAssessment]):
+class DepartmentAssessmentViewSet(ScopedReadOnlyViewSet[DepartmentAssessment]):
+    queryset = DepartmentAssessment.objects.select_related("department__county")
+    scope_path = "department__county"
+    ordering = ("-year", "-total", "id")
     serializer_class = DepartmentAssessmentSerializer
 
-    def get_queryset(self) -> Any:
-        scope = Scope.for_user(self.request.user)
-        qs = scope.filter(DepartmentAssessment.objects.select_related("department__county"), "department__county")
-        return _by_year(self.request, qs).order_by("-year", "-total", "id")
+    def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _by_year(self.request, queryset)

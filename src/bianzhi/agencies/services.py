@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -46,10 +46,11 @@ from bianzhi.core.duties import (
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role, notify_users
+from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.regions.models import Level, Region
 
 
-class AgencyError(ValueError):
+class AgencyError(ServiceError):
     """A refused write; the message is Chinese and meant for the user."""
 
 
@@ -65,13 +66,6 @@ def _require_edit(actor: Any, region: Region) -> None:
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _document(document_number: str) -> str:
-    text = (document_number or "").strip()
-    if not text:
-        raise AgencyError("请填写文号")
-    return text
 
 
 @transaction.atomic
@@ -157,7 +151,7 @@ def agency_hand_over(
     Without a ledger institution only the handover itself is recorded.
     """
     _require_edit(actor, agency.township)
-    document_number = _document(document_number)
+    document_number = require_document_number(document_number, AgencyError)
     agency = DispatchedAgency.objects.select_for_update().get(pk=agency.pk)
     if agency.mode == Mode.LOCAL:
         raise AgencyError(f"{agency.name}已实行属地管理")
@@ -313,7 +307,7 @@ def head_change_complete(
         raise AgencyError(
             f"{agency.township.name}不同意该任免：主要负责人的任免应征得驻地乡镇同意（001 §(二)2）"
         )
-    change.document_number = _document(document_number)
+    change.document_number = require_document_number(document_number, AgencyError)
     change.status = HeadChangeStatus.COMPLETED
     change.completed_on = completed_on or timezone.localdate()
     change.save()
@@ -382,24 +376,61 @@ def agency_assessment_record(
     township's weight is below the region's floor (default 50%)."""
     _require_edit(actor, agency.township)
     floors = effective_floors(region=agency.township)
+    return _assessment_save(
+        actor=actor,
+        model=AgencyAssessment,
+        subject={"agency": agency},
+        region=agency.township,
+        year=year,
+        township_weight=township_weight,
+        township_score=township_score,
+        other=("department_score", department_score),
+        floor=floors.agency,
+        floor_source=AGENCY_FLOOR_SOURCE if floors.agency_is_default else f"{floors.agency_region}设定",
+        label="派驻机构",
+    )
+
+
+_Assessment = TypeVar("_Assessment", AgencyAssessment, DepartmentAssessment)
+
+
+def _assessment_save(
+    *,
+    actor: Any,
+    model: type[_Assessment],
+    subject: Mapping[str, Any],
+    region: Region,
+    year: int,
+    township_weight: Decimal,
+    township_score: Decimal,
+    other: tuple[str, Decimal],
+    floor: Decimal,
+    floor_source: str,
+    label: str,
+) -> _Assessment:
+    """What an agency's and a department's annual assessment share: the
+    weighted total (refused below `floor`, citing `floor_source`), one row per
+    `subject` and year (replaced when recorded again) and its audit record.
+    `other` is the non-township score: its field and value."""
+    other_field, other_score = other
     try:
         total = weighted_total(
             township_score=_score(township_score),
-            other_score=_score(department_score),
+            other_score=_score(other_score),
             township_weight=_score(township_weight),
-            floor=floors.agency,
-            subject="派驻机构",
-            source=AGENCY_FLOOR_SOURCE if floors.agency_is_default else f"{floors.agency_region}设定",
+            floor=floor,
+            subject=label,
+            source=floor_source,
         )
     except AssessmentError as exc:
         raise AgencyError(str(exc)) from exc
-    assessment, created = AgencyAssessment.objects.update_or_create(
-        agency=agency,
+    assessment, created = model.objects.update_or_create(
+        **subject,
         year=year,
         defaults={
             "township_weight": township_weight,
             "township_score": township_score,
-            "department_score": department_score,
+            other_field: other_score,
             "total": total,
             "recorded_by": _user(actor),
         },
@@ -408,8 +439,8 @@ def agency_assessment_record(
         actor=actor,
         action="create" if created else "update",
         obj=assessment,
-        region_code=agency.township.code,
-        after=snapshot(assessment, ["year", "township_weight", "township_score", "department_score", "total"]),
+        region_code=region.code,
+        after=snapshot(assessment, ["year", "township_weight", "township_score", other_field, "total"]),
     )
     return assessment
 
@@ -485,33 +516,16 @@ def department_assessment_record(
             raise AgencyError(f"{year}年尚无乡镇对{department.name}的评议，请先录入双向评议或直接填写乡镇评价得分")
         township_score = summary.mean
     floors = effective_floors(region=county)
-    try:
-        total = weighted_total(
-            township_score=_score(township_score),
-            other_score=_score(other_score),
-            township_weight=_score(township_weight),
-            floor=floors.department,
-            subject="县直部门年度绩效",
-            source=DEPARTMENT_FLOOR_SOURCE if floors.department_is_default else f"{floors.department_region}设定",
-        )
-    except AssessmentError as exc:
-        raise AgencyError(str(exc)) from exc
-    assessment, created = DepartmentAssessment.objects.update_or_create(
-        department=department,
-        year=year,
-        defaults={
-            "township_weight": township_weight,
-            "township_score": township_score,
-            "other_score": other_score,
-            "total": total,
-            "recorded_by": _user(actor),
-        },
-    )
-    audit_record(
+    return _assessment_save(
         actor=actor,
-        action="create" if created else "update",
-        obj=assessment,
-        region_code=county.code,
-        after=snapshot(assessment, ["year", "township_weight", "township_score", "other_score", "total"]),
+        model=DepartmentAssessment,
+        subject={"department": department},
+        region=county,
+        year=year,
+        township_weight=township_weight,
+        township_score=township_score,
+        other=("other_score", other_score),
+        floor=floors.department,
+        floor_source=DEPARTMENT_FLOOR_SOURCE if floors.department_is_default else f"{floors.department_region}设定",
+        label="县直部门年度绩效",
     )
-    return assessment

@@ -8,7 +8,7 @@ from typing import Any
 
 from rest_framework import serializers, viewsets
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
 from bianzhi.allocation import selectors
 from bianzhi.allocation.models import AllocationPlan, PlanAllocation
 
@@ -65,7 +65,7 @@ class PlanDetailSerializer(PlanSerializer):
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet[AllocationPlan]):
     def get_queryset(self) -> Any:
-        qs = selectors.plan_list(scope=Scope.for_user(self.request.user))
+        qs = selectors.plan_list(scope=scope_of(self.request))
         if self.action == "retrieve":
             qs = qs.prefetch_related("allocations__township")
         return qs

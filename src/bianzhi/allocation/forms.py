@@ -20,8 +20,8 @@ from typing import Any
 from django import forms
 
 from bianzhi.core.allocation import Method, Reserve
-from bianzhi.townships.models import QUOTA_TYPE_KEYS, QuotaType
 from bianzhi.kernel.fields import INT_MAX
+from bianzhi.townships.models import QUOTA_TYPE_KEYS, QuotaType
 
 
 @dataclass
@@ -72,6 +72,37 @@ def _number(value: Decimal | int | None) -> float | int | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _count_field(label: str, initial: Any) -> forms.IntegerField:
+    """A head count, total or limit: blank allowed, 0 to INT_MAX (the engine
+    computes in int64 arrays and a 20-digit total or floor overflowed them
+    when the plan was run)."""
+    return forms.IntegerField(label=label, min_value=0, max_value=INT_MAX, required=False, initial=initial)
+
+
+def _weight_field(label: str, initial: Any) -> forms.DecimalField:
+    """An indicator weight or class coefficient: blank allowed, 0 to INT_MAX."""
+    return forms.DecimalField(label=label, min_value=0, max_value=INT_MAX, required=False, initial=initial)
+
+
+def _add_limits(
+    fields: dict[str, forms.Field], prefix: str, j: int, cls: str, label: str, params: dict[str, Any]
+) -> None:
+    """Floor and cap of class `cls` (``{prefix}_floor_{j}``, ``{prefix}_cap_{j}``),
+    initially from `params`: the same for the shared classes (prefix
+    ``admin``) and for one county's own in a 各县分别控制 plan (``admin_c0``)."""
+    fields[f"{prefix}_floor_{j}"] = _count_field(f"{label}{cls}下限", params.get("floors", {}).get(cls))
+    fields[f"{prefix}_cap_{j}"] = _count_field(f"{label}{cls}上限", params.get("caps", {}).get(cls))
+
+
+def _per_class(data: dict[str, Any], prefix: str, kind: str, classes: Sequence[str]) -> dict[str, Any]:
+    """``{class: value}`` of the filled ``{prefix}_{kind}_{j}`` fields (floor, cap or coef)."""
+    return {
+        cls: _number(data[f"{prefix}_{kind}_{j}"])
+        for j, cls in enumerate(classes)
+        if data.get(f"{prefix}_{kind}_{j}") is not None
+    }
+
+
 class PlanForm(forms.Form):
     name = forms.CharField(label="方案名称", max_length=100)
     year = forms.IntegerField(label="指标年度", min_value=1900, max_value=2200)
@@ -90,8 +121,6 @@ class PlanForm(forms.Form):
         self.classes = list(classes)
         self.counties = list(counties)
         params = params or {}
-        # Every number is at most INT_MAX: the engine computes in int64 arrays
-        # and a 20-digit total or floor overflowed them when the plan was run.
         for quota_type in QuotaType.values:
             k = QUOTA_TYPE_KEYS[quota_type]
             p = params.get(quota_type)
@@ -100,13 +129,7 @@ class PlanForm(forms.Form):
                 label=f"测算{quota_type}", required=False, initial=p is not None
             )
             p = p or {}
-            f[f"{k}_total"] = forms.IntegerField(
-                label="编制总量",
-                min_value=0,
-                max_value=INT_MAX,
-                required=False,
-                initial=p.get("total", 0),
-            )
+            f[f"{k}_total"] = _count_field("编制总量", p.get("total", 0))
             f[f"{k}_reserve"] = forms.CharField(
                 label="机动编制（人数或百分比，如 5%）",
                 required=False,
@@ -121,53 +144,18 @@ class PlanForm(forms.Form):
             f[f"{k}_no_decrease"] = forms.BooleanField(
                 label="各乡镇编制不减少", required=False, initial=p.get("no_decrease", False)
             )
-            f[f"{k}_max_step"] = forms.IntegerField(
-                label="最大调整幅度（留空不限）",
-                min_value=0,
-                max_value=INT_MAX,
-                required=False,
-                initial=p.get("max_step"),
-            )
+            f[f"{k}_max_step"] = _count_field("最大调整幅度（留空不限）", p.get("max_step"))
             weights = p.get("weights", {})
             for i, name in enumerate(self.indicators):
-                f[f"{k}_w_{i}"] = forms.DecimalField(
-                    label=name,
-                    min_value=0,
-                    max_value=INT_MAX,
-                    required=False,
-                    initial=weights.get(name, 0),
-                )
+                f[f"{k}_w_{i}"] = _weight_field(name, weights.get(name, 0))
             for j, cls in enumerate(self.classes):
-                f[f"{k}_floor_{j}"] = forms.IntegerField(
-                    label=f"{cls}下限", min_value=0, max_value=INT_MAX, required=False,
-                    initial=p.get("floors", {}).get(cls),
-                )
-                f[f"{k}_cap_{j}"] = forms.IntegerField(
-                    label=f"{cls}上限", min_value=0, max_value=INT_MAX, required=False,
-                    initial=p.get("caps", {}).get(cls),
-                )
-                f[f"{k}_coef_{j}"] = forms.DecimalField(
-                    label=f"{cls}系数", min_value=0, max_value=INT_MAX, required=False,
-                    initial=p.get("coefficients", {}).get(cls),
-                )
+                _add_limits(f, k, j, cls, "", p)
+                f[f"{k}_coef_{j}"] = _weight_field(f"{cls}系数", p.get("coefficients", {}).get(cls))
             for c, county in enumerate(self.counties):
                 own = p.get("counties", {}).get(county.code, {})
-                f[f"{k}_c{c}_total"] = forms.IntegerField(
-                    label=f"{county.name}编制总量", min_value=0,
-                    max_value=INT_MAX, required=False,
-                    initial=own.get("total", 0),
-                )
+                f[f"{k}_c{c}_total"] = _count_field(f"{county.name}编制总量", own.get("total", 0))
                 for j, cls in enumerate(county.classes):
-                    f[f"{k}_c{c}_floor_{j}"] = forms.IntegerField(
-                        label=f"{county.name}{cls}下限", min_value=0,
-                        max_value=INT_MAX, required=False,
-                        initial=own.get("floors", {}).get(cls),
-                    )
-                    f[f"{k}_c{c}_cap_{j}"] = forms.IntegerField(
-                        label=f"{county.name}{cls}上限", min_value=0,
-                        max_value=INT_MAX, required=False,
-                        initial=own.get("caps", {}).get(cls),
-                    )
+                    _add_limits(f, f"{k}_c{c}", j, cls, county.name, own)
 
     def sections(self) -> list[Section]:
         result = []
@@ -230,14 +218,6 @@ class PlanForm(forms.Form):
             k = QUOTA_TYPE_KEYS[quota_type]
             if not data.get(f"{k}_enabled"):
                 continue
-
-            def per_class(kind: str, k: str = k) -> dict[str, Any]:
-                return {
-                    cls: _number(data[f"{k}_{kind}_{j}"])
-                    for j, cls in enumerate(self.classes)
-                    if data.get(f"{k}_{kind}_{j}") is not None
-                }
-
             params[quota_type] = {
                 "total": data[f"{k}_total"],
                 "reserve": (data.get(f"{k}_reserve") or "0").strip(),
@@ -246,9 +226,9 @@ class PlanForm(forms.Form):
                     name: _number(data.get(f"{k}_w_{i}")) or 0
                     for i, name in enumerate(self.indicators)
                 },
-                "floors": per_class("floor"),
-                "caps": per_class("cap"),
-                "coefficients": per_class("coef"),
+                "floors": _per_class(data, k, "floor", self.classes),
+                "caps": _per_class(data, k, "cap", self.classes),
+                "coefficients": _per_class(data, k, "coef", self.classes),
                 "no_decrease": bool(data.get(f"{k}_no_decrease")),
                 "max_step": data.get(f"{k}_max_step"),
             }
@@ -256,16 +236,8 @@ class PlanForm(forms.Form):
                 counties: dict[str, dict[str, Any]] = {
                     county.code: {
                         "total": data.get(f"{k}_c{c}_total") or 0,
-                        "floors": {
-                            cls: data[f"{k}_c{c}_floor_{j}"]
-                            for j, cls in enumerate(county.classes)
-                            if data.get(f"{k}_c{c}_floor_{j}") is not None
-                        },
-                        "caps": {
-                            cls: data[f"{k}_c{c}_cap_{j}"]
-                            for j, cls in enumerate(county.classes)
-                            if data.get(f"{k}_c{c}_cap_{j}") is not None
-                        },
+                        "floors": _per_class(data, f"{k}_c{c}", "floor", county.classes),
+                        "caps": _per_class(data, f"{k}_c{c}", "cap", county.classes),
                     }
                     for c, county in enumerate(self.counties)
                 }

@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from bianzhi.audit.services import audit_record
 from bianzhi.core.allocation import AllocationError, AllocationResult
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role
+from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships.models import (
     MAIN_INDICATOR_UNITS,
@@ -41,7 +41,7 @@ from bianzhi.townships.selectors import county_classes
 from bianzhi.townships.services import QuotaChange, approved_quotas_apply
 
 
-class PlanLocked(ValidationError):
+class PlanLocked(ServiceError):
     """The plan is approved and can no longer change."""
 
     def __init__(self, plan: AllocationPlan) -> None:
@@ -71,16 +71,16 @@ def _check(name: str, year: int, params: Mapping[str, Any]) -> None:
         problems.append(f"年度 {year} 不正确")
     problems += engine.params_problems(params)
     if problems:
-        raise ValidationError(problems)
+        raise ServiceError(problems)
 
 
 def _check_mode(region: Region, mode: str) -> None:
     if region.level == Level.COUNTY and mode != PlanMode.COUNTY:
-        raise ValidationError("县级方案只能按本县测算")
+        raise ServiceError("县级方案只能按本县测算")
     if region.level == Level.CITY and mode not in (PlanMode.PER_COUNTY, PlanMode.POOLED):
-        raise ValidationError("市级方案须选择“各县分别控制”或“全市统筹”")
+        raise ServiceError("市级方案须选择“各县分别控制”或“全市统筹”")
     if region.level not in (Level.COUNTY, Level.CITY):
-        raise ValidationError("测算方案只能建在县级或市级区划")
+        raise ServiceError("测算方案只能建在县级或市级区划")
 
 
 @transaction.atomic
@@ -366,11 +366,9 @@ def plan_approve(
     and the plan becomes immutable."""
     plan = AllocationPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
     _require_unlocked(plan)
-    document_number = (document_number or "").strip()
-    if not document_number:
-        raise ValidationError("批准方案必须填写文号")
+    document_number = require_document_number(document_number)
     if plan.status != PlanStatus.COMPUTED or not plan.inputs:
-        raise ValidationError("方案尚未测算，不能批准")
+        raise ServiceError("方案尚未测算，不能批准")
     live = plan_inputs(region=plan.region, year=plan.year)
     stale = [
         t["name"]
@@ -378,7 +376,7 @@ def plan_approve(
         if t["code"] != now["code"] or t["current"] != now["current"]
     ]
     if stale or len(plan.inputs["townships"]) != len(live["townships"]):
-        raise ValidationError(
+        raise ServiceError(
             "测算后核定编制已有变化（" + "、".join(stale[:10]) + "），请重新测算后再批准"
         )
     allocations = list(plan.allocations.select_related("township").order_by("township__code"))

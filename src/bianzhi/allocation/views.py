@@ -11,13 +11,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import Scope, scope_of
 from bianzhi.adapters.allocation_report import AllocationReport
 from bianzhi.adapters.pdf_html import html_to_pdf
 from bianzhi.adapters.xlsx_allocation import xlsx_bytes
@@ -26,6 +25,7 @@ from bianzhi.allocation.forms import ApproveForm, CountyColumns, PlanForm
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.audit.selectors import audit_history
 from bianzhi.kernel.downloads import PDF, download, xlsx_download
+from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.regions.models import Level, Region
 from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships.models import QUOTA_TYPE_KEYS
@@ -34,16 +34,8 @@ from bianzhi.townships.selectors import county_classes, county_list
 KEY_QUOTA_TYPES = {v: k for k, v in QUOTA_TYPE_KEYS.items()}
 
 
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
-
-
 def plan_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     counties = [c for c in county_list(scope=scope) if scope.can_edit(c)]
     cities = [c for c in scope.regions().filter(level=Level.CITY).order_by("code") if scope.can_edit(c)]
     return render(
@@ -96,7 +88,7 @@ def _plan_region(scope: Scope, code: str) -> Region:
 def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
     """New plan of a county, or of a city (``?mode=per_county|pooled``, default
     各县分别控制); the URL keeps its historical parameter name ``county_code``."""
-    scope = _scope(request)
+    scope = scope_of(request)
     region = _plan_region(scope, county_code)
     scope.require_edit(region)
     if region.level == Level.CITY:
@@ -119,9 +111,8 @@ def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
                 params=form.to_params(),
                 actor=request.user,
             )
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
+        except ServiceError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "方案已保存，请点击“测算”。")
             return redirect("allocation:detail", plan_id=plan.pk)
@@ -138,7 +129,7 @@ def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     plan = selectors.plan_get(scope=scope, pk=plan_id)
     scope.require_edit(plan.region)
     if plan.is_approved:
@@ -154,9 +145,8 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                 params=form.to_params(),
                 actor=request.user,
             )
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error(None, message)
+        except ServiceError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "方案已保存。")
             return redirect("allocation:detail", plan_id=plan.pk)
@@ -201,7 +191,7 @@ def _sections(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any]:
-    scope = _scope(request)
+    scope = scope_of(request)
     results = plan.results or {}
     tables = []
     for quota_type, doc in results.items():
@@ -233,20 +223,19 @@ def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any
 
 
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plan_get(scope=_scope(request), pk=plan_id)
+    plan = selectors.plan_get(scope=scope_of(request), pk=plan_id)
     return render(request, "allocation/detail.html", _detail_context(request, plan))
 
 
 def plan_run(request: HttpRequest, plan_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     plan = selectors.plan_get(scope=scope, pk=plan_id)
     scope.require_edit(plan.region)
     if request.method == "POST":
         try:
             plan = services.plan_run(plan=plan, actor=request.user)
-        except ValidationError as exc:
-            for message in _errors(exc):
-                messages.error(request, message)
+        except ServiceError as exc:
+            show_error(request, exc)
         else:
             if plan.problems:
                 messages.error(request, "测算未通过，请按下列问题修改参数或指标。")
@@ -256,7 +245,7 @@ def plan_run(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     plan = selectors.plan_get(scope=scope, pk=plan_id)
     scope.require_approve(plan.region)
     if request.method == "POST":
@@ -273,24 +262,22 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
                     date=form.cleaned_data["date"],
                     actor=request.user,
                 )
-            except ValidationError as exc:
-                for message in _errors(exc):
-                    messages.error(request, message)
+            except ServiceError as exc:
+                show_error(request, exc)
             else:
                 messages.success(request, "方案已批准，各乡镇核定编制已更新并记入台账。")
     return redirect("allocation:detail", plan_id=plan.pk)
 
 
 def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     plan = selectors.plan_get(scope=scope, pk=plan_id)
     scope.require_edit(plan.region)
     if request.method == "POST":
         try:
             services.plan_delete(plan=plan, actor=request.user)
-        except ValidationError as exc:
-            for message in _errors(exc):
-                messages.error(request, message)
+        except ServiceError as exc:
+            show_error(request, exc)
         else:
             messages.success(request, f"方案“{plan.name}”已删除。")
             return redirect("allocation:list")
@@ -309,7 +296,7 @@ def _quota_type(request: HttpRequest, plan: AllocationPlan) -> str:
 
 def plan_explain(request: HttpRequest, plan_id: int, township_code: str) -> HttpResponse:
     """HTMX fragment: how one township's allocation came about."""
-    plan = selectors.plan_get(scope=_scope(request), pk=plan_id)
+    plan = selectors.plan_get(scope=scope_of(request), pk=plan_id)
     quota_type = _quota_type(request, plan)
     explanation = selectors.township_explanation(plan=plan, quota_type=quota_type, township_code=township_code)
     if explanation is None:
@@ -322,10 +309,8 @@ def plan_explain(request: HttpRequest, plan_id: int, township_code: str) -> Http
 def township_plans(request: HttpRequest, code: str) -> HttpResponse:
     """本乡镇编制测算说明: the township's own row and explanation in every
     approved plan that allocated quotas to it (a 乡镇用户 sees no county plan)."""
-    scope = _scope(request)
-    township = scope.region_or_404(code)
-    if township.level != Level.TOWNSHIP:
-        raise Http404("只有乡镇（街道）有编制测算说明")
+    scope = scope_of(request)
+    township = scope.township_or_404(code)
     return render(
         request,
         "allocation/township.html",
@@ -339,7 +324,7 @@ def township_plans(request: HttpRequest, code: str) -> HttpResponse:
 
 def plan_whatif(request: HttpRequest, plan_id: int) -> HttpResponse:
     """HTMX fragment: the weight slider's re-run, compared with the stored result."""
-    plan = selectors.plan_get(scope=_scope(request), pk=plan_id)
+    plan = selectors.plan_get(scope=scope_of(request), pk=plan_id)
     quota_type = _quota_type(request, plan)
     names = selectors.weight_names(plan=plan)
     stored = plan.params[quota_type]["weights"]
@@ -357,7 +342,7 @@ def plan_whatif(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plan_get(scope=_scope(request), pk=plan_id)
+    plan = selectors.plan_get(scope=scope_of(request), pk=plan_id)
     if not plan.results:
         messages.error(request, "方案尚未测算，没有可导出的结果。")
         return redirect("allocation:detail", plan_id=plan.pk)
@@ -384,7 +369,7 @@ def plan_export_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan as a PDF for filing: ``allocation/pdf.html`` through WeasyPrint."""
-    plan = selectors.plan_get(scope=_scope(request), pk=plan_id)
+    plan = selectors.plan_get(scope=scope_of(request), pk=plan_id)
     if not plan.results:
         messages.error(request, "方案尚未测算，没有可导出的结果。")
         return redirect("allocation:detail", plan_id=plan.pk)
@@ -401,7 +386,7 @@ def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def plan_compare(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     plans = selectors.plan_list(scope=scope)
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
     context: dict[str, Any] = {"plans": plans, "a_id": a_id, "b_id": b_id}

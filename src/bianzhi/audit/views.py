@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.audit.models import Action
 from bianzhi.audit.selectors import audit_record_list
 
@@ -14,7 +15,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         key: request.GET.get(key, "").strip()
         for key in ("object_type", "object_id", "region_code", "action")
     }
-    records = audit_record_list(scope=request.scope, **filters)  # type: ignore[attr-defined]
+    records = audit_record_list(scope=scope_of(request), **filters)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -1,9 +1,12 @@
-"""Chinese help for every `bianzhi` command.
+"""Chinese help and errors for every `bianzhi` command.
 
 click writes its own headings ("Usage:", "Options:", "Commands:") and the
 help option's text in English. `localize` gives every command of the tree a
 class that writes them in Chinese, so a command added later is covered
 without doing anything (a test walks the tree to prove it).
+
+A refused service call (``bianzhi.kernel.errors.ServiceError``) becomes a
+`ChineseClickException` in one place, the `bianzhi` group (`cli/main.py`).
 """
 
 from __future__ import annotations
@@ -57,6 +60,14 @@ class ChineseHelpMixin:
                     commands.append((name, command.get_short_help_str(limit=60)))
             if commands:
                 _section(formatter, "命令", commands)
+
+
+class ChineseClickException(click.ClickException):
+    """An error shown as "错误：…" (click's own prefix is the English "Error:"),
+    exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True, file=file)
 
 
 _LOCALIZED: dict[type[Any], type[Any]] = {}

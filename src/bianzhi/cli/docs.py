@@ -83,19 +83,15 @@ def evaluation_command(
     """生成县的总结评估报告，比较两次监测快照（含图表）。"""
     fmt = _format_of(out, ("docx", "pdf"))
     _setup()
-    from django.core.exceptions import ValidationError
-
     from bianzhi.reports.services import evaluation_build
 
-    try:
-        rendered = evaluation_build(
-            county=_region(county_code, "county"),  # type: ignore[arg-type]
-            date_from=date_from.date(),
-            date_to=date_to.date(),
-            fmt=fmt,
-        )
-    except ValidationError as exc:
-        raise click.ClickException("；".join(exc.messages)) from exc
+    # A refusal (no snapshot on a date, say) is shown by the `bianzhi` group.
+    rendered = evaluation_build(
+        county=_region(county_code, "county"),  # type: ignore[arg-type]
+        date_from=date_from.date(),
+        date_to=date_to.date(),
+        fmt=fmt,
+    )
     out.write_bytes(rendered.content)
     click.echo(f"已写出 {out}")
 

@@ -4,12 +4,33 @@ of this package and is registered here."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from bianzhi import __version__
+from bianzhi.cli.chinese import ChineseClickException
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _MainGroup(click.Group):
+    """The `bianzhi` group: a refused service call, from whichever subcommand,
+    ends as "错误：<its Chinese message>" and exit code 1, never a traceback;
+    the subcommands need no ``except`` of their own for it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            # Imported only now: `bianzhi allocate` runs without Django set up,
+            # and the error module is loaded anyway when one was raised.
+            from bianzhi.kernel.errors import ServiceError
+
+            if isinstance(exc, ServiceError):
+                raise ChineseClickException(str(exc)) from exc
+            raise
+
+
+@click.group(cls=_MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, "-V", "--version", prog_name="bianzhi",
     message="%(prog)s 版本 %(version)s", help="显示版本号并退出。",

@@ -3,18 +3,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
 from bianzhi.dashboards.selectors import dashboard_data
 from bianzhi.regions.models import Level
 
 
-def _scope(request: HttpRequest) -> Scope:
-    return request.scope  # type: ignore[attr-defined, no-any-return]
-
-
 def index(request: HttpRequest) -> HttpResponse:
     """The user's own region; a superuser starts from the list of provinces."""
-    scope = _scope(request)
+    scope = scope_of(request)
     if scope.region is not None:
         return redirect("dashboards:region", scope.region.code)
     provinces = scope.regions().filter(level=Level.PROVINCE).order_by("code")
@@ -22,7 +18,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def region(request: HttpRequest, code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     target = scope.region_or_404(code)
     data = dashboard_data(scope=scope, region=target)
     if request.GET.get("format") == "json":

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.api_base import ScopedReadOnlyViewSet
+from bianzhi.accounts.scope import scope_of
 from bianzhi.duties.models import CatalogueItem, DutyAccessRequest, TerritorialMatter
 from bianzhi.duties.selectors.access import access_requests
 from bianzhi.duties.selectors.duty_list import duty_list
 from bianzhi.regions.models import Level
-
-
-def _scope(request: Request) -> Scope:
-    # DRF authenticates tokens on its own Request: build the scope from it.
-    return Scope.for_user(request.user)
 
 
 class DutyEntrySerializer(serializers.Serializer[Any]):
@@ -57,7 +54,7 @@ class DutyListViewSet(viewsets.ViewSet):
     # names the townships and the detail carries the entries.
     @extend_schema(responses=DutyListSummarySerializer(many=True))
     def list(self, request: Request, format: str | None = None) -> Response:
-        townships = _scope(request).regions().filter(level=Level.TOWNSHIP).order_by("code")[:1000]
+        townships = scope_of(request).regions().filter(level=Level.TOWNSHIP).order_by("code")[:1000]
         return Response([{"code": t.code, "name": t.name} for t in townships])
 
     @extend_schema(
@@ -70,11 +67,7 @@ class DutyListViewSet(viewsets.ViewSet):
     def retrieve(
         self, request: Request, code: str | None = None, format: str | None = None
     ) -> Response:
-        township = _scope(request).region_or_404(code or "")
-        if township.level != Level.TOWNSHIP:
-            from django.http import Http404
-
-            raise Http404("不是乡镇（街道）")
+        township = scope_of(request).township_or_404(code or "")
         entries = duty_list(township=township, today=timezone.localdate())
         data = {
             "code": township.code,
@@ -104,15 +97,14 @@ class CatalogueItemSerializer(serializers.ModelSerializer[CatalogueItem]):
         ]
 
 
-class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet[CatalogueItem]):
+class CatalogueItemViewSet(ScopedReadOnlyViewSet[CatalogueItem]):
+    queryset = CatalogueItem.objects.select_related("catalogue__county")
+    scope_path = "catalogue__county"
     serializer_class = CatalogueItemSerializer
 
-    def get_queryset(self) -> Any:
-        qs = _scope(self.request).filter(
-            CatalogueItem.objects.select_related("catalogue__county"), "catalogue__county"
-        )
+    def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         county = self.request.query_params.get("county")
-        return (qs.filter(catalogue__county__code=county) if county else qs).order_by("id")
+        return queryset.filter(catalogue__county__code=county) if county else queryset
 
 
 class MatterSerializer(serializers.ModelSerializer[TerritorialMatter]):
@@ -139,7 +131,7 @@ class MatterViewSet(viewsets.ReadOnlyModelViewSet[TerritorialMatter]):
     serializer_class = MatterSerializer
 
     def get_queryset(self) -> Any:
-        scope = _scope(self.request)
+        scope = scope_of(self.request)
         qs = TerritorialMatter.objects.select_related("county")
         if scope.region is not None and scope.region.level == Level.TOWNSHIP:
             # A township's users read their county's list: it defines their duties.
@@ -201,7 +193,7 @@ class DutyRequestViewSet(viewsets.ReadOnlyModelViewSet[DutyAccessRequest]):
 
     def get_queryset(self) -> Any:
         return (
-            access_requests(scope=_scope(self.request))
+            access_requests(scope=scope_of(self.request))
             .prefetch_related("townships", "opinions__township")
             .order_by("id")
         )

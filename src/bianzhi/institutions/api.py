@@ -29,7 +29,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
 from bianzhi.institutions import selectors
 from bianzhi.institutions.models import (
     LEADERSHIP_ITEMS,
@@ -40,11 +40,6 @@ from bianzhi.institutions.models import (
 )
 from bianzhi.kernel.hooks import staff_counts
 from bianzhi.regions.models import Region
-
-
-def _scope(request: Request) -> Scope:
-    # DRF authenticates tokens on its own Request: build the scope from it.
-    return Scope.for_user(request.user)
 
 
 class PostsSerializer(serializers.Serializer[Any]):
@@ -158,7 +153,7 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet[Institution]):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> Any:
-        scope = _scope(self.request)
+        scope = scope_of(self.request)
         code = self.request.query_params.get("township", "").strip()
         region = None
         if code and self.action == "list":
@@ -170,7 +165,7 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet[Institution]):
 
     def get_object(self) -> Institution:
         # Abolished institutions keep their page and ledger: look up among all in scope.
-        return selectors.institution_get(scope=_scope(self.request), pk=int(self.kwargs["pk"]))
+        return selectors.institution_get(scope=scope_of(self.request), pk=int(self.kwargs["pk"]))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -191,7 +186,7 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet[Institution]):
     def ledger(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         institution = self.get_object()
         as_of = _as_of(request)
-        entries = selectors.ledger_entries(scope=_scope(request), institution=institution)
+        entries = selectors.ledger_entries(scope=scope_of(request), institution=institution)
         if as_of is not None:
             entries = entries.filter(effective_on__lte=as_of)
         balances = selectors.ledger_balances(institution_ids=[institution.pk], as_of=as_of)

@@ -36,6 +36,7 @@ from bianzhi.institutions.services import (
     ledger_set,
     nameplate_add,
 )
+from bianzhi.kernel.errors import ServiceError
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
 
@@ -194,7 +195,7 @@ def _collector(errors: list[RowError], filename: str, number: int) -> Callable[[
     return error
 
 
-class InstitutionImportRefused(ValueError):
+class InstitutionImportRefused(ServiceError):
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
         super().__init__(f"导入文件有{len(errors)}处错误，未导入任何数据")

@@ -30,24 +30,18 @@ from bianzhi.institutions.models import (
     LedgerItem,
     Nameplate,
 )
+from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.kernel.hooks import StaffCount, rule_guard, staff_counts
 from bianzhi.regions.models import Level, Region
 
 
-class InstitutionError(ValueError):
+class InstitutionError(ServiceError):
     """A refused write; the message is Chinese and meant for the user."""
 
 
 def _require_township(region: Region) -> None:
     if region.level != Level.TOWNSHIP:
         raise InstitutionError(f"“{region.name}”不是乡镇（街道），机构只能设在乡镇")
-
-
-def _require_document(document_number: str) -> str:
-    text = (document_number or "").strip()
-    if not text:
-        raise InstitutionError("请填写文号（批准文件的文号）")
-    return text
 
 
 def _refresh(region: Region) -> None:
@@ -70,7 +64,7 @@ def institution_create(
     """设立: a new institution with its 设立 event and, optionally, its first
     ledger entries (`quotas`: ledger item -> count, same date and 文号)."""
     _require_township(township)
-    document_number = _require_document(document_number)
+    document_number = require_document_number(document_number, InstitutionError)
     name = name.strip()
     if not name:
         raise InstitutionError("机构名称不能为空")
@@ -154,7 +148,7 @@ def institution_rename(
     reason: str = "",
 ) -> Institution:
     """更名 from `effective_on`; earlier dates keep showing the old name."""
-    document_number = _require_document(document_number)
+    document_number = require_document_number(document_number, InstitutionError)
     new_name = new_name.strip()
     if not new_name or new_name == institution.name:
         raise InstitutionError("请填写与现名称不同的新名称")
@@ -205,7 +199,7 @@ def institution_abolish(
 ) -> Institution:
     """撤销: refused while persons on the roster belong to it; its ledger
     balances are closed to zero on the same date (entries, not deletions)."""
-    document_number = _require_document(document_number)
+    document_number = require_document_number(document_number, InstitutionError)
     if institution.abolished_on is not None:
         raise InstitutionError("该机构已撤销")
     if effective_on < institution.established_on:
@@ -325,7 +319,7 @@ def ledger_change(
 ) -> LedgerEntry:
     """One dated change (增减) of one ledger item, with 文号 and reason. The
     balance may never go below zero, neither on the date nor afterwards."""
-    document_number = _require_document(document_number)
+    document_number = require_document_number(document_number, InstitutionError)
     reason = (reason or "").strip()
     if not reason:
         raise InstitutionError("请填写调整原因")

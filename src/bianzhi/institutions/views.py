@@ -12,11 +12,11 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
 from bianzhi.audit.selectors import audit_history
 from bianzhi.institutions import forms, selectors, services
 from bianzhi.institutions.importing import (
@@ -28,12 +28,9 @@ from bianzhi.institutions.importing import (
 )
 from bianzhi.institutions.models import UNIFIED_OFFICES, Institution, Kind, LedgerItem
 from bianzhi.kernel.downloads import xlsx_download
+from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.kernel.hooks import StaffCount, staff_counts
 from bianzhi.regions.models import Level, Region
-
-
-def _scope(request: HttpRequest) -> Scope:
-    return request.scope  # type: ignore[attr-defined, no-any-return]
 
 
 def _as_of(request: HttpRequest) -> date | None:
@@ -46,15 +43,8 @@ def _as_of(request: HttpRequest) -> date | None:
         return None
 
 
-def _region_of_level(scope: Scope, code: str, level: str) -> Region:
-    region = scope.region_or_404(code)
-    if region.level != level:
-        raise Http404("区划级别不符")
-    return region
-
-
 def index(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     if scope.region is not None and scope.region.level == Level.TOWNSHIP:
         return redirect("institutions:township", scope.region.code)
     if scope.region is not None and scope.region.level == Level.COUNTY:
@@ -64,8 +54,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def county(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
-    region = _region_of_level(scope, county_code, Level.COUNTY)
+    scope = scope_of(request)
+    region = scope.county_or_404(county_code)
     as_of = _as_of(request)
     rows = selectors.ledger_comparison(scope=scope, county=region, as_of=as_of)
     counts: dict[int, dict[str, int]] = {}
@@ -92,8 +82,8 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def township(request: HttpRequest, township_code: str) -> HttpResponse:
-    scope = _scope(request)
-    region = _region_of_level(scope, township_code, Level.TOWNSHIP)
+    scope = scope_of(request)
+    region = scope.township_or_404(township_code)
     as_of = _as_of(request)
     institutions = list(selectors.institution_list(scope=scope, region=region, as_of=as_of))
     names = selectors.names_as_of(institutions=institutions, as_of=as_of) if as_of else {}
@@ -127,7 +117,7 @@ def _post_action(
 ) -> HttpResponse:
     if request.method != "POST":
         return redirect(back)
-    _scope(request).require_edit(region)
+    scope_of(request).require_edit(region)
     form = form_class(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -136,15 +126,15 @@ def _post_action(
         return redirect(back)
     try:
         action(form.cleaned_data)
-    except services.InstitutionError as error:
-        messages.error(request, str(error))
+    except ServiceError as error:
+        show_error(request, error)
     else:
         messages.success(request, "已保存。")
     return redirect(back)
 
 
 def township_create(request: HttpRequest, township_code: str) -> HttpResponse:
-    region = _region_of_level(_scope(request), township_code, Level.TOWNSHIP)
+    region = scope_of(request).township_or_404(township_code)
     return _post_action(request, region, reverse("institutions:township", args=[region.code]),
                         forms.InstitutionForm, lambda d: services.institution_create(
                             actor=request.user, township=region, name=d["name"], kind=d["kind"],
@@ -152,7 +142,7 @@ def township_create(request: HttpRequest, township_code: str) -> HttpResponse:
 
 
 def township_unified(request: HttpRequest, township_code: str) -> HttpResponse:
-    region = _region_of_level(_scope(request), township_code, Level.TOWNSHIP)
+    region = scope_of(request).township_or_404(township_code)
     return _post_action(request, region, reverse("institutions:township", args=[region.code]),
                         forms.UnifiedForm, lambda d: services.institutions_create_unified(
                             actor=request.user, township=region, established_on=d["established_on"],
@@ -160,7 +150,7 @@ def township_unified(request: HttpRequest, township_code: str) -> HttpResponse:
 
 
 def detail(request: HttpRequest, institution_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     institution = selectors.institution_get(scope=scope, pk=institution_id)
     balances = selectors.ledger_balances(institution_ids=[institution.pk]).get(institution.pk, {})
     return render(request, "institutions/detail.html", {
@@ -181,7 +171,7 @@ def detail(request: HttpRequest, institution_id: int) -> HttpResponse:
 
 def _institution_post(request: HttpRequest, institution_id: int, form_class: type[Any],
                       action: Callable[[Institution, dict[str, Any]], Any]) -> HttpResponse:
-    institution = selectors.institution_get(scope=_scope(request), pk=institution_id)
+    institution = selectors.institution_get(scope=scope_of(request), pk=institution_id)
     return _post_action(request, institution.region, reverse("institutions:detail", args=[institution.pk]),
                         form_class, lambda d: action(institution, d))
 
@@ -211,7 +201,7 @@ def nameplate(request: HttpRequest, institution_id: int) -> HttpResponse:
 
 
 def template_download(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     codes = list(scope.regions().filter(level=Level.TOWNSHIP).order_by("code").values_list("code", flat=True)[:5000])
     return xlsx_download(institution_template(township_codes=codes), "机构导入模板.xlsx")
 
@@ -220,7 +210,7 @@ SESSION_KEY = "institution_import"
 
 
 def import_view(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     region = None if scope.is_superuser else scope.region
     if not scope.is_superuser:
         scope.require_edit(region)

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from bianzhi.audit.services import audit_record
 from bianzhi.jobs.models import Job, JobStatus
+from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Region
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def job_kind(kind: str, label: str) -> Callable[[Handler], Handler]:
     return register
 
 
-class JobError(Exception):
+class JobError(ServiceError):
     """A handler's failure meant for the user: the message is shown as is."""
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
 from bianzhi.regions import selectors
 from bianzhi.regions.models import Region
 
@@ -36,9 +36,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     lookup_field = "code"
 
     def get_queryset(self) -> Any:
-        # DRF authenticates tokens on its own Request: build the scope from it,
-        # not from request.scope (which sees the session user only).
-        scope = Scope.for_user(self.request.user)
+        scope = scope_of(self.request)
         return selectors.region_list(
             scope=scope,
             parent=self.request.query_params.get("parent", ""),

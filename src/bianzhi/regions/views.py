@@ -4,17 +4,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.audit.selectors import audit_history
 from bianzhi.regions import selectors
 
 
 def region_browse(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     return render(request, "regions/browse.html", {"roots": selectors.region_roots(scope=scope)})
 
 
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     region = selectors.region_get(scope=scope, code=code)
     children = selectors.region_children(scope=scope, region=region)
     context = {
@@ -29,7 +30,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def region_search(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     q = request.GET.get("q", "").strip()
     results = (
         selectors.region_list(scope=scope, q=q) if q else selectors.region_list(scope=scope).none()

@@ -16,21 +16,11 @@ def county_list(*, scope: Scope) -> QuerySet[Region]:
 
 
 def county_get(*, scope: Scope, code: str) -> Region:
-    region = scope.region_or_404(code)
-    if region.level != Level.COUNTY:
-        from django.http import Http404
-
-        raise Http404("不是县级区划")
-    return region
+    return scope.county_or_404(code)
 
 
 def township_get(*, scope: Scope, code: str) -> Region:
-    region = scope.region_or_404(code)
-    if region.level != Level.TOWNSHIP:
-        from django.http import Http404
-
-        raise Http404("不是乡镇级区划")
-    return region
+    return scope.township_or_404(code)
 
 
 def snapshot_dates(*, scope: Scope, county: Region) -> list[dt.date]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from bianzhi.accounts.scope import scope_for
@@ -23,6 +23,7 @@ from bianzhi.adapters.docx_official import DOCX_MIME, render_docx
 from bianzhi.audit.services import AuditEntry, audit_record_many
 from bianzhi.core.document import Document
 from bianzhi.core.sanding import sanding_document
+from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Level, Region
 from bianzhi.reports.documents import TownshipFigures, evaluation_document, filing_document
 from bianzhi.reports.figures import township_figures
@@ -47,7 +48,7 @@ def render(doc: Document, *, fmt: str, stem: str) -> Rendered:
         from bianzhi.adapters.pdf_official import PDF_MIME, render_pdf
 
         return Rendered(render_pdf(doc), f"{stem}.pdf", PDF_MIME)
-    raise ValidationError(f"不支持的格式：{fmt}（可选 docx、pdf）")
+    raise ServiceError(f"不支持的格式：{fmt}（可选 docx、pdf）")
 
 
 def _townships_under(region: Region) -> list[Region]:
@@ -67,7 +68,7 @@ def snapshot_take(*, actor: Any, region: Region, on: dt.date) -> list[Snapshot]:
         raise PermissionDenied("无权生成该区划的监测快照")
     townships = _townships_under(region)
     if not townships:
-        raise ValidationError(f"{region.name}下没有乡镇（街道）。")
+        raise ServiceError(f"{region.name}下没有乡镇（街道）。")
     user = actor if getattr(actor, "is_authenticated", False) else None
     snapshots = []
     for township in townships:
@@ -100,7 +101,7 @@ def evaluation_build(
 ) -> Rendered:
     """The 总结评估报告 of ``county`` from its snapshots of the two dates."""
     if date_from >= date_to:
-        raise ValidationError("起始日期须早于截止日期。")
+        raise ServiceError("起始日期须早于截止日期。")
     snaps: dict[tuple[int, dt.date], dict[str, Any]] = {
         (s.region_id, s.taken_on): s.figures
         for s in Snapshot.objects.filter(
@@ -114,7 +115,7 @@ def evaluation_build(
         if not any((t.pk, d) in snaps for t in townships)
     ]
     if missing:
-        raise ValidationError(f"{county.name}没有 {'、'.join(missing)} 的监测快照，请先生成快照。")
+        raise ServiceError(f"{county.name}没有 {'、'.join(missing)} 的监测快照，请先生成快照。")
     rows = [
         TownshipFigures(
             t.code, t.name, snaps.get((t.pk, date_from), {}), snaps.get((t.pk, date_to), {})

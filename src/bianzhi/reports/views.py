@@ -4,23 +4,20 @@ downloads, and the county batch as a background job."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.core.tasks import format_value
 from bianzhi.kernel.clock import today
+from bianzhi.kernel.downloads import download
+from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.reports import selectors, services
 from bianzhi.reports.figures import INDICATORS
 from bianzhi.reports.jobs import SANDING_BATCH
-
-
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -36,16 +33,14 @@ def _fmt(request: HttpRequest) -> str:
 
 
 def _download(rendered: services.Rendered) -> HttpResponse:
-    response = HttpResponse(rendered.content, content_type=rendered.mime)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(rendered.filename)}"
-    return response
+    return download(rendered.content, rendered.filename, rendered.mime)
 
 
 def index(request: HttpRequest) -> HttpResponseBase:
-    counties = list(selectors.county_list(scope=_scope(request))[:300])
+    counties = list(selectors.county_list(scope=scope_of(request))[:300])
     if len(counties) == 1:
         return redirect("reports:county", county_code=counties[0].code)
-    scope = _scope(request)
+    scope = scope_of(request)
     township = (
         scope.region if scope.region is not None and scope.region.level == "township" else None
     )
@@ -53,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
 
 
 def county(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     region = selectors.county_get(scope=scope, code=county_code)
     dates = selectors.snapshot_dates(scope=scope, county=region)
     shown = _date(request.GET.get("on")) or (dates[0] if dates else None)
@@ -77,21 +72,20 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def snapshot_take(request: HttpRequest, county_code: str) -> HttpResponseBase:
-    region = selectors.county_get(scope=_scope(request), code=county_code)
+    region = selectors.county_get(scope=scope_of(request), code=county_code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     on = _date(request.POST.get("on")) or today()
     try:
         taken = services.snapshot_take(actor=request.user, region=region, on=on)
         messages.success(request, f"已生成 {on.isoformat()} 的监测快照（{len(taken)} 个乡镇）。")
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except ServiceError as exc:
+        show_error(request, exc)
     return redirect("reports:county", county_code=region.code)
 
 
 def evaluation(request: HttpRequest, county_code: str) -> HttpResponseBase:
-    region = selectors.county_get(scope=_scope(request), code=county_code)
+    region = selectors.county_get(scope=scope_of(request), code=county_code)
     date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
     if date_from is None or date_to is None:
         messages.error(request, "请选择两次监测日期。")
@@ -100,27 +94,26 @@ def evaluation(request: HttpRequest, county_code: str) -> HttpResponseBase:
         rendered = services.evaluation_build(
             county=region, date_from=date_from, date_to=date_to, fmt=_fmt(request)
         )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except ServiceError as exc:
+        show_error(request, exc)
         return redirect("reports:county", county_code=region.code)
     return _download(rendered)
 
 
 def sanding(request: HttpRequest, township_code: str) -> HttpResponse:
-    township = selectors.township_get(scope=_scope(request), code=township_code)
+    township = selectors.township_get(scope=scope_of(request), code=township_code)
     on = _date(request.GET.get("on")) or today()
     return _download(services.sanding_build(township=township, on=on, fmt=_fmt(request)))
 
 
 def filing(request: HttpRequest, county_code: str) -> HttpResponse:
-    region = selectors.county_get(scope=_scope(request), code=county_code)
+    region = selectors.county_get(scope=scope_of(request), code=county_code)
     on = _date(request.GET.get("on")) or today()
     return _download(services.filing_build(county=region, on=on, fmt=_fmt(request)))
 
 
 def batch(request: HttpRequest, county_code: str) -> HttpResponseBase:
-    scope = _scope(request)
+    scope = scope_of(request)
     region = selectors.county_get(scope=scope, code=county_code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -25,15 +25,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
 from bianzhi.institutions.models import QuotaType
 from bianzhi.roster import selectors
 from bianzhi.roster.models import Person, Status
-
-
-def _scope(request: Request) -> Scope:
-    # DRF authenticates tokens on its own Request: build the scope from it.
-    return Scope.for_user(request.user)
 
 
 class PersonLinksSerializer(serializers.Serializer[Any]):
@@ -128,11 +123,11 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
             status=params.get("status", "").strip(),
             quota_type=params.get("quota_type", "").strip(),
         )
-        return selectors.person_list(scope=_scope(self.request), filters=filters)
+        return selectors.person_list(scope=scope_of(self.request), filters=filters)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
-        scope = _scope(self.request)
+        scope = scope_of(self.request)
         # The same decision as the web roster list (roster.views.person_list).
         context["id_visible"] = (
             selectors.id_numbers_visible(scope=scope, region=scope.region) or scope.is_superuser
@@ -141,7 +136,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
 
     @extend_schema(responses=PersonDetailSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        scope = _scope(request)
+        scope = scope_of(request)
         person = selectors.person_get(scope=scope, pk=int(kwargs["pk"]))
         # The same decision as the web person page (roster.views.person_detail).
         visible = selectors.id_numbers_visible(scope=scope, region=person.region)

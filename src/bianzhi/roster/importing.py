@@ -49,6 +49,7 @@ from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
 from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
 from bianzhi.core.rules import Severity, rule_in_force, service_period_end
 from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.kernel.errors import ServiceError
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Education, EntryWay, Grade, Person, PostCategory, Status
@@ -533,7 +534,7 @@ def _write_rows(plan: RosterImportPlan, now: Any, progress: Progress) -> list[Au
     return entries
 
 
-class ImportRefused(ValueError):
+class ImportRefused(ServiceError):
     """An import with errors; `errors` lists them all (nothing was saved)."""
 
     def __init__(self, errors: list[RowError]) -> None:

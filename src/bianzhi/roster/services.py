@@ -51,18 +51,23 @@ from bianzhi.core.rules import (
     service_period_end,
 )
 from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.kernel.hooks import GuardedWrite, RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import EntryAttempt, EntryWay, Grade, Person, PostCategory, Status
 
 
-class RosterError(ValueError):
+class RosterError(ServiceError):
     """A refused roster write; the message is Chinese and meant for the user."""
 
 
-class RuleViolation(RosterError, RuleRefusal):
+class RuleViolation(RuleRefusal, RosterError):
     """The write would break a rule of severity "block"; `findings` says which.
-    A RosterError too, so the pages show it like any other refusal."""
+    A RosterError too, so the pages show it like any other refusal.
+
+    RuleRefusal comes first: its ``__init__`` takes the findings and passes
+    the message on to RosterError's (a ServiceError's); the other way round,
+    ServiceError's would get the findings."""
 
 
 @dataclass
@@ -275,6 +280,7 @@ def person_enter(
     _choice(post_category, PostCategory, "岗位类别")
     if assessment_grade:
         _choice(assessment_grade, Grade, "年度考核")
+    document_number = require_document_number(document_number, RosterError)
     existing, previous = _entry_records(actor=actor, number=number, township=township)
     county_code = township.county_code
     with _guarded([county_code]):
@@ -401,6 +407,7 @@ def person_transfer(
         raise RosterError("调入乡镇与现所在乡镇相同")
     quota_type = quota_type or person.quota_type
     _choice(quota_type, QuotaType, "编制类型")
+    document_number = require_document_number(document_number, RosterError)
     counties = {person.region.county_code, to_township.county_code}
     with _guarded(counties):
         found: list[Finding] = rule_guard().check_entry(township=to_township, quota_type=quota_type)
@@ -449,6 +456,7 @@ def person_second(
         raise RosterError("请填写借调单位")
     if end is not None and end < start:
         raise RosterError("借调结束日期不能早于开始日期")
+    document_number = require_document_number(document_number, RosterError)
     county_code = person.region.county_code
     with _guarded([county_code]):
         found: list[Finding] = rule_guard().check_secondment(

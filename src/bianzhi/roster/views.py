@@ -15,12 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import Scope, scope_of
 from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.audit.selectors import audit_history
 from bianzhi.audit.services import audit_export
 from bianzhi.institutions.models import Institution, QuotaType
 from bianzhi.kernel.downloads import xlsx_download
+from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster import forms, selectors, services, staging
 from bianzhi.roster.importing import (
@@ -45,10 +46,6 @@ PREVIEW_MAX_ROWS = 20_000
 PREVIEW_MAX_BYTES = 20 * 1024 * 1024
 
 
-def _scope(request: HttpRequest) -> Scope:
-    return request.scope  # type: ignore[attr-defined, no-any-return]
-
-
 
 
 def _editable_townships(scope: Scope) -> list[Region]:
@@ -57,7 +54,7 @@ def _editable_townships(scope: Scope) -> list[Region]:
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     filters = selectors.RosterFilter.from_query(request.GET.dict())
     visible = selectors.id_numbers_visible(scope=scope, region=scope.region) or scope.is_superuser
     persons = selectors.person_list(scope=scope, filters=filters, id_search=visible)
@@ -82,7 +79,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 def person_export(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     filters = selectors.RosterFilter.from_query(request.GET.dict())
     visible = selectors.id_numbers_visible(scope=scope, region=scope.region) or scope.is_superuser
     persons = selectors.person_list(scope=scope, filters=filters, id_search=visible)
@@ -106,7 +103,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
 
 
 def roster_template_download(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     townships = _editable_townships(scope)
     names = Institution.objects.filter(region__in=townships, abolished_on__isnull=True).values_list("name", flat=True)
     content = roster_template(township_codes=[t.code for t in townships], institution_names=list(names))
@@ -114,7 +111,7 @@ def roster_template_download(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     person = selectors.person_get(scope=scope, pk=person_id)
     visible = selectors.id_numbers_visible(scope=scope, region=person.region)
     can_edit = scope.can_edit(person.region) and person.exited_on is None
@@ -146,7 +143,7 @@ def _person_action(
 ) -> HttpResponse:
     """Look the person up first (outsiders get 404 whatever the method), then
     require POST and edit rights, run the service, report in Chinese."""
-    scope = _scope(request)
+    scope = scope_of(request)
     person = selectors.person_get(scope=scope, pk=person_id)
     detail = reverse("roster:detail", args=[person.pk])
     if request.method != "POST":
@@ -207,7 +204,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def person_enter(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     townships = _editable_townships(scope)
     if not townships:
         scope.require_edit(None)  # 403: nothing this user may enter persons into
@@ -237,8 +234,8 @@ def person_enter(request: HttpRequest) -> HttpResponse:
                 is_enforcement_staff=data["is_enforcement_staff"], education=data["education"],
                 certificate_number=data["certificate_number"], certificate_expiry=data["certificate_expiry"],
             )
-        except services.RosterError as error:
-            form.add_error(None, str(error))
+        except ServiceError as error:
+            show_error(request, error, form=form)
         else:
             messages.success(request, f"{result.person.name}已入编。")
             for warning in result.warnings:
@@ -260,7 +257,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     """Step 1 (GET: the form; POST file: validate and preview) and step 2
     (POST commit: write everything or nothing, inline or as a job). A file
     too big to preview goes to the job at step 1, unparsed."""
-    scope = _scope(request)
+    scope = scope_of(request)
     region = None if scope.is_superuser else scope.region
     if not scope.is_superuser:
         scope.require_edit(region)

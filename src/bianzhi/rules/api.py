@@ -22,7 +22,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, viewsets
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
 from bianzhi.core.rules import RULES, Severity
 from bianzhi.regions.models import Region
 from bianzhi.rules import selectors
@@ -86,8 +86,7 @@ class FindingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[StoredFindin
     serializer_class = FindingSerializer
 
     def get_queryset(self) -> Any:
-        # DRF authenticates tokens on its own Request: build the scope from it.
-        scope = Scope.for_user(self.request.user)
+        scope = scope_of(self.request)
         params = self.request.query_params
         region = None
         code = params.get("region", "").strip()

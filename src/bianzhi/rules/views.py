@@ -10,14 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import Scope, scope_of
 from bianzhi.core.rules import RULES, RULES_BY_ID, RuleSettingsError, Severity
 from bianzhi.regions.models import Level, Region
 from bianzhi.rules import selectors, services
-
-
-def _scope(request: HttpRequest) -> Scope:
-    return request.scope  # type: ignore[attr-defined, no-any-return]
 
 
 def _filter_region(request: HttpRequest, scope: Scope) -> Region | None:
@@ -26,7 +22,7 @@ def _filter_region(request: HttpRequest, scope: Scope) -> Region | None:
 
 
 def findings(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     region = _filter_region(request, scope)
     rule = request.GET.get("rule", "")
     severity = request.GET.get("severity", "")
@@ -56,7 +52,7 @@ def findings(request: HttpRequest) -> HttpResponse:
 def findings_refresh(request: HttpRequest) -> HttpResponse:
     """重新检查 the user's region (or the filtered one): evaluation writes only
     derived findings, so any user who may view the region may ask for it."""
-    scope = _scope(request)
+    scope = scope_of(request)
     if request.method != "POST":
         return redirect("policy_rules:findings")
     code = request.POST.get("region", "").strip()
@@ -72,7 +68,7 @@ def findings_refresh(request: HttpRequest) -> HttpResponse:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     region = _filter_region(request, scope) or scope.region
     rows = selectors.rule_rows(region=region) if region is not None else []
     editable = (
@@ -83,7 +79,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def setting_save(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     if request.method != "POST":
         return redirect("policy_rules:catalogue")
     region = scope.region_or_404(request.POST.get("region", ""))

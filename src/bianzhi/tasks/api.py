@@ -24,17 +24,12 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
 from bianzhi.core.tasks import TaskStatus, Urgency, classify, days_overdue
 from bianzhi.kernel import clock
 from bianzhi.tasks import selectors
 from bianzhi.tasks.models import WorkPlan
 from bianzhi.kernel.fields import BIGINT_MAX
-
-
-def _scope(request: Request) -> Scope:
-    # DRF authenticates tokens on its own Request: build the scope from it.
-    return Scope.for_user(request.user)
 
 
 class TaskLinksSerializer(serializers.Serializer[Any]):
@@ -118,7 +113,7 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet[WorkPlan]):
 
     def get_queryset(self) -> Any:
         # plan_list is scoped and annotated with the task counts.
-        return selectors.plan_list(scope=_scope(self.request))
+        return selectors.plan_list(scope=scope_of(self.request))
 
 
 class TaskListParams(serializers.Serializer[Any]):
@@ -156,7 +151,7 @@ class TaskViewSet(viewsets.GenericViewSet[Any]):
             status=data.get("status", ""),
             urgency=Urgency.OVERDUE.value if data.get("overdue") == "1" else "",
         )
-        views = selectors.task_list(scope=_scope(request), on=clock.today(), filters=filters)
+        views = selectors.task_list(scope=scope_of(request), on=clock.today(), filters=filters)
         # A list of TaskViews (the warning is computed per task): the page
         # paginator slices lists as well as querysets.
         page = self.paginate_queryset(views)  # type: ignore[arg-type]
@@ -167,7 +162,7 @@ class TaskViewSet(viewsets.GenericViewSet[Any]):
     def retrieve(
         self, request: Request, pk: str | None = None, format: str | None = None
     ) -> Response:
-        task = selectors.task_get(scope=_scope(request), task_id=int(pk or 0))
+        task = selectors.task_get(scope=scope_of(request), task_id=int(pk or 0))
         on = clock.today()
         view = selectors.TaskView(
             task=task,

@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.adapters.xlsx_tasks import read_task_table, task_table_xlsx
 from bianzhi.core.tasks import STATUS_LABELS, URGENCY_LABELS, TaskStatus
@@ -28,10 +29,6 @@ from bianzhi.kernel.fields import form_errors
 from bianzhi.tasks import selectors, services
 from bianzhi.tasks.forms import CalendarForm, FindingForm, ReportForm, RoundForm, TaskFilterForm
 from bianzhi.tasks.models import ReportKind
-
-
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
 
 
 def _errors(request: HttpRequest, exc: ValidationError | ValueError) -> None:
@@ -65,7 +62,7 @@ def _filters(
 
 
 def _filter_context(request: HttpRequest, plan_id: int | None) -> dict[str, Any]:
-    scope = _scope(request)
+    scope = scope_of(request)
     on = clock.today()
     filters, errors = _filters(request, plan_id)
     return {
@@ -83,7 +80,7 @@ def _filter_context(request: HttpRequest, plan_id: int | None) -> dict[str, Any]
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     if request.method == "POST":
         return _plan_import(request)
     on = clock.today()
@@ -105,7 +102,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_import(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     region = scope.region_or_404(request.POST.get("region", ""))
     # Before the file is read: only an editor's upload reaches the parser.
     scope.require_edit(region)
@@ -141,7 +138,7 @@ def task_template(request: HttpRequest) -> HttpResponse:
 
 
 def plan_detail(request: HttpRequest, work_plan_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     plan = selectors.plan_get(scope=scope, plan_id=work_plan_id)
     context = _filter_context(request, plan.pk)
     context.update(
@@ -156,7 +153,7 @@ def plan_detail(request: HttpRequest, work_plan_id: int) -> HttpResponse:
 
 
 def task_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     context = _filter_context(request, None)
     context.update(
         unit_rows=selectors.unit_summary(scope=scope, on=context["today"]),
@@ -171,7 +168,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     task = selectors.task_get(scope=scope, task_id=task_id)
     on = clock.today()
     region = task.plan.region
@@ -198,7 +195,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _task_post(request: HttpRequest, task_id: int, action: str) -> HttpResponseBase:
-    task = selectors.task_get(scope=_scope(request), task_id=task_id)
+    task = selectors.task_get(scope=scope_of(request), task_id=task_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     files = request.FILES.getlist("files")
@@ -253,7 +250,7 @@ def task_reject(request: HttpRequest, task_id: int) -> HttpResponseBase:
 
 
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
-    item = selectors.attachment_get(scope=_scope(request), attachment_id=attachment_id)
+    item = selectors.attachment_get(scope=scope_of(request), attachment_id=attachment_id)
     # Served as a download, never inline: an uploaded file is not trusted content.
     return FileResponse(
         item.file.open("rb"),
@@ -264,7 +261,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     on = clock.today()
     form = CalendarForm(request.GET)
     # An invalid month shows the current one, with the error above it.
@@ -291,7 +288,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
 
 def round_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     if request.method == "POST":
         form = RoundForm(request.POST)
         if not form.is_valid():
@@ -335,7 +332,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 def round_detail(request: HttpRequest, supervision_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     item = selectors.round_get(scope=scope, round_id=supervision_id)
     tasks = (
         selectors.task_list(
@@ -358,7 +355,7 @@ def round_detail(request: HttpRequest, supervision_id: int) -> HttpResponse:
 
 
 def finding_create(request: HttpRequest, supervision_id: int) -> HttpResponseBase:
-    scope = _scope(request)
+    scope = scope_of(request)
     item = selectors.round_get(scope=scope, round_id=supervision_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -387,7 +384,7 @@ def finding_create(request: HttpRequest, supervision_id: int) -> HttpResponseBas
 
 
 def finding_rectify(request: HttpRequest, finding_id: int) -> HttpResponseBase:
-    finding = selectors.finding_get(scope=_scope(request), finding_id=finding_id)
+    finding = selectors.finding_get(scope=scope_of(request), finding_id=finding_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -404,7 +401,7 @@ def finding_rectify(request: HttpRequest, finding_id: int) -> HttpResponseBase:
 
 
 def finding_verify(request: HttpRequest, finding_id: int) -> HttpResponseBase:
-    finding = selectors.finding_get(scope=_scope(request), finding_id=finding_id)
+    finding = selectors.finding_get(scope=scope_of(request), finding_id=finding_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:

@@ -16,7 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import scope_of
+from bianzhi.kernel.fields import YEAR_MAX, YEAR_MIN
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships.models import (
     SCHEME_CLASSES,
@@ -25,7 +26,6 @@ from bianzhi.townships.models import (
     IndicatorValue,
     Township,
 )
-from bianzhi.kernel.fields import YEAR_MAX, YEAR_MIN
 
 
 class YearParams(serializers.Serializer[Any]):
@@ -77,12 +77,8 @@ class TownshipViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     serializer_class = TownshipSerializer
     lookup_field = "code"
 
-    def _scope(self) -> Scope:
-        # DRF authenticates tokens on its own Request: build the scope from it.
-        return Scope.for_user(self.request.user)
-
     def get_queryset(self) -> Any:
-        qs = self._scope().regions().filter(level=Level.TOWNSHIP).order_by("code")
+        qs = scope_of(self.request).regions().filter(level=Level.TOWNSHIP).order_by("code")
         region = self.request.query_params.get("region", "").strip()
         if region:
             qs = qs.filter(code__startswith=region)

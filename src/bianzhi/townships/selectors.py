@@ -56,18 +56,12 @@ class TownshipRow:
 
 def county_get(*, scope: Scope, code: str) -> Region:
     """The county with ``code`` if in scope, else Http404."""
-    region = scope.region_or_404(code)
-    if region.level != Level.COUNTY:
-        raise Http404("不是县级区划")
-    return region
+    return scope.county_or_404(code)
 
 
 def township_get(*, scope: Scope, code: str) -> Region:
     """The township with ``code`` if in scope, else Http404."""
-    region = scope.region_or_404(code)
-    if region.level != Level.TOWNSHIP:
-        raise Http404("不是乡镇（街道）")
-    return region
+    return scope.township_or_404(code)
 
 
 def county_list(*, scope: Scope) -> QuerySet[Region]:

@@ -14,12 +14,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bianzhi.adapters import xlsx_indicators
 from bianzhi.adapters.problems import InputProblem
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, object_type_of
+from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships.models import (
     MAIN_INDICATOR_UNITS,
@@ -42,7 +42,7 @@ IMPORT_SOURCE = "Excel 导入"
 
 def _require_level(region: Region, level: str, what: str) -> None:
     if region.level != level:
-        raise ValidationError(f"{region.name}（{region.code}）不是{what}")
+        raise ServiceError(f"{region.name}（{region.code}）不是{what}")
 
 
 def _classes_of(county: Region) -> tuple[str, ...]:
@@ -57,7 +57,7 @@ def county_settings_set(*, county: Region, class_scheme: str, actor: Any = None)
     each removal audited)."""
     _require_level(county, Level.COUNTY, "县")
     if class_scheme not in SCHEME_CLASSES:
-        raise ValidationError(f"未知的乡镇类别方案“{class_scheme}”")
+        raise ServiceError(f"未知的乡镇类别方案“{class_scheme}”")
     settings, created = CountySettings.objects.get_or_create(
         county=county, defaults={"class_scheme": class_scheme}
     )
@@ -105,7 +105,7 @@ def township_class_set(*, township: Region, township_class: str, actor: Any = No
     county = Region.objects.get(code=township.county_code)
     classes = _classes_of(county)
     if township_class not in classes:
-        raise ValidationError(f"乡镇类别“{township_class}”不在本县类别方案中（{'、'.join(classes)}）")
+        raise ServiceError(f"乡镇类别“{township_class}”不在本县类别方案中（{'、'.join(classes)}）")
     profile = Township.objects.filter(region=township).first()
     if profile is not None and profile.township_class == township_class:
         return profile
@@ -134,11 +134,11 @@ def indicator_definition_create(
     _require_level(county, Level.COUNTY, "县")
     name = xlsx_indicators.header_name(name)
     if not name:
-        raise ValidationError("指标名称不能为空")
+        raise ServiceError("指标名称不能为空")
     if name in MAIN_INDICATOR_UNITS or name in (xlsx_indicators.CODE, xlsx_indicators.NAME, xlsx_indicators.CLASS):
-        raise ValidationError(f"“{name}”是保留名称，不能作为自定义指标")
+        raise ServiceError(f"“{name}”是保留名称，不能作为自定义指标")
     if IndicatorDefinition.objects.filter(county=county, name=name).exists():
-        raise ValidationError(f"本县已有指标“{name}”")
+        raise ServiceError(f"本县已有指标“{name}”")
     definition = IndicatorDefinition.objects.create(county=county, name=name, unit=unit.strip())
     audit_record(
         actor=actor,
@@ -156,7 +156,7 @@ def indicator_definition_delete(*, definition: IndicatorDefinition, actor: Any =
     if IndicatorValue.objects.filter(
         township__county_code=definition.county.code, indicator=definition.name
     ).exists():
-        raise ValidationError(f"指标“{definition.name}”已有数值，不能删除")
+        raise ServiceError(f"指标“{definition.name}”已有数值，不能删除")
     audit_record(
         actor=actor,
         action="delete",
@@ -239,7 +239,7 @@ def indicator_values_set(
         elif value is not None and value < 0:
             problems.append(f"指标“{name}”的数值 {value} 不能为负数")
     if problems:
-        raise ValidationError(problems)
+        raise ServiceError(problems)
     entries = _apply_values(township=township, year=year, values=values, source=source)
     audit_record_many(actor=actor, action="update", entries=entries)
     return len(entries)
@@ -255,13 +255,6 @@ class QuotaChange:
     after: int
 
 
-def _check_document(document_number: str) -> str:
-    document_number = (document_number or "").strip()
-    if not document_number:
-        raise ValidationError("调整核定编制必须填写文号")
-    return document_number
-
-
 @transaction.atomic
 def approved_quotas_apply(
     *,
@@ -275,12 +268,12 @@ def approved_quotas_apply(
     """Set approved quotas; every one that changes gets a ledger entry and an
     audit record citing ``document_number``. Unchanged ones are left alone.
     Returns the ledger entries written."""
-    document_number = _check_document(document_number)
+    document_number = require_document_number(document_number)
     for change in changes:
         _require_level(change.township, Level.TOWNSHIP, "乡镇（街道）")
         QuotaType(change.quota_type)
         if change.after < 0:
-            raise ValidationError(f"{change.township.name} 的核定编制不能为负数")
+            raise ServiceError(f"{change.township.name} 的核定编制不能为负数")
     existing = {
         (q.township_id, q.quota_type): q
         for q in ApprovedQuota.objects.select_for_update().filter(
@@ -358,7 +351,7 @@ def approved_quota_set(
 # --- Excel import ---------------------------------------------------------------
 
 
-class IndicatorImportError(ValidationError):
+class IndicatorImportError(ServiceError):
     """The file cannot be imported; ``problems`` lists every problem (file, row,
     column, reason). Nothing was written."""
 

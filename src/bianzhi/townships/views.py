@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.adapters import xlsx_indicators
 from bianzhi.audit.selectors import audit_record_list
 from bianzhi.kernel.downloads import xlsx_download
+from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.kernel.fields import form_errors
 from bianzhi.regions.models import Region
 from bianzhi.regions.selectors import region_full_name
@@ -33,10 +34,6 @@ from bianzhi.townships.forms import (
 from bianzhi.townships.models import QuotaType
 
 
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
-
-
 def _year(request: HttpRequest, years: list[int]) -> int:
     """``?year=``, or the latest year with data when absent or malformed (a
     view choice, nothing is written: "²" passed str.isdigit() and crashed int())."""
@@ -50,7 +47,7 @@ def _year(request: HttpRequest, years: list[int]) -> int:
 
 
 def township_index(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     counties = selectors.county_list(scope=scope)
     own_township = (
         scope.region if scope.region is not None and scope.region.level == "township" else None
@@ -63,7 +60,7 @@ def township_index(request: HttpRequest) -> HttpResponse:
 
 
 def county_detail(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     county = selectors.county_get(scope=scope, code=county_code)
     years = selectors.indicator_years(scope=scope, county=county)
     year = _year(request, years)
@@ -82,7 +79,7 @@ def county_detail(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     county = selectors.county_get(scope=scope, code=county_code)
     scope.require_edit(county)
     scheme_form = ClassSchemeForm(initial={"class_scheme": selectors.county_scheme(county=county)})
@@ -121,9 +118,8 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
                     for message in form_errors(delete_form):
                         messages.error(request, message)
                 return redirect("townships:settings", county_code=county.code)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+        except ServiceError as exc:
+            show_error(request, exc)
     return render(
         request,
         "townships/settings.html",
@@ -150,13 +146,13 @@ def _sheet_rows(request: HttpRequest, county: Region, year: int | None) -> list[
             township_class=row.township_class,
             values=dict(row.indicators),
         )
-        for row in selectors.township_rows(scope=_scope(request), county=county, year=year)
+        for row in selectors.township_rows(scope=scope_of(request), county=county, year=year)
     ]
 
 
 def indicators_template(request: HttpRequest, county_code: str) -> HttpResponse:
     """The import template: the county's townships and classes, values blank."""
-    county = selectors.county_get(scope=_scope(request), code=county_code)
+    county = selectors.county_get(scope=scope_of(request), code=county_code)
     data = xlsx_indicators.workbook_bytes(
         indicators=_sheet_columns(county),
         classes=selectors.county_classes(county=county),
@@ -167,7 +163,7 @@ def indicators_template(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def indicators_export(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     county = selectors.county_get(scope=scope, code=county_code)
     year = _year(request, selectors.indicator_years(scope=scope, county=county))
     data = xlsx_indicators.workbook_bytes(
@@ -180,7 +176,7 @@ def indicators_export(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def indicators_import(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     county = selectors.county_get(scope=scope, code=county_code)
     scope.require_edit(county)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -226,7 +222,7 @@ def _county_url(county: Region) -> str:
 
 
 def county_ledger(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     county = selectors.county_get(scope=scope, code=county_code)
     return render(
         request,
@@ -240,7 +236,7 @@ def county_ledger(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def township_detail(request: HttpRequest, township_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     township = selectors.township_get(scope=scope, code=township_code)
     row = selectors.township_row(scope=scope, township=township)
     values = selectors.indicator_values(scope=scope, township=township)
@@ -268,7 +264,7 @@ def township_detail(request: HttpRequest, township_code: str) -> HttpResponse:
 
 
 def township_edit(request: HttpRequest, township_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     township = selectors.township_get(scope=scope, code=township_code)
     scope.require_edit(township)
     county = Region.objects.get(code=township.county_code)
@@ -297,9 +293,8 @@ def township_edit(request: HttpRequest, township_code: str) -> HttpResponse:
                 values=form.values(),
                 actor=request.user,
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except ServiceError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "已保存。")
             return redirect("townships:detail", township_code=township.code)
@@ -312,7 +307,7 @@ def township_edit(request: HttpRequest, township_code: str) -> HttpResponse:
 
 def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
     """Set an approved quota by a document (outside any plan)."""
-    scope = _scope(request)
+    scope = scope_of(request)
     township = selectors.township_get(scope=scope, code=township_code)
     scope.require_edit(township)
     form = QuotaForm(request.POST or None, initial={"date": timezone.localdate()})
@@ -327,9 +322,8 @@ def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        except ServiceError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "核定编制已更新并记入台账。" if entry else "核定编制未变化。")
             return redirect("townships:detail", township_code=township.code)

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.accounts.models import Role
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import Scope, scope_of
 from bianzhi.allocation.selectors import plan_list, plans_awaiting_approval
 from bianzhi.audit.selectors import login_summary
 from bianzhi.duties.selectors.access import awaiting_opinion, requests_awaiting_decision
@@ -138,7 +138,7 @@ def _links(scope: Scope) -> list[tuple[str, str]]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+    scope = scope_of(request)
     roots = list(region_roots(scope=scope))
     children = region_children(scope=scope, region=roots[0]) if len(roots) == 1 else None
     context: dict[str, Any] = {

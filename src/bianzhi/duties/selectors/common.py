@@ -10,13 +10,6 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.regions.models import Level, Region
 
 
-def county_of(*, scope: Scope, code: str) -> Region:
-    region = scope.region_or_404(code)
-    if region.level != Level.COUNTY:
-        raise Http404("不是县级区划")
-    return region
-
-
 def counties(*, scope: Scope) -> QuerySet[Region]:
     """Counties the reader sees whole (a township user sees none)."""
     return scope.regions().filter(level=Level.COUNTY)

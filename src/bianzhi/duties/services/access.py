@@ -28,7 +28,6 @@ from bianzhi.duties.services.common import (
     DutyError,
     _require,
     _require_approve,
-    _require_document,
     _scope,
     _today,
     _user,
@@ -37,6 +36,7 @@ from bianzhi.duties.services.common import (
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role, notify_users
+from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
 
 
@@ -304,7 +304,7 @@ def duty_request_decide(
         raise DutyError("乡镇意见尚未全部反馈，或该申请已审定")
     on = _today(today)
     if approve:
-        request.document_number = _require_document(document_number)
+        request.document_number = require_document_number(document_number, DutyError)
         if request.is_temporary and request.end_date is not None and request.end_date < on:
             raise DutyError("该临时性事项的截止日期已过，不能准入")
         request.status = AccessStatus.APPROVED.value

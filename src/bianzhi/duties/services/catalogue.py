@@ -35,7 +35,6 @@ from bianzhi.duties.services.common import (
     DutyError,
     _require,
     _require_approve,
-    _require_document,
     _require_edit,
     _require_level,
     _scope,
@@ -46,6 +45,7 @@ from bianzhi.duties.services.common import (
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role
+from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
 
 
@@ -236,7 +236,7 @@ def takeup_decide(
         raise DutyError("该申报已审定")
     on = _today(today)
     if approve:
-        document_number = _require_document(document_number)
+        document_number = require_document_number(document_number, DutyError)
         catalogue = _catalogue_of(township)
         try:
             resolved = take_up_resolve(

@@ -1,4 +1,4 @@
-"""What the duties use cases share: the refusal type, who may act for a
+"""What the duties use cases share: the refusal type (a ServiceError), who may act for a
 township or a department, permission checks, and the sync of a coded list
 (used by the catalogue and the statutory-items imports)."""
 
@@ -15,10 +15,11 @@ from django.utils import timezone
 from bianzhi.accounts.models import Department, Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import AuditEntry, object_type_of
+from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Region
 
 
-class DutyError(ValueError):
+class DutyError(ServiceError):
     """A refused write; the message is Chinese and meant for the user."""
 
 
@@ -44,13 +45,6 @@ def _require_edit(actor: Any, region: Region) -> None:
 def _require_approve(actor: Any, region: Region) -> None:
     scope = _scope(actor)
     _require(scope is None or scope.can_approve(region), "只有本县审核人可以审定")
-
-
-def _require_document(document_number: str) -> str:
-    text = (document_number or "").strip()
-    if not text:
-        raise DutyError("请填写批准文件的文号")
-    return text
 
 
 def _require_level(region: Region, level: str, what: str) -> None:

@@ -25,12 +25,12 @@ from bianzhi.duties.services.common import (
     _entry,
     _require,
     _require_approve,
-    _require_document,
     _require_edit,
     _require_level,
     _scope,
     _user,
 )
+from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
 
 _MATTER_FIELDS = ("domain", "name", "township_role", "department", "department_role", "basis")
@@ -72,7 +72,7 @@ def matters_import(
     """
     _require_approve(actor, county)
     _require_level(county, Level.COUNTY, "县级区划")
-    document_number = _require_document(document_number)
+    document_number = require_document_number(document_number, DutyError)
     existing = {m.code: m for m in TerritorialMatter.objects.filter(county=county)}
     entries: list[AuditEntry] = []
     created = updated = 0
@@ -203,7 +203,7 @@ def matter_change_decide(
     if change.status != MatterChangeStatus.REVIEWED:
         raise DutyError("该申请尚未通过审核，不能批准")
     if approve:
-        change.document_number = _require_document(document_number)
+        change.document_number = require_document_number(document_number, DutyError)
         _apply_matter_change(actor, change)
         change.status = MatterChangeStatus.APPROVED
     else:

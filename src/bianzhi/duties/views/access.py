@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bianzhi.accounts.models import Department, Role
+from bianzhi.accounts.scope import scope_of
 from bianzhi.core.duties import AccessStatus
 from bianzhi.duties.forms import DecisionForm, DutyRequestForm, OpinionForm
 from bianzhi.duties.models import DutyAccessRequest
@@ -30,7 +31,7 @@ from bianzhi.duties.services.access import (
     duty_request_update,
 )
 from bianzhi.duties.services.common import DutyError, acts_for_department, acts_for_township
-from bianzhi.duties.views.common import _error, _scope
+from bianzhi.duties.views.common import _error
 from bianzhi.regions.models import Level, Region
 
 
@@ -39,7 +40,7 @@ def _choices(form: Any, name: str, choices: list[tuple[str, str]]) -> None:
 
 
 def request_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     today = timezone.localdate()
     rows = []
     for r in access_requests(scope=scope).prefetch_related("townships", "opinions")[:500]:
@@ -72,7 +73,7 @@ def _departments_for(scope: Any) -> list[tuple[int, str]]:
 
 
 def _request_form(request: HttpRequest, instance: DutyAccessRequest | None = None) -> DutyRequestForm:
-    scope = _scope(request)
+    scope = scope_of(request)
     departments = _departments_for(scope)
     if not departments:
         raise PermissionDenied("只有部门用户或编办管理员可以填报职责准入申请")
@@ -113,8 +114,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 
 def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
-    instance = access_request_get(scope=_scope(request), pk=request_id)
-    if not acts_for_department(_scope(request), instance.department) or instance.status != AccessStatus.DRAFT:
+    instance = access_request_get(scope=scope_of(request), pk=request_id)
+    if not acts_for_department(scope_of(request), instance.department) or instance.status != AccessStatus.DRAFT:
         raise PermissionDenied("只能修改本部门的草稿")
     form = _request_form(request, instance)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +130,7 @@ def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     instance = access_request_get(scope=scope, pk=request_id)
     townships = list(instance.townships.order_by("code"))
     my_townships = [t for t in townships if acts_for_township(scope, t)]

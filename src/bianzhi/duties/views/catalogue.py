@@ -7,21 +7,21 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.duties import exports
 from bianzhi.duties.forms import UploadForm
 from bianzhi.duties.models import TakeUpRound
 from bianzhi.duties.selectors.catalogue import catalogue_items, catalogue_of
-from bianzhi.duties.selectors.common import county_of
 from bianzhi.duties.services.catalogue import catalogue_import, takeup_decide
 from bianzhi.duties.services.common import DutyError
-from bianzhi.duties.views.common import _error, _scope
+from bianzhi.duties.views.common import _error
 from bianzhi.kernel.downloads import XLSX, download
 
 
 def catalogue(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
-    region = county_of(scope=scope, code=county_code)
+    scope = scope_of(request)
+    region = scope.county_or_404(county_code)
     if request.method == "POST":
         # Before the file is read: only an editor's upload reaches the parser.
         scope.require_edit(region)
@@ -57,12 +57,12 @@ def catalogue(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def catalogue_xlsx(request: HttpRequest, county_code: str) -> HttpResponse:
-    region = county_of(scope=_scope(request), code=county_code)
+    region = scope_of(request).county_or_404(county_code)
     return download(exports.catalogue_xlsx(county=region), f"{region.name}赋权指导目录.xlsx", XLSX)
 
 
 def round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     round_ = scope.filter(TakeUpRound.objects.select_related("township"), "township").filter(pk=round_id).first()
     if round_ is None:
         raise Http404("申报不存在或无权访问")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.core.duties import FEATURED_LISTS, ListKind, TakeUpChoice
 from bianzhi.duties import exports
 from bianzhi.duties.selectors.access import awaiting_opinion
@@ -22,22 +23,15 @@ from bianzhi.duties.selectors.catalogue import (
 from bianzhi.duties.selectors.duty_list import duty_list, public_township
 from bianzhi.duties.services.catalogue import takeup_propose
 from bianzhi.duties.services.common import DutyError, acts_for_township
-from bianzhi.duties.views.common import _error, _scope
+from bianzhi.duties.views.common import _error
 from bianzhi.kernel.downloads import XLSX, download
 from bianzhi.kernel.ratelimit import limit_anonymous
-from bianzhi.regions.models import Level, Region
-
-
-def _township_of(request: HttpRequest, code: str) -> Region:
-    region: Region = _scope(request).region_or_404(code)
-    if region.level != Level.TOWNSHIP:
-        raise Http404("不是乡镇（街道）")
-    return region
+from bianzhi.regions.models import Region
 
 
 def township(request: HttpRequest, township_code: str) -> HttpResponse:
-    scope = _scope(request)
-    region = _township_of(request, township_code)
+    scope = scope_of(request)
+    region = scope.township_or_404(township_code)
     may_propose = acts_for_township(scope, region)
     if request.method == "POST":
         if not may_propose:

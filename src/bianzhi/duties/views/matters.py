@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties import exports
@@ -22,14 +23,14 @@ from bianzhi.duties.services.matters import (
     matter_change_review,
     matters_import,
 )
-from bianzhi.duties.views.common import _error, _scope
+from bianzhi.duties.views.common import _error
 from bianzhi.kernel.downloads import XLSX, download
 
 # The selector `matters` is imported as `county_matters`: the page below is `matters`.
 
 
 def matters(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     region = county_for_reader(scope=scope, code=county_code)
     if request.method == "POST":
         # Before the file is read: only the approver the import needs
@@ -69,12 +70,12 @@ def matters(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def matters_xlsx(request: HttpRequest, county_code: str) -> HttpResponse:
-    region = county_for_reader(scope=_scope(request), code=county_code)
+    region = county_for_reader(scope=scope_of(request), code=county_code)
     return download(exports.matters_xlsx(county=region), f"{region.name}属地事项责任清单.xlsx", XLSX)
 
 
 def matter_request(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     region = county_for_reader(scope=scope, code=county_code)
     choices = [(m.pk, f"{m.code} {m.name}") for m in county_matters(county=region)]
     form = MatterChangeForm(request.POST or None, matters=choices)
@@ -101,7 +102,7 @@ def matter_request(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def matter_change(request: HttpRequest, change_id: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     change = matter_change_get(scope=scope, pk=change_id)
     if request.method == "POST":
         action = request.POST.get("action")

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.core.duties import ListKind
 from bianzhi.duties.selectors.access import access_requests, request_status_counts
 from bianzhi.duties.selectors.catalogue import (
@@ -17,15 +18,14 @@ from bianzhi.duties.selectors.catalogue import (
     pending_rounds,
     take_up_summary,
 )
-from bianzhi.duties.selectors.common import counties, county_of
+from bianzhi.duties.selectors.common import counties
 from bianzhi.duties.selectors.matters import matter_stats
 from bianzhi.duties.selectors.statutory import statutory_items
-from bianzhi.duties.views.common import _scope
 from bianzhi.regions.models import Level
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = scope_of(request)
     if scope.region is not None and scope.region.level == Level.TOWNSHIP:
         return redirect("duties:township", township_code=scope.region.code)
     visible = list(counties(scope=scope)[:200])
@@ -35,8 +35,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def county(request: HttpRequest, county_code: str) -> HttpResponse:
-    scope = _scope(request)
-    region = county_of(scope=scope, code=county_code)
+    scope = scope_of(request)
+    region = scope.county_or_404(county_code)
     catalogue = catalogue_of(county=region)
     list_counts: Counter[str] = Counter()
     if catalogue is not None:

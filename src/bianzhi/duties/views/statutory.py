@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from bianzhi.accounts.scope import scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties import exports
@@ -19,7 +20,7 @@ from bianzhi.duties.services.statutory import (
     statutory_item_retire,
     statutory_item_set,
 )
-from bianzhi.duties.views.common import _error, _scope
+from bianzhi.duties.views.common import _error
 from bianzhi.kernel.downloads import XLSX, download
 
 
@@ -27,7 +28,7 @@ def statutory(request: HttpRequest, county_code: str) -> HttpResponse:
     """The county's statutory items: list (in force and retired), add form and
     Excel import. Readers of the county's lists see it; writes are the
     services' call (a township user's POST is refused with 403)."""
-    scope = _scope(request)
+    scope = scope_of(request)
     region = county_for_reader(scope=scope, code=county_code)
     add_form = StatutoryItemForm()
     upload_form = UploadForm()
@@ -79,7 +80,7 @@ def statutory(request: HttpRequest, county_code: str) -> HttpResponse:
 
 def statutory_item(request: HttpRequest, item_id: int) -> HttpResponse:
     """One statutory item: edit (or restore a retired one), retire, history."""
-    scope = _scope(request)
+    scope = scope_of(request)
     item = statutory_item_get(scope=scope, pk=item_id)
     can_edit = scope.can_edit(item.county)
     initial = {"code": item.code, "name": item.name, "power_type": item.power_type, "legal_basis": item.legal_basis}
@@ -120,10 +121,10 @@ def statutory_item(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def statutory_xlsx(request: HttpRequest, county_code: str) -> HttpResponse:
-    region = county_for_reader(scope=_scope(request), code=county_code)
+    region = county_for_reader(scope=scope_of(request), code=county_code)
     return download(exports.statutory_xlsx(county=region), f"{region.name}法定事项.xlsx", XLSX)
 
 
 def statutory_template(request: HttpRequest, county_code: str) -> HttpResponse:
-    region = county_for_reader(scope=_scope(request), code=county_code)
+    region = county_for_reader(scope=scope_of(request), code=county_code)
     return download(exports.statutory_template_xlsx(), f"{region.name}法定事项导入模板.xlsx", XLSX)
