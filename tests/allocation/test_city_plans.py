@@ -22,9 +22,14 @@ ADMIN, INSTITUTION = "行政编制", "事业编制"
 DAYING, PENGXI = "510923", "510921"
 
 
-def _city_plan(city: Any, mode: str, **admin: Any) -> AllocationPlan:
+def _city_plan(city: Any, mode: str, *, keep_totals: bool = False, **admin: Any) -> AllocationPlan:
     params = selectors.plan_default_params(region=city, mode=mode)
     params[ADMIN].update(admin)
+    if keep_totals:  # no reserve: approval must not cut a county's total (no-total-decrease)
+        for quota_type in (ADMIN, INSTITUTION):
+            params[quota_type]["reserve"] = "0"
+            if mode == PlanMode.POOLED:  # one pooled total: room enough that no county loses
+                params[quota_type]["total"] = 2 * (_approved_sum(DAYING, quota_type) + _approved_sum(PENGXI, quota_type))
     return services.plan_create(region=city, mode=mode, name=f"遂宁市{mode}", year=2026, params=params)
 
 
@@ -161,7 +166,7 @@ def test_a_city_plan_needs_a_city_mode_and_a_county_plan_the_county_mode(suining
 def test_a_city_approver_approves_and_township_quotas_and_ledger_follow(
     suining: Any, suining_officer: Any
 ) -> None:
-    plan = services.plan_run(plan=_city_plan(suining, PlanMode.PER_COUNTY))
+    plan = services.plan_run(plan=_city_plan(suining, PlanMode.PER_COUNTY, keep_totals=True))
     Scope.for_user(suining_officer).require_approve(plan.region)
     plan = services.plan_approve(
         plan=plan, document_number="遂委编发〔2026〕9号", date=date(2026, 5, 1), actor=suining_officer
@@ -270,7 +275,7 @@ def test_per_county_excel_export_is_one_county_workbook(login: Any, suining_offi
 def test_a_city_approver_approves_through_the_page_and_a_county_officer_gets_404(
     login: Any, suining_officer: Any, daying_officer: Any, suining_viewer: Any
 ) -> None:
-    plan = services.plan_run(plan=_city_plan(suining_officer.region, PlanMode.POOLED))
+    plan = services.plan_run(plan=_city_plan(suining_officer.region, PlanMode.POOLED, keep_totals=True))
     assert login(daying_officer).get(reverse("allocation:detail", args=[plan.pk])).status_code == 404
     viewer = login(suining_viewer)
     assert viewer.get(reverse("allocation:detail", args=[plan.pk])).status_code == 200

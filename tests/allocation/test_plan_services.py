@@ -22,6 +22,7 @@ ADMIN, INSTITUTION = "行政编制", "事业编制"
 def _plan(county: Any, **admin: Any) -> Any:
     params = plan_default_params(region=county)
     params[ADMIN].update({"total": 160, "floors": {"一般乡镇": 15}, **admin})
+    params[INSTITUTION]["reserve"] = "0"  # a reserve would cut the total: no-total-decrease refuses approval
     return services.plan_create(region=county, name="测试方案", year=2026, params=params)
 
 

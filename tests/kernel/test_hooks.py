@@ -31,5 +31,5 @@ def test_a_refusal_names_every_finding_with_its_source() -> None:
     finding = Finding(rule="r", severity=Severity.BLOCK, object=ObjectRef(ObjectKind.TOWNSHIP, "1", "甲镇"),
                       message="超编1名", source="001号文")
     refusal = hooks.RuleRefusal([finding, finding])
-    assert str(refusal) == "不符合政策规则，未保存：超编1名（001号文）；超编1名（001号文）"
+    assert str(refusal) == "不能保存：以下阻止级规则将被违反：超编1名（依据：001号文）；超编1名（依据：001号文）"
     assert refusal.findings == [finding, finding]

@@ -25,7 +25,7 @@ def _set_admin_quota(count: int) -> None:
 def test_a_write_leaving_a_new_block_finding_is_refused_with_the_callers_exception(penglai: Any) -> None:
     enter(1)
     with (
-        pytest.raises(Refused, match=r"不符合政策规则，未保存：.*行政编制.*（") as refused,
+        pytest.raises(Refused, match=r"不能保存：以下阻止级规则将被违反：.*行政编制.*（依据：") as refused,
         rule_guard().write(county_codes=[PENGLAI[:6]], refusal=Refused),
     ):
         _set_admin_quota(0)

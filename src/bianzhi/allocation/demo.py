@@ -12,10 +12,10 @@ from typing import Any
 
 from bianzhi.allocation import selectors, services
 from bianzhi.allocation.models import AllocationPlan, PlanStatus
+from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 from bianzhi.regions.models import Region
 from bianzhi.townships.demo import DEMO_YEAR
 from bianzhi.townships.models import QuotaType
-from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 
 # county: (文号, 日期, 行政编制 total, floors of 行政编制)
 DEMO_PLANS: dict[str, tuple[str, date, int, dict[str, int]]] = {
@@ -35,7 +35,10 @@ def demo_plan(county: Region, *, approve: bool = True, actor: Any = None) -> All
         params = selectors.plan_default_params(region=county)
         document, _, admin_total, floors = DEMO_PLANS[county.code]
         params[QuotaType.ADMIN].update(total=admin_total, floors=floors)
-        params[QuotaType.INSTITUTION].update(max_step=3)
+        # No reserve for 事业编制: the county total is approved in full, as
+        # "两个不减少" (no-total-decrease, a block rule) requires; a reserve
+        # would cut it and approval would be refused.
+        params[QuotaType.INSTITUTION].update(max_step=3, reserve="0")
         plan = services.plan_create(
             region=county, name=demo_plan_name(county), year=DEMO_YEAR, params=params, actor=actor
         )

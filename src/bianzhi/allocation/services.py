@@ -27,6 +27,7 @@ from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanAllocation, PlanMode, PlanStatus
 from bianzhi.audit.services import audit_record
 from bianzhi.core.allocation import AllocationError, AllocationResult
+from bianzhi.core.rules import Finding
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role
 from bianzhi.kernel.errors import ServiceError, require_document_number
@@ -38,7 +39,7 @@ from bianzhi.townships.models import (
     IndicatorValue,
 )
 from bianzhi.townships.selectors import county_classes
-from bianzhi.townships.services import QuotaChange, approved_quotas_apply
+from bianzhi.townships.services import QuotaChange, approved_quotas_apply, approved_quotas_findings
 
 
 class PlanLocked(ServiceError):
@@ -357,6 +358,21 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
     return plan
 
 
+def _plan_changes(plan: AllocationPlan) -> list[QuotaChange]:
+    allocations = plan.allocations.select_related("township").order_by("township__code")
+    return [QuotaChange(township=a.township, quota_type=a.quota_type, after=a.allocation) for a in allocations]
+
+
+def plan_approval_findings(*, plan: AllocationPlan) -> list[Finding]:
+    """The rule findings (block and warning) approving the computed `plan`
+    would newly create, evaluated on the counties as they would be after
+    approval in a rolled-back savepoint: shown on the plan page before
+    anyone approves. Approval is refused while any of them is a block."""
+    if plan.status != PlanStatus.COMPUTED:
+        return []
+    return approved_quotas_findings(changes=_plan_changes(plan), date=timezone.localdate())
+
+
 @transaction.atomic
 def plan_approve(
     *, plan: AllocationPlan, document_number: str, date: date, actor: Any = None
@@ -379,12 +395,10 @@ def plan_approve(
         raise ServiceError(
             "测算后核定编制已有变化（" + "、".join(stale[:10]) + "），请重新测算后再批准"
         )
-    allocations = list(plan.allocations.select_related("township").order_by("township__code"))
+    # Through the rule guard: refused (QuotaRuleViolation, a ServiceError)
+    # with every new block finding, e.g. the county's 事业编制 total cut.
     approved_quotas_apply(
-        changes=[
-            QuotaChange(township=a.township, quota_type=a.quota_type, after=a.allocation)
-            for a in allocations
-        ],
+        changes=_plan_changes(plan),
         document_number=document_number,
         date=date,
         reason=f"测算方案“{plan.name}”",

@@ -207,6 +207,8 @@ def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any
                 "sum_current": sum(t["current"] or 0 for t in doc["townships"]),
             }
         )
+    # What approving would newly break, shown before anyone presses 批准.
+    would_find = services.plan_approval_findings(plan=plan)
     return {
         "plan": plan,
         "county_name": region_full_name(region=plan.region),
@@ -215,6 +217,8 @@ def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any
         "can_edit": scope.can_edit(plan.region) and not plan.is_approved,
         "can_approve": scope.can_approve(plan.region) and plan.status == PlanStatus.COMPUTED,
         "approve_form": ApproveForm(initial={"date": timezone.localdate()}),
+        "would_find": would_find,
+        "would_block": any(f.severity == "block" for f in would_find),
         "weight_names": selectors.weight_names(plan=plan),
         "others": selectors.plan_list(scope=scope, county=plan.region).exclude(pk=plan.pk),
         "ledger": plan.ledger_entries.select_related("township").order_by("township__code"),

@@ -32,6 +32,7 @@ from bianzhi.adapters.xlsx_columns import (
 from bianzhi.institutions.models import Institution, Kind, LedgerItem, Nameplate
 from bianzhi.institutions.selectors import ledger_balances
 from bianzhi.institutions.services import (
+    InstitutionRuleViolation,
     institution_create,
     ledger_set,
     nameplate_add,
@@ -207,32 +208,32 @@ def institution_import_commit(*, actor: Any, plan: InstitutionImportPlan) -> str
     InstitutionImportRefused when the plan has errors."""
     if plan.errors:
         raise InstitutionImportRefused(plan.errors)
-    counties: set[str] = set()
-    for row in plan.rows:
-        if row.existing is None:
-            institution = institution_create(
-                actor=actor, township=row.township, name=row.name, kind=row.kind,
-                established_on=row.established_on, document_number=row.document_number,
-                reason=f"导入 {plan.filename}", quotas=row.counts, refresh=False,
-            )
-            existing_plates: set[str] = set()
-        elif row.changes:
-            institution = row.existing
-            ledger_set(
-                actor=actor, institution=institution, targets=row.counts,
-                effective_on=row.established_on, document_number=row.document_number,
-                reason=f"导入 {plan.filename}", refresh=False,
-            )
-            existing_plates = set(
-                Nameplate.objects.filter(institution=institution, removed_on__isnull=True).values_list("name", flat=True)
-            )
-        else:
-            continue
-        for plate in row.nameplates:
-            if plate not in existing_plates:
-                nameplate_add(actor=actor, institution=institution, name=plate,
-                              added_on=row.established_on, document_number=row.document_number)
-        counties.add(row.township.county_code)
-    for county in sorted(counties):
-        rule_guard().refresh(county_code=county)
+    # One guard over the whole file: refused (all rows rolled back) when the
+    # import leaves a block finding its counties did not have before.
+    counties = {row.township.county_code for row in plan.rows if row.existing is None or row.changes}
+    with rule_guard().write(county_codes=counties, refusal=InstitutionRuleViolation):
+        for row in plan.rows:
+            if row.existing is None:
+                institution = institution_create(
+                    actor=actor, township=row.township, name=row.name, kind=row.kind,
+                    established_on=row.established_on, document_number=row.document_number,
+                    reason=f"导入 {plan.filename}", quotas=row.counts, refresh=False,
+                )
+                existing_plates: set[str] = set()
+            elif row.changes:
+                institution = row.existing
+                ledger_set(
+                    actor=actor, institution=institution, targets=row.counts,
+                    effective_on=row.established_on, document_number=row.document_number,
+                    reason=f"导入 {plan.filename}", refresh=False,
+                )
+                existing_plates = set(
+                    Nameplate.objects.filter(institution=institution, removed_on__isnull=True).values_list("name", flat=True)
+                )
+            else:
+                continue
+            for plate in row.nameplates:
+                if plate not in existing_plates:
+                    nameplate_add(actor=actor, institution=institution, name=plate,
+                                  added_on=row.established_on, document_number=row.document_number)
     return plan.summary()

@@ -1,8 +1,10 @@
 """Writes for institutions, nameplates and the quota ledger.
 
-Every function is one use case: keyword-only, atomic, audited, and ends by
-refreshing the county's rule findings in the same transaction, so the
-findings page never shows a state that was not saved. The rules and the
+Every function is one use case: keyword-only, atomic, audited, and runs
+inside the rule guard (`_guarded`): a write leaving a new block finding is
+refused (`InstitutionRuleViolation`) and rolled back, any other refreshes the
+county's stored findings in the same transaction, so the findings page never
+shows a state that was not saved. The rules and the
 roster sit above institutions: their parts come through the hooks they
 register (`bianzhi.kernel.hooks.rule_guard`, `staff_counts`), never by import.
 Callers (views, CLI, imports) check permissions; these functions check the
@@ -11,10 +13,11 @@ data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 from django.db.models import Sum
@@ -31,7 +34,7 @@ from bianzhi.institutions.models import (
     Nameplate,
 )
 from bianzhi.kernel.errors import ServiceError, require_document_number
-from bianzhi.kernel.hooks import StaffCount, rule_guard, staff_counts
+from bianzhi.kernel.hooks import RuleRefusal, StaffCount, rule_guard, staff_counts
 from bianzhi.regions.models import Level, Region
 
 
@@ -44,11 +47,47 @@ def _require_township(region: Region) -> None:
         raise InstitutionError(f"“{region.name}”不是乡镇（街道），机构只能设在乡镇")
 
 
-def _refresh(region: Region) -> None:
-    rule_guard().refresh(county_code=region.county_code)
+class InstitutionRuleViolation(RuleRefusal, InstitutionError):
+    """The write would leave a new block finding (a sixth office over
+    `institution-limits`, a ledger cut under a floor…); `findings` says which.
+    An InstitutionError too, so pages, API and CLI show it like any other
+    refusal. RuleRefusal first: its ``__init__`` takes the findings."""
+
+
+Write = TypeVar("Write", bound=Callable[..., Any])
+
+
+def _guarded(region_of: Callable[[dict[str, Any]], Region]) -> Callable[[Write], Write]:
+    """Run the write inside ``rule_guard().write()`` for its county: refused
+    when it leaves a block finding that was not there before, the stored
+    findings refreshed when it passes. ``refresh=False`` means the caller (an
+    import, a handover, another write here) runs the guard around it, once
+    for the whole batch."""
+
+    def decorate(write: Write) -> Write:
+        @functools.wraps(write)
+        def guarded(**kwargs: Any) -> Any:
+            if not kwargs.get("refresh", True):
+                return write(**kwargs)
+            county = region_of(kwargs).county_code
+            with rule_guard().write(county_codes=[county], refusal=InstitutionRuleViolation):
+                return write(**kwargs)
+
+        return cast(Write, guarded)
+
+    return decorate
+
+
+def _township_of(kwargs: dict[str, Any]) -> Region:
+    return cast(Region, kwargs["township"])
+
+
+def _region_of_institution(kwargs: dict[str, Any]) -> Region:
+    return cast(Region, kwargs["institution"].region)
 
 
 @transaction.atomic
+@_guarded(_township_of)
 def institution_create(
     *,
     actor: Any,
@@ -103,12 +142,11 @@ def institution_create(
                 reason=reason or "机构设立时核定",
                 refresh=False,
             )
-    if refresh:
-        _refresh(township)
     return institution
 
 
 @transaction.atomic
+@_guarded(_township_of)
 def institutions_create_unified(
     *, actor: Any, township: Region, established_on: date, document_number: str
 ) -> list[Institution]:
@@ -133,11 +171,11 @@ def institutions_create_unified(
         for name, kind in UNIFIED_OFFICES
         if name not in existing
     ]
-    _refresh(township)
     return created
 
 
 @transaction.atomic
+@_guarded(_region_of_institution)
 def institution_rename(
     *,
     actor: Any,
@@ -184,11 +222,11 @@ def institution_rename(
         after=snapshot(institution),
         reason=document_number,
     )
-    _refresh(institution.region)
     return institution
 
 
 @transaction.atomic
+@_guarded(_region_of_institution)
 def institution_abolish(
     *,
     actor: Any,
@@ -248,7 +286,6 @@ def institution_abolish(
         after=snapshot(institution),
         reason=document_number,
     )
-    _refresh(institution.region)
     return institution
 
 
@@ -306,6 +343,7 @@ def _balance(institution: Institution, item: str, on: date | None = None) -> int
 
 
 @transaction.atomic
+@_guarded(_region_of_institution)
 def ledger_change(
     *,
     actor: Any,
@@ -352,8 +390,6 @@ def ledger_change(
         after={"机构": institution.name, "项目": label, "增减": delta, "生效日期": effective_on.isoformat()},
         reason=document_number,
     )
-    if refresh:
-        _refresh(institution.region)
     return entry
 
 
@@ -365,6 +401,7 @@ class LedgerTargetChange:
 
 
 @transaction.atomic
+@_guarded(_region_of_institution)
 def ledger_set(
     *,
     actor: Any,
@@ -394,6 +431,4 @@ def ledger_set(
                 refresh=False,
             )
             changes.append(LedgerTargetChange(item, current, target))
-    if refresh and changes:
-        _refresh(institution.region)
     return changes

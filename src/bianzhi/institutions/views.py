@@ -227,6 +227,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
             summary = institution_import_commit(actor=request.user, plan=plan)
         except InstitutionImportRefused:
             pass  # shown below with the errors
+        except services.InstitutionRuleViolation as refused:
+            messages.error(request, str(refused))
+            return redirect("institutions:import")
         else:
             messages.success(request, f"导入完成：{summary}")
             return redirect("institutions:index")

@@ -47,8 +47,8 @@ class RuleRefusal(ValueError):
 
     def __init__(self, findings: Sequence[Any]) -> None:
         self.findings = list(findings)
-        text = "；".join(f"{f.message}（{f.source}）" for f in self.findings)
-        super().__init__(f"不符合政策规则，未保存：{text}")
+        text = "；".join(f"{f.message}（依据：{f.source}）" for f in self.findings)
+        super().__init__(f"不能保存：以下阻止级规则将被违反：{text}")
 
 
 @dataclass

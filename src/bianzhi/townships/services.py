@@ -19,7 +19,9 @@ from django.db import transaction
 from bianzhi.adapters import xlsx_indicators
 from bianzhi.adapters.problems import InputProblem
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, object_type_of
+from bianzhi.core.rules import Finding
 from bianzhi.kernel.errors import ServiceError, require_document_number
+from bianzhi.kernel.hooks import RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships.models import (
     MAIN_INDICATOR_UNITS,
@@ -248,6 +250,13 @@ def indicator_values_set(
 # --- approved quotas and the ledger -------------------------------------------
 
 
+class QuotaRuleViolation(RuleRefusal, ServiceError):
+    """Approved quotas that would leave a new block finding (a 一般乡镇 under
+    its floor, the county's total cut: `no-total-decrease`…); `findings` says
+    which. A ServiceError, so pages, API and CLI show it as any refusal;
+    RuleRefusal first: its ``__init__`` takes the findings."""
+
+
 @dataclass(frozen=True)
 class QuotaChange:
     township: Region
@@ -267,13 +276,68 @@ def approved_quotas_apply(
 ) -> list[QuotaLedgerEntry]:
     """Set approved quotas; every one that changes gets a ledger entry and an
     audit record citing ``document_number``. Unchanged ones are left alone.
-    Returns the ledger entries written."""
+    Returns the ledger entries written.
+
+    Runs inside the rule guard (the quotas are inputs of the floors, the
+    "两个不减少" and over-quota rules): refused with `QuotaRuleViolation` when
+    the new quotas leave a block finding the counties did not have before;
+    otherwise the counties' stored findings are refreshed."""
     document_number = require_document_number(document_number)
     for change in changes:
         _require_level(change.township, Level.TOWNSHIP, "乡镇（街道）")
         QuotaType(change.quota_type)
         if change.after < 0:
             raise ServiceError(f"{change.township.name} 的核定编制不能为负数")
+    counties = {change.township.county_code for change in changes}
+    with rule_guard().write(county_codes=counties, refusal=QuotaRuleViolation):
+        return _quotas_write(
+            changes=changes, document_number=document_number, date=date, reason=reason, plan=plan, actor=actor
+        )
+
+
+def _finding_key(finding: Finding) -> tuple[str, str, str]:
+    # The same finding before and after: same rule, same object (the message
+    # may change with the figures).
+    return (finding.rule, str(finding.object.kind), finding.object.id)
+
+
+class _Preview(Exception):
+    """Raised to roll the preview's savepoint back."""
+
+
+def approved_quotas_findings(*, changes: Sequence[QuotaChange], date: date) -> list[Finding]:
+    """The findings (block and warning) that applying `changes` would newly
+    create: the counties are evaluated as they would be after the write,
+    inside a savepoint that is then rolled back, so nothing is kept (no
+    quota, ledger entry, audit record or stored finding). What the plan page
+    shows before anyone approves, and what approval would be refused with."""
+    guard = rule_guard()
+    counties = sorted({change.township.county_code for change in changes})
+
+    before = {code: {_finding_key(f) for f in guard.evaluate(county_code=code)} for code in counties}
+    introduced: list[Finding] = []
+    try:
+        with transaction.atomic():
+            _quotas_write(
+                changes=changes, document_number="（预览）", date=date, reason="", plan=None, actor=None
+            )
+            for code in counties:
+                introduced.extend(f for f in guard.evaluate(county_code=code) if _finding_key(f) not in before[code])
+            raise _Preview
+    except _Preview:
+        pass
+    return introduced
+
+
+def _quotas_write(
+    *,
+    changes: Sequence[QuotaChange],
+    document_number: str,
+    date: date,
+    reason: str,
+    plan: AllocationPlan | None,
+    actor: Any,
+) -> list[QuotaLedgerEntry]:
     existing = {
         (q.township_id, q.quota_type): q
         for q in ApprovedQuota.objects.select_for_update().filter(

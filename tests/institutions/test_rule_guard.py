@@ -1,0 +1,97 @@
+"""Institution writes run inside the rule guard: a write that would leave a
+new block finding is refused with the finding and its source, and nothing of
+it is saved (no row, no audit record); a write that leaves the existing block
+findings as they were passes and refreshes the stored findings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from tests.staffing import PENGLAI, approve, enter
+
+from bianzhi.audit.models import AuditRecord
+from bianzhi.institutions.models import Institution, LedgerEntry
+from bianzhi.institutions.services import (
+    InstitutionError,
+    InstitutionRuleViolation,
+    institution_create,
+    ledger_change,
+)
+from bianzhi.rules.models import StoredFinding
+
+DOC = "大委编发〔2024〕9号"
+
+
+@pytest.fixture
+def ordinary(regions: Any) -> Any:
+    """蓬莱镇 as a 一般乡镇 (三类 limits: 4 offices) with quotas above the floors."""
+    approve(PENGLAI, admin=20, institution=20, township_class="一般乡镇")
+    return regions[PENGLAI]
+
+
+def _offices(township: Any, count: int) -> None:
+    for n in range(count):
+        Institution.objects.create(region=township, name=f"办公室{n}", kind="office", established_on=date(2020, 1, 1))
+
+
+def _create(township: Any, name: str, kind: str = "office") -> Institution:
+    return institution_create(
+        actor=None, township=township, name=name, kind=kind, established_on=date(2024, 3, 1), document_number=DOC
+    )
+
+
+def test_a_fifth_office_over_the_institution_limit_is_refused_and_nothing_is_written(ordinary: Any) -> None:
+    _offices(ordinary, 4)
+    audits = AuditRecord.objects.count()
+    with pytest.raises(InstitutionRuleViolation) as refused:
+        _create(ordinary, "第五个办公室")
+    assert isinstance(refused.value, InstitutionError)
+    assert [f.rule for f in refused.value.findings] == ["institution-limits"]
+    assert str(refused.value).startswith("不能保存：以下阻止级规则将被违反：党政综合办事机构5个")
+    assert "（依据：002_3a9e3071a16f65c8.txt §1）" in str(refused.value)
+    assert not Institution.objects.filter(name="第五个办公室").exists()
+    assert AuditRecord.objects.count() == audits
+
+
+def test_a_write_leaving_an_existing_block_finding_as_it_was_passes_and_refreshes_findings(ordinary: Any) -> None:
+    _offices(ordinary, 5)  # already over the limit before the write
+    _create(ordinary, "便民服务中心", kind="public-institution")
+    assert Institution.objects.filter(name="便民服务中心").exists()
+    assert StoredFinding.objects.filter(rule="institution-limits", severity="block").exists()
+
+
+def test_a_ledger_cut_below_the_leaders_in_post_is_refused_and_nothing_is_written(ordinary: Any) -> None:
+    office = institution_create(
+        actor=None, township=ordinary, name="综合办公室", kind="office", established_on=date(2020, 1, 1),
+        document_number=DOC, quotas={"行政编制": 3, "leader-deputy": 2},
+    )
+    enter(1, institution=office, post_category="leader")
+    enter(2, institution=office, post_category="leader")
+    entries, audits = LedgerEntry.objects.count(), AuditRecord.objects.count()
+    with pytest.raises(InstitutionRuleViolation, match="领导职数") as refused:
+        ledger_change(actor=None, institution=office, item="leader-deputy", delta=-1,
+                      effective_on=date(2024, 3, 1), document_number=DOC, reason="精简")
+    assert [f.rule for f in refused.value.findings] == ["leadership-posts"]
+    assert LedgerEntry.objects.count() == entries
+    assert AuditRecord.objects.count() == audits
+
+
+def test_a_ledger_change_creating_no_new_block_finding_is_saved(ordinary: Any) -> None:
+    office = institution_create(
+        actor=None, township=ordinary, name="综合办公室", kind="office", established_on=date(2020, 1, 1),
+        document_number=DOC, quotas={"leader-deputy": 2},
+    )
+    enter(1, institution=office, post_category="leader")
+    ledger_change(actor=None, institution=office, item="leader-deputy", delta=-1,
+                  effective_on=date(2024, 3, 1), document_number=DOC, reason="精简")
+    assert LedgerEntry.objects.filter(item="leader-deputy", delta=-1).exists()
+
+
+def test_the_unified_offices_are_refused_where_the_office_limit_is_a_block(ordinary: Any) -> None:
+    from bianzhi.institutions.services import institutions_create_unified
+
+    with pytest.raises(InstitutionRuleViolation, match="党政综合办事机构6个，超过限额4个"):
+        institutions_create_unified(actor=None, township=ordinary, established_on=date(2021, 1, 1), document_number=DOC)
+    assert not Institution.objects.exists()
