@@ -27,7 +27,7 @@ from bianzhi.kernel.errors import (
 def _request() -> Any:
     request = RequestFactory().post("/")
     request.session = SessionStore()
-    request._messages = FallbackStorage(request)
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
     return request
 
 
