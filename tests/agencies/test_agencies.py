@@ -144,3 +144,25 @@ def test_outsiders_cannot_register_or_assess(market: Any, tongwei_officer: Any, 
         services.agency_assessment_record(
             actor=tongwei_officer, agency=market, year=2024, township_weight=D(50), township_score=D(1), department_score=D(1)
         )
+
+
+def test_a_handover_over_the_public_institution_limit_is_refused_and_nothing_is_written(
+    market: Any, daying_officer: Any
+) -> None:
+    from bianzhi.agencies.services import AgencyRuleViolation
+    from bianzhi.audit.models import AuditRecord
+    from bianzhi.institutions.models import Institution
+    from bianzhi.townships.models import Township
+
+    Township.objects.update_or_create(region=market.township, defaults={"township_class": "一般乡镇"})
+    for n in range(5):  # 三类 limit: 5 直属事业单位
+        Institution.objects.create(region=market.township, name=f"中心{n}", kind="public-institution",
+                                   established_on=date(2020, 1, 1))
+    audits = AuditRecord.objects.count()
+    with pytest.raises(AgencyRuleViolation, match="直属事业单位6个，超过限额5个") as refused:
+        services.agency_hand_over(actor=daying_officer, agency=market, handed_over_on=date(2025, 1, 1),
+                                  document_number="大委编发〔2025〕1号")
+    assert isinstance(refused.value, AgencyError)
+    market.refresh_from_db()
+    assert market.mode != Mode.LOCAL and market.institution.abolished_on is None
+    assert AuditRecord.objects.count() == audits

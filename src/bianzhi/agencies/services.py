@@ -47,11 +47,18 @@ from bianzhi.core.duties import (
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role, notify_users
 from bianzhi.kernel.errors import ServiceError, require_document_number
+from bianzhi.kernel.hooks import RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
 
 
 class AgencyError(ServiceError):
     """A refused write; the message is Chinese and meant for the user."""
+
+
+class AgencyRuleViolation(RuleRefusal, AgencyError):
+    """A handover that would leave a new block finding (the township's
+    直属事业单位 over institution-limits…); `findings` says which. RuleRefusal
+    first: its ``__init__`` takes the findings."""
 
 
 def _scope(actor: Any) -> Scope | None:
@@ -167,24 +174,30 @@ def agency_hand_over(
         balances = {k: v for k, v in ledger_balances(institution_ids=[old.pk]).get(old.pk, {}).items() if v}
         staff = list(Person.objects.filter(institution=old, exited_on__isnull=True))
         reason = f"属地管理（编随事走、人随编走），{document_number}"
-        for person in staff:
-            person_update(actor=actor, person=person, changes={"institution": None}, reason=reason)
-        institution_abolish(
-            actor=actor, institution=old, effective_on=handed_over_on, document_number=document_number, reason=reason
-        )
-        new = institution_create(
-            actor=actor,
-            township=agency.township,
-            name=old.name,
-            kind=new_kind,
-            established_on=handed_over_on,
-            document_number=document_number,
-            reason=reason,
-            quotas=balances,
-        )
-        for person in staff:
-            person.refresh_from_db()
-            person_update(actor=actor, person=person, changes={"institution": new}, reason=reason)
+        # One guard over the whole handover: judged on the end state (the new
+        # township institution may exceed institution-limits), not on the
+        # steps between, and refused as an AgencyError.
+        with rule_guard().write(county_codes=[agency.township.county_code], refusal=AgencyRuleViolation):
+            for person in staff:
+                person_update(actor=actor, person=person, changes={"institution": None}, reason=reason)
+            institution_abolish(
+                actor=actor, institution=old, effective_on=handed_over_on, document_number=document_number,
+                reason=reason, refresh=False,
+            )
+            new = institution_create(
+                actor=actor,
+                township=agency.township,
+                name=old.name,
+                kind=new_kind,
+                established_on=handed_over_on,
+                document_number=document_number,
+                reason=reason,
+                quotas=balances,
+                refresh=False,
+            )
+            for person in staff:
+                person.refresh_from_db()
+                person_update(actor=actor, person=person, changes={"institution": new}, reason=reason)
         agency.institution = new
         quota_moved = sum(v for k, v in balances.items() if k in ("行政编制", "事业编制", "工勤编制"))
         staff_moved = len(staff)

@@ -148,7 +148,7 @@ def institution_create(
 @transaction.atomic
 @_guarded(_township_of)
 def institutions_create_unified(
-    *, actor: Any, township: Region, established_on: date, document_number: str
+    *, actor: Any, township: Region, established_on: date, document_number: str, refresh: bool = True
 ) -> list[Institution]:
     """Set up the eight unified offices of 001 §(二)1 that the township does
     not have yet (by name); returns the ones created."""
@@ -184,6 +184,7 @@ def institution_rename(
     effective_on: date,
     document_number: str,
     reason: str = "",
+    refresh: bool = True,
 ) -> Institution:
     """更名 from `effective_on`; earlier dates keep showing the old name."""
     document_number = require_document_number(document_number, InstitutionError)
@@ -234,6 +235,7 @@ def institution_abolish(
     effective_on: date,
     document_number: str,
     reason: str = "",
+    refresh: bool = True,
 ) -> Institution:
     """撤销: refused while persons on the roster belong to it; its ledger
     balances are closed to zero on the same date (entries, not deletions)."""
