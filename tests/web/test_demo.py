@@ -6,8 +6,8 @@ import pytest
 
 from bianzhi.accounts.models import User
 from bianzhi.audit.models import AuditRecord
-from bianzhi.regions.models import Region
 from bianzhi.kernel.demo import DEMO_STEPS, DemoContext, DemoRefused, demo_run
+from bianzhi.regions.models import Region
 
 
 def _quick(password: str = "demo-2026") -> DemoContext:

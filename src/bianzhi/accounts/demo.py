@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bianzhi.accounts.models import Role, User
 from bianzhi.accounts.services import user_create
-from bianzhi.regions.models import Region
 from bianzhi.kernel.demo import DemoContext, demo_step
+from bianzhi.regions.models import Region
 
 # username, region code, roles, display name
 DEMO_USERS: list[tuple[str, str | None, list[str], str]] = [

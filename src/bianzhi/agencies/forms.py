@@ -11,8 +11,8 @@ from django import forms
 
 from bianzhi.accounts.models import Department
 from bianzhi.agencies.models import Direction, HeadChangeKind
-from bianzhi.regions.models import Level, Region
 from bianzhi.kernel.fields import YEAR_MAX, YEAR_MIN, date_field, integer_field
+from bianzhi.regions.models import Level, Region
 
 
 def _decimal(label: str, *, required: bool = True) -> forms.DecimalField:

@@ -45,9 +45,9 @@ from bianzhi.agencies.models import (
 from bianzhi.agencies.services import AgencyError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties.services.common import acts_for_township
-from bianzhi.regions.models import Level, Region
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.fields import form_errors
+from bianzhi.regions.models import Level, Region
 
 UNKNOWN_ACTION = "未知的操作，未保存任何内容。"
 NOTHING_PENDING = "没有待处理的负责人任免，未保存任何内容。"

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-
 ParamFactory = Callable[["ForeignWorld"], list[str]]
 
 

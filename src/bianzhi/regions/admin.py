@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from bianzhi.regions.models import Region
 from bianzhi.kernel.admin_mixins import ReadOnlyAdminMixin
+from bianzhi.regions.models import Region
 
 
 @admin.register(Region)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bianzhi.regions.services import regions_import
 from bianzhi.kernel.demo import DemoContext, demo_step
+from bianzhi.regions.services import regions_import
 
 
 @demo_step("行政区划", order=10)

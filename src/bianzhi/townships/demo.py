@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships import services
 from bianzhi.townships.models import ApprovedQuota, ClassScheme, IndicatorDefinition, QuotaType
-from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 
 DEMO_SOURCE = "示例数据"
 DEMO_YEAR = 2026

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from bianzhi.kernel.fields import INT_MAX, YEAR_MAX, YEAR_MIN, date_field, integer_field
 from bianzhi.townships.models import ClassScheme, IndicatorDefinition, QuotaType
 from bianzhi.townships.selectors import Indicator
-from bianzhi.kernel.fields import INT_MAX, YEAR_MAX, YEAR_MIN, date_field, integer_field
 
 
 def _this_year() -> int:
