@@ -153,3 +153,19 @@ def test_viewers_and_township_users_cannot_open_the_import(
     assert client.get("/institutions/import/").status_code == 403
     assert client.post("/institutions/import/", {"file": _upload([_row()])}).status_code == 403
     assert not Institution.objects.exists()
+
+
+def test_an_import_over_the_office_limit_is_refused_whole_and_shows_the_finding(
+    login: Any, daying_officer: Any, regions: Any
+) -> None:
+    from tests.staffing import approve
+
+    approve(PENGLAI, admin=20, institution=20, township_class="一般乡镇")  # 三类: 4 offices at most
+    client = login(daying_officer)
+    rows = [_row(机构名称=f"办公室{n}") for n in range(5)]
+    client.post("/institutions/import/", {"file": _upload(rows)})
+    state = _state()
+    done = client.post("/institutions/import/", {"commit": "1"}, follow=True).content.decode()
+    assert "不能保存：以下阻止级规则将被违反：党政综合办事机构5个，超过限额4个" in done
+    assert "依据：002_3a9e3071a16f65c8.txt §1" in done
+    assert _state() == state and not Institution.objects.exists()
