@@ -73,12 +73,13 @@ def demo_county_data(county: Region, *, actor: Any = None) -> int:
     # differ from these, and the demo must not undo the approval.
     first_run = not ApprovedQuota.objects.filter(township__county_code=county.code).exists()
     changes = []
+    classes = []
     for township in townships:
         row = DAYING_DATA.get(township.code) if county.code == DAYING else _tongwei_row(township)
         if row is None:
             continue
         cls, people, area, economy, villages, admin = row
-        services.township_class_set(township=township, township_class=cls, actor=actor)
+        classes.append((township, cls))
         services.indicator_values_set(
             township=township,
             year=DEMO_YEAR,
@@ -101,6 +102,10 @@ def demo_county_data(county: Region, *, actor: Any = None) -> int:
             reason="示例数据：初始核定编制",
             actor=actor,
         )
+    # Classes after the quotas: a 一般乡镇 without its 15 行政编制 yet would
+    # break the floor, and the rule guard refuses a class that does.
+    for township, cls in classes:
+        services.township_class_set(township=township, township_class=cls, actor=actor)
     return len(townships)
 
 

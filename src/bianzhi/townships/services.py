@@ -112,19 +112,22 @@ def township_class_set(*, township: Region, township_class: str, actor: Any = No
     if profile is not None and profile.township_class == township_class:
         return profile
     before = None if profile is None else {"乡镇类别": profile.township_class}
-    if profile is None:
-        profile = Township.objects.create(region=township, township_class=township_class)
-    else:
-        profile.township_class = township_class
-        profile.save()
-    audit_record(
-        actor=actor,
-        action="update" if before else "create",
-        obj=profile,
-        region_code=township.code,
-        before=before,
-        after={"乡镇类别": township_class},
-    )
+    # The class decides which floors and institution limits apply: a class
+    # that puts the township under a block rule it breaks is refused.
+    with rule_guard().write(county_codes=[township.county_code], refusal=QuotaRuleViolation):
+        if profile is None:
+            profile = Township.objects.create(region=township, township_class=township_class)
+        else:
+            profile.township_class = township_class
+            profile.save()
+        audit_record(
+            actor=actor,
+            action="update" if before else "create",
+            obj=profile,
+            region_code=township.code,
+            before=before,
+            after={"乡镇类别": township_class},
+        )
     return profile
 
 
