@@ -27,9 +27,9 @@ from rest_framework.response import Response
 from bianzhi.accounts.scope import scope_of
 from bianzhi.core.tasks import TaskStatus, Urgency, classify, days_overdue
 from bianzhi.kernel import clock
+from bianzhi.kernel.fields import BIGINT_MAX
 from bianzhi.tasks import selectors
 from bianzhi.tasks.models import WorkPlan
-from bianzhi.kernel.fields import BIGINT_MAX
 
 
 class TaskLinksSerializer(serializers.Serializer[Any]):
