@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bianzhi.accounts import selectors, services
 from bianzhi.accounts.forms import LoginForm
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.kernel import clock
 
 
@@ -72,7 +72,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         reason = request.POST.get("reason", "").strip()[:200]
         if token.user_id != request.user.pk and not reason:
             reason = "管理员注销"
-        if services.api_token_revoke(token=token, actor=request.user, reason=reason):  # type: ignore[arg-type]
+        if services.api_token_revoke(token=token, actor=actor_of(request), reason=reason):
             messages.success(request, f"已注销 {token}。")
         else:
             messages.info(request, f"{token} 早已注销。")
@@ -86,7 +86,7 @@ def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
     """Revoke all of the user's own valid tokens."""
     count = services.api_tokens_revoke_all(
         user=request.user,  # type: ignore[arg-type]
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor_of(request),
         reason="用户注销全部 API 令牌",
     )
     messages.success(request, f"已注销 {count} 个 API 令牌。" if count else "没有有效的 API 令牌。")

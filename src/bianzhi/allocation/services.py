@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -40,6 +40,9 @@ from bianzhi.townships.models import (
 )
 from bianzhi.townships.selectors import county_classes
 from bianzhi.townships.services import QuotaChange, approved_quotas_apply, approved_quotas_findings
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 
 class PlanLocked(ServiceError):
@@ -92,7 +95,7 @@ def plan_create(
     year: int,
     params: Mapping[str, Any],
     mode: str = PlanMode.COUNTY,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> AllocationPlan:
     """A new draft plan for a county (``mode`` COUNTY) or for a city across its
     counties (``mode`` PER_COUNTY or POOLED); ``params``: see ``AllocationPlan``
@@ -120,7 +123,7 @@ def plan_update(
     name: str,
     year: int,
     params: Mapping[str, Any],
-    actor: Any = None,
+    actor: User | None = None,
 ) -> AllocationPlan:
     """Change a plan's name, year or parameters; a computed plan goes back to draft."""
     plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
@@ -286,7 +289,7 @@ def results_document(plan: AllocationPlan, groups: Sequence[engine.Group]) -> di
 
 
 @transaction.atomic
-def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
+def plan_run(*, plan: AllocationPlan, actor: User | None = None) -> AllocationPlan:
     """Run the engine on the county's or city's data now and store the result.
 
     On success the plan is 已测算 with ``inputs``, ``results`` and one
@@ -375,7 +378,7 @@ def plan_approval_findings(*, plan: AllocationPlan) -> list[Finding]:
 
 @transaction.atomic
 def plan_approve(
-    *, plan: AllocationPlan, document_number: str, date: date, actor: Any = None
+    *, plan: AllocationPlan, document_number: str, date: date, actor: User | None = None
 ) -> AllocationPlan:
     """Approve a computed plan with a 文号: the townships' approved quotas become
     the plan's allocations (a ledger entry and an audit record for each change)
@@ -434,7 +437,7 @@ def plan_approve(
 
 
 @transaction.atomic
-def plan_delete(*, plan: AllocationPlan, actor: Any = None) -> None:
+def plan_delete(*, plan: AllocationPlan, actor: User | None = None) -> None:
     plan = AllocationPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
     _require_unlocked(plan)
     audit_record(
