@@ -155,7 +155,7 @@ def _catalogue_of(township: Region) -> DelegationCatalogue:
 
 
 @transaction.atomic
-def takeup_propose(
+def take_up_propose(
     *,
     actor: User | None,
     township: Region,
@@ -220,7 +220,7 @@ def _entries(catalogue: DelegationCatalogue) -> list[CatalogueEntry]:
 
 
 @transaction.atomic
-def takeup_decide(
+def take_up_decide(
     *,
     actor: User | None,
     round: TakeUpRound,

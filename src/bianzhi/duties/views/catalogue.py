@@ -13,7 +13,7 @@ from bianzhi.duties import exports
 from bianzhi.duties.forms import UploadForm
 from bianzhi.duties.models import TakeUpRound
 from bianzhi.duties.selectors.catalogue import catalogue_items, catalogue_of
-from bianzhi.duties.services.catalogue import catalogue_import, takeup_decide
+from bianzhi.duties.services.catalogue import catalogue_import, take_up_decide
 from bianzhi.duties.services.common import DutyError
 from bianzhi.duties.views.common import _error
 from bianzhi.kernel.downloads import XLSX, download
@@ -69,7 +69,7 @@ def round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("duties:township", township_code=round_.township.code)
     try:
-        takeup_decide(
+        take_up_decide(
             actor=actor_of(request),
             round=round_,
             approve=request.POST.get("approve") == "1",
