@@ -44,8 +44,11 @@ def copied_models() -> list[type[models.Model]]:
 def _target(url: str) -> Iterator[str]:
     if not url.startswith(("postgres://", "postgresql://")):
         raise ServiceError("--to 应为 PostgreSQL 地址，如 postgres://用户:密码@主机:5432/库名")
-    connections.settings[TARGET] = dj_database_url.parse(url)
-    connections.settings[TARGET].setdefault("TIME_ZONE", None)
+    # configure_settings fills in the defaults Django gives configured databases.
+    configured = connections.configure_settings(
+        {"default": connections.settings["default"], TARGET: dj_database_url.parse(url)}
+    )
+    connections.settings[TARGET] = configured[TARGET]
     try:
         yield TARGET
     finally:
