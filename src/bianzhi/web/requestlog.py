@@ -93,7 +93,8 @@ class RequestLogMiddleware:
             log.info(
                 "%s %s %s", request.method, request.path, response.status_code,
                 extra={"method": request.method, "path": request.path,
-                       "status": response.status_code, "duration_ms": duration},
+                       "status": response.status_code, "duration_ms": duration,
+                       "request_id": request_id, "user": _username(request)},
             )
         finally:
             request_id_var.reset(id_token)
