@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.ops.conftest import on_sqlite
 
 from bianzhi.ops.models import BackupRecord, BackupStatus
 from bianzhi.ops.services import backup_scheduled
-from tests.ops.conftest import on_sqlite
 
 UTC = dt.UTC
 

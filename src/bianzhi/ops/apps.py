@@ -8,6 +8,7 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         from bianzhi.jobs.periodic import periodic_register
+        from bianzhi.ops import jobs  # noqa: F401 - registers the "立即备份" job kind
         from bianzhi.ops.services import backup_scheduled
 
         # The worker calls it every few minutes; it backs up once a day (per

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import dj_database_url
 from django.apps import apps
@@ -114,7 +115,7 @@ def _copy_model(model: type[models.Model], *, source_alias: str, target_alias: s
         .iterator(chunk_size=BATCH)
     )
     count = 0
-    batch: list[list[object]] = []
+    batch: list[list[Any]] = []
     with target.cursor() as cursor:
         for row in rows:
             batch.append(

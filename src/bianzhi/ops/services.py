@@ -341,3 +341,12 @@ def backup_due_within() -> timedelta | None:
     """How old the newest verified backup may be before `check` complains."""
     hours = float(settings.BIANZHI_BACKUP_INTERVAL_HOURS)
     return timedelta(hours=hours * 2) if hours > 0 else None
+
+
+def backup_request(*, actor: Any) -> Any:
+    """Queue "立即备份" for a worker (system administrators only); returns the job."""
+    from bianzhi.jobs.services import job_enqueue
+
+    if not getattr(actor, "is_superuser", False):
+        raise ServiceError("只有系统管理员可以备份。")
+    return job_enqueue(kind="ops.backup", params={}, actor=actor, region=None)

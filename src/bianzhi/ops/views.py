@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from bianzhi.accounts.scope import scope_of
-from bianzhi.ops import selectors
+from bianzhi.ops import selectors, services
 from bianzhi.ops.health import run_checks
 
 
@@ -31,6 +31,9 @@ def backup_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.is_superuser:
         raise PermissionDenied
+    if request.method == "POST":
+        job = services.backup_request(actor=request.user)
+        return redirect("jobs:detail", job_id=job.pk)
     return render(request, "ops/backups.html", {
         "backups": selectors.backup_list(scope=scope)[:100],
         "checks": run_checks(),
