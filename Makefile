@@ -5,20 +5,32 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run example test lint typecheck pytest bench clean
+# `make run` installs only what running needs; the test tools (pytest, mypy,
+# scipy, Playwright...) come with the [dev] extra, for `make test`.
+RUN_STAMP := $(VENV)/.installed-run
+# Address and port of `make run`: make run HOST=0.0.0.0 PORT=8080
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run example test lint typecheck pytest bench clean bundle
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
-# The web application with the demo: http://127.0.0.1:8000
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# The web application with the demo: http://$(HOST):$(PORT)
+run: $(RUN_STAMP)
 	$(BIN)/bianzhi migrate
 	$(BIN)/bianzhi demo
 	@echo ""
-	@echo "网页系统：http://127.0.0.1:8000"
+	@echo "网页系统：http://$(HOST):$(PORT)"
 	@echo "演示账号（密码 $${BIANZHI_DEMO_PASSWORD:-demo-2026}）："
 	@echo "  admin    系统管理员"
 	@echo "  daying   大英县 编办管理员 + 审核人"
@@ -27,10 +39,10 @@ run: $(STAMP)
 	@echo "  suining  遂宁市 只读"
 	@echo "  daying-dept  大英县农业农村局 部门用户"
 	@echo ""
-	$(BIN)/bianzhi serve --host 127.0.0.1 --port 8000
+	$(BIN)/bianzhi serve --host $(HOST) --port $(PORT)
 
 # The command-line allocation of an example county table.
-example: $(STAMP)
+example: $(RUN_STAMP)
 	mkdir -p out
 	$(BIN)/bianzhi allocate examples/daying.csv --total 160 --reserve 5% \
 		--floor 一般乡镇=15 --out out/大英县测算结果.xlsx
@@ -58,5 +70,11 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The offline install archive (docs/deploy.md): dist/bianzhi-<version>-offline-linux-x86_64.tar.gz.
+# BUNDLE_PYTHONS: the Python versions to include wheels for.
+BUNDLE_PYTHONS ?= 3.11 3.12
+bundle: $(RUN_STAMP)
+	PYTHON=$(BIN)/python BUNDLE_PYTHONS="$(BUNDLE_PYTHONS)" bash packaging/bundle.sh
+
 clean:
-	rm -rf $(VENV) out var
+	rm -rf $(VENV) out var dist

@@ -4,6 +4,7 @@ of this package and is registered here."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -40,7 +41,25 @@ class _MainGroup(click.Group):
 
             if isinstance(exc, ServiceError):
                 raise ChineseClickException(str(exc)) from exc
+            if _missing_table(exc):
+                raise ChineseClickException(UNMIGRATED_MESSAGE) from exc
             raise
+
+
+UNMIGRATED_MESSAGE = "数据库尚未初始化或未升级到当前版本，请先运行：bianzhi migrate"
+
+
+def _missing_table(exc: BaseException) -> bool:
+    """SQLite's "no such table" / PostgreSQL's "relation … does not exist":
+    the database was never migrated (or is behind the code)."""
+    if "django.db" not in sys.modules:  # Django never loaded: not a database error
+        return False
+    from django.db import DatabaseError
+
+    text = str(exc)
+    return isinstance(exc, DatabaseError) and (
+        "no such table" in text or ("relation" in text and "does not exist" in text)
+    )
 
 
 @click.group(cls=_MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,7 +79,7 @@ def _register() -> None:
     from bianzhi.cli import web
 
     for command in (web.migrate_command, web.demo_command, web.createuser_command,
-                    web.regions_group, web.serve_command):
+                    web.regions_group, web.serve_command, web.collectstatic_command):
         main.add_command(command)
 
     from bianzhi.cli import jobs
@@ -87,6 +106,12 @@ def _register() -> None:
     imports.import_group.add_command(duties.statutory_command)
     imports.import_group.add_command(duties.matters_command)
     main.add_command(duties.duties_group)
+
+    from bianzhi.cli import ops
+
+    for command in (ops.backup_command, ops.restore_command, ops.migrate_db_command,
+                    ops.check_command):
+        main.add_command(command)
 
     from bianzhi.cli.chinese import localize
 

@@ -139,6 +139,53 @@ def regions_import_command(only: Sequence[str]) -> None:
     click.echo(f"新增 {result.created}，更名 {result.updated}，未变 {result.unchanged}。")
 
 
+def static_fingerprint() -> str:
+    """A digest of every static source file's path, size and mtime (what
+    collectstatic would copy) and of the storage that would write them."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
+    entries = []
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            stat = os.stat(storage.path(path))
+            entries.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    for entry in sorted(entries):
+        digest.update(entry.encode())
+    return digest.hexdigest()
+
+
+def collectstatic_if_changed() -> bool:
+    """Run collectstatic (about a minute: it compresses and hashes every file)
+    only when the sources differ from the last run's; True if it ran."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    stamp = Path(settings.STATIC_ROOT) / ".bianzhi-static-fingerprint"
+    fingerprint = static_fingerprint()
+    if stamp.is_file() and stamp.read_text().strip() == fingerprint:
+        return False
+    click.echo("正在收集静态文件（仅在首次启动或升级后需要）……")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+    return True
+
+
+@click.command("collectstatic")
+def collectstatic_command() -> None:
+    """收集静态文件到数据目录（安装或升级后运行一次，bianzhi serve 启动即可很快）。"""
+    _setup()
+    if not collectstatic_if_changed():
+        click.echo("静态文件没有变化，无需重新收集。")
+    else:
+        click.echo("静态文件已收集。")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
 @click.option("--port", default=8000, show_default=True, type=int, help="监听端口。")
@@ -150,13 +197,16 @@ def regions_import_command(only: Sequence[str]) -> None:
     help="同时启动一个后台任务 worker（多台服务器部署时可只在一台上启动，或单独运行 bianzhi worker）。",
 )
 def serve_command(host: str, port: int, workers: int, jobs: bool) -> None:
-    """用 gunicorn 启动网页系统（先收集静态文件到 ./var/static）。"""
+    """用 gunicorn 启动网页系统（静态文件有变化时先收集到数据目录的 static/）。"""
     _setup()
     import subprocess
 
-    from django.core.management import call_command
+    from bianzhi.cli.main import UNMIGRATED_MESSAGE
+    from bianzhi.ops.health import run_checks
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not all(c.ok for c in run_checks()[:2]):  # database and migrations
+        raise click.ClickException(UNMIGRATED_MESSAGE)
+    collectstatic_if_changed()
     click.echo(f"网页系统：http://{host}:{port}/")
     args = [
         sys.executable,

@@ -63,3 +63,19 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker's last sign of life (`bianzhi check`, `/healthz`)."""
+
+    name = models.CharField("执行进程", max_length=100, unique=True)
+    started_at = models.DateTimeField("启动时间")
+    seen_at = models.DateTimeField("最近心跳")
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = "任务进程心跳"
+        verbose_name_plural = "任务进程心跳"
+
+    def __str__(self) -> str:
+        return self.name

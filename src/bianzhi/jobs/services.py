@@ -206,10 +206,22 @@ def jobs_run_pending(*, worker: str | None = None, limit: int | None = None) -> 
 
 
 def worker_loop(*, poll_seconds: float = 1.0, once: bool = False) -> None:
-    """The worker's main loop (`bianzhi worker`)."""
+    """The worker's main loop (`bianzhi worker`): jobs, and between them the
+    heartbeat and the periodic work (scheduled backups), each at its interval."""
+    from bianzhi.jobs.periodic import HEARTBEAT_SECONDS, PERIODIC_SECONDS, heartbeat, periodic_run
+
     job_requeue_stale()
+    name = worker_name()
+    last_beat = last_periodic = float("-inf")
     while True:
-        ran = jobs_run_pending()
+        now = time.monotonic()
+        if now - last_beat >= HEARTBEAT_SECONDS:
+            heartbeat(name)
+            last_beat = now
+        if now - last_periodic >= PERIODIC_SECONDS:
+            periodic_run()
+            last_periodic = time.monotonic()
+        ran = jobs_run_pending(worker=name)
         if once:
             return
         if not ran:

@@ -62,4 +62,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: Django calls it while handling the exception."""
     if is_database_busy(sys.exc_info()[1]):
         return busy_response(request)
-    return HttpResponse(render_to_string("500.html"), status=500)
+    # The request id (web.requestlog) is what the user quotes to the
+    # administrator; the log line with the traceback carries the same id.
+    context = {"request_id": getattr(request, "request_id", "")}
+    return HttpResponse(render_to_string("500.html", context), status=500)

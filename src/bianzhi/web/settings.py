@@ -1,8 +1,10 @@
 """Django settings for the bianzhi web application, read from the environment.
 
 Everything a deployment changes is a ``BIANZHI_*`` environment variable
-(documented in README ``## 网页系统``). With nothing set the site runs on an
-SQLite file under ``./var/`` so that it "just works" on a laptop; production
+(documented in README ``## 网页系统`` and docs/deploy.md). With nothing set the
+site runs on an SQLite file in the data folder (``BIANZHI_DATA_DIR``, default
+``~/.local/share/bianzhi``; never the current folder) so that it "just works"
+on a laptop; production
 sets ``BIANZHI_PRODUCTION=1``, a real ``BIANZHI_SECRET_KEY`` and
 ``BIANZHI_DATABASE_URL`` pointing at PostgreSQL.
 
@@ -36,7 +38,24 @@ def _env_list(name: str, default: str) -> list[str]:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/bianzhi
-VAR_DIR = Path(os.environ.get("BIANZHI_VAR_DIR", "var")).resolve()
+
+
+def _data_dir() -> Path:
+    """The data folder: database (SQLite), uploads, static files, logs, backups.
+
+    ``BIANZHI_DATA_DIR`` (``BIANZHI_VAR_DIR`` is its older name); otherwise the
+    user's data directory (XDG), so a command run from any folder finds the same
+    database instead of creating a new one where it stands. The offline
+    bundle's wrapper sets it to ``<install folder>/data``.
+    """
+    configured = os.environ.get("BIANZHI_DATA_DIR") or os.environ.get("BIANZHI_VAR_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return (Path(xdg) / "bianzhi").resolve()
+
+
+VAR_DIR = DATA_DIR = _data_dir()
 
 PRODUCTION = _env_bool("BIANZHI_PRODUCTION")
 DEBUG = _env_bool("BIANZHI_DEBUG") and not PRODUCTION
@@ -82,9 +101,12 @@ INSTALLED_APPS = [
     "bianzhi.agencies",
     "bianzhi.tasks",
     "bianzhi.reports",
+    "bianzhi.ops",
 ]
 
 MIDDLEWARE = [
+    # Outermost: a request id and one log line for every request (requestlog.py).
+    "bianzhi.web.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -277,12 +299,46 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- logs (bianzhi.web.requestlog) -------------------------------------------
+# JSON lines with request id, user and duration, to <data folder>/logs/bianzhi.log,
+# rotated by size. BIANZHI_LOG_DIR="-" logs to stderr only (systemd's journal).
+# Tests write no log file unless BIANZHI_LOG_DIR is set.
+LOG_DIR_SETTING = os.environ.get("BIANZHI_LOG_DIR", "" if TESTING else str(DATA_DIR / "logs"))
+LOG_FILE = "" if LOG_DIR_SETTING in ("", "-") else str(Path(LOG_DIR_SETTING) / "bianzhi.log")
+_log_handlers: dict[str, dict[str, object]] = {
+    "console": {"class": "logging.StreamHandler", "filters": ["request"], "level": "WARNING"},
+}
+if LOG_FILE:
+    Path(LOG_FILE).parent.mkdir(parents=True, exist_ok=True)
+    _log_handlers["file"] = {
+        "class": "logging.handlers.RotatingFileHandler",
+        "filename": LOG_FILE,
+        "maxBytes": int(os.environ.get("BIANZHI_LOG_MAX_MB", "20")) * 1024 * 1024,
+        "backupCount": int(os.environ.get("BIANZHI_LOG_BACKUPS", "10")),
+        "encoding": "utf-8",
+        "formatter": "json",
+        "filters": ["request"],
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("BIANZHI_LOG_LEVEL", "WARNING")},
+    "filters": {"request": {"()": "bianzhi.web.requestlog.RequestContextFilter"}},
+    "formatters": {"json": {"()": "bianzhi.web.requestlog.JsonFormatter"}},
+    "handlers": _log_handlers,
+    "loggers": {
+        # One line per request at INFO; the root stays at BIANZHI_LOG_LEVEL.
+        "bianzhi.request": {"level": "INFO"},
+    },
+    "root": {"handlers": list(_log_handlers), "level": os.environ.get("BIANZHI_LOG_LEVEL", "WARNING")},
 }
+
+# --- backups (bianzhi.ops) -----------------------------------------------------
+BIANZHI_BACKUP_DIR = Path(os.environ.get("BIANZHI_BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+# The worker backs up every so many hours (0: off) and keeps the newest N.
+BIANZHI_BACKUP_INTERVAL_HOURS = float(os.environ.get("BIANZHI_BACKUP_INTERVAL_HOURS", "24"))
+BIANZHI_BACKUP_KEEP = int(os.environ.get("BIANZHI_BACKUP_KEEP", "7"))
+# `bianzhi check` and /healthz fail below this much free disk in the data folder.
+BIANZHI_MIN_FREE_MB = int(os.environ.get("BIANZHI_MIN_FREE_MB", "1024"))
 
 # --- e-mail (bianzhi.inbox: daily digest of `bianzhi notify --once`) ----------
 # Off unless BIANZHI_EMAIL_HOST is set; the in-app inbox works either way.

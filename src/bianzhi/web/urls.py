@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from bianzhi.ops import views as ops_views
 from bianzhi.web import views
 
 handler403 = "bianzhi.web.views.permission_denied"
@@ -38,4 +39,7 @@ urlpatterns = [
     path("api/v1/", include("bianzhi.web.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
+    path("ops/", include("bianzhi.ops.urls")),
+    # For load balancers: no login, nothing sensitive (bianzhi.ops.views).
+    path("healthz", ops_views.healthz, name="healthz"),
 ]
