@@ -75,6 +75,10 @@ def _register() -> None:
     imports.import_group.add_command(duties.matters_command)
     main.add_command(duties.duties_group)
 
+    from bianzhi.cli import audit
+
+    main.add_command(audit.audit_group)
+
     from bianzhi.cli.chinese import localize
 
     localize(main)
