@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # @login_not_required: a new view is private by default.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bianzhi.accounts.middleware.ScopeMiddleware",
+    # Forced password change and second-factor enrolment come first.
+    "bianzhi.accounts.middleware.SecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, so it sees the views' exceptions: SQLite's "database is
@@ -179,6 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The 安全管理员's policy: length, character classes, no username, history.
+    {"NAME": "bianzhi.accounts.passwords.PolicyPasswordValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
