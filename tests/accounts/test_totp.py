@@ -9,7 +9,6 @@ from typing import Any
 
 from django.test import Client
 from django.urls import reverse
-from tests.accounts.admins import auditor, secadmin  # noqa: F401
 from tests.conftest import DAYING, PASSWORD
 
 from bianzhi.accounts import services, totp

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from tests.accounts.admins import auditor, secadmin, sysadmin, tongwei_sysadmin  # noqa: F401
 from tests.conftest import DAYING, PENGLAI, TONGWEI
 
 from bianzhi.accounts import services

@@ -222,11 +222,20 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     """One account: edit, enable/disable, reset password, unlock (系统管理员);
     roles and second factor (安全管理员); its login history."""
-    scope = _admin_scope(request)
-    target = selectors.user_get(scope=scope, pk=user_id)
     actor = request.user
-    is_sys = scope.is_superuser or Role.SYSADMIN in scope.roles
-    is_sec = scope.is_superuser or Role.SECADMIN in scope.roles
+    if user_id == actor.pk:
+        # Everyone may read their own page (state, login history); nobody
+        # administers their own account.
+        scope = scope_of(request)
+        target = actor  # type: ignore[assignment]
+        is_sys = is_sec = False
+        if request.method == "POST":
+            raise PermissionDenied(services.SELF_REFUSED)
+    else:
+        scope = _admin_scope(request)
+        target = selectors.user_get(scope=scope, pk=user_id)
+        is_sys = scope.is_superuser or Role.SYSADMIN in scope.roles
+        is_sec = scope.is_superuser or Role.SECADMIN in scope.roles
     edit = UserForm(initial={
         "username": target.username, "full_name": target.first_name,
         "region_code": target.region.code if target.region else "",

@@ -44,6 +44,7 @@ urlpatterns = [
     path(
         "admin/login/",
         login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+        name="admin-login",
     ),
     path("admin/", admin.site.urls),
 ]
