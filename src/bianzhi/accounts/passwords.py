@@ -74,7 +74,7 @@ def password_expired(user: Any, now: datetime, policy: SecurityPolicy | None = N
     changed = getattr(user, "password_changed_at", None)
     if not policy.expiry_days or changed is None:
         return False
-    return now - changed > timedelta(days=policy.expiry_days)
+    return bool(now - changed > timedelta(days=policy.expiry_days))
 
 
 def must_change_password(user: Any, now: datetime) -> bool:

@@ -578,7 +578,8 @@ def security_policy_set(*, actor: User, values: dict[str, object]) -> SecurityPo
     for name, (low, high) in bounds.items():
         value = values.get(name)
         if not isinstance(value, int) or not low <= value <= high:
-            raise ServiceError(f"{SecurityPolicy._meta.get_field(name).verbose_name}应在 {low} 到 {high} 之间")
+            label = getattr(SecurityPolicy._meta.get_field(name), "verbose_name", name)
+            raise ServiceError(f"{label}应在 {low} 到 {high} 之间")
     policy = SecurityPolicy.objects.select_for_update().filter(pk=1).first() or SecurityPolicy(pk=1)
     before = {f: getattr(policy, f) for f in POLICY_FIELDS}
     for name in POLICY_FIELDS:

@@ -150,7 +150,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return render(request, "accounts/totp_setup.html", {"enabled": True, "codes": codes})
-    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
+    device = TotpDevice.objects.filter(user_id=int(user.pk or 0), confirmed_at__isnull=True).first()
     if device is None or request.method == "GET":
         device = services.totp_enrol_begin(user=user)  # type: ignore[arg-type]
     uri = totp.provisioning_uri(device.secret, user.get_username())
@@ -227,7 +227,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         # Everyone may read their own page (state, login history); nobody
         # administers their own account.
         scope = scope_of(request)
-        target = actor  # type: ignore[assignment]
+        target = actor
         is_sys = is_sec = False
         if request.method == "POST":
             raise PermissionDenied(services.SELF_REFUSED)
