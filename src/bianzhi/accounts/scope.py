@@ -141,7 +141,7 @@ class Scope:
     def role_labels(self) -> list[str]:
         labels = [Role(r).label for r in Role.values if r in self.roles]
         if self.is_superuser:
-            labels.insert(0, "系统管理员")
+            labels.insert(0, "超级管理员")
         return labels
 
 

@@ -113,6 +113,10 @@ def _register() -> None:
                     ops.check_command):
         main.add_command(command)
 
+    from bianzhi.cli import audit
+
+    main.add_command(audit.audit_group)
+
     from bianzhi.cli.chinese import localize
 
     localize(main)
