@@ -16,7 +16,7 @@ from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.core.allocation import MAIN_INDICATORS, AllocationError, AllocationResult, Bound
 from bianzhi.regions.models import Region
-from bianzhi.townships.models import ApprovedQuota, QuotaType
+from bianzhi.townships.models import ApprovedQuota, CountyReserve, QuotaType
 from bianzhi.townships.selectors import county_classes, county_indicators
 
 
@@ -73,7 +73,7 @@ def _default_floors(quota_type: str, classes: tuple[str, ...] | list[str]) -> di
 
 def plan_default_params(*, region: Region, mode: str = PlanMode.COUNTY) -> dict[str, Any]:
     """Parameters a new plan starts from: both quota types, totals = today's
-    approved quotas, 5% reserve, Webster, 人口 40% 面积 30% 经济 30%, and
+    approved quotas plus the county reserve pool, 5% reserve, Webster, 人口 40% 面积 30% 经济 30%, and
     for the five-class scheme the 001 floor of 15 admin posts for 一般乡镇.
 
     A 各县分别控制 city plan gets ``counties``: each county's total (the sum of
@@ -87,6 +87,12 @@ def plan_default_params(*, region: Region, mode: str = PlanMode.COUNTY) -> dict[
     for county_code, quota_type, count in ApprovedQuota.objects.filter(
         township__county_code__in=list(county_totals)
     ).values_list("township__county_code", "quota_type", "count"):
+        county_totals[county_code][quota_type] += count
+    # The reserve pool (机动编制) is part of the county's total: a new plan
+    # re-divides all of it.
+    for county_code, quota_type, count in CountyReserve.objects.filter(
+        county__code__in=list(county_totals)
+    ).values_list("county__code", "quota_type", "count"):
         county_totals[county_code][quota_type] += count
     classes = plan_region_classes(region=region)
     weights = {name: 0.0 for name in plan_indicator_names(region=region)}
