@@ -1098,3 +1098,40 @@ def test_a_province_sized_snapshot_evaluates() -> None:
     found = evaluate(snapshot, today=TODAY)
     assert {f.rule for f in found} <= set(RULES_BY_ID)
     assert len(found) > 0
+
+
+def test_leadership_posts_cites_only_what_it_checks() -> None:
+    # It checks used <= approved; 002 §1 "不突破现有总量" (the total before the
+    # reform, stored nowhere) is neither checked nor cited.
+    assert RULES_BY_ID["leadership-posts"].source == (
+        "000_a14086b89449fcd2.txt §二.3；001_d6ec4a3fabdfb8f1.txt §(三)4"
+    )
+
+
+# --- key towns in a plan (001 §(三)1 重点保障) ---------------------------------------
+
+
+def test_a_key_town_below_the_ordinary_rate_or_floor_is_warned() -> None:
+    from bianzhi.core.rules.checks import PlannedTownship, key_town_warnings
+
+    townships = [
+        PlannedTownship("蓬莱镇", COUNTY_SEAT, score=10.0, allocation=20),  # 2.00 per unit
+        PlannedTownship("象山镇", ORDINARY, score=2.0, allocation=15),
+        PlannedTownship("河边镇", ORDINARY, score=2.0, allocation=15),  # 7.50 per unit
+        PlannedTownship("回马镇", "重点镇", score=1.0, allocation=12),  # 12.00, but under 15
+    ]
+    assert key_town_warnings(townships, quota_type=ADMIN_QUOTA, ordinary_floor=15) == [
+        "行政编制：蓬莱镇（县政府驻地镇）每单位得分2.00名，低于一般乡镇的7.50名，未体现重点保障"
+        "（001_d6ec4a3fabdfb8f1.txt §(三)1）",
+        "行政编制：回马镇（重点镇）测算12名，少于一般乡镇下限15名（001_d6ec4a3fabdfb8f1.txt §(三)1）",
+    ]
+
+
+def test_key_towns_given_more_than_ordinary_townships_are_not_warned() -> None:
+    from bianzhi.core.rules.checks import PlannedTownship, key_town_warnings
+
+    townships = [
+        PlannedTownship("蓬莱镇", COUNTY_SEAT, score=4.0, allocation=40),
+        PlannedTownship("象山镇", ORDINARY, score=2.0, allocation=15),
+    ]
+    assert key_town_warnings(townships, quota_type=ADMIN_QUOTA, ordinary_floor=15) == []

@@ -15,6 +15,8 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.core.allocation import MAIN_INDICATORS, AllocationError, AllocationResult, Bound
+from bianzhi.core.rules import ORDINARY
+from bianzhi.core.rules.checks import PlannedTownship, key_town_warnings
 from bianzhi.regions.models import Region
 from bianzhi.townships.models import ApprovedQuota, CountyReserve, QuotaType
 from bianzhi.townships.selectors import county_classes, county_indicators
@@ -179,7 +181,31 @@ def plan_warnings(*, plan: AllocationPlan) -> list[Warning]:
             warnings.append(Warning("warn", f"{quota_type}：{'、'.join(down)} 编制减少"))
         if doc["reserve"]:
             warnings.append(Warning("info", f"{quota_type}：预留机动编制 {doc['reserve']} 名"))
+        warnings += [Warning("warn", text) for text in _key_town_warnings(quota_type, doc)]
     return warnings
+
+
+def _key_town_warnings(quota_type: str, doc: Mapping[str, Any]) -> list[str]:
+    """Key towns given less than ordinary townships (001 §(三)1), county by
+    county (a city plan's townships carry their county; a 各县分别控制 plan
+    has each county's floors in its group)."""
+    default = 15 if quota_type == QuotaType.ADMIN else None  # 001 §(三)1: 一般乡镇行政编制不低于15名
+
+    def floor_of(plan: Mapping[str, Any] | None) -> int | None:
+        value = (plan or {}).get("floors", {}).get(ORDINARY)
+        return int(value) if value is not None else default
+
+    group_floors = {g["code"]: floor_of(g.get("plan")) for g in doc.get("groups") or []}
+    by_county: dict[str, list[PlannedTownship]] = {}
+    for t in doc["townships"]:
+        by_county.setdefault(t.get("county") or "", []).append(
+            PlannedTownship(t["name"], t["class"], float(t["score"]), int(t["allocation"]))
+        )
+    texts: list[str] = []
+    for county, townships in by_county.items():
+        floor = group_floors[county] if county in group_floors else floor_of(doc.get("plan"))
+        texts += key_town_warnings(townships, quota_type=quota_type, ordinary_floor=floor)
+    return texts
 
 
 @dataclass

@@ -285,7 +285,9 @@ RULES: tuple[RuleDefinition, ...] = (
             "乡镇已配备的领导职数不超过核定职数。pooled=1 表示全县统筹调配，"
             "只比较全县合计，单个乡镇可以超过本乡镇核定数。"
         ),
-        source=f"{P000} §二.3；{P001} §(三)4；{P002} §1",
+        # 002 §1 "乡镇领导职数原则上不突破现有总量" compares with the total
+        # before the reform, which nothing stores: not cited, not checked.
+        source=f"{P000} §二.3；{P001} §(三)4",
         scope=(),
         parameters={"pooled": 0},
         parameter_specs={"pooled": _flag("全县统筹调配，只比较合计（1=是，0=逐个乡镇）")},
