@@ -38,10 +38,10 @@ def demo_plan(county: Region, *, approve: bool = True, actor: User | None = None
         params = selectors.plan_default_params(region=county)
         document, _, admin_total, floors = DEMO_PLANS[county.code]
         params[QuotaType.ADMIN].update(total=admin_total, floors=floors)
-        # No reserve for 事业编制: the county total is approved in full, as
-        # "两个不减少" (no-total-decrease, a block rule) requires; a reserve
-        # would cut it and approval would be refused.
-        params[QuotaType.INSTITUTION].update(max_step=3, reserve="0")
+        # 事业编制 keeps the default reserve (5%): approval puts it in the
+        # county's reserve pool (机动编制, 001 §(三)2), still part of the
+        # county total that "两个不减少" compares.
+        params[QuotaType.INSTITUTION].update(max_step=3)
         plan = services.plan_create(
             region=county, name=demo_plan_name(county), year=DEMO_YEAR, params=params, actor=actor
         )

@@ -39,7 +39,12 @@ from bianzhi.townships.models import (
     IndicatorValue,
 )
 from bianzhi.townships.selectors import county_classes
-from bianzhi.townships.services import QuotaChange, approved_quotas_apply, approved_quotas_findings
+from bianzhi.townships.services import (
+    QuotaChange,
+    ReserveChange,
+    approved_quotas_apply,
+    approved_quotas_findings,
+)
 
 if TYPE_CHECKING:
     from bianzhi.accounts.models import User
@@ -366,6 +371,29 @@ def _plan_changes(plan: AllocationPlan) -> list[QuotaChange]:
     return [QuotaChange(township=a.township, quota_type=a.quota_type, after=a.allocation) for a in allocations]
 
 
+def _plan_reserves(plan: AllocationPlan) -> list[ReserveChange]:
+    """The counties' reserve pools (机动编制) after approval: a county plan's
+    reserve, each county's own in a 各县分别控制 plan. The plan's total is
+    the county's whole quota, so the pool becomes the plan's reserve (it
+    replaces the one before). A 全市统筹 plan has one reserve for the whole
+    city, which belongs to no county's pool: approving one with a reserve is
+    refused (ServiceError)."""
+    reserves: list[ReserveChange] = []
+    counties = {c.code: c for c in plan_counties(region=plan.region)}
+    for quota_type, document in (plan.results or {}).items():
+        if plan.mode == PlanMode.COUNTY:
+            reserves.append(ReserveChange(plan.region, quota_type, int(document["reserve"])))
+        elif plan.mode == PlanMode.PER_COUNTY:
+            for group in document.get("groups", []):
+                reserves.append(ReserveChange(counties[group["code"]], quota_type, int(group["reserve"])))
+        elif int(document["reserve"]):
+            raise ServiceError(
+                f"全市统筹方案的机动编制（{quota_type}{document['reserve']}名）不属于任何一个县的机动编制，"
+                "批准后各县编制总量会减少：请把机动编制设为0，或改用“各县分别控制”"
+            )
+    return reserves
+
+
 def plan_approval_findings(*, plan: AllocationPlan) -> list[Finding]:
     """The rule findings (block and warning) approving the computed `plan`
     would newly create, evaluated on the counties as they would be after
@@ -373,7 +401,11 @@ def plan_approval_findings(*, plan: AllocationPlan) -> list[Finding]:
     anyone approves. Approval is refused while any of them is a block."""
     if plan.status != PlanStatus.COMPUTED:
         return []
-    return approved_quotas_findings(changes=_plan_changes(plan), date=clock.today())
+    try:
+        reserves = _plan_reserves(plan)
+    except ServiceError:
+        reserves = []  # the page shows the refusal when approving
+    return approved_quotas_findings(changes=_plan_changes(plan), reserves=reserves, date=clock.today())
 
 
 @transaction.atomic
@@ -402,6 +434,7 @@ def plan_approve(
     # with every new block finding, e.g. the county's 事业编制 total cut.
     approved_quotas_apply(
         changes=_plan_changes(plan),
+        reserves=_plan_reserves(plan),
         document_number=document_number,
         date=date,
         reason=f"测算方案“{plan.name}”",

@@ -95,6 +95,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "plans": selectors.plan_list(scope=scope),
             "warnings": selectors.warnings(scope=scope, on=on)[:50],
+            "supervision_gaps": selectors.supervision_gaps(scope=scope, on=on),
             "editable_regions": editable,
             "today": on,
         },
