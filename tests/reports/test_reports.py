@@ -75,7 +75,8 @@ def test_evaluation_report_compares_two_dates_with_charts(
     snapshot_take(actor=None, region=county, on=D2)
     document = _doc(evaluation_build(county=county, date_from=D1, date_to=D2, fmt="docx").content)
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "大英县乡镇机构编制资源配置工作总结评估报告"
+    # 21 characters: two balanced lines (a 22 pt line holds 20).
+    assert texts[0] == "大英县乡镇机构编制资源\n配置工作总结评估报告"
     assert len(document.inline_shapes) == 2
     summary = next(t for t in texts if t.startswith("截至2021年12月31日"))
     assert (
