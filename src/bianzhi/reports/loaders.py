@@ -27,7 +27,7 @@ from bianzhi.core.sanding import (
 )
 from bianzhi.regions.models import Level, Region
 
-KIND_LABELS = {"office": PARTY_GOVERNMENT_OFFICE, "public_institution": AFFILIATED_INSTITUTION}
+KIND_LABELS = {"office": PARTY_GOVERNMENT_OFFICE, "public-institution": AFFILIATED_INSTITUTION}
 # Duties shown one by one in 一、主要职责; a longer list is summarised by source.
 MAX_LISTED_DUTIES = 40
 

@@ -1,0 +1,224 @@
+"""Issue 12 §4: the evaluation and filing reports state only what the data shows.
+
+Each test builds the data that the old reports got wrong and reads the
+generated .docx back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from click.testing import CliRunner
+from django.core.exceptions import ValidationError
+from tests.conftest import DAYING, PENGLAI, SUINING
+from tests.reports.conftest import D1, D2
+
+from bianzhi.reports.services import evaluation_build, filing_build, snapshot_take
+
+
+def _texts(content: bytes) -> tuple[list[str], Any]:
+    document = docx.Document(io.BytesIO(content))
+    return [p.text for p in document.paragraphs], document
+
+
+def _both(clock: Any, region: Any) -> None:
+    for on in (D1, D2):
+        clock(on)
+        snapshot_take(actor=None, region=region, on=on)
+
+
+def _evaluation(region: Any) -> tuple[list[str], Any]:
+    return _texts(evaluation_build(county=region, date_from=D1, date_to=D2, fmt="docx").content)
+
+
+def _matters(county: Any, count: int) -> None:
+    from bianzhi.duties.models import TerritorialMatter
+
+    for i in range(count):
+        TerritorialMatter.objects.create(
+            county=county,
+            code=f"S{i}",
+            domain="应急管理",
+            name=f"属地事项{i}",
+            township_role="lead" if i < 2 else "supporting",
+            department="县应急管理局",
+            department_role="supporting" if i < 2 else "lead",
+            document_number="大委编发〔2021〕3号",
+        )
+
+
+def test_territorial_matters_are_counted_once_per_county(
+    penglai_data: Any, regions: Any, clock: Any
+) -> None:
+    county = regions[DAYING]
+    _matters(county, 3)
+    _both(clock, county)
+    assert county.children.count() > 1  # summed per township it would be 3 × that
+    _, document = _evaluation(county)
+    table = {r.cells[0].text: [c.text for c in r.cells] for r in document.tables[0].rows}
+    assert table["属地事项（项）"][1:3] == ["3", "3"]
+
+
+def test_county_level_findings_are_in_the_problems(
+    penglai_data: Any, regions: Any, clock: Any
+) -> None:
+    from bianzhi.rules.models import StoredFinding
+
+    county = regions[DAYING]
+    StoredFinding.objects.create(
+        county=county,
+        township=None,
+        rule="no-total-decrease",
+        severity="block",
+        object_kind="county",
+        object_id=DAYING,
+        object_label="大英县",
+        message="全县乡镇事业编制总量209名，少于上次核定的213名",
+        source="001 §(三)1",
+        evaluated_at=dt.datetime(2021, 12, 31, tzinfo=dt.UTC),
+    )
+    _both(clock, county)
+    texts, _ = _evaluation(county)
+    assert any(
+        "全县（区）层面的问题1条：全县乡镇事业编制总量209名，少于上次核定的213名。" in t
+        for t in texts
+    ), texts
+
+
+def test_over_quota_is_shown_apart_from_vacancies(
+    penglai_data: Any, regions: Any, clock: Any
+) -> None:
+    from bianzhi.roster.models import Person
+    from bianzhi.townships.models import ApprovedQuota
+
+    county = regions[DAYING]
+    # 蓬莱镇 has 50 approved and 40 people; another township 2 approved and 5 people.
+    other = next(t for t in county.children.order_by("code") if t.code != PENGLAI)
+    ApprovedQuota.objects.create(township=other, quota_type="行政编制", count=2)
+    for i in range(5):
+        Person.objects.create(
+            id_number=f"51092319800101{i:03d}X"[:18],
+            name=f"超编{i}",
+            gender="女",
+            birth_date=dt.date(1980, 1, 1),
+            region=other,
+            quota_type="行政编制",
+            entry_date=dt.date(2020, 1, 1),
+            status="on-post",
+        )
+    _both(clock, county)
+    texts, document = _evaluation(county)
+    summary = next(t for t in texts if t.startswith("截至2021年12月31日"))
+    # Netted it would read 空编7名 (10 - 3).
+    assert "空编10名、超编3名" in summary
+    per_township = {r.cells[0].text: [c.text for c in r.cells] for r in document.tables[1].rows}
+    assert per_township[other.name][3:5] == ["0", "3"]
+    assert any(
+        f"实有人员超过核定编制的乡镇（街道）1个：{other.name}（超编3名）" in t for t in texts
+    )
+
+
+def test_thresholds_come_from_the_region_rule_settings(
+    penglai_data: Any, regions: Any, clock: Any
+) -> None:
+    from bianzhi.rules.models import RuleSetting
+
+    county = regions[DAYING]
+    RuleSetting.objects.create(region=county, rule="usage-rate", parameters={"min_percent": 90})
+    RuleSetting.objects.create(region=county, rule="enforcement-staff", enabled=False)
+    _both(clock, county)
+    texts, _ = _evaluation(county)
+    assert any("编制使用率低于90%的乡镇（街道）1个：蓬莱镇（80.0%）" in t for t in texts), texts
+    assert not any("95%" in t for t in texts)
+    assert not any("综合执法人员少于" in t for t in texts)
+
+
+def test_a_snapshot_for_another_day_than_today_is_refused(
+    penglai_data: Any, regions: Any, clock: Any
+) -> None:
+    from bianzhi.reports.models import Snapshot
+
+    clock(D2)
+    with pytest.raises(ValidationError, match="只能记录当天（2021-12-31）"):
+        snapshot_take(actor=None, region=regions[DAYING], on=D1)
+    assert not Snapshot.objects.exists()
+
+
+def test_city_evaluation_and_filing_have_a_row_per_county(
+    penglai_data: Any, regions: Any, clock: Any, tmp_path: Path
+) -> None:
+    from bianzhi.cli.main import main
+
+    city = regions[SUINING]
+    _both(clock, city)
+    texts, document = _evaluation(city)
+    assert texts[0].replace("\n", "") == "遂宁市乡镇机构编制资源配置工作总结评估报告"
+    assert any(
+        t.startswith("根据2021年6月30日和2021年12月31日两次监测数据，对全市1个县") for t in texts
+    )
+    per_county = {r.cells[0].text: [c.text for c in r.cells] for r in document.tables[1].rows}
+    assert per_county["大英县"][1:4] == ["50", "40", "10"]
+    texts, document = _texts(filing_build(county=city, on=D2, fmt="docx").content)
+    assert "中共四川省委机构编制委员会办公室：" in texts
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in document.tables[0].rows}
+    assert rows["大英县"][4:6] == ["30", "20"]
+    out = tmp_path / "市.docx"
+    result = CliRunner().invoke(
+        main,
+        [
+            "docs",
+            "evaluation",
+            SUINING,
+            "--from",
+            "2021-06-30",
+            "--to",
+            "2021-12-31",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(
+        main, ["docs", "filing", SUINING, "--out", str(tmp_path / "f.docx")]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_filing_report_claims_no_control_number_it_does_not_have(
+    penglai_data: Any, regions: Any
+) -> None:
+    texts, _ = _texts(filing_build(county=regions[DAYING], on=D2, fmt="docx").content)
+    joined = "".join(texts)
+    assert "未突破上级下达的控制数" not in joined
+    assert (
+        "上级下达的行政编制、事业编制控制数未在本系统登记，本报告不对是否突破控制数作出说明。"
+        in texts
+    )
+
+
+def test_filing_report_names_the_failing_checks(penglai_data: Any, regions: Any) -> None:
+    from bianzhi.roster.models import Person
+
+    # 蓬莱镇: 30 行政编制 approved, 25 on the roster; five more put it over.
+    for i in range(6):
+        Person.objects.create(
+            id_number=f"51092319700101{i:03d}X"[:18],
+            name=f"多{i}",
+            gender="男",
+            birth_date=dt.date(1970, 1, 1),
+            region=penglai_data,
+            quota_type="行政编制",
+            entry_date=dt.date(2020, 1, 1),
+            status="on-post",
+        )
+    texts, _ = _texts(filing_build(county=regions[DAYING], on=D2, fmt="docx").content)
+    failing = next(t for t in texts if "存在不符合规定的问题" in t)
+    assert "不得超编（蓬莱镇" in failing
+    assert not any("未发现违反阻止级规则的问题" in t for t in texts)
+    # The ledger of 蓬莱镇 (18 + 12 行政, 20 事业) matches its approved 30 / 20.
+    assert "各乡镇（街道）机构编制台账合计与核定编制一致。" in texts
