@@ -222,3 +222,53 @@ def test_filing_report_names_the_failing_checks(penglai_data: Any, regions: Any)
     assert not any("未发现违反阻止级规则的问题" in t for t in texts)
     # The ledger of 蓬莱镇 (18 + 12 行政, 20 事业) matches its approved 30 / 20.
     assert "各乡镇（街道）机构编制台账合计与核定编制一致。" in texts
+
+
+def test_sanding_states_approval_roles_agencies_middle_posts_enforcement_and_offices(
+    penglai_data: Any, regions: Any
+) -> None:
+    from bianzhi.institutions.models import Institution
+    from bianzhi.reports.services import sanding_build
+    from bianzhi.townships.models import QuotaLedgerEntry
+
+    county = regions[DAYING]
+    _matters(county, 5)  # 2 主体责任, 3 配合责任
+    Institution.objects.create(
+        region=penglai_data,
+        name="蓬莱镇派出所",
+        kind="dispatched-agency",
+        established_on=dt.date(2020, 1, 1),
+    )
+    for number, day in (
+        ("大委编发〔2021〕2号", dt.date(2021, 3, 1)),
+        ("大委编发〔2021〕9号", dt.date(2021, 8, 16)),
+        ("大委编发〔2022〕1号", dt.date(2022, 1, 5)),
+    ):
+        QuotaLedgerEntry.objects.create(
+            township=penglai_data,
+            quota_type="行政编制",
+            after=30,
+            document_number=number,
+            date=day,
+            reason="核定",
+        )
+    texts, _ = _texts(sanding_build(township=penglai_data, on=D2, fmt="docx").content)
+    # The approval in force on 2021-12-31, not the day the file is generated.
+    assert texts[1] == "大委编发〔2021〕9号"
+    assert texts[-1] == "2021年8月16日"
+    assert (
+        "蓬莱镇承接属地事项责任清单事项5项（其中承担主体责任2项、配合责任3项），按清单履行职责。"
+        in texts
+    )
+    # The 派出所 is vertical: not one of the township's institutions.
+    assert "蓬莱镇设置党政综合办事机构2个、直属事业单位1个。" in texts
+    assert not any(t.startswith("1. 蓬莱镇派出所") for t in texts)
+    assert "蓬莱镇派出所为派驻机构，实行派驻体制，不列入本方案的机构和编制。" in texts
+    assert "核定中层职数1名，其中党政办公室1名。" in texts
+    # 3 enforcement staff, 2 with a valid certificate on 2021-12-31 (expiry 2025).
+    assert (
+        "蓬莱镇从事综合行政执法工作的人员3名（其中持有效执法证2名），达到不低于2名的要求；"
+        "执法机构负责人未在本系统登记。"
+    ) in texts
+    missing = next(t for t in texts if t.startswith("按全县统一设置的机构，蓬莱镇尚未设置："))
+    assert "综合办公室" in missing and "便民服务中心" not in missing

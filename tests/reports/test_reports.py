@@ -68,11 +68,13 @@ def test_sanding_docx_states_the_townships_data(penglai_data: Any) -> None:
     assert "1. 党政办公室（挂党建工作办公室牌子）" in texts
     assert "蓬莱镇核定行政编制30名、事业编制20名。各机构编制分配如下表。" in texts
     assert "蓬莱镇核定领导职数7名：科级正职2名、科级副职5名。" in texts
-    assert "机构负责人职数：党政办公室1名。" in texts
+    assert "核定中层职数1名，其中党政办公室1名。" in texts
     rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
     assert rows[1][1:5] == ["党政办公室", "党政综合办事机构", "18", "0"]
     assert rows[-1][1] == "合计" and rows[-1][3:5] == ["30", "20"]
-    assert "结合大英县蓬莱镇（中心镇）实际" in texts[2]
+    # No approval recorded: a draft (送审稿), not a document dated the day it was printed.
+    assert texts[1] == "（送审稿）"
+    assert "结合大英县蓬莱镇（中心镇）实际" in texts[3]
 
 
 def test_evaluation_report_compares_two_dates_with_charts(

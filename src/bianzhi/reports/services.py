@@ -233,18 +233,36 @@ def _filing_checks(
 
     findings: list[FilingFinding] = []
     controls: dict[str, list[ControlCheck]] = {"行政编制": [], "事业编制": []}
+    from bianzhi.core.rules import ObjectKind
+    from bianzhi.institutions.models import Institution
+    from bianzhi.roster.models import Person
+
     prefix_names = len(counties) > 1
     for county in counties:
         start = len(findings)
-        for result in findings_evaluate(county):
-            for f in result.findings:
-                rule = RULES_BY_ID.get(f.rule)
-                place = f.object.label
-                if prefix_names and not place.startswith(county.name):
-                    place = f"{county.name}{place}"
-                findings.append(
-                    FilingFinding(rule.title if rule else f.rule, str(f.severity), place, f.message)
-                )
+        results = [f for r in findings_evaluate(county) for f in r.findings]
+        # A person or an institution is named by its township: a report to the
+        # level above lists places, not people.
+        ids = {k: [f.object.id for f in results if f.object.kind == k] for k in ObjectKind}
+        township_of = {
+            (ObjectKind.PERSON, str(pk)): name
+            for pk, name in Person.objects.filter(
+                pk__in=[i for i in ids[ObjectKind.PERSON] if i.isdigit()]
+            ).values_list("pk", "region__name")
+        } | {
+            (ObjectKind.INSTITUTION, str(pk)): name
+            for pk, name in Institution.objects.filter(
+                pk__in=[i for i in ids[ObjectKind.INSTITUTION] if i.isdigit()]
+            ).values_list("pk", "region__name")
+        }
+        for f in results:
+            rule = RULES_BY_ID.get(f.rule)
+            place = township_of.get((f.object.kind, f.object.id), f.object.label)
+            if prefix_names and not place.startswith(county.name):
+                place = f"{county.name}{place}"
+            findings.append(
+                FilingFinding(rule.title if rule else f.rule, str(f.severity), place, f.message)
+            )
         # The control numbers of issue 12 §2 (rule "control-number", numbers on the
         # county's rule snapshot); until both exist nothing is claimed about them.
         snapshot = county_snapshots(county)[0]
