@@ -272,3 +272,90 @@ def test_sanding_states_approval_roles_agencies_middle_posts_enforcement_and_off
     ) in texts
     missing = next(t for t in texts if t.startswith("按全县统一设置的机构，蓬莱镇尚未设置："))
     assert "综合办公室" in missing and "便民服务中心" not in missing
+
+
+def _workbook(path: Path, rows: list[list[str]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["乡镇", "机构", "领域", "职责"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_main_duties_import_reports_every_bad_cell_and_saves_nothing(
+    penglai_data: Any, regions: Any, tmp_path: Path
+) -> None:
+    from bianzhi.reports.importing import main_duties_parse
+    from bianzhi.reports.models import MainDuty
+
+    path = _workbook(
+        tmp_path / "bad.xlsx",
+        [
+            ["蓬莱镇", "", "党的建设", "负责本镇党的建设。"],
+            ["不存在镇", "", "经济发展", "x"],
+            ["蓬莱镇", "不存在的办公室", "社会事务", "y"],
+            ["蓬莱镇", "", "", ""],
+        ],
+    )
+    plan = main_duties_parse(source=path, filename="bad.xlsx", county=regions[DAYING])
+    assert [(e.row, e.column) for e in plan.errors] == [
+        (3, "乡镇"),
+        (4, "机构"),
+        (5, "领域"),
+        (5, "职责"),
+    ]
+    assert "“不存在镇”不是大英县的乡镇（街道）" in str(plan.errors[0])
+    result = CliRunner().invoke(_main(), ["import", "main-duties", DAYING, str(path)])
+    assert result.exit_code == 1 and "未导入任何数据" in result.output
+    assert not MainDuty.objects.exists()
+
+
+def _main() -> Any:
+    from bianzhi.cli.main import main
+
+    return main
+
+
+def test_main_duties_go_into_the_sanding_before_the_powers_summary_with_history(
+    penglai_data: Any, regions: Any, tmp_path: Path
+) -> None:
+    from bianzhi.audit.models import AuditRecord
+    from bianzhi.reports.services import main_duties_replace, sanding_build
+
+    template = tmp_path / "模板.xlsx"
+    result = CliRunner().invoke(
+        _main(), ["import", "main-duties", DAYING, str(template), "--template"]
+    )
+    assert result.exit_code == 0 and template.exists()
+    path = _workbook(
+        tmp_path / "duties.xlsx",
+        [
+            [PENGLAI, "", "党的建设", "负责本镇党的建设和基层组织建设。"],
+            ["蓬莱镇", "", "经济发展", "统筹推进乡村振兴和产业发展。"],
+            ["蓬莱镇", "综合行政执法办公室", "平安法治", "承担综合行政执法协调工作。"],
+        ],
+    )
+    result = CliRunner().invoke(_main(), ["import", "main-duties", DAYING, str(path)])
+    assert result.exit_code == 0, result.output
+    texts, _ = _texts(sanding_build(township=penglai_data, on=D2, fmt="docx").content)
+    start = texts.index("一、主要职责")
+    assert texts[start + 1 : start + 3] == [
+        "（一）党的建设：负责本镇党的建设和基层组织建设。",
+        "（二）经济发展：统筹推进乡村振兴和产业发展。",
+    ]
+    assert "2. 综合行政执法办公室。平安法治：承担综合行政执法协调工作" in texts
+    # An edit replaces the list; the audit log keeps both versions.
+    main_duties_replace(
+        actor=None, township=penglai_data, entries=[(None, "党的建设", "新的表述。")]
+    )
+    records = AuditRecord.objects.filter(object_type="reports.mainduty").order_by("id")
+    assert records.count() == 2
+    assert records.last().before["主要职责"][0]["职责"] == "负责本镇党的建设和基层组织建设。"
+    assert records.last().after["主要职责"] == [
+        {"机构": "", "领域": "党的建设", "职责": "新的表述。"}
+    ]

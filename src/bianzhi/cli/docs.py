@@ -153,6 +153,33 @@ def sanding_batch_command(county_code: str, out: Path, fmt: str, on: dt.datetime
     click.echo(f"已写出 {out}（{state['done'] - 1} 个乡镇）")
 
 
+@click.command("main-duties")
+@click.argument("county_code")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--template", is_flag=True, help="不导入，把该县的导入模板写到 FILE。")
+def main_duties_command(county_code: str, file: Path, template: bool) -> None:
+    """导入县内各乡镇（及其机构）按领域的主要职责（列：乡镇、机构、领域、职责），写入三定方案。"""
+    _setup()
+    county = _region(county_code, "county")
+    from bianzhi.reports.importing import main_duties_parse, main_duties_template
+    from bianzhi.reports.services import main_duties_import_commit
+
+    if template:
+        file.write_bytes(main_duties_template(county=county))  # type: ignore[arg-type]
+        click.echo(f"已写出模板 {file}")
+        return
+    if not file.is_file():
+        raise click.ClickException(f"文件 {file} 不存在。")
+    plan = main_duties_parse(source=file, filename=file.name, county=county)  # type: ignore[arg-type]
+    if plan.errors:
+        for error in plan.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"共{len(plan.errors)}处错误，未导入任何数据。", err=True)
+        raise SystemExit(1)
+    main_duties_import_commit(actor=None, plan=plan)
+    click.echo(f"已导入：{plan.summary()}")
+
+
 @click.group("snapshot")
 def snapshot_group() -> None:
     """监测快照。"""

@@ -85,6 +85,11 @@ class SandingData:
     # The approval the figures come from (文号 in document_number); None = no
     # approval recorded, the document is then a draft (送审稿).
     approved_on: dt.date | None = None
+    # 主要职责 of the township by functional area (领域, 职责), when recorded;
+    # then "一、主要职责" lists these and only summarises the powers list.
+    functional_duties: tuple[tuple[str, str], ...] = ()
+    # The powers list by source (法定事项 14 …), for that summary.
+    duty_sources: tuple[tuple[str, int], ...] = ()
 
     @property
     def admin_quota(self) -> int:
@@ -129,7 +134,14 @@ def sanding_document(data: SandingData) -> Document:
 
     # 一、主要职责
     blocks.append(Heading("一、主要职责", 1))
-    if data.duties:
+    if data.functional_duties:
+        blocks.extend(
+            Paragraph(
+                f"（{chinese_number(i)}）{area}：{text}" if i < 100 else f"{i}. {area}：{text}"
+            )
+            for i, (area, text) in enumerate(data.functional_duties, start=1)
+        )
+    elif data.duties:
         blocks.extend(
             # 三定 documents number duties （一）（二）…; very long lists go on in digits.
             Paragraph(f"（{chinese_number(i)}）{duty}" if i < 100 else f"{i}. {duty}")
@@ -139,7 +151,12 @@ def sanding_document(data: SandingData) -> Document:
         blocks.append(Paragraph("（权责清单尚未录入本系统。）"))
     sizes = []
     if data.duty_list_size is not None:
-        sizes.append(f"权责清单事项{data.duty_list_size}项")
+        by_source = ""
+        if data.functional_duties and data.duty_sources:
+            by_source = (
+                "（其中" + "、".join(f"{source}{n}项" for source, n in data.duty_sources) + "）"
+            )
+        sizes.append(f"权责清单事项{data.duty_list_size}项{by_source}")
     if data.territorial_list_size is not None:
         split = ""
         if data.territorial_lead is not None and data.territorial_supporting is not None:

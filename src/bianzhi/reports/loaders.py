@@ -43,12 +43,18 @@ def issuer_of(county: Region) -> str:
     return f"中共{county.name}委机构编制委员会"
 
 
-def _duties(township: Region, on: dt.date) -> tuple[tuple[str, ...], int]:
+def _duties(
+    township: Region, on: dt.date
+) -> tuple[tuple[str, ...], int, tuple[tuple[str, int], ...]]:
     from bianzhi.duties.selectors.duty_list import duty_list
 
     entries = duty_list(township=township, today=on)
+    counts: dict[str, int] = defaultdict(int)
+    for e in entries:
+        counts[e.source] += 1
+    sources = tuple(counts.items())
     if len(entries) <= MAX_LISTED_DUTIES:
-        return tuple(f"{e.name}（{e.source}）" for e in entries), len(entries)
+        return tuple(f"{e.name}（{e.source}）" for e in entries), len(entries), sources
     by_source: dict[str, list[str]] = defaultdict(list)
     for e in entries:
         by_source[e.source].append(e.name)
@@ -56,7 +62,7 @@ def _duties(township: Region, on: dt.date) -> tuple[tuple[str, ...], int]:
         f"依法承担{source}{len(names)}项，主要包括{'、'.join(names[:8])}等。"
         for source, names in by_source.items()
     )
-    return summary, len(entries)
+    return summary, len(entries), sources
 
 
 def sanding_load_county(
@@ -67,6 +73,7 @@ def sanding_load_county(
     from bianzhi.duties.models import TerritorialMatter
     from bianzhi.institutions.models import UNIFIED_OFFICES, Institution, Kind, LedgerItem
     from bianzhi.institutions.selectors import ledger_balances, nameplates_of
+    from bianzhi.reports.models import MainDuty
     from bianzhi.roster.models import Person, Status
     from bianzhi.rules.snapshot import settings_for
     from bianzhi.townships.models import ApprovedQuota, QuotaLedgerEntry, Township
@@ -91,6 +98,15 @@ def sanding_load_county(
     )
     balances = ledger_balances(institution_ids=[i.pk for i in institutions], as_of=on)
     plates = nameplates_of(institutions=institutions, as_of=on)
+    functional: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    of_institution: dict[int, list[str]] = defaultdict(list)
+    for township_id, institution_id, area, text in MainDuty.objects.filter(
+        township__in=townships
+    ).values_list("township_id", "institution_id", "area", "text"):
+        if institution_id is None:
+            functional[township_id].append((area, text))
+        else:
+            of_institution[institution_id].append(f"{area}：{text}")
     by_township: dict[int, list[SandingInstitution]] = defaultdict(list)
     dispatched: dict[int, list[str]] = defaultdict(list)
     names: dict[int, set[str]] = defaultdict(set)
@@ -108,6 +124,7 @@ def sanding_load_county(
                 admin_quota=b.get(LedgerItem.ADMIN, 0),
                 institution_quota=b.get(LedgerItem.INSTITUTION, 0),
                 nameplates=tuple(plates.get(inst.pk, [])),
+                duties="；".join(d.rstrip("。；") for d in of_institution.get(inst.pk, [])),
                 leadership_posts=b.get(LedgerItem.MIDDLE, 0),
             )
         )
@@ -147,7 +164,7 @@ def sanding_load_county(
         approvals[township_id] = (number, date)  # the latest wins
     result = []
     for township in townships:
-        duties, size = _duties(township, on)
+        duties, size, sources = _duties(township, on)
         posts = tuple(
             SandingLeadershipPost(label, leaders[township.pk][item])
             for item, label in (
@@ -184,6 +201,8 @@ def sanding_load_county(
                 ),
                 document_number=number,
                 approved_on=approved_on,
+                functional_duties=tuple(functional.get(township.pk, [])),
+                duty_sources=sources,
             )
         )
     return result

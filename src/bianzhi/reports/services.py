@@ -24,7 +24,7 @@ from django.db import transaction
 
 from bianzhi.accounts.scope import scope_for
 from bianzhi.adapters.docx_official import DOCX_MIME, render_docx
-from bianzhi.audit.services import AuditEntry, audit_record_many
+from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many
 from bianzhi.core.document import Document
 from bianzhi.core.sanding import sanding_document
 from bianzhi.kernel.errors import ServiceError
@@ -40,7 +40,7 @@ from bianzhi.reports.documents import (
 )
 from bianzhi.reports.figures import county_findings, county_totals, normalized, township_figures
 from bianzhi.reports.loaders import issuer_of, sanding_load, sanding_load_county
-from bianzhi.reports.models import Snapshot
+from bianzhi.reports.models import MainDuty, Snapshot
 
 FORMATS = ("docx", "pdf")
 
@@ -372,4 +372,72 @@ def sanding_batch_build(
             progress(total, total, "已生成备案报告")
     return Rendered(
         buffer.getvalue(), f"{county.name}三定方案_{on.isoformat()}.zip", "application/zip"
+    )
+
+
+def _duty_list(rows: Any) -> list[dict[str, Any]]:
+    return [
+        {"机构": r.institution.name if r.institution else "", "领域": r.area, "职责": r.text}
+        for r in rows
+    ]
+
+
+@transaction.atomic
+def main_duties_replace(
+    *, actor: Any, township: Region, entries: list[tuple[int | None, str, str]]
+) -> int:
+    """Replace the 主要职责 of ``township`` by ``entries`` ((institution id or
+    None, area, text), in order); audited with the old and new lists."""
+    from bianzhi.institutions.models import Institution
+
+    if township.level != Level.TOWNSHIP:
+        raise ServiceError(f"{township.name}不是乡镇（街道）。")
+    if actor is not None and not scope_for(actor).can_edit(township):
+        raise PermissionDenied("无权修改该乡镇的主要职责")
+    own = set(Institution.objects.filter(region=township).values_list("pk", flat=True))
+    for institution_id, area, text in entries:
+        if institution_id is not None and institution_id not in own:
+            raise ServiceError("机构不属于该乡镇。")
+        if not area.strip() or not text.strip():
+            raise ServiceError("领域和职责不能为空。")
+    old = list(MainDuty.objects.filter(township=township).select_related("institution"))
+    before = _duty_list(old)
+    MainDuty.objects.filter(township=township).delete()
+    created = MainDuty.objects.bulk_create(
+        MainDuty(
+            township=township,
+            institution_id=institution_id,
+            area=area.strip(),
+            text=text.strip(),
+            position=i,
+        )
+        for i, (institution_id, area, text) in enumerate(entries)
+    )
+    after = _duty_list(MainDuty.objects.filter(township=township).select_related("institution"))
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="update",
+            object_type="reports.mainduty",
+            object_id=str(township.pk),
+            object_label=f"{township.name}主要职责",
+            region_code=township.code,
+            before={"主要职责": before},
+            after={"主要职责": after},
+        )
+    return len(created)
+
+
+@transaction.atomic
+def main_duties_import_commit(*, actor: Any, plan: Any) -> int:
+    """Save a parsed import (``reports.importing.main_duties_parse``) without errors."""
+    if plan.errors:
+        raise ServiceError("文件有错误，未导入。")
+    return sum(
+        main_duties_replace(
+            actor=actor,
+            township=plan.townships[township_id],
+            entries=[(r.institution_id, r.area, r.text) for r in rows],
+        )
+        for township_id, rows in plan.rows.items()
     )
