@@ -13,8 +13,6 @@ import contextlib
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from bianzhi.accounts.models import Department, Role, User
 from bianzhi.accounts.services import department_create, user_create
 from bianzhi.adapters.xlsx_duties import CatalogueFile, CatalogueRow, MatterRow
@@ -38,13 +36,14 @@ from bianzhi.duties.services.access import (
     duty_request_submit,
     duty_requests_expire,
 )
-from bianzhi.duties.services.catalogue import catalogue_import, takeup_decide, takeup_propose
+from bianzhi.duties.services.catalogue import catalogue_import, take_up_decide, take_up_propose
 from bianzhi.duties.services.matters import (
     matter_change_request,
     matter_change_review,
     matters_import,
 )
 from bianzhi.duties.services.statutory import statutory_item_set
+from bianzhi.kernel import clock
 from bianzhi.kernel.demo import DAYING, DemoContext, demo_step
 from bianzhi.regions.models import Region
 
@@ -150,9 +149,9 @@ def _take_up(county: Region, short: str) -> None:
             for n, item in enumerate(catalogue.items.filter(active=True))
             if ListKind(item.list_kind).is_featured and ListKind(item.list_kind) in lists
         }
-        round_ = takeup_propose(actor=None, township=township, choices=choices, note="示例数据")
+        round_ = take_up_propose(actor=None, township=township, choices=choices, note="示例数据")
         if index != len(townships) - 1:  # the last township's proposal stays pending
-            takeup_decide(
+            take_up_decide(
                 actor=None, round=round_, approve=True, document_number=f"{short}委编发〔2021〕{30 + index}号"
             )
 
@@ -196,7 +195,7 @@ def _requests(county: Region, short: str, departments: dict[str, Department]) ->
     if DutyAccessRequest.objects.filter(county=county).exists():
         return
     townships = list(townships_of(county=county))
-    today = timezone.localdate()
+    today = clock.today()
     codes = tuple(t.code for t in townships[:3])
 
     def new(department: str, matter: str, **kwargs: object) -> DutyAccessRequest:

@@ -17,7 +17,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -41,6 +41,9 @@ from bianzhi.reports.documents import (
 from bianzhi.reports.figures import county_findings, county_totals, normalized, township_figures
 from bianzhi.reports.loaders import issuer_of, sanding_load, sanding_load_county
 from bianzhi.reports.models import MainDuty, Snapshot
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 FORMATS = ("docx", "pdf")
 
@@ -74,7 +77,7 @@ def _townships_under(region: Region) -> list[Region]:
 
 
 @transaction.atomic
-def snapshot_take(*, actor: Any, region: Region, on: dt.date) -> list[Snapshot]:
+def snapshot_take(*, actor: User | None, region: Region, on: dt.date) -> list[Snapshot]:
     """Measure and store the figures of every township under ``region`` on ``on``
     (today only); returns the townships' snapshots."""
     if actor is not None and not scope_for(actor).can_edit(region):
@@ -384,7 +387,7 @@ def _duty_list(rows: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def main_duties_replace(
-    *, actor: Any, township: Region, entries: list[tuple[int | None, str, str]]
+    *, actor: User | None, township: Region, entries: list[tuple[int | None, str, str]]
 ) -> int:
     """Replace the 主要职责 of ``township`` by ``entries`` ((institution id or
     None, area, text), in order); audited with the old and new lists."""
@@ -429,7 +432,7 @@ def main_duties_replace(
 
 
 @transaction.atomic
-def main_duties_import_commit(*, actor: Any, plan: Any) -> int:
+def main_duties_import_commit(*, actor: User | None, plan: Any) -> int:
     """Save a parsed import (``reports.importing.main_duties_parse``) without errors."""
     if plan.errors:
         raise ServiceError("文件有错误，未导入。")
