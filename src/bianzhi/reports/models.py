@@ -58,7 +58,7 @@ class MainDuty(models.Model):
     class Meta:
         verbose_name = "主要职责"
         verbose_name_plural = "主要职责"
-        ordering = ["township__code", "institution_id", "position", "id"]
+        ordering = ["township__code", "position", "id"]
 
     def __str__(self) -> str:
         return f"{self.township.name} {self.area}"

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "主要职责",
                 "verbose_name_plural": "主要职责",
-                "ordering": ["township__code", "institution_id", "position", "id"],
+                "ordering": ["township__code", "position", "id"],
             },
         ),
     ]
