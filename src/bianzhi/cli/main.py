@@ -99,6 +99,7 @@ def _register() -> None:
 
     main.add_command(docs.docs_group)
     main.add_command(docs.snapshot_group)
+    imports.import_group.add_command(docs.main_duties_command)
 
     from bianzhi.cli import duties
 
