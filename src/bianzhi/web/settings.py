@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "bianzhi.agencies",
     "bianzhi.tasks",
     "bianzhi.reports",
+    "bianzhi.grids",
+    "bianzhi.staffing_plans",
 ]
 
 MIDDLEWARE = [
