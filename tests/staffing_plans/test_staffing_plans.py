@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from tests.staffing import HUILONG, PENGLAI, approve, enter
 
 from bianzhi.audit.models import AuditRecord
 from bianzhi.staffing_plans import services
 from bianzhi.staffing_plans.models import PlannedEntry, PlanStatus, QuotaTransfer, RecruitmentPlan
 from bianzhi.staffing_plans.services import EntryLine, StaffingPlanError
 from bianzhi.townships.models import ApprovedQuota, QuotaLedgerEntry
-from tests.staffing import HUILONG, PENGLAI, approve, enter
 
 DAYING = "510923"
 
