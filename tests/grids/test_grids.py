@@ -178,3 +178,23 @@ def test_the_api_lists_only_grids_in_scope(login: Any, penglai_user: Any, tongwe
     assert [(r["village"], r["workers"][0]["name"]) for r in rows] == [("蓬莱一村", "李四")]
     other = login(tongwei_officer).get("/api/v1/grids/").json()
     assert (other["results"] if isinstance(other, dict) else other) == []
+
+
+def test_the_county_dashboard_shows_each_townships_grid_and_service_figures(
+    login: Any, daying_officer: Any, village: Village
+) -> None:
+    services.grid_create(actor=None, village=village, name="第一网格", worker=WORKER)
+    services.service_point_set(actor=None, village=village, name="一村便民服务站")
+    services.service_matter_save(actor=None, township=village.township, data=MatterData(name="甲", location="乙"))
+    from bianzhi.accounts.scope import scope_for
+    from bianzhi.grids.selectors import dashboard_rows
+
+    from bianzhi.regions.models import Region
+
+    rows = {r.code: r for r in dashboard_rows(scope=scope_for(daying_officer), region=Region.objects.get(code="510923"))}
+    penglai = rows[PENGLAI]
+    assert (penglai.villages, penglai.service_points, penglai.grids, penglai.workers, penglai.hall_percent) == (1, 1, 1, 1, 100)
+    assert rows[HUILONG].villages == 0
+    page = login(daying_officer).get("/dashboards/510923/")
+    assert page.status_code == 200
+    assert 'data-testid="grid-figures"' in page.content.decode()

@@ -160,3 +160,20 @@ def test_the_township_user_sees_its_own_lines_and_cannot_record_transfers(
     response = client.post(f"/staffing-plans/county/{DAYING}/", {"action": "transfer_record"})
     assert response.status_code == 404
     assert not QuotaTransfer.objects.exists()
+
+
+def test_the_dashboard_totals_plans_entries_and_transfers_per_year(
+    plan: RecruitmentPlan, staffed: Any, login: Any, daying_officer: Any
+) -> None:
+    services.planned_entries_set(actor=None, plan=plan, lines=[EntryLine(staffed[PENGLAI], "行政编制", 2)])
+    services.quota_transfer_record(
+        actor=None, township=staffed[PENGLAI], county_body="县农业农村局", direction="down", quota_type="事业编制",
+        count=3, document_number="大委编发〔2024〕9号", date=date(2024, 6, 1),
+    )
+    from bianzhi.accounts.scope import scope_for
+    from bianzhi.staffing_plans.selectors import dashboard_years
+
+    years = dashboard_years(scope=scope_for(daying_officer), region=staffed[DAYING])
+    assert [(y.year, y.planned, y.entered, y.down, y.up) for y in years] == [(2024, 2, 1, 3, 0)]
+    page = login(daying_officer).get(f"/dashboards/{DAYING}/").content.decode()
+    assert 'data-testid="staffing-figures"' in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -205,3 +206,68 @@ def public_matters(*, township: Region) -> PublicMatters:
             ServicePoint.objects.filter(village__township=township).select_related("village").order_by("village__name")
         ),
     )
+
+
+# The column of a township that names its child of a region at each level
+# (the same grouping as the dashboards' other figures).
+_CHILD_FIELD: dict[str, str] = {Level.PROVINCE: "city_code", Level.CITY: "county_code", Level.COUNTY: "code", Level.TOWNSHIP: "code"}
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    code: str
+    name: str
+    villages: int
+    service_points: int
+    grids: int
+    workers: int
+    matters: int
+    in_hall: int
+    at_village: int
+
+    @property
+    def coverage_percent(self) -> int | None:
+        return percent(self.service_points, self.villages)
+
+    @property
+    def hall_percent(self) -> int | None:
+        return percent(self.in_hall, self.matters)
+
+
+def dashboard_rows(*, scope: Scope, region: Region) -> list[DashboardRow]:
+    """Grid and service figures per child region of ``region`` (a township:
+    itself), one GROUP BY per register; ``region`` is already in scope."""
+    child = _CHILD_FIELD[region.level]
+    under = {f"township__{region.level_field}": region.code}
+    if region.level == Level.TOWNSHIP:
+        children = [region]
+    else:
+        below: dict[str, str] = {Level.PROVINCE: Level.CITY, Level.CITY: Level.COUNTY, Level.COUNTY: Level.TOWNSHIP}
+        children = list(
+            scope.regions().filter(level=below[region.level], **{region.level_field: region.code}).order_by("code")
+        )
+
+    def counts(qs: QuerySet[Any], path: str) -> dict[str, int]:
+        return dict(qs.values(f"{path}__{child}").annotate(n=Count("id")).values_list(f"{path}__{child}", "n"))
+
+    villages = counts(Village.objects.filter(**under), "township")
+    points = counts(ServicePoint.objects.filter(**{f"village__{k}": v for k, v in under.items()}), "village__township")
+    grids = counts(Grid.objects.filter(**{f"village__{k}": v for k, v in under.items()}), "village__township")
+    workers = counts(
+        GridWorker.objects.filter(**{f"grid__village__{k}": v for k, v in under.items()}), "grid__village__township"
+    )
+    matters = {
+        row[f"township__{child}"]: row
+        for row in ServiceMatter.objects.filter(**under).values(f"township__{child}").annotate(
+            n=Count("id"), hall=Count("id", filter=Q(in_hall=True)), village=Count("id", filter=Q(at_village=True))
+        )
+    }
+    return [
+        DashboardRow(
+            code=c.code, name=c.name, villages=villages.get(c.code, 0), service_points=points.get(c.code, 0),
+            grids=grids.get(c.code, 0), workers=workers.get(c.code, 0),
+            matters=matters.get(c.code, {}).get("n", 0), in_hall=matters.get(c.code, {}).get("hall", 0),
+            at_village=matters.get(c.code, {}).get("village", 0),
+        )
+        for c in children
+    ]

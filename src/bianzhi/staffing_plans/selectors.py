@@ -210,3 +210,38 @@ def township_plan_rows(*, scope: Scope, township: Region) -> list[TownshipPlanRo
 
 def township_transfers(*, scope: Scope, township: Region) -> QuerySet[QuotaTransfer]:
     return scope.filter(QuotaTransfer.objects.filter(township=township), "township")
+
+
+@dataclass(frozen=True)
+class DashboardYear:
+    year: int
+    planned: int
+    entered: int
+    down: int
+    up: int
+
+
+def dashboard_years(*, scope: Scope, region: Region) -> list[DashboardYear]:
+    """Per year for every township under ``region`` (already in scope): planned
+    entries of the plans, the roster's entries that year, quotas moved down and
+    up. Newest year first; years with nothing are left out."""
+    field = region.level_field
+    planned = dict(
+        PlannedEntry.objects.filter(**{f"township__{field}": region.code})
+        .values("plan__year").annotate(n=Sum("count")).values_list("plan__year", "n")
+    )
+    transfers: dict[int, dict[str, int]] = defaultdict(lambda: {"down": 0, "up": 0})
+    for year, direction, n in (
+        QuotaTransfer.objects.filter(**{f"township__{field}": region.code})
+        .values("date__year", "direction").annotate(n=Sum("count")).values_list("date__year", "direction", "n")
+    ):
+        transfers[year][direction] = n or 0
+    years = set(planned) | set(transfers)
+    entered = dict(
+        Person.objects.filter(**{f"region__{field}": region.code}, entry_date__year__in=years)
+        .values("entry_date__year").annotate(n=Count("id")).values_list("entry_date__year", "n")
+    ) if years else {}
+    return [
+        DashboardYear(year, planned.get(year, 0) or 0, entered.get(year, 0), transfers[year]["down"], transfers[year]["up"])
+        for year in sorted(years, reverse=True)
+    ]
