@@ -188,7 +188,6 @@ def test_the_county_dashboard_shows_each_townships_grid_and_service_figures(
     services.service_matter_save(actor=None, township=village.township, data=MatterData(name="甲", location="乙"))
     from bianzhi.accounts.scope import scope_for
     from bianzhi.grids.selectors import dashboard_rows
-
     from bianzhi.regions.models import Region
 
     rows = {r.code: r for r in dashboard_rows(scope=scope_for(daying_officer), region=Region.objects.get(code="510923"))}
