@@ -44,3 +44,14 @@ def test_fewer_than_33_matters_in_villages_is_a_warning() -> None:
     found = township_findings(villages=[], grids=[], matters=MatterCounts(40, 40, 32))
     assert [f.rule for f in found] == [VILLAGE_MATTERS]
     assert township_findings(villages=[], grids=[], matters=MatterCounts(40, 40, 33)) == []
+
+
+def test_docs_rules_md_lists_every_grid_and_staffing_plan_rule_with_its_source() -> None:
+    from pathlib import Path
+
+    from bianzhi.core import grids, staffing_plans
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in (*grids.RULES, *staffing_plans.RULES):
+        assert f"`{rule.id}` {rule.title}" in doc
+        assert rule.source.split(" ")[0][:3] in doc
