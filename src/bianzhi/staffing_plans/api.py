@@ -13,8 +13,11 @@ from bianzhi.accounts.api_base import ScopedReadOnlyViewSet
 from bianzhi.staffing_plans.models import PlannedEntry, QuotaTransfer, RecruitmentPlan
 
 
+# quota_type as plain text: the persons' API already names the quota-type
+# choices, and a second enum of the same field name makes drf-spectacular warn.
 class PlannedEntrySerializer(serializers.ModelSerializer[PlannedEntry]):
     township = serializers.CharField(source="township.code")
+    quota_type = serializers.CharField()
 
     class Meta:
         model = PlannedEntry
@@ -44,6 +47,7 @@ class RecruitmentPlanViewSet(ScopedReadOnlyViewSet[RecruitmentPlan]):
 class QuotaTransferSerializer(serializers.ModelSerializer[QuotaTransfer]):
     county = serializers.CharField(source="county.code")
     township = serializers.CharField(source="township.code")
+    quota_type = serializers.CharField()
 
     class Meta:
         model = QuotaTransfer

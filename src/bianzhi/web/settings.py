@@ -271,6 +271,8 @@ SPECTACULAR_SETTINGS = {
         "PlanModeEnum": "bianzhi.allocation.models.PlanMode",
         "AgencyModeEnum": "bianzhi.agencies.models.Mode",
         "ResponsibilityEnum": "bianzhi.duties.models.Responsibility",
+        "RecruitmentPlanStatusEnum": "bianzhi.staffing_plans.models.PlanStatus",
+        "TransferDirectionEnum": "bianzhi.staffing_plans.models.Direction",
     },
 }
 
