@@ -229,10 +229,11 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
             "data": data,
             "township": region,
             "can_edit": services.may_edit(scope, region),
-            "village_form": VillageForm(),
-            "grid_form": GridForm(),
-            "matter_form": MatterForm(initial={"in_hall": True}),
-            "upload_form": UploadForm(),
+            # Several forms on one page: distinct ids, or a label would point
+            # at another form's field (both have a "name").
+            "village_form": VillageForm(auto_id="village_%s"),
+            "matter_form": MatterForm(initial={"in_hall": True}, auto_id="matter_%s"),
+            "upload_form": UploadForm(auto_id="upload_%s"),
             "hall_target": HALL_TARGET_PERCENT,
             "village_target": VILLAGE_MATTERS_TARGET,
             "rules": RULES,
