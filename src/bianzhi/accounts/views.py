@@ -8,13 +8,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from bianzhi.accounts import selectors, services
 from bianzhi.accounts.forms import LoginForm
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
+from bianzhi.kernel import clock
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -48,7 +48,7 @@ class LogoutView(auth_views.LogoutView):
 def token_list(request: HttpRequest) -> HttpResponse:
     """我的 API 令牌, and for an 编办管理员 the valid tokens of the users under them."""
     scope = scope_of(request)
-    now = timezone.now()
+    now = clock.now()
     own = selectors.api_tokens_of_user(scope=scope)
     for token in own:
         token.status = token.status_label(now)  # type: ignore[attr-defined]
@@ -72,12 +72,12 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         reason = request.POST.get("reason", "").strip()[:200]
         if token.user_id != request.user.pk and not reason:
             reason = "管理员注销"
-        if services.api_token_revoke(token=token, actor=request.user, reason=reason):  # type: ignore[arg-type]
+        if services.api_token_revoke(token=token, actor=actor_of(request), reason=reason):
             messages.success(request, f"已注销 {token}。")
         else:
             messages.info(request, f"{token} 早已注销。")
         return redirect("accounts:tokens")
-    status = token.status_label(timezone.now())
+    status = token.status_label(clock.now())
     return render(request, "accounts/token_revoke.html", {"token": token, "status": status})
 
 
@@ -86,7 +86,7 @@ def tokens_revoke_all(request: HttpRequest) -> HttpResponse:
     """Revoke all of the user's own valid tokens."""
     count = services.api_tokens_revoke_all(
         user=request.user,  # type: ignore[arg-type]
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor_of(request),
         reason="用户注销全部 API 令牌",
     )
     messages.success(request, f"已注销 {count} 个 API 令牌。" if count else "没有有效的 API 令牌。")

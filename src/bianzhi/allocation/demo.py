@@ -8,7 +8,7 @@ that already has the demo plan is left alone (idempotent).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bianzhi.allocation import selectors, services
 from bianzhi.allocation.models import AllocationPlan, PlanStatus
@@ -16,6 +16,9 @@ from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 from bianzhi.regions.models import Region
 from bianzhi.townships.demo import DEMO_YEAR
 from bianzhi.townships.models import QuotaType
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 # county: (文号, 日期, 行政编制 total, floors of 行政编制)
 DEMO_PLANS: dict[str, tuple[str, date, int, dict[str, int]]] = {
@@ -28,7 +31,7 @@ def demo_plan_name(county: Region) -> str:
     return f"{county.name}{DEMO_YEAR}年乡镇编制测算方案（示例）"
 
 
-def demo_plan(county: Region, *, approve: bool = True, actor: Any = None) -> AllocationPlan:
+def demo_plan(county: Region, *, approve: bool = True, actor: User | None = None) -> AllocationPlan:
     """The county's demo plan: created, run and (optionally) approved once."""
     plan = AllocationPlan.objects.filter(region=county, name=demo_plan_name(county)).first()
     if plan is None:

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.adapters.allocation_export import json_document
@@ -30,6 +29,7 @@ from bianzhi.core.allocation import AllocationError, AllocationResult
 from bianzhi.core.rules import Finding
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships.models import (
@@ -40,6 +40,9 @@ from bianzhi.townships.models import (
 )
 from bianzhi.townships.selectors import county_classes
 from bianzhi.townships.services import QuotaChange, approved_quotas_apply, approved_quotas_findings
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 
 class PlanLocked(ServiceError):
@@ -92,7 +95,7 @@ def plan_create(
     year: int,
     params: Mapping[str, Any],
     mode: str = PlanMode.COUNTY,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> AllocationPlan:
     """A new draft plan for a county (``mode`` COUNTY) or for a city across its
     counties (``mode`` PER_COUNTY or POOLED); ``params``: see ``AllocationPlan``
@@ -120,7 +123,7 @@ def plan_update(
     name: str,
     year: int,
     params: Mapping[str, Any],
-    actor: Any = None,
+    actor: User | None = None,
 ) -> AllocationPlan:
     """Change a plan's name, year or parameters; a computed plan goes back to draft."""
     plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
@@ -286,7 +289,7 @@ def results_document(plan: AllocationPlan, groups: Sequence[engine.Group]) -> di
 
 
 @transaction.atomic
-def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
+def plan_run(*, plan: AllocationPlan, actor: User | None = None) -> AllocationPlan:
     """Run the engine on the county's or city's data now and store the result.
 
     On success the plan is 已测算 with ``inputs``, ``results`` and one
@@ -315,7 +318,7 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
     plan.results = {qt: results_document(plan, groups) for qt, groups in result.items()}
     allocated = [(qt, t) for qt, groups in result.items() for g in groups for t in g.result.townships]
     plan.status = PlanStatus.COMPUTED
-    plan.computed_at = timezone.now()
+    plan.computed_at = clock.now()
     plan.save()
     regions = {
         r.code: r
@@ -370,12 +373,12 @@ def plan_approval_findings(*, plan: AllocationPlan) -> list[Finding]:
     anyone approves. Approval is refused while any of them is a block."""
     if plan.status != PlanStatus.COMPUTED:
         return []
-    return approved_quotas_findings(changes=_plan_changes(plan), date=timezone.localdate())
+    return approved_quotas_findings(changes=_plan_changes(plan), date=clock.today())
 
 
 @transaction.atomic
 def plan_approve(
-    *, plan: AllocationPlan, document_number: str, date: date, actor: Any = None
+    *, plan: AllocationPlan, document_number: str, date: date, actor: User | None = None
 ) -> AllocationPlan:
     """Approve a computed plan with a 文号: the townships' approved quotas become
     the plan's allocations (a ledger entry and an audit record for each change)
@@ -408,7 +411,7 @@ def plan_approve(
     plan.status = PlanStatus.APPROVED
     plan.document_number = document_number
     plan.approval_date = date
-    plan.approved_at = timezone.now()
+    plan.approved_at = clock.now()
     plan.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     plan.save()
     audit_record(
@@ -434,7 +437,7 @@ def plan_approve(
 
 
 @transaction.atomic
-def plan_delete(*, plan: AllocationPlan, actor: Any = None) -> None:
+def plan_delete(*, plan: AllocationPlan, actor: User | None = None) -> None:
     plan = AllocationPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
     _require_unlocked(plan)
     audit_record(

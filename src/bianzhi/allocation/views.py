@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bianzhi.accounts.scope import Scope, scope_of
+from bianzhi.accounts.scope import Scope, actor_of, scope_of
 from bianzhi.adapters.allocation_report import AllocationReport
 from bianzhi.adapters.pdf_html import html_to_pdf
 from bianzhi.adapters.xlsx_allocation import xlsx_bytes
@@ -24,6 +24,7 @@ from bianzhi.allocation import selectors, services
 from bianzhi.allocation.forms import ApproveForm, CountyColumns, PlanForm
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.audit.selectors import audit_history
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import PDF, download, xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.regions.models import Level, Region
@@ -97,7 +98,7 @@ def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
             mode = PlanMode.PER_COUNTY
     else:
         mode = PlanMode.COUNTY
-    year = timezone.localdate().year
+    year = clock.today().year
     suffix = "" if mode == PlanMode.COUNTY else f"（{PlanMode(mode).label}）"
     initial = {"name": f"{region.name}{year}年乡镇编制测算方案{suffix}", "year": year}
     form = _form(region, mode, request.POST or None, initial=initial)
@@ -109,7 +110,7 @@ def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 year=form.cleaned_data["year"],
                 params=form.to_params(),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ServiceError as exc:
             show_error(request, exc, form=form)
@@ -143,7 +144,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 year=form.cleaned_data["year"],
                 params=form.to_params(),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ServiceError as exc:
             show_error(request, exc, form=form)
@@ -216,7 +217,7 @@ def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any
         "warnings": selectors.plan_warnings(plan=plan),
         "can_edit": scope.can_edit(plan.region) and not plan.is_approved,
         "can_approve": scope.can_approve(plan.region) and plan.status == PlanStatus.COMPUTED,
-        "approve_form": ApproveForm(initial={"date": timezone.localdate()}),
+        "approve_form": ApproveForm(initial={"date": clock.today()}),
         "would_find": would_find,
         "would_block": any(f.severity == "block" for f in would_find),
         "weight_names": selectors.weight_names(plan=plan),
@@ -237,7 +238,7 @@ def plan_run(request: HttpRequest, plan_id: int) -> HttpResponse:
     scope.require_edit(plan.region)
     if request.method == "POST":
         try:
-            plan = services.plan_run(plan=plan, actor=request.user)
+            plan = services.plan_run(plan=plan, actor=actor_of(request))
         except ServiceError as exc:
             show_error(request, exc)
         else:
@@ -264,7 +265,7 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
                     plan=plan,
                     document_number=form.cleaned_data["document_number"],
                     date=form.cleaned_data["date"],
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except ServiceError as exc:
                 show_error(request, exc)
@@ -279,7 +280,7 @@ def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
     scope.require_edit(plan.region)
     if request.method == "POST":
         try:
-            services.plan_delete(plan=plan, actor=request.user)
+            services.plan_delete(plan=plan, actor=actor_of(request))
         except ServiceError as exc:
             show_error(request, exc)
         else:
@@ -383,7 +384,7 @@ def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "county_name": region_full_name(region=plan.region),
             "results": (plan.results or {}).items(),
-            "generated_at": timezone.localtime(),
+            "generated_at": timezone.localtime(clock.now()),
         },
     )
     return download(html_to_pdf(html), f"{plan.name}.pdf", PDF)

@@ -9,16 +9,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
-from django.utils import timezone
 
 from bianzhi.audit.models import Action, AuditRecord, LoginChannel, LoginEvent, LoginReason
+from bianzhi.kernel import clock
 from bianzhi.kernel.clientinfo import client_address, user_agent
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 SYSTEM_ACTOR_NAME = "系统"
 BATCH_SIZE = 2000
@@ -52,7 +55,7 @@ class AuditEntry:
     after: dict[str, Any] | None = None
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: User | None) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": SYSTEM_ACTOR_NAME}
     return {"actor": actor, "actor_name": actor.get_username()}
@@ -61,7 +64,7 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 @transaction.atomic
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -108,7 +111,7 @@ _BULK_FIELDS: tuple[str, ...] = (
 
 @transaction.atomic
 def audit_record_many(
-    *, actor: Any, action: str, entries: Iterable[AuditEntry], reason: str = ""
+    *, actor: User | None, action: str, entries: Iterable[AuditEntry], reason: str = ""
 ) -> int:
     """Append one record per entry; returns the count.
 
@@ -131,7 +134,7 @@ def audit_record_many(
         f"%s{cast}" if n in ("before", "after") else "%s" for n in _BULK_FIELDS
     )
     sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders})"
-    at = ops.adapt_datetimefield_value(timezone.now())
+    at = ops.adapt_datetimefield_value(clock.now())
     reason = reason[:255]
 
     def dumps(value: dict[str, Any] | None) -> str | None:
@@ -159,7 +162,7 @@ def audit_record_many(
 @transaction.atomic
 def audit_export(
     *,
-    actor: Any,
+    actor: User | None,
     object_type: str,
     label: str,
     region_code: str,

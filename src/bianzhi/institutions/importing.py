@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from django.db import transaction
 
@@ -23,6 +23,8 @@ from bianzhi.adapters.xlsx_columns import (
     Column,
     RowError,
     SheetError,
+    code_text,
+    parse_choice,
     parse_count,
     parse_date,
     read_rows,
@@ -40,6 +42,9 @@ from bianzhi.institutions.services import (
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 COUNT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("行政编制", LedgerItem.ADMIN),
@@ -117,7 +122,7 @@ def institution_import_parse(
     if region is not None:
         townships_qs = townships_qs.filter(**{region.level_field: region.code})
     townships = {
-        r.code: r for r in townships_qs.filter(code__in={text(v.get("township_code")) for _, v in raw})
+        r.code: r for r in townships_qs.filter(code__in={code_text(v.get("township_code")) for _, v in raw})
     }
     live = {
         (i.region_id, i.name): i
@@ -134,7 +139,7 @@ def institution_import_parse(
         errors: list[RowError] = []
         report = _collector(errors, filename, number)
 
-        code = text(values.get("township_code"))
+        code = code_text(values.get("township_code"))
         township = townships.get(code)
         if township is None:
             report("township_code", f"“{code}”不是本地区的乡镇（街道）代码" if code else "不能为空")
@@ -145,10 +150,14 @@ def institution_import_parse(
             report("name", f"与第{seen[(code, name)]}行重复")
         else:
             seen[(code, name)] = number
-        kind_label = text(values.get("kind"))
-        kind = _KIND_BY_LABEL.get(kind_label, "")
-        if not kind:
-            report("kind", f"“{kind_label}”无效，应为：{'、'.join(_KIND_BY_LABEL)}" if kind_label else "不能为空")
+        kind = ""
+        if not text(values.get("kind")):
+            report("kind", "不能为空")
+        else:
+            try:
+                kind = parse_choice(values.get("kind"), _KIND_BY_LABEL)
+            except ValueError as problem:
+                report("kind", str(problem))
         established_on: date | None = None
         try:
             established_on = parse_date(values.get("established_on"))
@@ -203,7 +212,7 @@ class InstitutionImportRefused(ServiceError):
 
 
 @transaction.atomic
-def institution_import_commit(*, actor: Any, plan: InstitutionImportPlan) -> str:
+def institution_import_commit(*, actor: User | None, plan: InstitutionImportPlan) -> str:
     """Write the plan, all or nothing; returns the summary. Raises
     InstitutionImportRefused when the plan has errors."""
     if plan.errors:

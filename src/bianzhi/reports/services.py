@@ -13,7 +13,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -29,6 +29,9 @@ from bianzhi.reports.documents import TownshipFigures, evaluation_document, fili
 from bianzhi.reports.figures import township_figures
 from bianzhi.reports.loaders import issuer_of, sanding_load, sanding_load_county
 from bianzhi.reports.models import Snapshot
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 FORMATS = ("docx", "pdf")
 
@@ -62,7 +65,7 @@ def _townships_under(region: Region) -> list[Region]:
 
 
 @transaction.atomic
-def snapshot_take(*, actor: Any, region: Region, on: dt.date) -> list[Snapshot]:
+def snapshot_take(*, actor: User | None, region: Region, on: dt.date) -> list[Snapshot]:
     """Measure and store the figures of every township under ``region`` on ``on``."""
     if actor is not None and not scope_for(actor).can_edit(region):
         raise PermissionDenied("无权生成该区划的监测快照")

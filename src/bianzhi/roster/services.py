@@ -31,12 +31,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import audit_record
@@ -51,10 +50,14 @@ from bianzhi.core.rules import (
     service_period_end,
 )
 from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.kernel.hooks import GuardedWrite, RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import EntryAttempt, EntryWay, Grade, Person, PostCategory, Status
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 
 class RosterError(ServiceError):
@@ -192,7 +195,7 @@ def _default_service_end(entry_date: date | None, county_code: str) -> date | No
 REGISTERED_ELSEWHERE = "该身份证号已在其他地区在册，同一人不能占用两个编制"
 
 
-def _actor_scope(actor: Any) -> Scope | None:
+def _actor_scope(actor: User | None) -> Scope | None:
     """The actor's scope; None for the system (command line, demo), which may
     see and reuse every record."""
     return None if actor is None else Scope.for_user(actor)
@@ -208,7 +211,7 @@ def may_reuse_exited(*, record_region: Region, township: Region, scope: Scope | 
     return scope is None or scope.can_edit(record_region)
 
 
-def _entry_records(*, actor: Any, number: str, township: Region) -> tuple[Person | None, Person | None]:
+def _entry_records(*, actor: User | None, number: str, township: Region) -> tuple[Person | None, Person | None]:
     """(record to reuse, record to link as `previous`) for 入编 of `number`.
 
     Raises RosterError when the person is on a roster now. The message names
@@ -237,7 +240,7 @@ def _entry_records(*, actor: Any, number: str, township: Region) -> tuple[Person
 @transaction.atomic
 def person_enter(
     *,
-    actor: Any,
+    actor: User | None,
     id_number: str,
     name: str,
     township: Region,
@@ -269,7 +272,7 @@ def person_enter(
     _require_township(township)
     _require_institution(institution, township)
     try:
-        number = validate_id_number(id_number).value
+        number = validate_id_number(id_number, today=clock.today()).value
     except IdNumberError as error:
         raise RosterError(f"身份证号{error}") from None
     name = (name or "").strip()
@@ -286,7 +289,7 @@ def person_enter(
     with _guarded([county_code]):
         found: list[Finding] = rule_guard().check_entry(township=township, quota_type=quota_type)
         _refuse_blocks(found)
-        parsed = validate_id_number(number)
+        parsed = validate_id_number(number, today=clock.today())
         person = existing or Person(id_number=number, previous=previous)
         # A new record's audit holds only what this township typed: `previous`
         # (another county's record) is deliberately not part of the audit data.
@@ -348,7 +351,7 @@ def entry_attempt_allow(*, user: Any, now: datetime | None = None) -> bool:
     the window are deleted on the way. The user's row is locked first, so two
     app servers cannot both let the last submission through (PostgreSQL);
     on SQLite the DELETE already takes the database's write lock."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - ENTRY_WINDOW
     with transaction.atomic():
         list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
@@ -361,7 +364,7 @@ def entry_attempt_allow(*, user: Any, now: datetime | None = None) -> bool:
 
 @transaction.atomic
 def person_exit(
-    *, actor: Any, person: Person, exited_on: date, reason: str, document_number: str = ""
+    *, actor: User | None, person: Person, exited_on: date, reason: str, document_number: str = ""
 ) -> PersonWriteResult:
     """出编: the person leaves the quota; the record stays (exited_on set)."""
     if person.exited_on is not None:
@@ -389,7 +392,7 @@ def person_exit(
 @transaction.atomic
 def person_transfer(
     *,
-    actor: Any,
+    actor: User | None,
     person: Person,
     to_township: Region,
     effective_on: date,
@@ -438,7 +441,7 @@ def person_transfer(
 @transaction.atomic
 def person_second(
     *,
-    actor: Any,
+    actor: User | None,
     person: Person,
     unit: str,
     start: date,
@@ -482,7 +485,7 @@ def person_second(
 
 
 @transaction.atomic
-def person_secondment_end(*, actor: Any, person: Person, returned_on: date, document_number: str = "") -> PersonWriteResult:
+def person_secondment_end(*, actor: User | None, person: Person, returned_on: date, document_number: str = "") -> PersonWriteResult:
     """借调结束: the person is back on post in the township."""
     if person.status != Status.SECONDED_OUT:
         raise RosterError(f"{person.name}不是借调出状态")
@@ -506,7 +509,7 @@ def person_secondment_end(*, actor: Any, person: Person, returned_on: date, docu
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, changes: Mapping[str, Any], reason: str = ""
+    *, actor: User | None, person: Person, changes: Mapping[str, Any], reason: str = ""
 ) -> PersonWriteResult:
     """Edit fields that no use case owns (EDITABLE_FIELDS). Status changes
     between 在岗 and 其他离岗 only; 借调 has its own use case. Refused when
@@ -536,7 +539,7 @@ def person_update(
         before = person_audit_data(person)
         for name, value in changes.items():
             setattr(person, name, value)
-        person.updated_at = timezone.now()
+        person.updated_at = clock.now()
         person.save()
         after = person_audit_data(person)
         audit_record(

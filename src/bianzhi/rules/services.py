@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.audit.services import audit_record, snapshot
@@ -27,10 +26,14 @@ from bianzhi.core.rules import (
 )
 from bianzhi.inbox.kinds import kind_register
 from bianzhi.inbox.services import notify_users, role_holders
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person
 from bianzhi.rules.models import RuleSetting, StoredFinding
 from bianzhi.rules.snapshot import county_snapshots, settings_by_county
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 # The rules' notification kind, registered with the inbox when this module is
 # imported (at start-up: apps.py imports guard.py, which imports this module).
@@ -47,10 +50,11 @@ class CountyFindings:
 def findings_evaluate(region: Region, *, today: date | None = None) -> list[CountyFindings]:
     """Evaluate every enabled rule for every county under `region` (a
     township gives its county). Reads only; see findings_refresh to store."""
+    today = today or clock.today()
     snapshots = county_snapshots(region, today=today)
     settings = settings_by_county(s.region_code for s in snapshots)
     return [
-        CountyFindings(s.region_code, s.region_name, evaluate(s, settings[s.region_code], today))
+        CountyFindings(s.region_code, s.region_name, evaluate(s, settings[s.region_code], today=today))
         for s in snapshots
     ]
 
@@ -102,7 +106,7 @@ def findings_refresh(
         ).values_list("county__code", "rule", "object_kind", "object_id")
     )
     StoredFinding.objects.filter(county__in=list(counties.values())).delete()
-    now = timezone.now()
+    now = clock.now()
     rows: list[StoredFinding] = []
     everything: list[Finding] = []
     for result in results:
@@ -198,7 +202,7 @@ def _setting_from_form(
 @transaction.atomic
 def rule_setting_save(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     rule: str,
     enabled: bool | None = None,

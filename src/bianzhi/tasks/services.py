@@ -62,7 +62,7 @@ def may_report(scope: Scope, region: Region) -> bool:
     return scope.can_view(region) and bool(scope.roles & REPORTING_ROLES)
 
 
-def reportable_units(*, actor: Any, task: Task) -> list[str]:
+def reportable_units(*, actor: User | None, task: Task) -> list[str]:
     """The units in whose name ``actor`` may report progress on ``task`` or ask
     for its close-out: the task's 牵头单位 and 责任单位; for a 部门用户 (a user
     with a department, unless also 编办管理员) only their own department, if it
@@ -74,12 +74,12 @@ def reportable_units(*, actor: Any, task: Task) -> list[str]:
     if scope.is_superuser or Role.OFFICER in scope.roles:
         return units
     if scope.department_id is not None or Role.DEPARTMENT in scope.roles:
-        department = actor.department.name if scope.department_id is not None else None
+        department = actor.department.name if actor.department is not None else None
         return [u for u in units if u == department]
     return units
 
 
-def _reporting_unit(*, actor: Any, task: Task, unit: str) -> str:
+def _reporting_unit(*, actor: User | None, task: Task, unit: str) -> str:
     """``unit`` if ``actor`` may report in its name on ``task``, else a
     ValidationError saying why (a unit of another task could otherwise be
     credited with, or blamed for, this task's progress)."""
@@ -97,12 +97,12 @@ def _reporting_unit(*, actor: Any, task: Task, unit: str) -> str:
     raise ValidationError(f"部门用户只能以本部门（{department}）的名义报送。")
 
 
-def _check(actor: Any, allowed: bool) -> None:
+def _check(actor: User | None, allowed: bool) -> None:
     if actor is not None and not allowed:
         raise PermissionDenied("无权进行该操作")
 
 
-def _scope(actor: Any) -> Scope:
+def _scope(actor: User | None) -> Scope:
     return scope_for(actor)
 
 
@@ -112,7 +112,7 @@ def _scope(actor: Any) -> Scope:
 @transaction.atomic
 def plan_create(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     title: str,
     source: str = "",
@@ -142,7 +142,7 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_import_tasks(*, actor: Any, plan: WorkPlan, rows: Sequence[TaskRow]) -> list[Task]:
+def plan_import_tasks(*, actor: User | None, plan: WorkPlan, rows: Sequence[TaskRow]) -> list[Task]:
     """Add the rows of a task table to ``plan``, all or nothing.
 
     The rows were checked by ``adapters.xlsx_tasks.read_task_table``; here a
@@ -189,7 +189,7 @@ def plan_import_tasks(*, actor: Any, plan: WorkPlan, rows: Sequence[TaskRow]) ->
 @transaction.atomic
 def plan_import(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     title: str,
     rows: Sequence[TaskRow],
@@ -215,7 +215,7 @@ def plan_import(
 
 def _store(
     *,
-    actor: Any,
+    actor: User | None,
     task: Task,
     files: Iterable[CheckedUpload],
     report: ProgressReport | None = None,
@@ -256,7 +256,7 @@ def _facts(task: Task) -> CloseoutFacts:
     )
 
 
-def _set_status(*, actor: Any, task: Task, status: TaskStatus, reason: str) -> None:
+def _set_status(*, actor: User | None, task: Task, status: TaskStatus, reason: str) -> None:
     before = snapshot(task, ["status"])
     task.status = status.value
     if status is TaskStatus.CLOSED:
@@ -276,7 +276,7 @@ def _set_status(*, actor: Any, task: Task, status: TaskStatus, reason: str) -> N
 
 @transaction.atomic
 def task_report_progress(
-    *, actor: Any, task: Task, unit: str, text: str, files: Sequence[Upload] = ()
+    *, actor: User | None, task: Task, unit: str, text: str, files: Sequence[Upload] = ()
 ) -> ProgressReport:
     """A unit reports progress (with attachments); a task not started starts."""
     task = _locked(task)
@@ -309,7 +309,7 @@ def task_report_progress(
 
 @transaction.atomic
 def task_request_closeout(
-    *, actor: Any, task: Task, unit: str, text: str, files: Sequence[Upload]
+    *, actor: User | None, task: Task, unit: str, text: str, files: Sequence[Upload]
 ) -> ProgressReport:
     """A unit asks for close-out (销号) with evidence; approvers are notified."""
     task = _locked(task)
@@ -344,7 +344,7 @@ def task_request_closeout(
 
 
 @transaction.atomic
-def task_approve_closeout(*, actor: Any, task: Task, text: str = "") -> Task:
+def task_approve_closeout(*, actor: User | None, task: Task, text: str = "") -> Task:
     """An approver crosses the task off (销号)."""
     task = _locked(task)
     _check(actor, actor is None or _scope(actor).can_approve(task.plan.region))
@@ -363,7 +363,7 @@ def task_approve_closeout(*, actor: Any, task: Task, text: str = "") -> Task:
 
 
 @transaction.atomic
-def task_reject_closeout(*, actor: Any, task: Task, reason: str) -> Task:
+def task_reject_closeout(*, actor: User | None, task: Task, reason: str) -> Task:
     """An approver sends the request back; the task is in progress again."""
     task = _locked(task)
     _check(actor, actor is None or _scope(actor).can_approve(task.plan.region))
@@ -402,7 +402,7 @@ def _notify_requester(task: Task, title: str, what: str) -> None:
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     held_on: dt.date,
     title: str,
@@ -433,7 +433,7 @@ def round_create(
 @transaction.atomic
 def finding_create(
     *,
-    actor: Any,
+    actor: User | None,
     round: SupervisionRound,
     description: str,
     task: Task | None = None,
@@ -475,7 +475,7 @@ def finding_create(
 
 @transaction.atomic
 def finding_rectify(
-    *, actor: Any, finding: Finding, text: str, files: Sequence[Upload] = ()
+    *, actor: User | None, finding: Finding, text: str, files: Sequence[Upload] = ()
 ) -> Finding:
     """The unit reports the rectification (整改情况), with attachments."""
     finding = (
@@ -512,7 +512,7 @@ def finding_rectify(
 
 
 @transaction.atomic
-def finding_verify(*, actor: Any, finding: Finding) -> Finding:
+def finding_verify(*, actor: User | None, finding: Finding) -> Finding:
     """The staffing office confirms the rectification (已核实)."""
     finding = Finding.objects.select_for_update(of=("self",)).select_related("round__region").get(pk=finding.pk)
     _check(actor, actor is None or _scope(actor).can_edit(finding.round.region))

@@ -36,6 +36,7 @@ from bianzhi.townships.models import (
 )
 
 if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
     from bianzhi.allocation.models import AllocationPlan
 
 MANUAL_SOURCE = "手工录入"
@@ -53,7 +54,7 @@ def _classes_of(county: Region) -> tuple[str, ...]:
 
 
 @transaction.atomic
-def county_settings_set(*, county: Region, class_scheme: str, actor: Any = None) -> CountySettings:
+def county_settings_set(*, county: Region, class_scheme: str, actor: User | None = None) -> CountySettings:
     """Choose the county's class scheme. Townships whose class is not in the
     new scheme fall back to its default class (their assignment is removed,
     each removal audited)."""
@@ -102,7 +103,7 @@ def county_settings_set(*, county: Region, class_scheme: str, actor: Any = None)
 
 
 @transaction.atomic
-def township_class_set(*, township: Region, township_class: str, actor: Any = None) -> Township:
+def township_class_set(*, township: Region, township_class: str, actor: User | None = None) -> Township:
     _require_level(township, Level.TOWNSHIP, "乡镇（街道）")
     county = Region.objects.get(code=township.county_code)
     classes = _classes_of(county)
@@ -133,7 +134,7 @@ def township_class_set(*, township: Region, township_class: str, actor: Any = No
 
 @transaction.atomic
 def indicator_definition_create(
-    *, county: Region, name: str, unit: str = "", actor: Any = None
+    *, county: Region, name: str, unit: str = "", actor: User | None = None
 ) -> IndicatorDefinition:
     """Add an X indicator to the county."""
     _require_level(county, Level.COUNTY, "县")
@@ -156,7 +157,7 @@ def indicator_definition_create(
 
 
 @transaction.atomic
-def indicator_definition_delete(*, definition: IndicatorDefinition, actor: Any = None) -> None:
+def indicator_definition_delete(*, definition: IndicatorDefinition, actor: User | None = None) -> None:
     """Remove an X indicator; refused while any township has a value for it."""
     if IndicatorValue.objects.filter(
         township__county_code=definition.county.code, indicator=definition.name
@@ -230,7 +231,7 @@ def indicator_values_set(
     year: int,
     values: Mapping[str, Decimal | None],
     source: str = MANUAL_SOURCE,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> int:
     """Set a township's indicator values for ``year`` (None = leave as is).
     Returns how many values changed; each change is audited."""
@@ -275,7 +276,7 @@ def approved_quotas_apply(
     date: date,
     reason: str = "",
     plan: AllocationPlan | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> list[QuotaLedgerEntry]:
     """Set approved quotas; every one that changes gets a ledger entry and an
     audit record citing ``document_number``. Unchanged ones are left alone.
@@ -339,7 +340,7 @@ def _quotas_write(
     date: date,
     reason: str,
     plan: AllocationPlan | None,
-    actor: Any,
+    actor: User | None,
 ) -> list[QuotaLedgerEntry]:
     existing = {
         (q.township_id, q.quota_type): q
@@ -402,7 +403,7 @@ def approved_quota_set(
     document_number: str,
     date: date,
     reason: str = "",
-    actor: Any = None,
+    actor: User | None = None,
 ) -> QuotaLedgerEntry | None:
     """Set one approved quota by a document; None if it already had that value."""
     written = approved_quotas_apply(
@@ -442,7 +443,7 @@ def indicators_import(
     data: bytes,
     file_name: str,
     allowed_codes: set[str] | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> ImportResult:
     """Import one year's indicators (and classes) from the indicator workbook.
 

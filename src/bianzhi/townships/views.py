@@ -11,11 +11,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.adapters import xlsx_indicators
 from bianzhi.audit.selectors import audit_record_list
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.kernel.fields import form_errors
@@ -41,7 +41,7 @@ def _year(request: HttpRequest, years: list[int]) -> int:
     if form.is_valid() and form.cleaned_data["year"] is not None:
         year: int = form.cleaned_data["year"]
         return year
-    return years[0] if years else timezone.localdate().year
+    return years[0] if years else clock.today().year
 
 
 
@@ -93,7 +93,7 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
                     services.county_settings_set(
                         county=county,
                         class_scheme=scheme_form.cleaned_data["class_scheme"],
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                     messages.success(request, "乡镇类别方案已保存。")
                     return redirect("townships:settings", county_code=county.code)
@@ -104,7 +104,7 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
                         county=county,
                         name=indicator_form.cleaned_data["name"],
                         unit=indicator_form.cleaned_data["unit"],
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                     messages.success(request, "指标已添加。")
                     return redirect("townships:settings", county_code=county.code)
@@ -112,7 +112,7 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
                 delete_form = IndicatorDeleteForm(request.POST, county=county)
                 if delete_form.is_valid():
                     definition = delete_form.cleaned_data["definition"]
-                    services.indicator_definition_delete(definition=definition, actor=request.user)
+                    services.indicator_definition_delete(definition=definition, actor=actor_of(request))
                     messages.success(request, f"指标“{definition.name}”已删除。")
                 else:
                     for message in form_errors(delete_form):
@@ -190,7 +190,7 @@ def indicators_import(request: HttpRequest, county_code: str) -> HttpResponse:
                 data=upload.read(),
                 file_name=upload.name,
                 allowed_codes={r.code for r in selectors.township_regions(scope=scope, county=county)},
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.IndicatorImportError as exc:
             problems = list(exc.problems)
@@ -285,13 +285,13 @@ def township_edit(request: HttpRequest, township_code: str) -> HttpResponse:
             services.township_class_set(
                 township=township,
                 township_class=form.cleaned_data["township_class"],
-                actor=request.user,
+                actor=actor_of(request),
             )
             services.indicator_values_set(
                 township=township,
                 year=form.cleaned_data["year"],
                 values=form.values(),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ServiceError as exc:
             show_error(request, exc, form=form)
@@ -310,7 +310,7 @@ def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
     scope = scope_of(request)
     township = selectors.township_get(scope=scope, code=township_code)
     scope.require_edit(township)
-    form = QuotaForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = QuotaForm(request.POST or None, initial={"date": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.approved_quota_set(
@@ -320,7 +320,7 @@ def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
                 document_number=form.cleaned_data["document_number"],
                 date=form.cleaned_data["date"],
                 reason=form.cleaned_data["reason"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ServiceError as exc:
             show_error(request, exc, form=form)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.adapters.xlsx_duties import CatalogueFile
@@ -45,8 +44,12 @@ from bianzhi.duties.services.common import (
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class CatalogueImportResult:
 @transaction.atomic
 def catalogue_import(
     *,
-    actor: Any,
+    actor: User | None,
     county: Region,
     data: CatalogueFile,
     title: str = "",
@@ -154,7 +157,7 @@ def _catalogue_of(township: Region) -> DelegationCatalogue:
 @transaction.atomic
 def takeup_propose(
     *,
-    actor: Any,
+    actor: User | None,
     township: Region,
     choices: Mapping[str, TakeUpChoice],
     note: str = "",
@@ -219,7 +222,7 @@ def _entries(catalogue: DelegationCatalogue) -> list[CatalogueEntry]:
 @transaction.atomic
 def takeup_decide(
     *,
-    actor: Any,
+    actor: User | None,
     round: TakeUpRound,
     approve: bool,
     document_number: str = "",
@@ -276,7 +279,7 @@ def takeup_decide(
         round.status = RoundStatus.REJECTED
     round.note = (round.note + ("\n审定意见：" + note.strip() if note.strip() else "")).strip()
     round.decided_by = _user(actor)
-    round.decided_at = timezone.now()
+    round.decided_at = clock.now()
     round.save()
     audit_record(
         actor=actor,

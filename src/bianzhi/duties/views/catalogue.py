@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.duties import exports
 from bianzhi.duties.forms import UploadForm
@@ -33,7 +33,7 @@ def catalogue(request: HttpRequest, county_code: str) -> HttpResponse:
                 upload = form.cleaned_data["file"]
                 data = catalogue_read(upload.read(), file_name=upload.name)
                 result = catalogue_import(
-                    actor=request.user,
+                    actor=actor_of(request),
                     county=region,
                     data=data,
                     document_number=form.cleaned_data["document_number"],
@@ -70,7 +70,7 @@ def round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
         return redirect("duties:township", township_code=round_.township.code)
     try:
         takeup_decide(
-            actor=request.user,
+            actor=actor_of(request),
             round=round_,
             approve=request.POST.get("approve") == "1",
             document_number=request.POST.get("document_number", ""),

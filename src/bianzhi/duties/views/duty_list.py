@@ -8,9 +8,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.core.duties import FEATURED_LISTS, ListKind, TakeUpChoice
 from bianzhi.duties import exports
 from bianzhi.duties.selectors.access import awaiting_opinion
@@ -24,6 +23,7 @@ from bianzhi.duties.selectors.duty_list import duty_list, public_township
 from bianzhi.duties.services.catalogue import takeup_propose
 from bianzhi.duties.services.common import DutyError, acts_for_township
 from bianzhi.duties.views.common import _error
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import XLSX, download
 from bianzhi.kernel.ratelimit import limit_anonymous
 from bianzhi.regions.models import Region
@@ -42,13 +42,13 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
             if key.startswith("choice-") and request.POST[key] in TakeUpChoice._value2member_map_
         }
         try:
-            takeup_propose(actor=request.user, township=region, choices=choices, note=request.POST.get("note", ""))
+            takeup_propose(actor=actor_of(request), township=region, choices=choices, note=request.POST.get("note", ""))
         except DutyError as exc:
             _error(request, exc)
         else:
             messages.success(request, "承接申报已提交，等待县审定。")
             return redirect("duties:township", township_code=region.code)
-    today = timezone.localdate()
+    today = clock.today()
     rows = take_up_rows(township=region)
     return render(
         request,
@@ -84,8 +84,8 @@ def public_duties(request: HttpRequest, township_code: str) -> HttpResponse:
         {
             "township": region,
             "county": Region.objects.filter(code=region.county_code).first(),
-            "entries": duty_list(township=region, today=timezone.localdate()),
-            "today": timezone.localdate(),
+            "entries": duty_list(township=region, today=clock.today()),
+            "today": clock.today(),
         },
     )
 
