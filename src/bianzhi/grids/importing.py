@@ -11,8 +11,9 @@ written; a file with any bad cell saves nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
+from bianzhi.accounts.models import User
 from bianzhi.adapters.xlsx_columns import (
     Column,
     RowError,
@@ -141,7 +142,7 @@ def matter_import_parse(*, source: IO[bytes], filename: str) -> MatterImport:
     return result
 
 
-def matters_import(*, actor: Any, township: Region, source: IO[bytes], filename: str) -> int:
+def matters_import(*, actor: User | None, township: Region, source: IO[bytes], filename: str) -> int:
     """Import one township's catalogue, all or nothing; returns how many
     matters were added or changed. Raises MatterImportRefused (nothing saved)."""
     parsed = matter_import_parse(source=source, filename=filename)

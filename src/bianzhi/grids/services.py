@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from bianzhi.accounts.models import Role
+from bianzhi.accounts.models import Role, User
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, object_type_of
 from bianzhi.core.grids import GRID_WORKER
@@ -46,7 +46,7 @@ def may_edit(scope: Scope, region: Region) -> bool:
     return own or scope.can_edit(region)
 
 
-def require_edit(actor: Any, region: Region) -> None:
+def require_edit(actor: User | None, region: Region) -> None:
     """PermissionDenied (403) unless ``actor`` (None: system) may edit ``region``'s registers."""
     if actor is not None and not may_edit(Scope.for_user(actor), region):
         raise PermissionDenied("无权修改该区划的数据")
@@ -71,7 +71,7 @@ def _required(value: str, label: str) -> str:
 
 
 @transaction.atomic
-def village_create(*, actor: Any, township: Region, name: str, kind: str = VillageKind.VILLAGE) -> Village:
+def village_create(*, actor: User | None, township: Region, name: str, kind: str = VillageKind.VILLAGE) -> Village:
     _require_edit(actor, township)
     _township(township)
     name = _required(name, "村（社区）名称")
@@ -88,7 +88,7 @@ def village_create(*, actor: Any, township: Region, name: str, kind: str = Villa
 
 @transaction.atomic
 def service_point_set(
-    *, actor: Any, village: Village, name: str, address: str = "", phone: str = "", online: bool = False
+    *, actor: User | None, village: Village, name: str, address: str = "", phone: str = "", online: bool = False
 ) -> ServicePoint:
     """Create or update the village's service point (村级便民服务点)."""
     _require_edit(actor, village.township)
@@ -136,7 +136,7 @@ def _worker_values(worker: WorkerData) -> dict[str, str]:
 @transaction.atomic
 def grid_create(
     *,
-    actor: Any,
+    actor: User | None,
     village: Village,
     name: str,
     worker: WorkerData,
@@ -168,7 +168,7 @@ def grid_create(
 
 
 @transaction.atomic
-def grid_link_set(*, actor: Any, grid: Grid, enforcement_officer: str, village_contact: str, households: int) -> Grid:
+def grid_link_set(*, actor: User | None, grid: Grid, enforcement_officer: str, village_contact: str, households: int) -> Grid:
     """The grid's "1+1+N" link (004 §二(五)) and its households."""
     township = grid.village.township
     _require_edit(actor, township)
@@ -187,7 +187,7 @@ def grid_link_set(*, actor: Any, grid: Grid, enforcement_officer: str, village_c
     return grid
 
 
-def _audit_worker(actor: Any, worker: GridWorker, action: str) -> None:
+def _audit_worker(actor: User | None, worker: GridWorker, action: str) -> None:
     data = {"姓名": worker.name, "岗位": worker.post, "职责": worker.duties, "电话": worker.phone}
     audit_record(
         actor=actor, action=action, obj=worker, object_label=f"{worker.grid.name} {worker.name}",
@@ -197,7 +197,7 @@ def _audit_worker(actor: Any, worker: GridWorker, action: str) -> None:
 
 
 @transaction.atomic
-def grid_worker_add(*, actor: Any, grid: Grid, worker: WorkerData) -> GridWorker:
+def grid_worker_add(*, actor: User | None, grid: Grid, worker: WorkerData) -> GridWorker:
     _require_edit(actor, grid.village.township)
     added = GridWorker.objects.create(grid=grid, **_worker_values(worker))
     _audit_worker(actor, added, "create")
@@ -205,7 +205,7 @@ def grid_worker_add(*, actor: Any, grid: Grid, worker: WorkerData) -> GridWorker
 
 
 @transaction.atomic
-def grid_worker_remove(*, actor: Any, worker: GridWorker) -> None:
+def grid_worker_remove(*, actor: User | None, worker: GridWorker) -> None:
     """Remove a grid worker; refused for the grid's last one (the grid would
     have nobody: 002 §6、§7)."""
     grid = Grid.objects.select_for_update().get(pk=worker.grid_id)
@@ -223,7 +223,7 @@ def grid_worker_remove(*, actor: Any, worker: GridWorker) -> None:
 
 @transaction.atomic
 def grid_task_create(
-    *, actor: Any, county: Region, department: str, kind: str, name: str, description: str = ""
+    *, actor: User | None, county: Region, department: str, kind: str, name: str, description: str = ""
 ) -> GridTask:
     """One line of a county department's 网格监管任务和事项清单 (002 §7)."""
     _require_edit(actor, county)
@@ -314,7 +314,7 @@ def _matter_write(township: Region, data: MatterData) -> tuple[ServiceMatter, Au
 
 
 @transaction.atomic
-def service_matter_save(*, actor: Any, township: Region, data: MatterData) -> ServiceMatter:
+def service_matter_save(*, actor: User | None, township: Region, data: MatterData) -> ServiceMatter:
     """Add a matter to the township's catalogue, or update the one of that name."""
     _require_edit(actor, township)
     _township(township)
@@ -325,7 +325,7 @@ def service_matter_save(*, actor: Any, township: Region, data: MatterData) -> Se
 
 
 @transaction.atomic
-def service_matters_save_all(*, actor: Any, township: Region, rows: Sequence[MatterData]) -> int:
+def service_matters_save_all(*, actor: User | None, township: Region, rows: Sequence[MatterData]) -> int:
     """An import's rows, all or nothing (the caller has validated them):
     new names are added, known ones updated. Returns how many changed."""
     _require_edit(actor, township)
@@ -336,7 +336,7 @@ def service_matters_save_all(*, actor: Any, township: Region, rows: Sequence[Mat
 
 
 @transaction.atomic
-def service_matter_delete(*, actor: Any, matter: ServiceMatter) -> None:
+def service_matter_delete(*, actor: User | None, matter: ServiceMatter) -> None:
     _require_edit(actor, matter.township)
     audit_record(
         actor=actor, action="delete", obj=matter, object_label=f"{matter.township.name} {matter.name}",

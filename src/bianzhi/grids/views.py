@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import Scope, scope_of
+from bianzhi.accounts.scope import Scope, actor_of, scope_of
 from bianzhi.core.grids import HALL_TARGET_PERCENT, RULES, VILLAGE_MATTERS_TARGET
 from bianzhi.grids import importing, selectors, services
 from bianzhi.grids.forms import (
@@ -77,7 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _task_create(request: HttpRequest, scope: Scope, county: Region) -> str:
     data = _valid(GridTaskForm(request.POST))
     task = services.grid_task_create(
-        actor=request.user, county=county, department=data["department"], kind=data["kind"],
+        actor=actor_of(request), county=county, department=data["department"], kind=data["kind"],
         name=data["name"], description=data["description"],
     )
     return f"已登记{task.department}的“{task.name}”。"
@@ -114,7 +114,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
 
 def _village_create(request: HttpRequest, scope: Scope, township: Region) -> str:
     data = _valid(VillageForm(request.POST))
-    village = services.village_create(actor=request.user, township=township, name=data["name"], kind=data["kind"])
+    village = services.village_create(actor=actor_of(request), township=township, name=data["name"], kind=data["kind"])
     return f"已添加{village.name}。"
 
 
@@ -122,7 +122,7 @@ def _point_set(request: HttpRequest, scope: Scope, township: Region) -> str:
     data = _valid(ServicePointForm(request.POST))
     village = selectors.village_get(scope=scope, pk=data["village"])
     point = services.service_point_set(
-        actor=request.user, village=village, name=data["name"], address=data["address"],
+        actor=actor_of(request), village=village, name=data["name"], address=data["address"],
         phone=data["phone"], online=data["online"],
     )
     return f"已保存{village.name}的便民服务点“{point.name}”。"
@@ -138,7 +138,7 @@ def _grid_create(request: HttpRequest, scope: Scope, township: Region) -> str:
     data = _valid(GridForm(request.POST))
     village = selectors.village_get(scope=scope, pk=data["village"])
     grid = services.grid_create(
-        actor=request.user, village=village, name=data["name"], worker=_worker(data),
+        actor=actor_of(request), village=village, name=data["name"], worker=_worker(data),
         households=data["households"] or 0, enforcement_officer=data["enforcement_officer"],
         village_contact=data["village_contact"],
     )
@@ -149,7 +149,7 @@ def _link_set(request: HttpRequest, scope: Scope, township: Region) -> str:
     data = _valid(GridLinkForm(request.POST))
     grid = selectors.grid_get(scope=scope, pk=data["grid"])
     services.grid_link_set(
-        actor=request.user, grid=grid, enforcement_officer=data["enforcement_officer"],
+        actor=actor_of(request), grid=grid, enforcement_officer=data["enforcement_officer"],
         village_contact=data["village_contact"], households=data["households"] or 0,
     )
     return f"已保存{grid.name}的“1+1+N”联系人。"
@@ -158,7 +158,7 @@ def _link_set(request: HttpRequest, scope: Scope, township: Region) -> str:
 def _worker_add(request: HttpRequest, scope: Scope, township: Region) -> str:
     data = _valid(WorkerForm(request.POST))
     grid = selectors.grid_get(scope=scope, pk=data["grid"])
-    worker = services.grid_worker_add(actor=request.user, grid=grid, worker=_worker(data))
+    worker = services.grid_worker_add(actor=actor_of(request), grid=grid, worker=_worker(data))
     return f"已为{grid.name}添加网格员{worker.name}。"
 
 
@@ -166,14 +166,14 @@ def _worker_remove(request: HttpRequest, scope: Scope, township: Region) -> str:
     data = _valid(WorkerRemoveForm(request.POST))
     worker = selectors.worker_get(scope=scope, pk=data["worker"])
     name = worker.name
-    services.grid_worker_remove(actor=request.user, worker=worker)
+    services.grid_worker_remove(actor=actor_of(request), worker=worker)
     return f"已移除网格员{name}。"
 
 
 def _matter_save(request: HttpRequest, scope: Scope, township: Region) -> str:
     data = _valid(MatterForm(request.POST))
     matter = services.service_matter_save(
-        actor=request.user,
+        actor=actor_of(request),
         township=township,
         data=services.MatterData(
             name=data["name"], location=data["location"], category=data["category"],
@@ -188,17 +188,17 @@ def _matter_delete(request: HttpRequest, scope: Scope, township: Region) -> str:
     data = _valid(MatterDeleteForm(request.POST))
     matter = selectors.matter_get(scope=scope, pk=data["matter"])
     name = matter.name
-    services.service_matter_delete(actor=request.user, matter=matter)
+    services.service_matter_delete(actor=actor_of(request), matter=matter)
     return f"已删除事项“{name}”。"
 
 
 def _matters_import(request: HttpRequest, scope: Scope, township: Region) -> str:
     # Before the file is read: only an editor's upload reaches the parser.
-    services.require_edit(request.user, township)
+    services.require_edit(actor_of(request), township)
     form = UploadForm(request.POST, request.FILES)
     data = _valid(form)
     upload = data["file"]
-    changed = importing.matters_import(actor=request.user, township=township, source=upload, filename=upload.name)
+    changed = importing.matters_import(actor=actor_of(request), township=township, source=upload, filename=upload.name)
     return f"已导入政务服务事项：新增或修改{changed}项。"
 
 

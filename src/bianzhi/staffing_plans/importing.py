@@ -10,8 +10,9 @@ An imported file replaces the plan's entries; any bad cell saves nothing.
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO
 
+from bianzhi.accounts.models import User
 from bianzhi.adapters.xlsx_columns import (
     Column,
     RowError,
@@ -119,7 +120,7 @@ def plan_import_parse(*, plan: RecruitmentPlan, source: IO[bytes], filename: str
     return lines, errors
 
 
-def plan_import(*, actor: Any, plan: RecruitmentPlan, source: IO[bytes], filename: str) -> int:
+def plan_import(*, actor: User | None, plan: RecruitmentPlan, source: IO[bytes], filename: str) -> int:
     """Replace the plan's entries from the file, all or nothing; returns the
     number of lines. Raises PlanImportRefused (nothing saved)."""
     lines, errors = plan_import_parse(plan=plan, source=source, filename=filename)

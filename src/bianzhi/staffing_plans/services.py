@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from bianzhi.accounts.models import User
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import audit_record
 from bianzhi.core.staffing_plans import (
@@ -46,12 +47,12 @@ class StaffingPlanError(ServiceError):
     """A refused write; the message is Chinese and meant for the user."""
 
 
-def _require_edit(actor: Any, region: Region) -> None:
+def _require_edit(actor: User | None, region: Region) -> None:
     if actor is not None and not Scope.for_user(actor).can_edit(region):
         raise PermissionDenied("无权修改该区划的数据")
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -61,7 +62,7 @@ def _county(region: Region) -> None:
 
 
 @transaction.atomic
-def recruitment_plan_create(*, actor: Any, county: Region, year: int) -> RecruitmentPlan:
+def recruitment_plan_create(*, actor: User | None, county: Region, year: int) -> RecruitmentPlan:
     _require_edit(actor, county)
     _county(county)
     if not 1900 <= year <= 2200:
@@ -81,7 +82,7 @@ class EntryLine:
 
 
 @transaction.atomic
-def planned_entries_set(*, actor: Any, plan: RecruitmentPlan, lines: Sequence[EntryLine]) -> RecruitmentPlan:
+def planned_entries_set(*, actor: User | None, plan: RecruitmentPlan, lines: Sequence[EntryLine]) -> RecruitmentPlan:
     """Replace the plan's entries with ``lines`` (all or nothing). Refused
     when any count exceeds the township's vacancy of that quota type, with
     every such line named; a county's plan may name only its townships."""
@@ -129,7 +130,7 @@ def planned_entries_set(*, actor: Any, plan: RecruitmentPlan, lines: Sequence[En
 
 
 @transaction.atomic
-def recruitment_plan_issue(*, actor: Any, plan: RecruitmentPlan, document_number: str, issued_on: date) -> RecruitmentPlan:
+def recruitment_plan_issue(*, actor: User | None, plan: RecruitmentPlan, document_number: str, issued_on: date) -> RecruitmentPlan:
     """Issue (下达) the plan with its 文号; it cannot change afterwards. The
     entries are checked against the vacancies once more (the roster may have
     changed since they were set)."""
@@ -165,7 +166,7 @@ def recruitment_plan_issue(*, actor: Any, plan: RecruitmentPlan, document_number
 @transaction.atomic
 def quota_transfer_record(
     *,
-    actor: Any,
+    actor: User | None,
     township: Region,
     county_body: str,
     direction: str,

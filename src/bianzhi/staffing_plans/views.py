@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.core.staffing_plans import RULES
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
@@ -67,14 +67,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _plan_create(request: HttpRequest, county: Region) -> str:
     data = _valid(PlanCreateForm(request.POST))
-    plan = services.recruitment_plan_create(actor=request.user, county=county, year=data["year"])
+    plan = services.recruitment_plan_create(actor=actor_of(request), county=county, year=data["year"])
     return f"已新建{plan.year}年用编进人计划。"
 
 
 def _transfer_record(request: HttpRequest, county: Region) -> str:
     data = _valid(TransferForm(request.POST, county=county))
     transfer = services.quota_transfer_record(
-        actor=request.user, township=data["township"], county_body=data["county_body"],
+        actor=actor_of(request), township=data["township"], county_body=data["county_body"],
         direction=data["direction"], quota_type=data["quota_type"], count=data["count"],
         document_number=data["document_number"], date=data["date"], reason=data["reason"],
     )
@@ -139,7 +139,7 @@ def _line_set(request: HttpRequest, plan: RecruitmentPlan) -> str:
     lines[(data["township"].code, data["quota_type"])] = services.EntryLine(
         data["township"], data["quota_type"], data["count"]
     )
-    services.planned_entries_set(actor=request.user, plan=plan, lines=list(lines.values()))
+    services.planned_entries_set(actor=actor_of(request), plan=plan, lines=list(lines.values()))
     return f"已保存{data['township'].name}{data['quota_type']}计划进人{data['count']}名。"
 
 
@@ -147,14 +147,14 @@ def _plan_import(request: HttpRequest, plan: RecruitmentPlan) -> str:
     # Before the file is read: only an editor's upload reaches the parser.
     scope_of(request).require_edit(plan.county)
     upload = _valid(UploadForm(request.POST, request.FILES))["file"]
-    count = importing.plan_import(actor=request.user, plan=plan, source=upload, filename=upload.name)
+    count = importing.plan_import(actor=actor_of(request), plan=plan, source=upload, filename=upload.name)
     return f"已导入计划：{count}行。"
 
 
 def _plan_issue(request: HttpRequest, plan: RecruitmentPlan) -> str:
     data = _valid(IssueForm(request.POST))
     services.recruitment_plan_issue(
-        actor=request.user, plan=plan, document_number=data["document_number"], issued_on=data["issued_on"]
+        actor=actor_of(request), plan=plan, document_number=data["document_number"], issued_on=data["issued_on"]
     )
     return f"计划已下达（{data['document_number']}）。"
 
