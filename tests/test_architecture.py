@@ -19,7 +19,7 @@ PLATFORM = frozenset({"accounts", "audit", "regions", "jobs", "inbox"})
 BASE = PLATFORM | {"kernel", "core", "adapters"}
 DOMAIN = frozenset(
     {"townships", "allocation", "institutions", "roster", "rules", "duties", "agencies", "tasks",
-     "dashboards"}
+     "dashboards", "grids", "staffing_plans"}
 )
 EVERYTHING = BASE | DOMAIN | {"reports", "cli", "web", "ops"}
 
@@ -39,7 +39,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "duties": BASE | {"townships"},
     "agencies": BASE | {"duties", "institutions", "roster", "townships"},
     "tasks": BASE | {"townships"},
-    "dashboards": BASE | {"institutions", "roster", "rules", "townships"},
+    "dashboards": BASE | {"institutions", "roster", "rules", "townships", "grids", "staffing_plans"},
+    "grids": BASE,
+    "staffing_plans": BASE | {"roster", "townships"},
     "reports": BASE | DOMAIN,
     # Running the system (backup, restore, migrate-db, health): sees every
     # table through Django's registry, imports no domain app.

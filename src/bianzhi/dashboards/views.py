@@ -5,7 +5,9 @@ from django.shortcuts import redirect, render
 
 from bianzhi.accounts.scope import scope_of
 from bianzhi.dashboards.selectors import dashboard_data
+from bianzhi.grids.selectors import dashboard_rows as grid_dashboard_rows
 from bianzhi.regions.models import Level
+from bianzhi.staffing_plans.selectors import dashboard_years as staffing_dashboard_years
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -23,4 +25,14 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     data = dashboard_data(scope=scope, region=target)
     if request.GET.get("format") == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    return render(request, "dashboards/region.html", {"region": target, "data": data})
+    return render(
+        request,
+        "dashboards/region.html",
+        {
+            "region": target,
+            "data": data,
+            # Figures of the grids and staffing-plans registers (issue 15 §3, §4).
+            "grid_rows": grid_dashboard_rows(scope=scope, region=target),
+            "staffing_years": staffing_dashboard_years(scope=scope, region=target),
+        },
+    )

@@ -12,10 +12,12 @@ from bianzhi.duties.api import (
     DutyRequestViewSet,
     MatterViewSet,
 )
+from bianzhi.grids.api import GridViewSet, ServiceMatterViewSet
 from bianzhi.institutions.api import InstitutionViewSet
 from bianzhi.regions.api import RegionViewSet
 from bianzhi.roster.api import PersonViewSet
 from bianzhi.rules.api import FindingViewSet
+from bianzhi.staffing_plans.api import QuotaTransferViewSet, RecruitmentPlanViewSet
 from bianzhi.tasks.api import TaskViewSet, WorkPlanViewSet
 from bianzhi.townships.api import TownshipViewSet
 
@@ -37,6 +39,10 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("work-plans", WorkPlanViewSet, basename="work-plan")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("grids", GridViewSet, basename="grid")
+router.register("service-matters", ServiceMatterViewSet, basename="service-matter")
+router.register("recruitment-plans", RecruitmentPlanViewSet, basename="recruitment-plan")
+router.register("quota-transfers", QuotaTransferViewSet, basename="quota-transfer")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "bianzhi.tasks",
     "bianzhi.reports",
     "bianzhi.ops",
+    "bianzhi.grids",
+    "bianzhi.staffing_plans",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         "PlanModeEnum": "bianzhi.allocation.models.PlanMode",
         "AgencyModeEnum": "bianzhi.agencies.models.Mode",
         "ResponsibilityEnum": "bianzhi.duties.models.Responsibility",
+        "RecruitmentPlanStatusEnum": "bianzhi.staffing_plans.models.PlanStatus",
+        "TransferDirectionEnum": "bianzhi.staffing_plans.models.Direction",
     },
 }
 
