@@ -54,7 +54,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench --write-docs $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out var

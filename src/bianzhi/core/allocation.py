@@ -1020,16 +1020,27 @@ def allocate_groups(
     for method, members in by_method.items():
         parts = [prepared[i] for i in members]
         sizes = [len(p.townships) for p in parts]
-        batch = apportion(
-            np.concatenate([p.scores.scores for p in parts]),
-            np.concatenate([p.bounds.lower for p in parts]),
-            np.concatenate([p.bounds.upper for p in parts]),
-            np.array([p.distributable for p in parts], dtype=np.int64),
-            method.value,
-            groups=np.repeat(np.arange(len(parts), dtype=np.int64), sizes),
-            # Ranks only break ties inside a group, so per-group ranks suffice.
-            order=np.concatenate([p.order for p in parts]),
-        )
+        if len(parts) == 1:  # one county: no batch to assemble
+            only = parts[0]
+            batch = apportion(
+                only.scores.scores,
+                only.bounds.lower,
+                only.bounds.upper,
+                np.array([only.distributable], dtype=np.int64),
+                method.value,
+                order=only.order,
+            )
+        else:
+            batch = apportion(
+                np.concatenate([p.scores.scores for p in parts]),
+                np.concatenate([p.bounds.lower for p in parts]),
+                np.concatenate([p.bounds.upper for p in parts]),
+                np.array([p.distributable for p in parts], dtype=np.int64),
+                method.value,
+                groups=np.repeat(np.arange(len(parts), dtype=np.int64), sizes),
+                # Ranks only break ties inside a group, so per-group ranks suffice.
+                order=np.concatenate([p.order for p in parts]),
+            )
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         for g, (index, p) in enumerate(zip(members, parts, strict=True)):
             window = slice(int(starts[g]), int(starts[g + 1]))
