@@ -116,3 +116,28 @@ def test_the_layers_below_rules_do_not_import_it() -> None:
     edges = cross_imports()
     for edge in [("institutions", "roster"), ("institutions", "rules"), ("roster", "rules")]:
         assert edge not in edges, edges.get(edge)
+
+
+# The one clock (kernel.clock) is what tests freeze; a direct call to the wall
+# clock anywhere else would escape the freeze. The allocation command runs
+# without Django and says so where it reads the time.
+_WALL_CLOCK = {("timezone", "now"), ("timezone", "localdate"), ("date", "today"), ("datetime", "now")}
+_MAY_READ_THE_WALL_CLOCK = {"kernel/clock.py", "cli/allocate.py"}
+
+
+def test_only_the_kernel_clock_reads_the_wall_clock() -> None:
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC).as_posix()
+        if relative in _MAY_READ_THE_WALL_CLOCK:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owner = node.func.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
+            # timezone.localtime(x) converts a given moment; only the bare
+            # forms read the clock.
+            if (name, node.func.attr) in _WALL_CLOCK and not node.args:
+                offenders.append(f"{relative}:{node.lineno}")
+    assert offenders == [], "use bianzhi.kernel.clock instead: " + ", ".join(offenders)

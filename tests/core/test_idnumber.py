@@ -151,10 +151,14 @@ def test_an_id_number_error_is_a_value_error() -> None:
         validate_id_number("123", today=TODAY)
 
 
-def test_today_defaults_to_the_current_date() -> None:
-    tomorrow = date.today() + timedelta(days=1)
+def test_the_caller_must_say_what_today_is() -> None:
+    # The core never reads the clock: the apps pass kernel.clock.today(),
+    # which tests can freeze.
+    with pytest.raises(TypeError):
+        validate_id_number(STANDARD_EXAMPLE)  # type: ignore[call-arg]
+    tomorrow = TODAY + timedelta(days=1)
     with pytest.raises(IdNumberError, match="晚于今天"):
-        validate_id_number(make_id("510923", tomorrow, "123"))
+        validate_id_number(make_id("510923", tomorrow, "123"), today=TODAY)
 
 
 # --- masking -----------------------------------------------------------------

@@ -150,7 +150,7 @@ def county() -> Snapshot:
 def findings(
     snapshot: Snapshot, rule: str, settings: Mapping[str, RuleSettings] | None = None
 ) -> list[Finding]:
-    return [f for f in evaluate(snapshot, settings, TODAY) if f.rule == rule]
+    return [f for f in evaluate(snapshot, settings, today=TODAY) if f.rule == rule]
 
 
 def only(found: list[Finding]) -> Finding:
@@ -698,7 +698,7 @@ def test_excellent_share_ignores_borrowed_in_persons(county: Snapshot) -> None:
 def test_disabled_rules_do_not_run(county: Snapshot) -> None:
     snapshot = with_quotas(county, XIANGSHAN, admin=1, institution=1)
     everything_off = {r.id: RuleSettings(enabled=False) for r in RULES}
-    assert evaluate(snapshot, everything_off, TODAY) == []
+    assert evaluate(snapshot, everything_off, today=TODAY) == []
 
 
 def test_invalid_settings_list_every_problem() -> None:

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from bianzhi.accounts.models import ApiToken
 from bianzhi.accounts.services import api_token_issue, api_token_revoke, login_locked_until
+from bianzhi.kernel import clock
 from bianzhi.kernel.clientinfo import client_address
 
 LOCKED_MESSAGE = "登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。"
@@ -38,9 +39,8 @@ class TokenIssuedSerializer(serializers.Serializer[Any]):
 
 
 def locked_message(until: Any) -> str:
-    from django.utils import timezone
 
-    minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+    minutes = max(1, int((until - clock.now()).total_seconds() // 60) + 1)
     return LOCKED_MESSAGE.format(minutes=minutes)
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from bianzhi.accounts.models import ApiToken
 from bianzhi.accounts.services import api_token_hash, api_token_touch
+from bianzhi.kernel import clock
 
 KEYWORD = "Token"
 
@@ -43,7 +43,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.select_related("user").filter(key_hash=api_token_hash(key)).first()
         if token is None:
             raise exceptions.AuthenticationFailed(INVALID)
-        now = timezone.now()
+        now = clock.now()
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(REVOKED)
         if token.expires_at <= now:

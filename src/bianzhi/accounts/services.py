@@ -12,11 +12,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
 from bianzhi.accounts.models import ApiToken, Department, LoginThrottle, Role, User, UserRole
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Level, Region
 
@@ -27,7 +27,7 @@ def _normalise(username: str) -> str:
 
 def login_locked_until(*, username: str, now: datetime | None = None) -> datetime | None:
     """When the lock on ``username`` ends, or None if it is not locked."""
-    now = now or timezone.now()
+    now = now or clock.now()
     row = LoginThrottle.objects.filter(username=_normalise(username)).first()
     if row and row.locked_until and row.locked_until > now:
         return row.locked_until
@@ -41,7 +41,7 @@ def login_failure_record(*, username: str, now: datetime | None = None) -> int:
     Returns the number of consecutive failures. The increment is a single
     UPDATE so concurrent attempts on several app servers cannot lose counts.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     name = _normalise(username)
     row, _ = LoginThrottle.objects.select_for_update().get_or_create(username=name)
     if row.locked_until and row.locked_until <= now:
@@ -198,7 +198,7 @@ def api_token_issue(
     revoking one leaves the others working. ``hours`` defaults to
     ``settings.BIANZHI_API_TOKEN_HOURS``.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     lifetime = timedelta(hours=hours if hours is not None else settings.BIANZHI_API_TOKEN_HOURS)
     key = secrets.token_urlsafe(32)  # 256 random bits
     token = ApiToken.objects.create(
@@ -262,7 +262,7 @@ def api_token_revoke(
     """
     if not api_token_may_manage(actor=actor, token=token):
         raise PermissionDenied("无权注销该 API 令牌")
-    now = now or timezone.now()
+    now = now or clock.now()
     # A conditional UPDATE: two servers revoking at once audit it once.
     if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=actor
@@ -287,7 +287,7 @@ def api_tokens_revoke_all(
     *, user: User, actor: User, reason: str = "", now: datetime | None = None
 ) -> int:
     """Revoke every token of ``user`` that still works; returns how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     tokens = list(
         # Lock the token rows only (PostgreSQL cannot lock the nullable
         # side of the join to the region): a concurrent revocation waits and

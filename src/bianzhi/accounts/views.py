@@ -8,13 +8,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from bianzhi.accounts import selectors, services
 from bianzhi.accounts.forms import LoginForm
 from bianzhi.accounts.scope import scope_of
+from bianzhi.kernel import clock
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -48,7 +48,7 @@ class LogoutView(auth_views.LogoutView):
 def token_list(request: HttpRequest) -> HttpResponse:
     """我的 API 令牌, and for an 编办管理员 the valid tokens of the users under them."""
     scope = scope_of(request)
-    now = timezone.now()
+    now = clock.now()
     own = selectors.api_tokens_of_user(scope=scope)
     for token in own:
         token.status = token.status_label(now)  # type: ignore[attr-defined]
@@ -77,7 +77,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         else:
             messages.info(request, f"{token} 早已注销。")
         return redirect("accounts:tokens")
-    status = token.status_label(timezone.now())
+    status = token.status_label(clock.now())
     return render(request, "accounts/token_revoke.html", {"token": token, "status": status})
 
 

@@ -28,7 +28,8 @@ class AllocationReport:
 
     `comparison`, when given, holds the same plan under every method (as
     `compare_methods` returns it) for the comparison sheet/key/table.
-    `generated_at` is shown on the parameters sheet (default: now).
+    `generated_at` is shown on the parameters sheet when given (adapters never
+    read the clock: the caller says when).
     """
 
     result: AllocationResult

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from bianzhi import __version__
@@ -255,7 +254,7 @@ def _params_sheet(ws: Any, report: AllocationReport) -> None:
         row += 1
 
     interval = result.divisor_interval
-    generated = report.generated_at or datetime.now()
+    generated = report.generated_at
     sheet.cell(row, 1, "项目", header=True)
     sheet.cell(row, 2, "内容", header=True)
     for j in range(3, last + 1):
@@ -279,7 +278,8 @@ def _params_sheet(ws: Any, report: AllocationReport) -> None:
     pair("比例失衡指数", f"{result.disproportionality:.2f}（Gallagher 指数，百分点）")
     tied = "、".join(t.name for t in result.townships if t.tied) or "无"
     pair("得分并列的乡镇", tied)
-    pair("生成时间", generated.strftime("%Y-%m-%d %H:%M"))
+    if generated is not None:
+        pair("生成时间", generated.strftime("%Y-%m-%d %H:%M"))
     pair("生成工具", f"bianzhi {__version__}")
     row += 1
 

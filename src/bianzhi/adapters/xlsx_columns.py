@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -27,6 +27,9 @@ from python_calamine import CalamineWorkbook
 
 from bianzhi.adapters.xlsx_cells import append, put
 from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetLimits, SheetRefused, check_xlsx
+from bianzhi.core import typed
+
+T = TypeVar("T")
 
 # Rows of the data sheet a template's drop-down lists cover.
 TEMPLATE_ROWS = 200_000
@@ -188,29 +191,29 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+def code_text(value: Any) -> str:
+    """A code cell (region code, credit code) as text: full-width digits and
+    letters folded, no spaces; 510923100.0 reads as "510923100"."""
+    return typed.compact(text(value))
+
+
 def parse_date(value: Any) -> date | None:
-    """A date cell, or text 2021-09-01 / 2021/9/1 / 2021.9.1 / 20210901;
-    None for empty. Raises ValueError (Chinese) otherwise."""
+    """A date cell, an Excel serial number, or text as people type it
+    (`core.typed.parse_date_text`); None for empty. Raises ValueError (Chinese)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, bool):
+        raise ValueError("应为日期（如 2015-03-01）")
+    if isinstance(value, int | float) and not 19000101 <= value <= 21001231:
+        return typed.date_from_serial(float(value))
     raw = text(value)
     if not raw:
         return None
-    if raw.isdigit() and len(raw) == 8:
-        parts = [raw[:4], raw[4:6], raw[6:]]
-    else:
-        for sep in "/.年月日":
-            raw = raw.replace(sep, "-")
-        parts = [p for p in raw.split("-") if p]
-    try:
-        year, month, day = (int(p) for p in parts)
-        return date(year, month, day)
-    except (ValueError, TypeError):
-        raise ValueError(f"“{text(value)}”不是有效日期（应如 2021-09-01）") from None
+    return typed.parse_date_text(raw)
 
 
 def parse_count(value: Any) -> int:
@@ -221,23 +224,24 @@ def parse_count(value: Any) -> int:
         raise ValueError("应为不小于0的整数")
     if isinstance(value, int | float):
         number = float(value)
-    else:
-        try:
-            number = float(text(value))
-        except ValueError:
-            raise ValueError(f"“{text(value)}”不是整数") from None
-    if not number.is_integer() or number < 0:
-        raise ValueError(f"“{text(value)}”应为不小于0的整数")
-    return int(number)
+        if not number.is_integer() or number < 0:
+            raise ValueError(f"“{text(value)}”应为不小于0的整数")
+        return int(number)
+    raw = text(value)
+    return typed.parse_whole(raw) if raw else 0
 
 
 def parse_yes_no(value: Any) -> bool:
-    raw = text(value)
-    if raw in ("", "否", "N", "n", "0", "False", "FALSE"):
-        return False
-    if raw in ("是", "Y", "y", "1", "True", "TRUE"):
-        return True
-    raise ValueError(f"“{raw}”应为“是”或“否”")
+    """是/否, Y/N, √/× …; blank is 否. Raises ValueError (Chinese)."""
+    if isinstance(value, bool):
+        return value
+    return bool(typed.parse_yes_no(text(value)))
+
+
+def parse_choice(value: Any, choices: Mapping[str, T]) -> T:
+    """A drop-down cell: the label, or a short form that names one label
+    (`core.typed.match_choice`). Raises ValueError (Chinese)."""
+    return typed.match_choice(text(value), choices)
 
 
 def write_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]]) -> bytes:

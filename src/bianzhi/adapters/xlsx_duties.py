@@ -36,6 +36,7 @@ from bianzhi.adapters.problems import InputError, InputProblem
 from bianzhi.adapters.xlsx_cells import append
 from bianzhi.adapters.xlsx_columns import workbook_bytes, write_table
 from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetRefused, check_xlsx
+from bianzhi.core import typed
 from bianzhi.core.duties import FEATURED_LISTS, POWER_TYPES, ListKind, list_kind_parse
 
 CATALOGUE_SHEET = "赋权指导目录"
@@ -72,7 +73,8 @@ STATUTORY_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("power_type", "权力类型", True),
     ("legal_basis", "设定依据", False),
 )
-ROLE_LABELS = {"主体责任": "lead", "配合责任": "supporting", "主体": "lead", "配合": "supporting"}
+# Read with core.typed.match_choice, which also takes the short forms 主体/配合.
+ROLES = {"主体责任": "lead", "配合责任": "supporting"}
 
 
 @dataclass(frozen=True)
@@ -293,17 +295,12 @@ def matters_read(data: bytes, *, file_name: str = "属地事项责任清单.xlsx
     for number, cells in table.rows:
         roles: dict[str, str] = {}
         for field_name, header in (("township_role", "乡镇责任"), ("department_role", "县级部门责任")):
-            role = ROLE_LABELS.get(cells[field_name])
-            if cells[field_name] and role is None:
-                problems.append(
-                    InputProblem(
-                        file_name,
-                        number,
-                        header,
-                        f"“{cells[field_name]}”无效，应为：主体责任、配合责任",
-                        table.letters[header],
-                    )
-                )
+            role: str | None = None
+            if cells[field_name]:
+                try:
+                    role = typed.match_choice(cells[field_name], ROLES)
+                except ValueError as reason:
+                    problems.append(InputProblem(file_name, number, header, str(reason), table.letters[header]))
             roles[field_name] = role or ""
         if roles["township_role"] and roles["township_role"] == roles["department_role"] == "supporting":
             problems.append(

@@ -24,6 +24,7 @@ from typing import Any
 from bianzhi.adapters.problems import InputProblem
 from bianzhi.adapters.xlsx_cells import append
 from bianzhi.adapters.xlsx_limits import LIST_LIMITS, SheetRefused, check_xlsx
+from bianzhi.core import typed
 
 CODE, NAME, CLASS = "代码", "名称", "类别"
 SHEET_TITLE = "乡镇指标"
@@ -158,7 +159,8 @@ def _decimal(value: Any) -> Decimal | None:
         raise ValueError
     if isinstance(value, int | float):
         return Decimal(str(value))
-    text = str(value).strip().replace(",", "").replace("，", "")
+    # Full-width digits and stray spaces are what people type (core.typed).
+    text = typed.compact(str(value)).replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from django.utils import timezone
-
 from bianzhi.accounts.models import Department
 from bianzhi.agencies import services
 from bianzhi.agencies.models import Direction, DispatchedAgency, Evaluation
 from bianzhi.duties.demo import DEPARTMENTS_SHARED, demo_departments
 from bianzhi.duties.selectors.common import townships_of
+from bianzhi.kernel import clock
 from bianzhi.kernel.demo import DemoContext, demo_step
 from bianzhi.regions.models import Region
 
@@ -37,7 +36,7 @@ def _score(*parts: object, low: int = 75, high: int = 98) -> Decimal:
 
 
 def _agencies(county: Region, short: str, departments: dict[str, Department]) -> None:
-    year = timezone.localdate().year - 1
+    year = clock.today().year - 1
     townships = list(townships_of(county=county))[:4]
     if not DispatchedAgency.objects.filter(township__county_code=county.code).exists():
         for t_index, township in enumerate(townships):

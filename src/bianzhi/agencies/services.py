@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Department, Role
 from bianzhi.accounts.scope import Scope
@@ -46,6 +45,7 @@ from bianzhi.core.duties import (
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role, notify_users
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.kernel.hooks import RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
@@ -114,7 +114,7 @@ def agency_create(
             township=township,
             name=name,
             kind=Kind.DISPATCHED_AGENCY,
-            established_on=established_on or timezone.localdate(),
+            established_on=established_on or clock.today(),
             document_number=document_number,
             reason=f"{managing_department.name}派驻机构",
             quotas=quotas,
@@ -276,7 +276,7 @@ def head_opinion_record(*, actor: Any, change: HeadChange, agrees: bool, text: s
     change.opinion_agrees = agrees
     change.opinion_text = text.strip()
     change.opinion_by = _user(actor)
-    change.opinion_at = timezone.now()
+    change.opinion_at = clock.now()
     change.save()
     audit_record(
         actor=actor,
@@ -322,7 +322,7 @@ def head_change_complete(
         )
     change.document_number = require_document_number(document_number, AgencyError)
     change.status = HeadChangeStatus.COMPLETED
-    change.completed_on = completed_on or timezone.localdate()
+    change.completed_on = completed_on or clock.today()
     change.save()
     before = snapshot(agency)
     agency.head_name = change.person_name if change.kind == HeadChangeKind.APPOINT else ""

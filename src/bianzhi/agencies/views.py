@@ -19,7 +19,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from bianzhi.accounts.models import Department
 from bianzhi.agencies import exports, selectors, services
@@ -45,6 +44,7 @@ from bianzhi.agencies.models import (
 from bianzhi.agencies.services import AgencyError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties.services.common import acts_for_township
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.fields import form_errors
 from bianzhi.regions.models import Level, Region
@@ -66,7 +66,7 @@ def _county(request: HttpRequest, code: str) -> Region:
 
 def _year(request: HttpRequest) -> int:
     """The year of the page (``?year=``, else last year); a malformed one is a 404."""
-    form = YearForm({"year": request.GET.get("year") or timezone.localdate().year - 1})
+    form = YearForm({"year": request.GET.get("year") or clock.today().year - 1})
     if not form.is_valid():
         raise Http404("年度无效")
     year: int = form.cleaned_data["year"]
@@ -309,7 +309,7 @@ def _handover(post: _AgencyPost) -> str:
     result = services.agency_hand_over(
         actor=post.actor,
         agency=post.agency,
-        handed_over_on=data["handed_over_on"] or timezone.localdate(),
+        handed_over_on=data["handed_over_on"] or clock.today(),
         document_number=data["document_number"],
     )
     return (
@@ -361,6 +361,6 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
             "can_edit": scope.can_edit(item.township),
             "may_opine": pending is not None and acts_for_township(scope, item.township),
             "floors": selectors.effective_floors(region=item.township),
-            "last_year": timezone.localdate().year - 1,
+            "last_year": clock.today().year - 1,
         },
     )

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.adapters.allocation_export import json_document
@@ -30,6 +29,7 @@ from bianzhi.core.allocation import AllocationError, AllocationResult
 from bianzhi.core.rules import Finding
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships.models import (
@@ -315,7 +315,7 @@ def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
     plan.results = {qt: results_document(plan, groups) for qt, groups in result.items()}
     allocated = [(qt, t) for qt, groups in result.items() for g in groups for t in g.result.townships]
     plan.status = PlanStatus.COMPUTED
-    plan.computed_at = timezone.now()
+    plan.computed_at = clock.now()
     plan.save()
     regions = {
         r.code: r
@@ -370,7 +370,7 @@ def plan_approval_findings(*, plan: AllocationPlan) -> list[Finding]:
     anyone approves. Approval is refused while any of them is a block."""
     if plan.status != PlanStatus.COMPUTED:
         return []
-    return approved_quotas_findings(changes=_plan_changes(plan), date=timezone.localdate())
+    return approved_quotas_findings(changes=_plan_changes(plan), date=clock.today())
 
 
 @transaction.atomic
@@ -408,7 +408,7 @@ def plan_approve(
     plan.status = PlanStatus.APPROVED
     plan.document_number = document_number
     plan.approval_date = date
-    plan.approved_at = timezone.now()
+    plan.approved_at = clock.now()
     plan.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     plan.save()
     audit_record(

@@ -24,6 +24,7 @@ from bianzhi.allocation import selectors, services
 from bianzhi.allocation.forms import ApproveForm, CountyColumns, PlanForm
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.audit.selectors import audit_history
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import PDF, download, xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.regions.models import Level, Region
@@ -97,7 +98,7 @@ def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
             mode = PlanMode.PER_COUNTY
     else:
         mode = PlanMode.COUNTY
-    year = timezone.localdate().year
+    year = clock.today().year
     suffix = "" if mode == PlanMode.COUNTY else f"（{PlanMode(mode).label}）"
     initial = {"name": f"{region.name}{year}年乡镇编制测算方案{suffix}", "year": year}
     form = _form(region, mode, request.POST or None, initial=initial)
@@ -216,7 +217,7 @@ def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any
         "warnings": selectors.plan_warnings(plan=plan),
         "can_edit": scope.can_edit(plan.region) and not plan.is_approved,
         "can_approve": scope.can_approve(plan.region) and plan.status == PlanStatus.COMPUTED,
-        "approve_form": ApproveForm(initial={"date": timezone.localdate()}),
+        "approve_form": ApproveForm(initial={"date": clock.today()}),
         "would_find": would_find,
         "would_block": any(f.severity == "block" for f in would_find),
         "weight_names": selectors.weight_names(plan=plan),
@@ -383,7 +384,7 @@ def plan_export_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "county_name": region_full_name(region=plan.region),
             "results": (plan.results or {}).items(),
-            "generated_at": timezone.localtime(),
+            "generated_at": timezone.localtime(clock.now()),
         },
     )
     return download(html_to_pdf(html), f"{plan.name}.pdf", PDF)

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.models import AuditRecord, LoginEvent
 from bianzhi.audit.services import object_type_of
+from bianzhi.kernel import clock
 
 
 def audit_record_list(
@@ -84,7 +84,7 @@ def login_summary(*, scope: Scope, user: Any, shown: int = 5) -> LoginSummary:
     events = login_event_list(scope=scope, user_id=user.pk)
     successes = list(events.filter(succeeded=True).order_by("-at", "-id")[:2])
     previous = successes[1] if len(successes) > 1 else None
-    since = previous.at if previous else timezone.now() - timedelta(days=RECENT_FAILURES_DAYS)
+    since = previous.at if previous else clock.now() - timedelta(days=RECENT_FAILURES_DAYS)
     failed = events.filter(succeeded=False, at__gt=since).order_by("-at", "-id")
     failures = list(failed[: shown + 1])
     count = len(failures) if len(failures) <= shown else failed.count()

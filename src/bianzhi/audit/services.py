@@ -15,9 +15,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
-from django.utils import timezone
 
 from bianzhi.audit.models import Action, AuditRecord, LoginChannel, LoginEvent, LoginReason
+from bianzhi.kernel import clock
 from bianzhi.kernel.clientinfo import client_address, user_agent
 
 SYSTEM_ACTOR_NAME = "系统"
@@ -131,7 +131,7 @@ def audit_record_many(
         f"%s{cast}" if n in ("before", "after") else "%s" for n in _BULK_FIELDS
     )
     sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders})"
-    at = ops.adapt_datetimefield_value(timezone.now())
+    at = ops.adapt_datetimefield_value(clock.now())
     reason = reason[:255]
 
     def dumps(value: dict[str, Any] | None) -> str | None:

@@ -9,6 +9,7 @@ and no output file; the output is written atomically only on success.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -274,7 +275,12 @@ def allocate_command(
     except AllocationError as exc:
         _fail([InputProblem(table.file, None, None, message) for message in exc.problems])
 
-    report = AllocationReport(result, plan.title, source=table.file, comparison=comparison)
+    # This command runs without Django (it starts in a fraction of a second),
+    # so it reads the wall clock itself rather than through kernel.clock.
+    generated_at = datetime.now().astimezone()
+    report = AllocationReport(
+        result, plan.title, source=table.file, comparison=comparison, generated_at=generated_at
+    )
     try:
         write_atomic(out, render(report, fmt))
     except OSError as exc:

@@ -6,11 +6,14 @@ class that writes them in Chinese, so a command added later is covered
 without doing anything (a test walks the tree to prove it).
 
 A refused service call (``bianzhi.kernel.errors.ServiceError``) becomes a
-`ChineseClickException` in one place, the `bianzhi` group (`cli/main.py`).
+`ChineseClickException` in one place, the `bianzhi` group (`cli/main.py`);
+click's own usage errors (a missing option, a bad value, an unknown option)
+become a `ChineseUsageError` there too, through `chinese_error`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -35,6 +38,18 @@ class ChineseHelpMixin:
         if option is not None:
             option.help = HELP_TEXT
         return option  # type: ignore[no-any-return]
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)  # type: ignore[misc,no-any-return]
+        except click.UsageError as exc:
+            # click's option parser raises some errors (an option without its
+            # value) without a context; one is needed to show the usage line.
+            if exc.ctx is None:
+                exc.ctx = click.Context(self, info_name=info_name, parent=parent)  # type: ignore[arg-type]
+            raise
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         pieces = [
@@ -88,3 +103,95 @@ def localize(command: click.Command) -> None:
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             localize(sub)
+
+
+def _hint(param: click.Parameter | None) -> str:
+    if param is None:
+        return ""
+    if isinstance(param, click.Option):
+        return " / ".join(param.opts)
+    return param.human_readable_name
+
+
+def _has_chinese(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
+def _bad_value(exc: click.BadParameter) -> str:
+    """Why a value was refused, from the parameter's type (click's reasons are
+    English; a callback of ours already says it in Chinese)."""
+    reason = exc.message
+    if _has_chinese(reason):
+        return reason
+    kind = exc.param.type if exc.param is not None else None
+    if isinstance(kind, click.Choice):
+        return "应为以下之一：" + "、".join(str(c) for c in kind.choices)
+    if isinstance(kind, click.IntRange | click.FloatRange) and "range" in reason:
+        return "超出允许的范围"
+    if isinstance(kind, click.types.IntParamType):
+        return "应为整数"
+    if isinstance(kind, click.types.FloatParamType):
+        return "应为数字"
+    if isinstance(kind, click.DateTime):
+        return "应为日期，如 2026-06-30"
+    if isinstance(kind, click.Path | click.File):
+        if "does not exist" in reason:
+            return "文件或目录不存在"
+        if "is a directory" in reason:
+            return "应为文件，不是目录"
+        if "is a file" in reason:
+            return "应为目录，不是文件"
+        return "无法读取这个文件或目录"
+    if isinstance(kind, click.types.BoolParamType):
+        return "应为 是/否（yes/no）"
+    return "值无效"
+
+
+def chinese_message(exc: click.ClickException) -> str:
+    """The Chinese text of a click error."""
+    if _has_chinese(exc.message) and not isinstance(exc, click.BadParameter):
+        return exc.message
+    if isinstance(exc, click.MissingParameter):
+        what = "选项" if isinstance(exc.param, click.Option) else "参数"
+        return f"缺少{what} {_hint(exc.param)}"
+    if isinstance(exc, click.NoSuchOption):
+        guess = f"（是否想用 {'、'.join(sorted(exc.possibilities))}？）" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}{guess}"
+    if isinstance(exc, click.BadOptionUsage):
+        if "requires an argument" in exc.message:
+            return f"选项 {exc.option_name} 后面需要一个值"
+        return f"选项 {exc.option_name} 用法不对"
+    if isinstance(exc, click.BadParameter):
+        what = "选项" if isinstance(exc.param, click.Option) else "参数"
+        return f"{what} {_hint(exc.param)} 的值无效：{_bad_value(exc)}"
+    if isinstance(exc, click.FileError):
+        return f"无法打开文件 {exc.ui_filename}"
+    extra = re.match(r"Got unexpected extra arguments? \((.*)\)", exc.message)
+    if extra:
+        return f"多余的参数：{extra.group(1)}"
+    command = re.match(r"No such command '(.*)'", exc.message)
+    if command:
+        return f"没有命令 {command.group(1)}"
+    if isinstance(exc, click.UsageError):
+        return "命令用法不对"
+    return "命令出错"
+
+
+class ChineseUsageError(click.UsageError):
+    """A usage error shown in Chinese: the usage line, where to find help and
+    the reason, exit code 2 (click's convention for usage errors)."""
+
+    def show(self, file: Any = None) -> None:
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), err=True, file=file)
+            click.echo(f"请用“{self.ctx.command_path} -h”查看帮助。\n", err=True, file=file)
+        click.echo(f"错误：{self.format_message()}", err=True, file=file)
+
+
+def chinese_error(exc: click.ClickException) -> click.ClickException:
+    """A click error re-raised in Chinese (ours are returned as they are)."""
+    if isinstance(exc, ChineseUsageError | ChineseClickException):
+        return exc
+    if isinstance(exc, click.UsageError):
+        return ChineseUsageError(chinese_message(exc), ctx=exc.ctx)
+    return ChineseClickException(chinese_message(exc))

@@ -9,17 +9,30 @@ from typing import Any
 import click
 
 from bianzhi import __version__
-from bianzhi.cli.chinese import ChineseClickException
+from bianzhi.cli.chinese import ChineseClickException, chinese_error
 
 
 class _MainGroup(click.Group):
     """The `bianzhi` group: a refused service call, from whichever subcommand,
     ends as "错误：<its Chinese message>" and exit code 1, never a traceback;
-    the subcommands need no ``except`` of their own for it."""
+    click's usage errors end in Chinese too (exit code 2); the subcommands
+    need no ``except`` of their own for either."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise chinese_error(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:
+            # A subcommand's options are parsed here, so its usage errors
+            # (missing option, bad value) pass through this one place.
+            raise chinese_error(exc) from exc
         except Exception as exc:
             # Imported only now: `bianzhi allocate` runs without Django set up,
             # and the error module is loaded anyway when one was raised.

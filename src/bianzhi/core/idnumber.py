@@ -110,7 +110,7 @@ def check_digit(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
-def validate_id_number(text: str, today: date | None = None) -> IdNumber:
+def validate_id_number(text: str, *, today: date) -> IdNumber:
     """Normalise `text` and check it; return the IdNumber or raise IdNumberError.
 
     Checks, in order: not empty; 18 characters; first 17 are digits and the
@@ -139,7 +139,6 @@ def validate_id_number(text: str, today: date | None = None) -> IdNumber:
         raise IdNumberError("birth-date", f"出生日期无效：{value[6:14]}不是真实的日期") from None
     if born < EARLIEST_BIRTH_DATE:
         raise IdNumberError("birth-date", f"出生日期无效：{born.isoformat()}早于1900年")
-    today = today or date.today()
     if born > today:
         raise IdNumberError("birth-date", f"出生日期无效：{born.isoformat()}晚于今天")
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from bianzhi.accounts.scope import Scope
 from bianzhi.core.rules import RULES, Severity
 from bianzhi.institutions.models import LEADERSHIP_ITEMS, LedgerEntry, LedgerItem, QuotaType
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person, PostCategory, Status
 from bianzhi.rules.selectors import finding_list
@@ -54,7 +55,7 @@ def _roster_url(**params: str) -> str:
 def dashboard_data(*, scope: Scope, region: Region, today: date | None = None) -> dict[str, Any]:
     """The figures of `region`'s dashboard as JSON-ready data (the region is
     already checked to be in scope; everything below is scoped by region)."""
-    today = today or date.today()
+    today = today or clock.today()
     child = CHILD_FIELD[region.level]
     under = {f"{region.level_field}": region.code}
     if region.level == Level.TOWNSHIP:

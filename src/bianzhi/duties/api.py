@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
@@ -22,6 +21,7 @@ from bianzhi.accounts.scope import scope_of
 from bianzhi.duties.models import CatalogueItem, DutyAccessRequest, TerritorialMatter
 from bianzhi.duties.selectors.access import access_requests
 from bianzhi.duties.selectors.duty_list import duty_list
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level
 
 
@@ -68,7 +68,7 @@ class DutyListViewSet(viewsets.ViewSet):
         self, request: Request, code: str | None = None, format: str | None = None
     ) -> Response:
         township = scope_of(request).township_or_404(code or "")
-        entries = duty_list(township=township, today=timezone.localdate())
+        entries = duty_list(township=township, today=clock.today())
         data = {
             "code": township.code,
             "name": township.name,
@@ -185,7 +185,7 @@ class DutyRequestSerializer(serializers.ModelSerializer[DutyAccessRequest]):
         ]
 
     def get_status_today(self, obj: DutyAccessRequest) -> str:
-        return obj.status_on(timezone.localdate()).value
+        return obj.status_on(clock.today()).value
 
 
 class DutyRequestViewSet(viewsets.ReadOnlyModelViewSet[DutyAccessRequest]):

@@ -13,8 +13,6 @@ import contextlib
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from bianzhi.accounts.models import Department, Role, User
 from bianzhi.accounts.services import department_create, user_create
 from bianzhi.adapters.xlsx_duties import CatalogueFile, CatalogueRow, MatterRow
@@ -45,6 +43,7 @@ from bianzhi.duties.services.matters import (
     matters_import,
 )
 from bianzhi.duties.services.statutory import statutory_item_set
+from bianzhi.kernel import clock
 from bianzhi.kernel.demo import DAYING, DemoContext, demo_step
 from bianzhi.regions.models import Region
 
@@ -196,7 +195,7 @@ def _requests(county: Region, short: str, departments: dict[str, Department]) ->
     if DutyAccessRequest.objects.filter(county=county).exists():
         return
     townships = list(townships_of(county=county))
-    today = timezone.localdate()
+    today = clock.today()
     codes = tuple(t.code for t in townships[:3])
 
     def new(department: str, matter: str, **kwargs: object) -> DutyAccessRequest:

@@ -15,7 +15,6 @@ from datetime import date
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from bianzhi.adapters.pdf_html import html_to_pdf
 from bianzhi.adapters.xlsx_duties import (
@@ -29,6 +28,7 @@ from bianzhi.duties.selectors.catalogue import catalogue_items, catalogue_of
 from bianzhi.duties.selectors.duty_list import duty_list
 from bianzhi.duties.selectors.matters import matters
 from bianzhi.duties.selectors.statutory import statutory_items
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Region
 
 _ROLE = dict(Responsibility.choices)
@@ -70,7 +70,7 @@ def statutory_template_xlsx() -> bytes:
 
 
 def duty_list_xlsx(*, township: Region, today: date | None = None) -> bytes:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     entries = duty_list(township=township, today=today)
     return duty_list_workbook(
         [n, e.source, e.code, e.name, e.power_type, e.legal_basis, e.department, e.basis_document, e.note]
@@ -92,7 +92,7 @@ def duty_list_pdf(*, township: Region, today: date | None = None) -> bytes:
     date gives other HTML and so a new PDF, whatever service made the change,
     and all app servers share one copy.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     html = render_to_string(
         "duties/duty_list_pdf.html",
         {

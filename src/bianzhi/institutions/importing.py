@@ -23,6 +23,8 @@ from bianzhi.adapters.xlsx_columns import (
     Column,
     RowError,
     SheetError,
+    code_text,
+    parse_choice,
     parse_count,
     parse_date,
     read_rows,
@@ -117,7 +119,7 @@ def institution_import_parse(
     if region is not None:
         townships_qs = townships_qs.filter(**{region.level_field: region.code})
     townships = {
-        r.code: r for r in townships_qs.filter(code__in={text(v.get("township_code")) for _, v in raw})
+        r.code: r for r in townships_qs.filter(code__in={code_text(v.get("township_code")) for _, v in raw})
     }
     live = {
         (i.region_id, i.name): i
@@ -134,7 +136,7 @@ def institution_import_parse(
         errors: list[RowError] = []
         report = _collector(errors, filename, number)
 
-        code = text(values.get("township_code"))
+        code = code_text(values.get("township_code"))
         township = townships.get(code)
         if township is None:
             report("township_code", f"“{code}”不是本地区的乡镇（街道）代码" if code else "不能为空")
@@ -145,10 +147,14 @@ def institution_import_parse(
             report("name", f"与第{seen[(code, name)]}行重复")
         else:
             seen[(code, name)] = number
-        kind_label = text(values.get("kind"))
-        kind = _KIND_BY_LABEL.get(kind_label, "")
-        if not kind:
-            report("kind", f"“{kind_label}”无效，应为：{'、'.join(_KIND_BY_LABEL)}" if kind_label else "不能为空")
+        kind = ""
+        if not text(values.get("kind")):
+            report("kind", "不能为空")
+        else:
+            try:
+                kind = parse_choice(values.get("kind"), _KIND_BY_LABEL)
+            except ValueError as problem:
+                report("kind", str(problem))
         established_on: date | None = None
         try:
             established_on = parse_date(values.get("established_on"))

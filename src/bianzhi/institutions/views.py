@@ -27,6 +27,7 @@ from bianzhi.institutions.importing import (
     institution_template,
 )
 from bianzhi.institutions.models import UNIFIED_OFFICES, Institution, Kind, LedgerItem
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.kernel.hooks import StaffCount, staff_counts
@@ -106,8 +107,8 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
     return render(request, "institutions/township.html", {
         "township": region, "rows": rows, "totals": totals, "as_of": as_of,
         "headers": [h for h, _ in COUNT_COLUMNS], "can_edit": scope.can_edit(region),
-        "form": forms.InstitutionForm(initial={"established_on": date.today()}),
-        "unified_form": forms.UnifiedForm(initial={"established_on": date.today()}),
+        "form": forms.InstitutionForm(initial={"established_on": clock.today()}),
+        "unified_form": forms.UnifiedForm(initial={"established_on": clock.today()}),
         "missing_unified": [n for n, _ in UNIFIED_OFFICES if n not in existing],
     })
 
@@ -162,10 +163,10 @@ def detail(request: HttpRequest, institution_id: int) -> HttpResponse:
         "staff": staff_counts(institution_ids=[institution.pk]).get(institution.pk, StaffCount()).on_roster,
         "records": audit_history(scope=scope, obj=institution)[:50],
         "can_edit": scope.can_edit(institution.region) and institution.abolished_on is None,
-        "ledger_form": forms.LedgerForm(initial={"effective_on": date.today()}),
-        "rename_form": forms.RenameForm(initial={"effective_on": date.today()}),
-        "abolish_form": forms.AbolishForm(initial={"effective_on": date.today()}),
-        "nameplate_form": forms.NameplateForm(initial={"added_on": date.today()}),
+        "ledger_form": forms.LedgerForm(initial={"effective_on": clock.today()}),
+        "rename_form": forms.RenameForm(initial={"effective_on": clock.today()}),
+        "abolish_form": forms.AbolishForm(initial={"effective_on": clock.today()}),
+        "nameplate_form": forms.NameplateForm(initial={"added_on": clock.today()}),
     })
 
 

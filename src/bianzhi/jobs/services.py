@@ -28,10 +28,10 @@ from typing import Any, Protocol
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from bianzhi.audit.services import audit_record
 from bianzhi.jobs.models import Job, JobStatus
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Region
 
@@ -117,7 +117,7 @@ def job_claim_next(*, worker: str | None = None) -> Job | None:
     the UPDATE only succeeds for the worker that still sees it queued."""
     worker = worker or worker_name()
     for candidate in Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "id")[:5]:
-        now = timezone.now()
+        now = clock.now()
         taken = Job.objects.filter(pk=candidate.pk, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING, worker=worker, started_at=now, heartbeat_at=now
         )
@@ -143,7 +143,7 @@ class _Reporter:
             progress=max(done, 0),
             total=max(total, 0),
             message=message[:255],
-            heartbeat_at=timezone.now(),
+            heartbeat_at=clock.now(),
         )
 
 
@@ -157,7 +157,7 @@ def job_run(job: Job) -> Job:
         output = spec.handler(params=job.params, actor=job.created_by, progress=_Reporter(job.pk))
         fields: dict[str, Any] = {
             "status": JobStatus.DONE,
-            "finished_at": timezone.now(),
+            "finished_at": clock.now(),
             "message": "完成",
         }
         if output is not None:
@@ -174,7 +174,7 @@ def job_run(job: Job) -> Job:
         log.error("job %s failed: %s", job.pk, traceback.format_exc())
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED,
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
             error=message,
             message="失败",
         )
@@ -184,7 +184,7 @@ def job_run(job: Job) -> Job:
 
 def job_requeue_stale(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     """Put back running jobs whose worker stopped reporting (it died)."""
-    cutoff = timezone.now() - older_than
+    cutoff = clock.now() - older_than
     return Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff).update(
         status=JobStatus.QUEUED, worker="", started_at=None
     )

@@ -22,6 +22,7 @@ from typing import Any
 from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.core.idnumber import check_digit
 from bianzhi.institutions.models import Institution, Kind
+from bianzhi.kernel import clock
 from bianzhi.kernel.demo import DemoContext, demo_step
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
@@ -44,7 +45,7 @@ def _id_number(rng: random.Random, prefix: str, used: set[str]) -> str:
 
 def demo_roster_rows(county: Region, *, today: date | None = None) -> list[list[Any]]:
     """The demo roster of one county as import rows (HEADERS order)."""
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(int(county.code))
     states = {t.code: t for t in rule_guard().county_snapshot(county).townships}
     townships = list(Region.objects.filter(level=Level.TOWNSHIP, county_code=county.code).order_by("code"))

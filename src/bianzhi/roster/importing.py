@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from bianzhi.adapters.xlsx_columns import (
     Column,
     RowError,
     SheetError,
+    code_text,
+    parse_choice,
     parse_date,
     parse_yes_no,
     read_rows,
@@ -49,6 +50,7 @@ from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
 from bianzhi.core.idnumber import IdNumberError, mask_id_number, validate_id_number
 from bianzhi.core.rules import Severity, rule_in_force, service_period_end
 from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
@@ -118,6 +120,7 @@ _BY_LABEL: dict[str, dict[str, str]] = {
     "education": {str(label): value for value, label in Education.choices},
     "assessment_grade": {str(label): value for value, label in Grade.choices},
 }
+_QUOTA_TYPES = {value: value for value in QuotaType.values}
 _DEFAULTS = {"post_category": PostCategory.GENERAL, "status": Status.ON_POST, "entry_way": EntryWay.OTHER,
              "education": "", "assessment_grade": ""}
 
@@ -236,7 +239,7 @@ def roster_import_parse(
     may name (the importer's region); None allows every township (command
     line). Never writes. Errors are collected, not raised, except when the
     file cannot be read at all (SheetError)."""
-    today = today or date.today()
+    today = today or clock.today()
     plan = RosterImportPlan(filename=filename)
     try:
         raw_rows = list(read_rows(source, COLUMNS, filename=filename, limits=ROSTER_SHEET_LIMITS))
@@ -365,7 +368,7 @@ def _validate_row(
         error("id_number", "身份证号已脱敏（含*），请填写完整号码")
     else:
         try:
-            parsed = validate_id_number(raw_id, today)
+            parsed = validate_id_number(raw_id, today=today)
         except IdNumberError as problem:
             error("id_number", str(problem))
         else:
@@ -381,7 +384,7 @@ def _validate_row(
         error("name", "不能为空")
     elif len(row["name"]) > 50:
         error("name", "不能超过50个字")
-    code = text(values.get("township_code"))
+    code = code_text(values.get("township_code"))
     township = townships.get(code)
     if not code:
         error("township_code", "不能为空")
@@ -394,17 +397,22 @@ def _validate_row(
         row["institution_id"] = institutions.get((township[0], institution_name))
         if row["institution_id"] is None:
             error("institution", f"本乡镇没有名为“{institution_name}”的机构（请先设立或导入机构）")
-    row["quota_type"] = text(values.get("quota_type"))
-    if row["quota_type"] not in QuotaType.values:
-        error("quota_type", f"“{row['quota_type']}”无效，应为：{'、'.join(QuotaType.values)}" if row["quota_type"] else "不能为空")
+    row["quota_type"] = ""
+    if not text(values.get("quota_type")):
+        error("quota_type", "不能为空")
+    else:
+        try:
+            row["quota_type"] = parse_choice(values.get("quota_type"), _QUOTA_TYPES)
+        except ValueError as problem:
+            error("quota_type", str(problem))
     for key, choices in _BY_LABEL.items():
-        raw = text(values.get(key))
-        if not raw:
+        if not text(values.get(key)):
             row[key] = _DEFAULTS[key]
-        elif raw in choices:
-            row[key] = choices[raw]
-        else:
-            error(key, f"“{raw}”无效，应为：{'、'.join(choices)}")
+            continue
+        try:
+            row[key] = parse_choice(values.get(key), choices)
+        except ValueError as problem:
+            error(key, str(problem))
     try:
         row["is_enforcement_staff"] = parse_yes_no(values.get("is_enforcement_staff"))
     except ValueError as problem:
@@ -550,7 +558,7 @@ def roster_import_commit(
     ImportRefused when the plan has errors."""
     if plan.errors:
         raise ImportRefused(plan.errors)
-    now = timezone.now()
+    now = clock.now()
     try:
         entries = _write_rows(plan, now, progress)
     except IntegrityError:

@@ -20,6 +20,7 @@ from django.http import Http404
 from bianzhi.accounts.scope import Scope
 from bianzhi.core.idnumber import mask_id_number
 from bianzhi.institutions.models import QuotaType
+from bianzhi.kernel import clock
 from bianzhi.kernel.hooks import StaffCount
 from bianzhi.regions.models import Region
 from bianzhi.roster.models import Education, EntryWay, Person, PostCategory, Status
@@ -88,7 +89,7 @@ def person_list(
     if f.enforcement:
         # Counted as the rules count: working in the township (在岗 or 借入).
         qs = qs.filter(is_enforcement_staff=True, status__in=[Status.ON_POST, Status.BORROWED_IN])
-        today = today or date.today()
+        today = today or clock.today()
         if f.enforcement == "certified":
             qs = qs.filter(certificate_expiry__gte=today)
         elif f.enforcement == "uncertified":

@@ -36,7 +36,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import audit_record
@@ -51,6 +50,7 @@ from bianzhi.core.rules import (
     service_period_end,
 )
 from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.kernel.hooks import GuardedWrite, RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
@@ -269,7 +269,7 @@ def person_enter(
     _require_township(township)
     _require_institution(institution, township)
     try:
-        number = validate_id_number(id_number).value
+        number = validate_id_number(id_number, today=clock.today()).value
     except IdNumberError as error:
         raise RosterError(f"身份证号{error}") from None
     name = (name or "").strip()
@@ -286,7 +286,7 @@ def person_enter(
     with _guarded([county_code]):
         found: list[Finding] = rule_guard().check_entry(township=township, quota_type=quota_type)
         _refuse_blocks(found)
-        parsed = validate_id_number(number)
+        parsed = validate_id_number(number, today=clock.today())
         person = existing or Person(id_number=number, previous=previous)
         # A new record's audit holds only what this township typed: `previous`
         # (another county's record) is deliberately not part of the audit data.
@@ -348,7 +348,7 @@ def entry_attempt_allow(*, user: Any, now: datetime | None = None) -> bool:
     the window are deleted on the way. The user's row is locked first, so two
     app servers cannot both let the last submission through (PostgreSQL);
     on SQLite the DELETE already takes the database's write lock."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - ENTRY_WINDOW
     with transaction.atomic():
         list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
@@ -536,7 +536,7 @@ def person_update(
         before = person_audit_data(person)
         for name, value in changes.items():
             setattr(person, name, value)
-        person.updated_at = timezone.now()
+        person.updated_at = clock.now()
         person.save()
         after = person_audit_data(person)
         audit_record(

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.utils import timezone
+
+from bianzhi.kernel import clock
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def _needed_by_jobs() -> set[str]:
 def sweep(*, now: datetime | None = None) -> int:
     """Delete staged files older than `max_age()` that no queued or running
     job needs; returns how many were deleted."""
-    cutoff = (now or timezone.now()) - max_age()
+    cutoff = (now or clock.now()) - max_age()
     try:
         _, names = default_storage.listdir(FOLDER)
     except FileNotFoundError:

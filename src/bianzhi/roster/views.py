@@ -4,7 +4,6 @@ render. Writes need 编办管理员 rights over the person's region."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.audit.selectors import audit_history
 from bianzhi.audit.services import audit_export
 from bianzhi.institutions.models import Institution, QuotaType
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.regions.models import Level, Region
@@ -122,9 +122,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "records": audit_history(scope=scope, obj=person)[:50],
         "second_form": forms.SecondForm(prefix="second"),
-        "return_form": forms.ReturnForm(prefix="return", initial={"returned_on": date.today()}),
-        "exit_form": forms.ExitForm(prefix="exit", initial={"exited_on": date.today()}),
-        "transfer_form": forms.TransferForm(prefix="transfer", initial={"effective_on": date.today()}),
+        "return_form": forms.ReturnForm(prefix="return", initial={"returned_on": clock.today()}),
+        "exit_form": forms.ExitForm(prefix="exit", initial={"exited_on": clock.today()}),
+        "transfer_form": forms.TransferForm(prefix="transfer", initial={"effective_on": clock.today()}),
         "edit_form": forms.EditForm(prefix="edit", initial={
             "post_category": person.post_category,
             "is_enforcement_staff": person.is_enforcement_staff,

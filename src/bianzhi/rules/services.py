@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.audit.services import audit_record, snapshot
@@ -27,6 +26,7 @@ from bianzhi.core.rules import (
 )
 from bianzhi.inbox.kinds import kind_register
 from bianzhi.inbox.services import notify_users, role_holders
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person
 from bianzhi.rules.models import RuleSetting, StoredFinding
@@ -47,10 +47,11 @@ class CountyFindings:
 def findings_evaluate(region: Region, *, today: date | None = None) -> list[CountyFindings]:
     """Evaluate every enabled rule for every county under `region` (a
     township gives its county). Reads only; see findings_refresh to store."""
+    today = today or clock.today()
     snapshots = county_snapshots(region, today=today)
     settings = settings_by_county(s.region_code for s in snapshots)
     return [
-        CountyFindings(s.region_code, s.region_name, evaluate(s, settings[s.region_code], today))
+        CountyFindings(s.region_code, s.region_name, evaluate(s, settings[s.region_code], today=today))
         for s in snapshots
     ]
 
@@ -102,7 +103,7 @@ def findings_refresh(
         ).values_list("county__code", "rule", "object_kind", "object_id")
     )
     StoredFinding.objects.filter(county__in=list(counties.values())).delete()
-    now = timezone.now()
+    now = clock.now()
     rows: list[StoredFinding] = []
     everything: list[Finding] = []
     for result in results:

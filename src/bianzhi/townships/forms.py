@@ -5,15 +5,15 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from bianzhi.kernel import clock
 from bianzhi.kernel.fields import INT_MAX, YEAR_MAX, YEAR_MIN, date_field, integer_field
 from bianzhi.townships.models import ClassScheme, IndicatorDefinition, QuotaType
 from bianzhi.townships.selectors import Indicator
 
 
 def _this_year() -> int:
-    return timezone.localdate().year
+    return clock.today().year
 
 
 class YearForm(forms.Form):

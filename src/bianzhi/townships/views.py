@@ -11,11 +11,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from bianzhi.accounts.scope import scope_of
 from bianzhi.adapters import xlsx_indicators
 from bianzhi.audit.selectors import audit_record_list
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.kernel.fields import form_errors
@@ -41,7 +41,7 @@ def _year(request: HttpRequest, years: list[int]) -> int:
     if form.is_valid() and form.cleaned_data["year"] is not None:
         year: int = form.cleaned_data["year"]
         return year
-    return years[0] if years else timezone.localdate().year
+    return years[0] if years else clock.today().year
 
 
 
@@ -310,7 +310,7 @@ def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
     scope = scope_of(request)
     township = selectors.township_get(scope=scope, code=township_code)
     scope.require_edit(township)
-    form = QuotaForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = QuotaForm(request.POST or None, initial={"date": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.approved_quota_set(

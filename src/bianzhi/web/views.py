@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope, scope_of
@@ -26,6 +25,7 @@ from bianzhi.allocation.selectors import plan_list, plans_awaiting_approval
 from bianzhi.audit.selectors import login_summary
 from bianzhi.duties.selectors.access import awaiting_opinion, requests_awaiting_decision
 from bianzhi.duties.selectors.catalogue import pending_rounds
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level
 from bianzhi.regions.selectors import region_children, region_full_name, region_roots
 from bianzhi.roster.selectors import roster_counts
@@ -165,7 +165,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "url_warning": f"{findings_url}?{urlencode({'severity': 'warning'})}",
             },
             tasks={
-                **warning_counts(scope=scope, on=timezone.localdate()),
+                **warning_counts(scope=scope, on=clock.today()),
                 "url_overdue": f"{tasks_url}?{urlencode({'urgency': 'overdue'})}",
                 "url_due_soon": f"{tasks_url}?{urlencode({'urgency': 'due_soon'})}",
             },

@@ -542,18 +542,19 @@ def institution_ref(institution: InstitutionState) -> ObjectRef:
 def evaluate(
     snapshot: Snapshot,
     settings: Mapping[str, RuleSettings] | None = None,
-    today: date | None = None,
+    *,
+    today: date,
 ) -> list[Finding]:
     """Every finding of every enabled rule, in catalogue order, then in the
     order of the snapshot's townships, institutions or persons.
 
     `settings` maps rule ids to a region's overrides (see `effective_rules`,
-    which raises RuleSettingsError for bad ones); `today` (default: the
-    current date) decides certificate validity and ongoing secondments.
+    which raises RuleSettingsError for bad ones); `today` (the caller's
+    date: the core never reads the clock) decides certificate validity and ongoing secondments.
     Raises SnapshotError for an inconsistent snapshot.
     """
     rules = effective_rules(settings)
-    index = build_index(snapshot, today or date.today())
+    index = build_index(snapshot, today)
     findings: list[Finding] = []
     for rule in rules:
         findings.extend(CHECKS[rule.id](index, rule))

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Department, Role
 from bianzhi.audit.services import audit_record
@@ -36,6 +35,7 @@ from bianzhi.duties.services.common import (
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role, notify_users
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
 
@@ -212,7 +212,7 @@ def _submit_or_reasons(actor: Any, request: DutyAccessRequest, on: date) -> list
 @transaction.atomic
 def _record_block(actor: Any, request: DutyAccessRequest, reasons: list[str]) -> None:
     DutyAccessRequest.objects.filter(pk=request.pk).update(
-        blocked_reasons=reasons, blocked_at=timezone.now()
+        blocked_reasons=reasons, blocked_at=clock.now()
     )
     audit_record(
         actor=actor,

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.adapters.xlsx_duties import CatalogueFile
@@ -45,6 +44,7 @@ from bianzhi.duties.services.common import (
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
 
@@ -276,7 +276,7 @@ def takeup_decide(
         round.status = RoundStatus.REJECTED
     round.note = (round.note + ("\n审定意见：" + note.strip() if note.strip() else "")).strip()
     round.decided_by = _user(actor)
-    round.decided_at = timezone.now()
+    round.decided_at = clock.now()
     round.save()
     audit_record(
         actor=actor,

@@ -10,11 +10,11 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from bianzhi.accounts.models import Department, Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import AuditEntry, object_type_of
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Region
 
@@ -24,7 +24,7 @@ class DutyError(ServiceError):
 
 
 def _today(today: date | None) -> date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def _scope(actor: Any) -> Scope | None:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.adapters.xlsx_duties import MatterRow
@@ -30,6 +29,7 @@ from bianzhi.duties.services.common import (
     _scope,
     _user,
 )
+from bianzhi.kernel import clock
 from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
 
@@ -181,7 +181,7 @@ def matter_change_review(*, actor: Any, change: MatterChange, passes: bool, note
     change.status = MatterChangeStatus.REVIEWED if passes else MatterChangeStatus.REJECTED
     change.review_note = note.strip()
     change.reviewed_by = _user(actor)
-    change.reviewed_at = timezone.now()
+    change.reviewed_at = clock.now()
     change.save()
     audit_record(
         actor=actor,
@@ -213,7 +213,7 @@ def matter_change_decide(
     if note.strip():
         change.review_note = (change.review_note + "\n批准意见：" + note.strip()).strip()
     change.decided_by = _user(actor)
-    change.decided_at = timezone.now()
+    change.decided_at = clock.now()
     change.save()
     audit_record(
         actor=actor,

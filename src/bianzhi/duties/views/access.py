@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from bianzhi.accounts.models import Department, Role
 from bianzhi.accounts.scope import scope_of
@@ -32,6 +31,7 @@ from bianzhi.duties.services.access import (
 )
 from bianzhi.duties.services.common import DutyError, acts_for_department, acts_for_township
 from bianzhi.duties.views.common import _error
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region
 
 
@@ -41,7 +41,7 @@ def _choices(form: Any, name: str, choices: list[tuple[str, str]]) -> None:
 
 def request_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
-    today = timezone.localdate()
+    today = clock.today()
     rows = []
     for r in access_requests(scope=scope).prefetch_related("townships", "opinions")[:500]:
         rows.append((r, r.status_on(today), access_request_overdue(request=r, today=today)))
@@ -162,7 +162,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         except DutyError as exc:
             _error(request, exc)
         return redirect("duties:request-detail", request_id=instance.pk)
-    today = timezone.localdate()
+    today = clock.today()
     opinions = {o.township_id: o for o in instance.opinions.all()}
     pending_mine = [t for t in my_townships if t.pk not in opinions]
     opinion_form = OpinionForm()

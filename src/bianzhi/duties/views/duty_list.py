@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from bianzhi.accounts.scope import scope_of
 from bianzhi.core.duties import FEATURED_LISTS, ListKind, TakeUpChoice
@@ -24,6 +23,7 @@ from bianzhi.duties.selectors.duty_list import duty_list, public_township
 from bianzhi.duties.services.catalogue import takeup_propose
 from bianzhi.duties.services.common import DutyError, acts_for_township
 from bianzhi.duties.views.common import _error
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import XLSX, download
 from bianzhi.kernel.ratelimit import limit_anonymous
 from bianzhi.regions.models import Region
@@ -48,7 +48,7 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
         else:
             messages.success(request, "承接申报已提交，等待县审定。")
             return redirect("duties:township", township_code=region.code)
-    today = timezone.localdate()
+    today = clock.today()
     rows = take_up_rows(township=region)
     return render(
         request,
@@ -84,8 +84,8 @@ def public_duties(request: HttpRequest, township_code: str) -> HttpResponse:
         {
             "township": region,
             "county": Region.objects.filter(code=region.county_code).first(),
-            "entries": duty_list(township=region, today=timezone.localdate()),
-            "today": timezone.localdate(),
+            "entries": duty_list(township=region, today=clock.today()),
+            "today": clock.today(),
         },
     )
 

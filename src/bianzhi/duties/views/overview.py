@@ -6,7 +6,6 @@ from collections import Counter
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from bianzhi.accounts.scope import scope_of
 from bianzhi.core.duties import ListKind
@@ -21,6 +20,7 @@ from bianzhi.duties.selectors.catalogue import (
 from bianzhi.duties.selectors.common import counties
 from bianzhi.duties.selectors.matters import matter_stats
 from bianzhi.duties.selectors.statutory import statutory_items
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level
 
 
@@ -46,7 +46,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
         for kind in ListKind
     ]
     requests = list(access_requests(scope=scope).filter(county=region))
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "duties/county.html",
