@@ -68,7 +68,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench --write-docs $(BENCH_ARGS)
 
 # The offline install archive (docs/deploy.md): dist/bianzhi-<version>-offline-linux-x86_64.tar.gz.
 # BUNDLE_PYTHONS: the Python versions to include wheels for.

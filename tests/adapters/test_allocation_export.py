@@ -399,3 +399,31 @@ def test_the_csv_neutralises_formula_like_text_with_an_apostrophe_but_not_number
         f"{t.change:+d}" if t.change else "0" for t in injected.result.townships
     ]
     assert any(r[change].startswith("-") for r in rows[1:-1])
+
+
+def test_the_json_townships_read_from_columns_equal_those_read_from_objects() -> None:
+    from bianzhi.adapters.allocation_export import _township_document, _township_documents
+
+    result = allocate(
+        [
+            TownshipInput(f"{i:02d}", f"镇{i}", "一般乡镇" if i else "中心镇", {"人口": 5.0 + i, "面积": 9.0 - i})
+            for i in range(6)
+        ],
+        AllocationParams(total=40, weights={"人口": 1, "面积": 1}, floors={"一般乡镇": 4}, current={"02": 6}),
+    )
+    assert _township_documents(result) == [_township_document(t) for t in result.townships]
+
+
+def test_a_national_table_lists_its_first_townships_and_totals_all_of_them() -> None:
+    from bianzhi.adapters.allocation_export import TERMINAL_HEAD, TERMINAL_ROWS
+
+    count = TERMINAL_ROWS + 1
+    result = allocate(
+        [TownshipInput(f"{i:04d}", f"镇{i}", "一般乡镇", {"人口": 1.0 + i % 7}) for i in range(count)],
+        AllocationParams(total=3 * count, weights={"人口": 1}, current={"0000": 2}),
+    )
+    lines = summary_text(AllocationReport(result, "全国", source="全国.csv")).splitlines()
+    assert sum(line.startswith("0") for line in lines) == TERMINAL_HEAD
+    total = next(line for line in lines if line.startswith("合计"))
+    assert str(3 * count) in total.split()
+    assert any(f"共 {count:,} 个乡镇" in line for line in lines)

@@ -67,8 +67,9 @@ def test_a_county_table_csv_beyond_the_limits_is_refused_as_it_is_read(tmp_path:
     header = "代码,名称,类别,人口,面积,经济"
     row = "510923100,蓬莱镇,县政府驻地镇,118300,96.2,682500"
     tall = tmp_path / "高.csv"
-    tall.write_text("\n".join([header] + [row] * 5_000) + "\n", encoding="utf-8")
-    with pytest.raises(TableError, match="第5001行超出上限"):
+    # A CSV may hold the whole country (41,352 townships); the bound is 100,000 records.
+    tall.write_text("\n".join([header] + [row] * 100_000) + "\n", encoding="utf-8")
+    with pytest.raises(TableError, match="第100001行超出上限"):
         read_county_table(tall)
     wide = tmp_path / "宽.csv"
     wide.write_text(header + "," * 64 + "\n" + row + "\n", encoding="utf-8")
@@ -76,8 +77,8 @@ def test_a_county_table_csv_beyond_the_limits_is_refused_as_it_is_read(tmp_path:
         read_county_table(wide)
     big = tmp_path / "大.csv"
     with big.open("wb") as handle:
-        handle.truncate(8 * 1024 * 1024 + 1)  # sparse: nothing is written
-    with pytest.raises(TableError, match="文件超过 8 MB"):
+        handle.truncate(32 * 1024 * 1024 + 1)  # sparse: nothing is written
+    with pytest.raises(TableError, match="文件超过 32 MB"):
         read_county_table(big)
 
 

@@ -142,31 +142,60 @@ def _finite(value: float | None) -> float | None:
 
 
 def _township_document(t: TownshipAllocation) -> dict[str, Any]:
+    return _document(
+        t.code, t.name, t.township_class,
+        tuple((c.indicator, c.value, c.share, c.weight, c.contribution) for c in t.contributions),
+        t.coefficient, t.score, t.quota, t.lower, t.upper, t.lower_source, t.upper_source,
+        t.allocation, t.bound, t.current, t.change, t.tied,
+    )  # fmt: skip
+
+
+def _township_documents(result: AllocationResult) -> list[dict[str, Any]]:
+    """One document per township, read from the result's columns: a
+    national result has 41,352 townships, and building their objects first
+    would take longer than everything else the CLI does."""
+    return [_document(*row) for row in zip(*result.townships.columns().values(), strict=True)]
+
+
+def _document(
+    code: str,
+    name: str,
+    township_class: str,
+    contributions: tuple[tuple[str, float, float, float, float], ...],
+    coefficient: float,
+    score: float,
+    quota: float,
+    lower: int,
+    upper: int | None,
+    lower_source: Bound,
+    upper_source: Bound,
+    allocation: int,
+    bound: Bound,
+    current: int | None,
+    change: int | None,
+    tied: bool,
+) -> dict[str, Any]:
+    """The JSON of one township; the arguments are TownshipAllocation's fields in order."""
     return {
-        "code": t.code,
-        "name": t.name,
-        "class": t.township_class,
-        "score": t.score,
-        "quota": t.quota,
-        "allocation": t.allocation,
-        "bound": t.bound.value,
-        "bound_label": t.bound.label if t.bound is not Bound.NONE else None,
-        "current": t.current,
-        "change": t.change,
-        "lower": t.lower,
-        "lower_source": t.lower_source.value,
-        "upper": t.upper,
-        "upper_source": t.upper_source.value,
-        "coefficient": t.coefficient,
-        "tied": t.tied,
+        "code": code,
+        "name": name,
+        "class": township_class,
+        "score": score,
+        "quota": quota,
+        "allocation": allocation,
+        "bound": bound.value,
+        "bound_label": bound.label if bound is not Bound.NONE else None,
+        "current": current,
+        "change": change,
+        "lower": lower,
+        "lower_source": lower_source.value,
+        "upper": upper,
+        "upper_source": upper_source.value,
+        "coefficient": coefficient,
+        "tied": tied,
         "indicators": {
-            c.indicator: {
-                "value": c.value,
-                "share": c.share,
-                "weight": c.weight,
-                "contribution": c.contribution,
-            }
-            for c in t.contributions
+            indicator: {"value": value, "share": share, "weight": weight, "contribution": part}
+            for indicator, value, share, weight, part in contributions
         },
     }
 
@@ -215,7 +244,7 @@ def json_document(report: AllocationReport) -> dict[str, Any]:
             "township_max": dict(params.township_max),
         },
         **_summary_document(result),
-        "townships": [_township_document(t) for t in result.townships],
+        "townships": _township_documents(result),
         "generator": f"bianzhi {__version__}",
     }
     if report.comparison is not None:
@@ -223,15 +252,34 @@ def json_document(report: AllocationReport) -> dict[str, Any]:
             method.value: {
                 "label": method.label,
                 **_summary_document(other),
-                "allocations": {t.code: t.allocation for t in other.townships},
+                "allocations": dict(
+                    zip(other.townships.codes, other.townships.allocation.tolist(), strict=True)
+                ),
             }
             for method, other in report.comparison.items()
         }
     return document
 
 
+_TOWNSHIPS_SLOT = "\x00townships\x00"
+
+
 def json_bytes(report: AllocationReport) -> bytes:
-    text = json.dumps(json_document(report), ensure_ascii=False, indent=2, allow_nan=False)
+    """The document indented by two, each township on one line.
+
+    json.dumps with an indent runs the pure-Python encoder (some 20 s for
+    the 41,352 townships of the country); without one it runs the C
+    encoder. So the townships are encoded compactly, one per line, and put
+    into the indented rest of the document.
+    """
+    document = json_document(report)
+    townships = document["townships"]
+    document["townships"] = _TOWNSHIPS_SLOT
+    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+    body = ",\n    ".join(map(encode, townships))
+    listing = f"[\n    {body}\n  ]" if townships else "[]"
+    text = text.replace(json.dumps(_TOWNSHIPS_SLOT), listing, 1)
     return (text + "\n").encode("utf-8")
 
 
@@ -287,14 +335,14 @@ def summary_text(report: AllocationReport) -> str:
         "约束说明",
     ]
     columns = [c for c in result_columns(result) if c.header in wanted]
-    rows = [
-        [number_text(c.value(i, t), c.kind) for c in columns]
-        for i, t in enumerate(result.townships)
-    ]
+    count = len(result.townships)
+    shown = result.townships if count <= TERMINAL_ROWS else result.townships[:TERMINAL_HEAD]
+    rows = [[number_text(c.value(i, t), c.kind) for c in columns] for i, t in enumerate(shown)]
+    sums = _totals(result) if len(shown) < count else {}
     totals = [
         "合计"
         if c.header == "乡镇代码"
-        else number_text(c.total(result.townships), c.kind)
+        else number_text(sums[c.header] if sums else c.total(result.townships), c.kind)
         if c.total
         else ""
         for c in columns
@@ -304,14 +352,45 @@ def summary_text(report: AllocationReport) -> str:
             [c.header for c in columns], [*rows, totals], [c.kind != "text" for c in columns]
         )
     )
+    if len(shown) < count:
+        lines.append(
+            f"（共 {count:,} 个乡镇，终端只列出前 {len(shown)} 个，合计为全部乡镇；"
+            "每个乡镇的结果见输出文件）"
+        )
     if result.ties:
-        names = "、".join(t.name for t in result.townships if t.tied)
+        tied = result.townships.tied.tolist()
+        names = "、".join(n for n, tie in zip(result.townships.names, tied, strict=True) if tie)
         lines.append(
             f"注意：{names} 在分配边际处得分完全相同（并列），已按得分高者、代码小者优先。"
         )
     if report.comparison is not None:
         lines += ["", "方法比较（测算编制）", _comparison_text(report)]
     return "\n".join(lines)
+
+
+# A terminal shows a county's table in full; a province's or the country's
+# would scroll thousands of lines past, so only its first rows are listed.
+TERMINAL_ROWS = 500
+TERMINAL_HEAD = 50
+
+
+def _totals(result: AllocationResult) -> dict[str, object]:
+    """The totals row of the terminal table, from the result's arrays (the
+    same sums as the columns' `total`, without building every township)."""
+    townships = result.townships
+    current = [c for c, known in zip(townships.current.tolist(), townships.has_current.tolist(), strict=True) if known]
+    allocation = townships.allocation.tolist()
+    changes = [
+        a - c
+        for a, c, known in zip(allocation, townships.current.tolist(), townships.has_current.tolist(), strict=True)
+        if known
+    ]
+    return {
+        "理论编制数": sum(townships.quota.tolist()),
+        "测算编制": sum(allocation),
+        "现有编制": sum(current) if current else None,
+        "增减": sum(changes) if changes else None,
+    }
 
 
 def _weight_text(weight: float) -> str:

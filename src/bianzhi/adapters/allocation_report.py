@@ -52,7 +52,8 @@ class ResultColumn:
 
 
 def _has_current(result: AllocationResult) -> bool:
-    return any(t.current is not None for t in result.townships)
+    # From the array: reading the objects would build all of them.
+    return bool(result.townships.has_current.any())
 
 
 def constraint_text(t: TownshipAllocation) -> str:

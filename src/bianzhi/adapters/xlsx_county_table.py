@@ -41,7 +41,7 @@ from bianzhi.adapters.xlsx_limits import (
     check_csv_size,
     check_xlsx,
 )
-from bianzhi.core.allocation import MAIN_INDICATORS, TownshipInput
+from bianzhi.core.allocation import MAIN_INDICATORS, TownshipColumns, TownshipInput
 
 CODE, NAME, CLASS = "代码", "名称", "类别"
 CURRENT, MINIMUM, MAXIMUM = "现有编制", "下限", "上限"
@@ -69,12 +69,17 @@ TABLE_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".csv")
 # and column), so the bound is tighter than for the other lists: 5,000 x 64
 # cells is about 64 MB. 8 MB of CSV is a thousand times a real table.
 SHEET_LIMITS = SheetLimits(rows=5_000, columns=64, unpacked_bytes=8 * 1024 * 1024)
+# A CSV is read record by record (a few hundred bytes per township), so its
+# bound can admit the whole country in one table: 41,352 townships in the
+# official division list (issue 16 allocates them in one run).
+CSV_LIMITS = SheetLimits(rows=100_000, columns=64, unpacked_bytes=32 * 1024 * 1024)
 
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 # Excel shows long numbers as 5.10923E+11 and writes them so to CSV: the
 # digits after the sixth are gone and cannot be recovered.
 _SCIENTIFIC_CODE = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
+_SPACES = re.compile(r"\s+")
 _UNIT = re.compile(r"[（(][^（）()]*[)）]$")
 
 
@@ -102,7 +107,8 @@ class CountyTable:
     """
 
     file: str
-    townships: tuple[TownshipInput, ...]
+    # Held as columns once, so every allocation over the table reads arrays.
+    townships: Sequence[TownshipInput]
     current: Mapping[str, int] = field(default_factory=dict)
     township_min: Mapping[str, int] = field(default_factory=dict)
     township_max: Mapping[str, int] = field(default_factory=dict)
@@ -145,7 +151,8 @@ def read_county_table(path: str | os.PathLike[str]) -> CountyTable:
         raise TableError([problem], None)
     try:
         # The size first: reading a huge file would already exhaust memory.
-        check_csv_size(b"", SHEET_LIMITS, size=path.stat().st_size)
+        limits = CSV_LIMITS if file.lower().endswith(".csv") else SHEET_LIMITS
+        check_csv_size(b"", limits, size=path.stat().st_size)
         data = path.read_bytes()
     except SheetRefused as refused:
         raise TableError([InputProblem(file, None, None, str(refused))], None) from None
@@ -185,7 +192,7 @@ def _suffix_problem(file: str) -> InputProblem | None:
 
 def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[object]]]:
     try:
-        check_csv_size(data, SHEET_LIMITS)
+        check_csv_size(data, CSV_LIMITS)
     except SheetRefused as refused:
         raise TableError([InputProblem(file, None, None, str(refused))], None) from None
     text = _decode(data, file)
@@ -198,7 +205,7 @@ def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[object]]]:
     rows: list[tuple[int, list[object]]] = []
     for number, record in enumerate(reader, start=1):
         try:
-            check_csv_record(number, len(record), SHEET_LIMITS)
+            check_csv_record(number, len(record), CSV_LIMITS)
         except SheetRefused as refused:
             raise TableError([InputProblem(file, None, None, str(refused))], None) from None
         rows.append((number, list(record)))
@@ -251,6 +258,8 @@ def _xlsx_rows(data: bytes, file: str) -> list[tuple[int, list[object]]]:
 
 def _text(value: object) -> str:
     """A cell as text: numbers without a spurious ".0", whitespace trimmed."""
+    if value.__class__ is str:  # every CSV cell: skip the checks below
+        return value.strip().strip("\ufeff\u3000\u00a0 ").strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -263,7 +272,7 @@ def _text(value: object) -> str:
 
 def _compact(text: str) -> str:
     """A header without any whitespace: "名  称" is 名称."""
-    return re.sub(r"\s+", "", text.replace("\u3000", " ").replace("\ufeff", ""))
+    return _SPACES.sub("", text.replace("\u3000", " ").replace("\ufeff", ""))
 
 
 def canonical_column(header: str) -> str | None:
@@ -280,6 +289,10 @@ def canonical_column(header: str) -> str | None:
 
 def parse_number(value: object) -> float | None:
     """A cell as a finite number, or None if it is not one (or is empty)."""
+    if value.__class__ is str and _NUMBER.fullmatch(value):
+        # Plain ASCII digits: what NFKC and the checks below would leave as is.
+        number = float(value)
+        return number if math.isfinite(number) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -466,7 +479,7 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[object]]], file: str) -> Count
 
     table = CountyTable(
         file=file,
-        townships=tuple(townships),
+        townships=TownshipColumns(townships),
         current=current,
         township_min=minimum,
         township_max=maximum,
@@ -495,9 +508,12 @@ def _cell(cells: Sequence[object], index: int) -> object:
 
 def _is_total_row(cells: Sequence[object], known: Mapping[str, _Column]) -> bool:
     """A 合计/总计 row: its first filled cell, code or name says so."""
-    first = next((_compact(_text(c)) for c in cells if _text(c)), "")
-    named = [_compact(_text(_cell(cells, known[n].index))) for n in (CODE, NAME) if n in known]
-    return first in _TOTAL_LABELS or any(n in _TOTAL_LABELS for n in named)
+    first = next((text for text in map(_text, cells) if text), "")
+    named = [_text(_cell(cells, known[n].index)) for n in (CODE, NAME) if n in known]
+    # Every label has 计: only such cells need compacting ("合  计").
+    return any(
+        "计" in text and _compact(text) in _TOTAL_LABELS for text in (first, *named)
+    )
 
 
 def _indicator(

@@ -26,11 +26,13 @@ Everything here is pure: dataclasses in, dataclasses out, no I/O.
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +41,7 @@ from bianzhi.core.apportion import apportion, hamilton, round_quotients
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 # The five township classes of policy 001 §(三)1, in the order they are shown.
 CLASSES_001: tuple[str, ...] = ("县政府驻地镇", "中心镇", "重点镇", "特色镇", "一般乡镇")
@@ -224,7 +227,8 @@ class AllocationResult:
     """One quota type's allocation, with plan-level figures."""
 
     params: AllocationParams
-    townships: tuple[TownshipAllocation, ...]
+    # A TownshipAllocations (arrays, built into objects on first read).
+    townships: TownshipAllocations
     total: int
     reserve: int
     distributable: int
@@ -340,6 +344,189 @@ def validate(townships: Sequence[TownshipInput], params: AllocationParams) -> li
 
 
 # ---------------------------------------------------------------------------
+# Input as columns
+#
+# The model works on arrays: one Python pass per attribute reads the
+# townships, and everything after that is vectorised. The explanation of
+# each township is kept as arrays too and turned into TownshipAllocation
+# objects only when someone reads `AllocationResult.townships`.
+
+
+class TownshipColumns(Sequence[TownshipInput]):
+    """Townships, with what the model reads from them also held as columns.
+
+    The columns are computed once, when the table is made (or, per
+    indicator, on first use), so every allocation over the same table (each
+    quota type, each method compared) reads arrays instead of objects.
+    `allocate` accepts any sequence of TownshipInput and wraps it in one of
+    these; readers that load a whole table (``bianzhi allocate``) make it
+    once up front.
+    """
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, townships: Iterable[TownshipInput]) -> None:
+        items = tuple(townships)
+        self._items = items
+        self.codes: list[str] = [t.code for t in items]
+        self.names: list[str] = [t.name for t in items]
+        self.classes: list[str] = [t.township_class for t in items]
+        position: dict[str, int] = {}
+        for cls in self.classes:
+            position.setdefault(cls, len(position))
+        # Distinct classes in order of first appearance, and each township's.
+        self.class_names: list[str] = list(position)
+        self.class_index: IntArray = _frozen(
+            np.array([position[c] for c in self.classes], dtype=np.int64)
+        )
+        self.code_set: frozenset[str] = frozenset(self.codes)
+        self.codes_unique: bool = len(self.code_set) == len(items)
+        self.order: IntArray = _frozen(_code_order(self.codes))
+        self._indicators: dict[str, FloatArray] = {}
+
+    def indicator(self, name: str) -> FloatArray:
+        """One indicator for every township; NaN where a township lacks it
+        or its value is not a number (`validate` then says which)."""
+        column = self._indicators.get(name)
+        if column is None:
+            raw = [t.indicators.get(name, math.nan) for t in self._items]
+            try:
+                column = np.array(raw, dtype=np.float64)
+            except (TypeError, ValueError):
+                column = np.full(len(raw), math.nan)
+            column = self._indicators[name] = _frozen(column.reshape(len(raw)))
+        return column
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> TownshipInput: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TownshipInput, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> TownshipInput | tuple[TownshipInput, ...]:
+        return self._items[index]
+
+    def __iter__(self) -> Iterator[TownshipInput]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TownshipColumns):
+            return self._items == other._items
+        if isinstance(other, tuple):
+            return self._items == other
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"TownshipColumns({len(self)} townships)"
+
+
+def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    array.flags.writeable = False  # shared by every allocation over the table
+    return array
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """One group's townships and per-township options as arrays."""
+
+    table: TownshipColumns
+    names: tuple[str, ...]  # weighted indicators, in the order of params.weights
+    values: FloatArray  # (n, K); NaN where a township lacks the indicator
+    current: IntArray  # (n,) 0 where unknown
+    has_current: BoolArray
+    township_min: IntArray  # (n,) _NO_FLOOR where absent
+    township_max: IntArray  # (n,) _NO_CAP where absent
+
+    @property
+    def codes(self) -> list[str]:
+        return self.table.codes
+
+    @property
+    def class_names(self) -> list[str]:
+        return self.table.class_names
+
+    @property
+    def class_index(self) -> IntArray:
+        return self.table.class_index
+
+
+_NO_FLOOR = -(10**12)
+
+
+def _columns(townships: Sequence[TownshipInput], params: AllocationParams) -> _Columns:
+    table = townships if isinstance(townships, TownshipColumns) else TownshipColumns(townships)
+    n = len(table)
+    names = tuple(params.weights)
+    values = np.empty((n, len(names)), dtype=np.float64)
+    for k, name in enumerate(names):
+        values[:, k] = table.indicator(name)
+
+    def per_code(mapping: Mapping[str, int], missing: int) -> tuple[IntArray, BoolArray]:
+        if not mapping:
+            return np.full(n, missing, dtype=np.int64), np.zeros(n, dtype=bool)
+        raw = [mapping.get(c) for c in table.codes]
+        present = np.array([v is not None for v in raw], dtype=bool)
+        out = np.array([missing if v is None else int(v) for v in raw], dtype=np.int64)
+        return out, present
+
+    current, has_current = per_code(params.current, 0)
+    township_min, _ = per_code(params.township_min, _NO_FLOOR)
+    township_max, _ = per_code(params.township_max, _NO_CAP)
+    return _Columns(
+        table=table,
+        names=names,
+        values=values,
+        current=current,
+        has_current=has_current,
+        township_min=township_min,
+        township_max=township_max,
+    )
+
+
+def _surely_valid(cols: _Columns, params: AllocationParams) -> bool:
+    """True only when `validate` would find no problem; False sends the input
+    to `validate` for the messages. Vectorised, so that a valid national
+    table costs a few milliseconds (tests check the two agree)."""
+    if not len(cols.codes) or not cols.table.codes_unique or params.total < 0:
+        return False
+    if params.max_step is not None and params.max_step < 0:
+        return False
+    reserve = params.reserve
+    if reserve.count is not None and reserve.count < 0:
+        return False
+    if reserve.percent is not None and not 0 <= reserve.percent <= 100:
+        return False
+    if reserve.resolve(params.total) > params.total:
+        return False
+    weights = list(params.weights.values())
+    if not weights or not all(math.isfinite(w) and w >= 0 for w in weights):
+        return False
+    if all(w == 0 for w in weights):
+        return False
+    values = cols.values
+    if values.size and not bool((np.isfinite(values) & (values >= 0)).all()):
+        return False
+    sums = values.sum(axis=0)
+    if any(w > 0 and s == 0 for w, s in zip(weights, sums.tolist(), strict=True)):
+        return False
+    known = set(cols.class_names) | set(CLASSES_001) | set(CLASSES_002)
+    for mapping in (params.floors, params.caps, params.coefficients):
+        for cls, value in mapping.items():
+            if cls not in known or not math.isfinite(value) or value < 0:
+                return False
+    codes = cols.table.code_set
+    for per_township in (params.current, params.township_min, params.township_max):
+        if per_township and (
+            not codes.issuperset(per_township) or min(per_township.values()) < 0
+        ):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------
 # Scores and bounds
 
 
@@ -357,29 +544,43 @@ class Scores:
 
 def compute_scores(townships: Sequence[TownshipInput], params: AllocationParams) -> Scores:
     """Step 1 of the model. Assumes `validate` found no problem."""
-    names = tuple(params.weights)
-    weights = np.array([float(params.weights[k]) for k in names], dtype=np.float64)
-    values = np.array(
-        [[float(t.indicators[k]) for k in names] for t in townships], dtype=np.float64
-    ).reshape(len(townships), len(names))
+    return _scores(_columns(townships, params), params)
+
+
+def _scores(cols: _Columns, params: AllocationParams) -> Scores:
+    weights = np.array([float(params.weights[k]) for k in cols.names], dtype=np.float64)
+    values = cols.values
     sums = values.sum(axis=0)
     # A zero-weight indicator may sum to 0; its share is then 0, not NaN.
     safe = np.where(sums > 0, sums, 1.0)
     shares = values / safe
-    coefficients = np.array(
-        [float(params.coefficients.get(t.township_class, 1.0)) for t in townships],
-        dtype=np.float64,
+    per_class = np.array(
+        [float(params.coefficients.get(c, 1.0)) for c in cols.class_names], dtype=np.float64
     )
+    coefficients = per_class[cols.class_index]
     scores = coefficients * (shares @ weights) / weights.sum()
-    return Scores(names, weights, values, shares, coefficients, scores)
+    return Scores(cols.names, weights, values, shares, coefficients, scores)
+
+
+# Bound sources by number, for the arrays below.
+_BOUND_LIST: tuple[Bound, ...] = tuple(Bound)
+_BOUND_CODE: dict[Bound, int] = {b: i for i, b in enumerate(_BOUND_LIST)}
 
 
 @dataclass(frozen=True)
 class Bounds:
     lower: IntArray
     upper: IntArray
-    lower_source: tuple[Bound, ...]
-    upper_source: tuple[Bound, ...]
+    lower_code: IntArray  # index into tuple(Bound)
+    upper_code: IntArray
+
+    @property
+    def lower_source(self) -> tuple[Bound, ...]:
+        return tuple(_BOUND_LIST[c] for c in self.lower_code.tolist())
+
+    @property
+    def upper_source(self) -> tuple[Bound, ...]:
+        return tuple(_BOUND_LIST[c] for c in self.upper_code.tolist())
 
 
 def compute_bounds(townships: Sequence[TownshipInput], params: AllocationParams) -> Bounds:
@@ -389,39 +590,47 @@ def compute_bounds(townships: Sequence[TownshipInput], params: AllocationParams)
     floor, no-decrease, step, township minimum (and likewise cap, step,
     township maximum for the upper bound).
     """
-    lower: list[int] = []
-    upper: list[int] = []
-    lower_src: list[Bound] = []
-    upper_src: list[Bound] = []
-    for t in townships:
-        current = params.current.get(t.code)
-        lows: list[tuple[int, Bound]] = [(0, Bound.NONE)]
-        highs: list[tuple[int, Bound]] = [(_NO_CAP, Bound.NONE)]
-        if t.township_class in params.floors:
-            lows.append((int(params.floors[t.township_class]), Bound.FLOOR))
-        if t.township_class in params.caps:
-            highs.append((int(params.caps[t.township_class]), Bound.CAP))
-        if current is not None and params.no_decrease:
-            lows.append((current, Bound.NO_DECREASE))
-        if current is not None and params.max_step is not None:
-            lows.append((current - params.max_step, Bound.STEP))
-            highs.append((current + params.max_step, Bound.STEP))
-        if t.code in params.township_min:
-            lows.append((params.township_min[t.code], Bound.TOWNSHIP_MIN))
-        if t.code in params.township_max:
-            highs.append((params.township_max[t.code], Bound.TOWNSHIP_MAX))
-        low = max(v for v, _ in lows)
-        high = min(v for v, _ in highs)
-        lower.append(low)
-        upper.append(high)
-        lower_src.append(next(src for v, src in lows if v == low))
-        upper_src.append(next(src for v, src in highs if v == high))
-    return Bounds(
-        np.array(lower, dtype=np.int64),
-        np.array(upper, dtype=np.int64),
-        tuple(lower_src),
-        tuple(upper_src),
-    )
+    return _bounds(_columns(townships, params), params)
+
+
+def _bounds(cols: _Columns, params: AllocationParams) -> Bounds:
+    n = len(cols.codes)
+    absent_low = np.full(n, _NO_FLOOR, dtype=np.int64)
+    absent_high = np.full(n, _NO_CAP, dtype=np.int64)
+
+    def per_class(mapping: Mapping[str, int], missing: int) -> IntArray:
+        table = np.array(
+            [int(mapping[c]) if c in mapping else missing for c in cols.class_names],
+            dtype=np.int64,
+        )
+        return table[cols.class_index] if n else np.zeros(0, dtype=np.int64)
+
+    cur = cols.has_current
+    step = params.max_step
+    lows: list[tuple[IntArray, Bound]] = [
+        (np.zeros(n, dtype=np.int64), Bound.NONE),
+        (per_class(params.floors, _NO_FLOOR), Bound.FLOOR),
+        (np.where(cur, cols.current, _NO_FLOOR) if params.no_decrease else absent_low, Bound.NO_DECREASE),
+        (np.where(cur, cols.current - step, _NO_FLOOR) if step is not None else absent_low, Bound.STEP),
+        (cols.township_min, Bound.TOWNSHIP_MIN),
+    ]
+    highs: list[tuple[IntArray, Bound]] = [
+        (np.full(n, _NO_CAP, dtype=np.int64), Bound.NONE),
+        (per_class(params.caps, _NO_CAP), Bound.CAP),
+        (np.where(cur, cols.current + step, _NO_CAP) if step is not None else absent_high, Bound.STEP),
+        (cols.township_max, Bound.TOWNSHIP_MAX),
+    ]
+    lower = np.max(np.stack([v for v, _ in lows]), axis=0) if n else np.zeros(0, np.int64)
+    upper = np.min(np.stack([v for v, _ in highs]), axis=0) if n else np.zeros(0, np.int64)
+    # The first source in the list that reaches the bound names it: assign
+    # in reverse so that earlier sources overwrite later ones.
+    lower_code = np.zeros(n, dtype=np.int64)
+    for values, source in reversed(lows):
+        lower_code[values == lower] = _BOUND_CODE[source]
+    upper_code = np.zeros(n, dtype=np.int64)
+    for values, source in reversed(highs):
+        upper_code[values == upper] = _BOUND_CODE[source]
+    return Bounds(lower, upper, lower_code, upper_code)
 
 
 def _describe_bound(t: TownshipInput, value: int, source: Bound) -> str:
@@ -433,18 +642,24 @@ def check_feasible(
 ) -> list[str]:
     """Problems that make the bounds impossible to meet, naming the bounds at fault."""
     problems: list[str] = []
-    for i, t in enumerate(townships):
-        if bounds.lower[i] > bounds.upper[i]:
-            problems.append(
-                f"{label}：{t.name}（{t.code}）的下限 {bounds.lower[i]}（{bounds.lower_source[i].label}）"
-                f"大于上限 {bounds.upper[i]}（{bounds.upper_source[i].label}）"
-            )
+    crossed = np.flatnonzero(bounds.lower > bounds.upper)
+    low_sum = int(bounds.lower.sum())
+    all_capped = bool((bounds.upper < _NO_CAP).all())
+    high_sum = int(np.minimum(bounds.upper, _NO_CAP).sum())
+    if not len(crossed) and low_sum <= distributable and not (all_capped and high_sum < distributable):
+        return problems  # the common case: no message to build
+    lower_source, upper_source = bounds.lower_source, bounds.upper_source
+    for i in crossed.tolist():
+        t = townships[i]
+        problems.append(
+            f"{label}：{t.name}（{t.code}）的下限 {bounds.lower[i]}（{lower_source[i].label}）"
+            f"大于上限 {bounds.upper[i]}（{upper_source[i].label}）"
+        )
     if problems:
         return problems
-    low_sum = int(bounds.lower.sum())
     if low_sum > distributable:
         parts = [
-            _describe_bound(t, int(bounds.lower[i]), bounds.lower_source[i])
+            _describe_bound(t, int(bounds.lower[i]), lower_source[i])
             for i, t in enumerate(townships)
             if bounds.lower[i] > 0
         ]
@@ -452,10 +667,9 @@ def check_feasible(
             f"{label}：各乡镇下限之和 {low_sum} 超过可分配编制 {distributable}，无法满足。"
             f"下限来自：{'，'.join(parts)}"
         )
-    high_sum = int(np.minimum(bounds.upper, _NO_CAP).sum())
-    if bool((bounds.upper < _NO_CAP).all()) and high_sum < distributable:
+    if all_capped and high_sum < distributable:
         parts = [
-            _describe_bound(t, int(bounds.upper[i]), bounds.upper_source[i])
+            _describe_bound(t, int(bounds.upper[i]), upper_source[i])
             for i, t in enumerate(townships)
         ]
         problems.append(
@@ -471,8 +685,11 @@ def check_feasible(
 
 def _code_order(codes: Sequence[str]) -> IntArray:
     """Rank of each code in sorted order: the second tie-break key."""
-    order = np.empty(len(codes), dtype=np.int64)
-    order[np.argsort(np.array(codes, dtype=object), kind="stable")] = np.arange(len(codes))
+    n = len(codes)
+    if all(a < b for a, b in zip(codes, codes[1:], strict=False)):
+        return np.arange(n, dtype=np.int64)  # tables usually come sorted by code
+    order = np.empty(n, dtype=np.int64)
+    order[sorted(range(n), key=codes.__getitem__)] = np.arange(n)
     return order
 
 
@@ -482,6 +699,7 @@ class _Prepared:
 
     townships: Sequence[TownshipInput]
     params: AllocationParams
+    columns: _Columns
     reserve: int
     distributable: int
     bounds: Bounds
@@ -493,26 +711,29 @@ class _Prepared:
 
 def _prepare(townships: Sequence[TownshipInput], params: AllocationParams) -> _Prepared:
     """Validate, resolve the reserve, compute bounds and scores; raises AllocationError."""
-    problems = validate(townships, params)
-    if problems:
-        raise AllocationError(problems)
+    cols = _columns(townships, params)
+    if not _surely_valid(cols, params):
+        problems = validate(townships, params)
+        if problems:
+            raise AllocationError(problems)
     reserve = params.reserve.resolve(params.total)
     distributable = params.total - reserve
-    bounds = compute_bounds(townships, params)
+    bounds = _bounds(cols, params)
     problems = check_feasible(townships, bounds, distributable, params.quota_type)
     if problems:
         raise AllocationError(problems)
-    sc = compute_scores(townships, params)
+    sc = _scores(cols, params)
     score_sum = float(sc.scores.sum())
     exact = distributable * sc.scores / score_sum if score_sum > 0 else np.zeros_like(sc.scores)
     return _Prepared(
         townships=townships,
         params=params,
+        columns=cols,
         reserve=reserve,
         distributable=distributable,
         bounds=bounds,
         scores=sc,
-        order=_code_order([t.code for t in townships]),
+        order=cols.table.order,
         exact=exact,
         score_sum=score_sum,
     )
@@ -535,6 +756,179 @@ def _divisor_result(
     return _build(p, alloc, tied, unbounded, divisor, interval)
 
 
+class TownshipAllocations(Sequence[TownshipAllocation]):
+    """The per-township results of one allocation, held as arrays.
+
+    A Sequence of TownshipAllocation built on first use (and kept): most
+    callers read every township, but the model itself stays vectorised, so a
+    national allocation with its full explanation costs milliseconds. The
+    arrays are public for callers that want whole columns.
+    """
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cache; compared by value
+
+    def __init__(
+        self,
+        *,
+        townships: TownshipColumns,
+        scores: Scores,
+        quota: FloatArray,
+        bounds: Bounds,
+        allocation: IntArray,
+        bound: IntArray,
+        current: IntArray,
+        has_current: BoolArray,
+        tied: BoolArray,
+    ) -> None:
+        self._townships = townships
+        self.scores = scores
+        self.quota = quota
+        self.bounds = bounds
+        self.allocation = allocation
+        self.bound = bound  # codes into tuple(Bound)
+        self.current = current
+        self.has_current = has_current
+        self.tied = tied
+        self._items: tuple[TownshipAllocation, ...] | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        return self._townships.codes
+
+    @property
+    def names(self) -> list[str]:
+        return self._townships.names
+
+    def columns(self) -> dict[str, list[Any]]:
+        """Every field of TownshipAllocation as one list per field (Python
+        values, as the objects hold them); "contributions" is a list of
+        tuples of IndicatorContribution fields per township. For writers that
+        turn a national result into rows without building 41,352 objects."""
+        sc, bounds = self.scores, self.bounds
+        names = sc.indicators
+        weights = sc.weights.tolist()
+        # w_k · p_ik / Σ w, elementwise in the order the formula reads.
+        parts = (sc.weights * sc.shares / sc.weights.sum()).tolist()
+        bound_list = _BOUND_LIST
+        current: list[int | None] = [
+            c if known else None
+            for c, known in zip(self.current.tolist(), self.has_current.tolist(), strict=True)
+        ]
+        allocation = self.allocation.tolist()
+        return {
+            "code": list(self._townships.codes),
+            "name": list(self._townships.names),
+            "township_class": list(self._townships.classes),
+            "contributions": [
+                tuple(
+                    (name, row_values[k], row_shares[k], weights[k], row_parts[k])
+                    for k, name in enumerate(names)
+                )
+                for row_values, row_shares, row_parts in zip(
+                    sc.values.tolist(), sc.shares.tolist(), parts, strict=True
+                )
+            ],
+            "coefficient": sc.coefficients.tolist(),
+            "score": sc.scores.tolist(),
+            "quota": self.quota.tolist(),
+            "lower": bounds.lower.tolist(),
+            "upper": [None if h >= _NO_CAP else h for h in bounds.upper.tolist()],
+            "lower_source": [bound_list[c] for c in bounds.lower_code.tolist()],
+            "upper_source": [bound_list[c] for c in bounds.upper_code.tolist()],
+            "allocation": allocation,
+            "bound": [bound_list[c] for c in self.bound.tolist()],
+            "current": current,
+            "change": [None if c is None else a - c for a, c in zip(allocation, current, strict=True)],
+            "tied": self.tied.tolist(),
+        }
+
+    def _materialise(self) -> tuple[TownshipAllocation, ...]:
+        if self._items is not None:
+            return self._items
+        # Tens of thousands of small objects: the cyclic collector would run
+        # dozens of times while they are made and find nothing to free.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            cols = self.columns()
+            cols["contributions"] = [
+                tuple([IndicatorContribution(*part) for part in row]) for row in cols["contributions"]
+            ]
+            # The keys of columns() are the fields in declaration order.
+            self._items = tuple([TownshipAllocation(*row) for row in zip(*cols.values(), strict=True)])
+        finally:
+            if enabled:
+                gc.enable()
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self.allocation)
+
+    @overload
+    def __getitem__(self, index: int) -> TownshipAllocation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TownshipAllocation, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> TownshipAllocation | tuple[TownshipAllocation, ...]:
+        if self._items is None and isinstance(index, slice):
+            # A page of a national result: build only the objects asked for.
+            picked = range(len(self))[index]
+            if len(picked) < len(self) // 2:
+                return tuple(self[i] for i in picked)
+        if self._items is None and isinstance(index, int):
+            return self._one(index)
+        return self._materialise()[index]
+
+    def _one(self, index: int) -> TownshipAllocation:
+        i = range(len(self))[index]  # IndexError as for a tuple
+        sc, bounds, table = self.scores, self.bounds, self._townships
+        wsum = sc.weights.sum()
+        current = int(self.current[i]) if self.has_current[i] else None
+        allocation = int(self.allocation[i])
+        upper = int(bounds.upper[i])
+        return TownshipAllocation(
+            code=table.codes[i],
+            name=table.names[i],
+            township_class=table.classes[i],
+            contributions=tuple(
+                IndicatorContribution(
+                    name,
+                    float(sc.values[i, k]),
+                    float(sc.shares[i, k]),
+                    float(sc.weights[k]),
+                    float(sc.weights[k] * sc.shares[i, k] / wsum),
+                )
+                for k, name in enumerate(sc.indicators)
+            ),
+            coefficient=float(sc.coefficients[i]),
+            score=float(sc.scores[i]),
+            quota=float(self.quota[i]),
+            lower=int(bounds.lower[i]),
+            upper=None if upper >= _NO_CAP else upper,
+            lower_source=_BOUND_LIST[int(bounds.lower_code[i])],
+            upper_source=_BOUND_LIST[int(bounds.upper_code[i])],
+            allocation=allocation,
+            bound=_BOUND_LIST[int(self.bound[i])],
+            current=current,
+            change=None if current is None else allocation - current,
+            tied=bool(self.tied[i]),
+        )
+
+    def __iter__(self) -> Iterator[TownshipAllocation]:
+        return iter(self._materialise())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TownshipAllocations):
+            return self._materialise() == other._materialise()
+        if isinstance(other, tuple):
+            return self._materialise() == other
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"TownshipAllocations({len(self)} townships)"
+
+
 def _build(
     p: _Prepared,
     alloc: IntArray,
@@ -544,63 +938,41 @@ def _build(
     interval: tuple[float, float] | None,
 ) -> AllocationResult:
     """Step 5 and the explanation: the result of one group from its seats."""
-    townships, params, bounds, sc = p.townships, p.params, p.bounds, p.scores
+    params, bounds, sc, cols = p.params, p.bounds, p.scores, p.columns
     s, exact = sc.scores, p.exact
-    items: list[TownshipAllocation] = []
-    for i, t in enumerate(townships):
-        a = int(alloc[i])
-        if a == bounds.lower[i] and unbounded[i] < bounds.lower[i] and bounds.lower_source[i] is not Bound.NONE:
-            bound = bounds.lower_source[i]
-        elif a == bounds.upper[i] and unbounded[i] > bounds.upper[i]:
-            bound = bounds.upper_source[i]
-        else:
-            bound = Bound.NONE
-        current = params.current.get(t.code)
-        contributions = tuple(
-            IndicatorContribution(
-                indicator=name,
-                value=float(sc.values[i, k]),
-                share=float(sc.shares[i, k]),
-                weight=float(sc.weights[k]),
-                contribution=float(sc.weights[k] * sc.shares[i, k] / sc.weights.sum()),
-            )
-            for k, name in enumerate(sc.indicators)
-        )
-        items.append(
-            TownshipAllocation(
-                code=t.code,
-                name=t.name,
-                township_class=t.township_class,
-                contributions=contributions,
-                coefficient=float(sc.coefficients[i]),
-                score=float(s[i]),
-                quota=float(exact[i]),
-                lower=int(bounds.lower[i]),
-                upper=None if bounds.upper[i] >= _NO_CAP else int(bounds.upper[i]),
-                lower_source=bounds.lower_source[i],
-                upper_source=bounds.upper_source[i],
-                allocation=a,
-                bound=bound,
-                current=current,
-                change=None if current is None else a - current,
-                tied=bool(tied[i]),
-            )
-        )
+    none = _BOUND_CODE[Bound.NONE]
+    # A bound "fixed" the allocation when the township sits on it and the
+    # unbounded rounding would have crossed it.
+    at_lower = (alloc == bounds.lower) & (unbounded < bounds.lower) & (bounds.lower_code != none)
+    at_upper = ~at_lower & (alloc == bounds.upper) & (unbounded > bounds.upper)
+    bound = np.where(at_lower, bounds.lower_code, np.where(at_upper, bounds.upper_code, none))
+    tied = np.asarray(tied, dtype=bool)
     deviation = float(np.abs(alloc - exact).max()) if len(alloc) else 0.0
     if p.distributable > 0 and p.score_sum > 0:
         gap = 100.0 * alloc / p.distributable - 100.0 * s / p.score_sum
         gallagher = float(math.sqrt(0.5 * float((gap**2).sum())))
     else:
         gallagher = 0.0
+    codes = cols.codes
     return AllocationResult(
         params=params,
-        townships=tuple(items),
+        townships=TownshipAllocations(
+            townships=p.columns.table,
+            scores=sc,
+            quota=exact,
+            bounds=bounds,
+            allocation=np.asarray(alloc, dtype=np.int64),
+            bound=bound,
+            current=cols.current,
+            has_current=cols.has_current,
+            tied=tied,
+        ),
         total=params.total,
         reserve=p.reserve,
         distributable=p.distributable,
         divisor=divisor,
         divisor_interval=interval,
-        ties=tuple(t.code for t in items if t.tied),
+        ties=tuple(codes[i] for i in np.flatnonzero(tied).tolist()),
         max_deviation=deviation,
         disproportionality=gallagher,
     )
@@ -648,16 +1020,27 @@ def allocate_groups(
     for method, members in by_method.items():
         parts = [prepared[i] for i in members]
         sizes = [len(p.townships) for p in parts]
-        batch = apportion(
-            np.concatenate([p.scores.scores for p in parts]),
-            np.concatenate([p.bounds.lower for p in parts]),
-            np.concatenate([p.bounds.upper for p in parts]),
-            np.array([p.distributable for p in parts], dtype=np.int64),
-            method.value,
-            groups=np.repeat(np.arange(len(parts), dtype=np.int64), sizes),
-            # Ranks only break ties inside a group, so per-group ranks suffice.
-            order=np.concatenate([p.order for p in parts]),
-        )
+        if len(parts) == 1:  # one county: no batch to assemble
+            only = parts[0]
+            batch = apportion(
+                only.scores.scores,
+                only.bounds.lower,
+                only.bounds.upper,
+                np.array([only.distributable], dtype=np.int64),
+                method.value,
+                order=only.order,
+            )
+        else:
+            batch = apportion(
+                np.concatenate([p.scores.scores for p in parts]),
+                np.concatenate([p.bounds.lower for p in parts]),
+                np.concatenate([p.bounds.upper for p in parts]),
+                np.array([p.distributable for p in parts], dtype=np.int64),
+                method.value,
+                groups=np.repeat(np.arange(len(parts), dtype=np.int64), sizes),
+                # Ranks only break ties inside a group, so per-group ranks suffice.
+                order=np.concatenate([p.order for p in parts]),
+            )
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         for g, (index, p) in enumerate(zip(members, parts, strict=True)):
             window = slice(int(starts[g]), int(starts[g + 1]))
