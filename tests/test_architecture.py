@@ -19,7 +19,7 @@ PLATFORM = frozenset({"accounts", "audit", "regions", "jobs", "inbox"})
 BASE = PLATFORM | {"kernel", "core", "adapters"}
 DOMAIN = frozenset(
     {"townships", "allocation", "institutions", "roster", "rules", "duties", "agencies", "tasks",
-     "dashboards"}
+     "dashboards", "enforcement", "assets"}
 )
 EVERYTHING = BASE | DOMAIN | {"reports", "cli", "web"}
 
@@ -37,7 +37,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "duties": BASE | {"townships"},
     "agencies": BASE | {"duties", "institutions", "roster", "townships"},
     "tasks": BASE | {"townships"},
-    "dashboards": BASE | {"institutions", "roster", "rules", "townships"},
+    "dashboards": BASE | {"institutions", "roster", "rules", "townships", "enforcement", "assets"},
+    "enforcement": BASE | {"duties", "roster", "tasks"},
+    "assets": BASE | {"tasks"},
     "reports": BASE | DOMAIN,
     "cli": EVERYTHING,
     "web": EVERYTHING,

@@ -12,6 +12,7 @@ from bianzhi.duties.api import (
     DutyRequestViewSet,
     MatterViewSet,
 )
+from bianzhi.enforcement.api import CaseViewSet as EnforcementCaseViewSet
 from bianzhi.institutions.api import InstitutionViewSet
 from bianzhi.regions.api import RegionViewSet
 from bianzhi.roster.api import PersonViewSet
@@ -37,6 +38,7 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("findings", FindingViewSet, basename="finding")
 router.register("work-plans", WorkPlanViewSet, basename="work-plan")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("enforcement-cases", EnforcementCaseViewSet, basename="enforcement-case")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bianzhi.agencies",
     "bianzhi.tasks",
     "bianzhi.reports",
+    "bianzhi.enforcement",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,8 @@ urlpatterns = [
     path("roster/", include("bianzhi.roster.urls")),
     path("rules/", include("bianzhi.rules.urls")),
     path("dashboards/", include("bianzhi.dashboards.urls")),
+    path("enforcement/", include("bianzhi.enforcement.urls")),
+    path("public/", include("bianzhi.enforcement.public_urls")),
     path("api/v1/", include("bianzhi.web.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
