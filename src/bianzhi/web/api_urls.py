@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from bianzhi.accounts.api import TokenLoginView, TokenRevokeView
 from bianzhi.agencies.api import AgencyAssessmentViewSet, AgencyViewSet, DepartmentAssessmentViewSet
 from bianzhi.allocation.api import PlanViewSet
+from bianzhi.assets.api import AssetViewSet
 from bianzhi.duties.api import (
     CatalogueItemViewSet,
     DutyListViewSet,
@@ -39,6 +40,7 @@ router.register("findings", FindingViewSet, basename="finding")
 router.register("work-plans", WorkPlanViewSet, basename="work-plan")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("enforcement-cases", EnforcementCaseViewSet, basename="enforcement-case")
+router.register("assets", AssetViewSet, basename="asset")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "bianzhi.tasks",
     "bianzhi.reports",
     "bianzhi.enforcement",
+    "bianzhi.assets",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("dashboards/", include("bianzhi.dashboards.urls")),
     path("enforcement/", include("bianzhi.enforcement.urls")),
     path("public/", include("bianzhi.enforcement.public_urls")),
+    path("assets/", include("bianzhi.assets.urls")),
     path("api/v1/", include("bianzhi.web.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
