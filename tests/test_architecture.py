@@ -33,7 +33,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "allocation": BASE | {"townships"},
     "institutions": BASE | {"townships"},
     "roster": BASE | {"institutions", "townships"},
-    "rules": BASE | {"institutions", "roster", "townships"},
+    "rules": BASE | {"institutions", "roster", "townships", "enforcement"},
     "duties": BASE | {"townships"},
     "agencies": BASE | {"duties", "institutions", "roster", "townships"},
     "tasks": BASE | {"townships"},

@@ -70,3 +70,19 @@ def test_a_joint_meeting_links_tasks_of_its_region_only(penglai: Any, regions: A
         services.meeting_create(**args, tasks=[foreign])
     meeting = services.meeting_create(**args, tasks=[own])
     assert list(meeting.tasks.all()) == [own]
+
+
+def test_the_rule_flags_an_uncertified_leader_in_charge_with_its_source(penglai: Any, clock: Any) -> None:
+    from bianzhi.rules.models import StoredFinding
+
+    clock(dt.date(2026, 3, 1))
+    leader = _person(penglai, "钱镇长", "510923198001015678", post_category="leader",
+                     certificate_expiry=dt.date(2026, 2, 28))
+    services.team_set(actor=None, township=penglai, leader_in_charge=leader, office_head=None)
+    finding = StoredFinding.objects.get(rule="enforcement-leader-certified")
+    assert finding.message == "分管执法的领导钱镇长未持有效执法证"
+    assert "004_650ebb92df68bbb8.txt" in finding.source and finding.severity == "warning"
+    leader.certificate_expiry = dt.date(2026, 3, 1)  # the last valid day still counts
+    leader.save()
+    services.team_set(actor=None, township=penglai, leader_in_charge=leader, office_head=None)
+    assert not StoredFinding.objects.filter(rule="enforcement-leader-certified").exists()

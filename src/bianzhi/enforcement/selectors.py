@@ -90,12 +90,9 @@ def leadership(*, township: Region) -> QuerySet[Person]:
 
 
 def certified(person: Person | None, today: dt.date) -> bool:
-    return bool(
-        person is not None
-        and person.certificate_number
-        and person.certificate_expiry is not None
-        and person.certificate_expiry >= today
-    )
+    """As the rules count it (``PersonState.has_valid_certificate``): an
+    expiry date on or after ``today``."""
+    return person is not None and person.certificate_expiry is not None and person.certificate_expiry >= today
 
 
 def expiring_certificates(
@@ -238,7 +235,7 @@ def figures(*, scope: Scope, region: Region, today: dt.date) -> dict[str, Any]:
         .values("region_id")
         .annotate(
             staff=Count("id"),
-            certified=Count("id", filter=Q(certificate_expiry__gte=today) & ~Q(certificate_number="")),
+            certified=Count("id", filter=Q(certificate_expiry__gte=today)),
         )
     ):
         rows[item["region_id"]].staff = item["staff"]

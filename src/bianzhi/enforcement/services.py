@@ -45,6 +45,7 @@ from bianzhi.enforcement.models import (
 )
 from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError
+from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person, PostCategory
 from bianzhi.tasks.attachments import Upload, check_uploads
@@ -122,6 +123,8 @@ def team_set(
         before=before,
         after=snapshot(team, ["leader_in_charge", "office_head"]),
     )
+    # The rule enforcement-leader-certified reads the team: store its findings afresh.
+    rule_guard().refresh(county_code=township.county_code)
     return team
 
 
