@@ -123,7 +123,7 @@ def asset_detail(request: HttpRequest, asset_id: int) -> HttpResponse:
         "categories": categories_for(asset.owner),
         "may_write": selectors.may_write(scope, asset.township),
         "may_approve": scope.can_approve(asset.township),
-        "statuses": TaskStatus, "today": clock.today(), "source": SOURCE,
+        "statuses": {s.name: s.value for s in TaskStatus}, "today": clock.today(), "source": SOURCE,
     })
 
 

@@ -237,7 +237,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "transfer": getattr(case, "transfer", None),
             "may_write": writer,
             "open": case.case_status in (CaseStatus.FILED, CaseStatus.INVESTIGATING),
-            "statuses": CaseStatus,
+            "statuses": {s.name: s.value for s in CaseStatus},
             "today": clock.today(),
             "source_disclosure": SOURCE_DISCLOSURE,
         },
