@@ -19,7 +19,7 @@ PLATFORM = frozenset({"accounts", "audit", "regions", "jobs", "inbox"})
 BASE = PLATFORM | {"kernel", "core", "adapters"}
 DOMAIN = frozenset(
     {"townships", "allocation", "institutions", "roster", "rules", "duties", "agencies", "tasks",
-     "dashboards", "grids", "staffing_plans"}
+     "dashboards", "grids", "staffing_plans", "enforcement", "assets"}
 )
 EVERYTHING = BASE | DOMAIN | {"reports", "cli", "web", "ops"}
 
@@ -35,13 +35,16 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "allocation": BASE | {"townships"},
     "institutions": BASE | {"townships"},
     "roster": BASE | {"institutions", "townships"},
-    "rules": BASE | {"institutions", "roster", "townships"},
+    "rules": BASE | {"institutions", "roster", "townships", "enforcement"},
     "duties": BASE | {"townships"},
     "agencies": BASE | {"duties", "institutions", "roster", "townships"},
     "tasks": BASE | {"townships"},
-    "dashboards": BASE | {"institutions", "roster", "rules", "townships", "grids", "staffing_plans"},
+    "dashboards": BASE | {"institutions", "roster", "rules", "townships", "grids", "staffing_plans",
+                         "enforcement", "assets"},
     "grids": BASE,
     "staffing_plans": BASE | {"roster", "townships"},
+    "enforcement": BASE | {"duties", "roster", "tasks"},
+    "assets": BASE | {"tasks"},
     "reports": BASE | DOMAIN,
     # Running the system (backup, restore, migrate-db, health): sees every
     # table through Django's registry, imports no domain app.

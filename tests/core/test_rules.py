@@ -238,6 +238,7 @@ def test_the_catalogue_ships_these_rules() -> None:
         "secondment-share",
         "service-period",
         "enforcement-staff",
+        "enforcement-leader-certified",
         "office-admin-min",
         "institution-limits",
         "leadership-posts",
@@ -1135,3 +1136,19 @@ def test_key_towns_given_more_than_ordinary_townships_are_not_warned() -> None:
         PlannedTownship("象山镇", ORDINARY, score=2.0, allocation=15),
     ]
     assert key_town_warnings(townships, quota_type=ADMIN_QUOTA, ordinary_floor=15) == []
+
+
+def test_an_uncertified_leader_in_charge_of_enforcement_is_a_warning() -> None:
+    # 004《优化机构编制资源配置工作方案》§二(五): 分管执法的领导要率先取证.
+    on = date(2026, 3, 1)
+    leader = PersonState(id="p1", name="钱镇长", township_code="510923100", quota_type=ADMIN_QUOTA,
+                         post_category="leader", enforcement_certificate_expiry=on)
+    town = TownshipState(code="510923100", name="蓬莱镇", township_class=ORDINARY,
+                         enforcement_leader_id="p1")
+    snapshot = Snapshot(region_code="510923", region_name="大英县", townships=[town], persons=[leader])
+    only = {r.id: RuleSettings(enabled=r.id == "enforcement-leader-certified") for r in RULES}
+    assert evaluate(snapshot, only, today=on) == []  # the last valid day still counts
+    findings = evaluate(snapshot, only, today=on + timedelta(days=1))
+    assert [(f.severity, f.message) for f in findings] == [(Severity.WARNING, "分管执法的领导钱镇长未持有效执法证")]
+    gone = replace(snapshot, townships=[replace(town, enforcement_leader_id="p2")])
+    assert [f.object.kind for f in evaluate(gone, only, today=on)] == [ObjectKind.TOWNSHIP]

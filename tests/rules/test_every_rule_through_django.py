@@ -86,6 +86,14 @@ def enforcement_staff() -> None:
     enter(1, is_enforcement_staff=True)
 
 
+def enforcement_leader_certified() -> None:
+    from bianzhi.enforcement.models import EnforcementTeam
+
+    approve(PENGLAI, admin=10)
+    leader = enter(1, post_category="leader")  # no certificate
+    EnforcementTeam.objects.create(township=_township(), leader_in_charge=leader)
+
+
 def office_admin_min() -> None:
     approve(PENGLAI, admin=10)
     _office(admin=1)
@@ -122,6 +130,7 @@ SETUPS: dict[str, Callable[[], None]] = {
     "secondment-share": secondment_share,
     "service-period": service_period,
     "enforcement-staff": enforcement_staff,
+    "enforcement-leader-certified": enforcement_leader_certified,
     "office-admin-min": office_admin_min,
     "institution-limits": institution_limits,
     "leadership-posts": leadership_posts,

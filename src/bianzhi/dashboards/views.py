@@ -4,8 +4,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from bianzhi.accounts.scope import scope_of
+from bianzhi.assets.selectors import figures as asset_figures
 from bianzhi.dashboards.selectors import dashboard_data
+from bianzhi.enforcement.selectors import figures as enforcement_figures
 from bianzhi.grids.selectors import dashboard_rows as grid_dashboard_rows
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level
 from bianzhi.staffing_plans.selectors import dashboard_years as staffing_dashboard_years
 
@@ -23,6 +26,9 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_of(request)
     target = scope.region_or_404(code)
     data = dashboard_data(scope=scope, region=target)
+    # Issue 15: enforcement cases and public assets, by township.
+    data["enforcement"] = enforcement_figures(scope=scope, region=target, today=clock.today())
+    data["assets"] = asset_figures(scope=scope, region=target)
     if request.GET.get("format") == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return render(

@@ -49,8 +49,10 @@ class CountyFindings:
 
 def findings_evaluate(region: Region, *, today: date | None = None) -> list[CountyFindings]:
     """Evaluate every enabled rule for every county under `region` (a
-    township gives its county). Reads only; see findings_refresh to store."""
-    today = today or clock.today()
+    township gives its county). Reads only; see findings_refresh to store.
+    `today` defaults to ``kernel.clock.today()`` (certificate validity,
+    ongoing secondments), so a frozen clock freezes the rules too."""
+    today = today if today is not None else clock.today()
     snapshots = county_snapshots(region, today=today)
     settings = settings_by_county(s.region_code for s in snapshots)
     return [

@@ -43,6 +43,7 @@ from bianzhi.core.rules import (
     TownshipState,
     layer_settings,
 )
+from bianzhi.enforcement.models import EnforcementTeam
 from bianzhi.institutions.models import (
     LEADERSHIP_ITEMS,
     QUOTA_ITEMS,
@@ -163,6 +164,13 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
         .values_list("region_id", "n")
     )
 
+    # 5. The leader in charge of enforcement named per township (issue 15).
+    enforcement_leaders = dict(
+        EnforcementTeam.objects.filter(
+            **_under(region, "township__"), leader_in_charge__isnull=False
+        ).values_list("township_id", "leader_in_charge_id")
+    )
+
     township_states: dict[str, list[TownshipState]] = defaultdict(list)
     for pk, code, name, county_code in townships:
         scheme = schemes.get(county_code, ClassScheme.FIVE_CLASSES)
@@ -181,6 +189,9 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
                 ),
                 leadership_posts_used=leaders.get(pk, 0),
                 previous_quotas=previous.get(pk, {}),
+                enforcement_leader_id=(
+                    str(enforcement_leaders[pk]) if pk in enforcement_leaders else None
+                ),
             )
         )
 

@@ -6,12 +6,14 @@ from rest_framework.routers import DefaultRouter
 from bianzhi.accounts.api import TokenLoginView, TokenRevokeView
 from bianzhi.agencies.api import AgencyAssessmentViewSet, AgencyViewSet, DepartmentAssessmentViewSet
 from bianzhi.allocation.api import PlanViewSet
+from bianzhi.assets.api import AssetViewSet
 from bianzhi.duties.api import (
     CatalogueItemViewSet,
     DutyListViewSet,
     DutyRequestViewSet,
     MatterViewSet,
 )
+from bianzhi.enforcement.api import CaseViewSet as EnforcementCaseViewSet
 from bianzhi.grids.api import GridViewSet, ServiceMatterViewSet
 from bianzhi.institutions.api import InstitutionViewSet
 from bianzhi.regions.api import RegionViewSet
@@ -43,6 +45,8 @@ router.register("grids", GridViewSet, basename="grid")
 router.register("service-matters", ServiceMatterViewSet, basename="service-matter")
 router.register("recruitment-plans", RecruitmentPlanViewSet, basename="recruitment-plan")
 router.register("quota-transfers", QuotaTransferViewSet, basename="quota-transfer")
+router.register("enforcement-cases", EnforcementCaseViewSet, basename="enforcement-case")
+router.register("assets", AssetViewSet, basename="asset")
 
 urlpatterns = [
     path("auth/token/", TokenLoginView.as_view(), name="api-token"),

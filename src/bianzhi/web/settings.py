@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "bianzhi.ops",
     "bianzhi.grids",
     "bianzhi.staffing_plans",
+    "bianzhi.enforcement",
+    "bianzhi.assets",
 ]
 
 MIDDLEWARE = [

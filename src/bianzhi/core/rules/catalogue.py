@@ -232,6 +232,15 @@ RULES: tuple[RuleDefinition, ...] = (
         severity=Severity.WARNING,
     ),
     RuleDefinition(
+        id="enforcement-leader-certified",
+        title="分管执法的领导率先取证",
+        description="乡镇分管执法的领导持有在有效期内的执法证。",
+        source=f"{_P004_PLAN}§二(五)",
+        scope=(),
+        parameters={},
+        severity=Severity.WARNING,
+    ),
+    RuleDefinition(
         id="office-admin-min",
         title="党政综合办事机构行政编制",
         description="每个党政综合办事机构核定的行政编制不少于下限（默认2名）。",

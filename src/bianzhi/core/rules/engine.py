@@ -456,6 +456,22 @@ def _enforcement_staff(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Findin
         )
 
 
+def _enforcement_leader_certified(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
+    named = [(i, t) for i, t in enumerate(ix.townships) if t.enforcement_leader_id is not None]
+    if not named:
+        return
+    persons = {p.id: p for p in ix.snapshot.persons}
+    in_scope = ix.in_scope(rule)
+    for i, township in named:
+        person = persons.get(township.enforcement_leader_id or "")
+        if not in_scope[i]:
+            continue
+        if person is None or person.township_code != township.code:
+            yield _finding(rule, ix.township_ref(i), "分管执法的领导已不在本乡镇名册中，请重新指定")
+        elif not person.has_valid_certificate(ix.today):
+            yield _finding(rule, person_ref(person), f"分管执法的领导{person.name}未持有效执法证")
+
+
 def _office_admin_min(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     minimum = rule.int_param("min_admin_quota")
     in_scope = ix.in_scope(rule)
@@ -546,6 +562,7 @@ CHECKS: Mapping[str, Check] = {
     "secondment-share": _secondment_share,
     "service-period": _service_period,
     "enforcement-staff": _enforcement_staff,
+    "enforcement-leader-certified": _enforcement_leader_certified,
     "office-admin-min": _office_admin_min,
     "institution-limits": _institution_limits,
     "leadership-posts": _leadership_posts,

@@ -140,6 +140,9 @@ class TownshipState:
     leadership_posts_approved: int = 0
     leadership_posts_used: int = 0
     previous_quotas: Mapping[str, int] = field(default_factory=dict)
+    # The `PersonState.id` of the leader in charge of enforcement (分管执法的
+    # 领导), None when none is named.
+    enforcement_leader_id: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "approved_quotas", _frozen_mapping(self.approved_quotas))

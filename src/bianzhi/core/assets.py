@@ -1,0 +1,53 @@
+"""Public assets of towns and villages (镇村公有资产), pure Python.
+
+Source: 004_650ebb92df68bbb8.txt《盘活用好镇村公有资产工作方案》: the
+register by region and class (二(一)), 3月20日前 the 镇村公有资产清理统计表
+(二(一)), transfers "资产随职能和人员走" (二(二)), revitalisation plans with
+"清单制+责任制+销号制", 盘活一宗销号一宗 (二(三)), the town's 五个一批 (二(四))
+and the villages' 四个一批 (二(五)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+SOURCE = "004_650ebb92df68bbb8.txt《盘活用好镇村公有资产工作方案》"
+
+OWNERS: tuple[str, ...] = ("镇", "村集体")
+CLASSES: tuple[str, ...] = ("办公用房", "土地", "学校校舍", "村活动阵地", "卫生院", "敬老院", "设施设备", "其他")
+ORIGINS: tuple[str, ...] = ("原有", "撤并乡镇", "撤并村", "撤并学校", "撤并办事处", "其他")
+REGISTRATION: tuple[str, ...] = ("已登记", "办理中", "未登记")
+IDLE, IN_USE, REVITALISED, DISPOSED = "闲置", "在用", "已盘活", "已处置"
+USE_STATUSES: tuple[str, ...] = (IN_USE, IDLE, REVITALISED, DISPOSED)
+RECEIVER_KINDS: tuple[str, ...] = ("镇", "村", "县级部门")
+
+# 004 二(四): the town's state-owned assets (镇国有资产).
+TOWN_CATEGORIES: tuple[str, ...] = (
+    "充实办公用房一批", "改作公益用房一批", "支持产业发展一批", "市场化处置变现一批", "补充国有资本一批",
+)
+# 004 二(五): the villages' "四个一批".
+VILLAGE_CATEGORIES: tuple[str, ...] = (
+    "便民服务提升一批", "公益事业改建一批", "集体经济发展使用一批", "市场运营开发一批",
+)
+CATEGORIES = TOWN_CATEGORIES + VILLAGE_CATEGORIES
+
+
+def categories_for(owner: str) -> tuple[str, ...]:
+    return VILLAGE_CATEGORIES if owner == "村集体" else TOWN_CATEGORIES
+
+
+def category_problem(owner: str, category: str) -> str | None:
+    allowed = categories_for(owner)
+    if category in allowed:
+        return None
+    which = "“四个一批”" if owner == "村集体" else "“五个一批”"
+    return f"{owner}资产的盘活方式应为{which}之一：{'、'.join(allowed)}（依据：{SOURCE}）。"
+
+
+def inventory_deadline(year: int) -> dt.date:
+    """004 二(一): the 清理统计表 is due 3月20日前."""
+    return dt.date(year, 3, 20)
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
