@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models
@@ -23,8 +23,12 @@ def audit_record_list(
     object_id: str = "",
     region_code: str = "",
     action: str = "",
+    actor_name: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> QuerySet[AuditRecord]:
-    """Records the user may read (region code under theirs), newest first, filtered."""
+    """Records the user may read (region code under theirs), newest first,
+    filtered; the dates are local days, both included."""
     qs = AuditRecord.objects.filter(scope.code_q("region_code")).select_related("actor")
     if object_type:
         qs = qs.filter(object_type=object_type)
@@ -34,7 +38,26 @@ def audit_record_list(
         qs = qs.filter(region_code__startswith=region_code)
     if action:
         qs = qs.filter(action=action)
+    if actor_name:
+        qs = qs.filter(actor_name=actor_name)
+    if date_from is not None:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to is not None:
+        qs = qs.filter(at__lt=_day_start(date_to + timedelta(days=1)))
     return qs
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_filter_choices(*, scope: Scope) -> dict[str, list[str]]:
+    """The operators and object types that occur in the records the user may read."""
+    qs = AuditRecord.objects.filter(scope.code_q("region_code")).order_by()
+    return {
+        "actors": sorted(qs.values_list("actor_name", flat=True).distinct()),
+        "object_types": sorted(qs.values_list("object_type", flat=True).distinct()),
+    }
 
 
 def audit_history(*, scope: Scope, obj: models.Model) -> QuerySet[AuditRecord]:
