@@ -65,6 +65,18 @@ TERMS: dict[str, str] = {
     "tasks_closed": "已销号任务",
     "tasks_overdue": "逾期任务",
     "task_completion": "任务完成率",
+    # fields some models left without a Chinese verbose_name
+    "created_by": "创建人",
+    "verified_by": "核验人",
+    "verified_at": "核验时间",
+    "rectified_at": "整改完成时间",
+    "closed_by": "销号人",
+    "closed_at": "销号时间",
+    "files": "附件数",
+    "plan": "工作方案",
+    "round": "督导轮次",
+    "task": "任务",
+    "id": "编号",
     # exports (audit.services.audit_export)
     "rows": "行数",
     "criteria": "筛选条件",
@@ -271,6 +283,14 @@ def _render(value: Any, f: models.Field[Any, Any] | None, names: _Names) -> Safe
     return format_html("{}", _plain(value))
 
 
+def _field_label(f: models.Field[Any, Any], key: str) -> str:
+    label = str(f.verbose_name)
+    # Django's default verbose_name is the field name with spaces ("created by").
+    if label.isascii():
+        return TERMS.get(f.name) or TERMS.get(key) or label
+    return label
+
+
 def _changed_keys(record: AuditRecord) -> list[str]:
     before = record.before if isinstance(record.before, dict) else {}
     after = record.after if isinstance(record.after, dict) else {}
@@ -315,7 +335,7 @@ def history_rows(records: Iterable[AuditRecord]) -> list[Row]:
             f = fields.get(k)
             if f is not None and f.primary_key:
                 continue
-            label = str(f.verbose_name) if f is not None else _key_label(k, names)
+            label = _field_label(f, k) if f is not None else _key_label(k, names)
             row.changes.append(
                 Change(
                     label=label,
