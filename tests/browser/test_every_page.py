@@ -34,6 +34,7 @@ WIDTH = 1366
 ALLOWED = {
     "API", "ID", "PDF", "Excel", "Word", "WPS", "xlsx", "docx", "pdf", "csv", "GB", "T", "X",
     "SMTP", "URL", "IP", "KB", "MB",
+    "XX",  # the placeholder county of the policy template 001 (中共XX县委), quoted as it is
 }
 # Item codes of the duty lists (JC-001, TS3-002, ZR-01) are data, not words.
 CODES = re.compile(r"\b[A-Z]{1,4}\d*-\d+\b|\b[A-Z]{1,4}\d*(?=[-\d])")

@@ -77,3 +77,18 @@ def test_a_township_users_breadcrumb_has_no_county_link(login: Any, penglai_user
     assert reverse("institutions:county", args=["510923"]) not in crumb
     assert login(penglai_user).get(
         reverse("institutions:county", args=["510923"])).status_code == 404
+
+
+def test_a_township_users_ledger_links_the_plan_to_its_own_explanation(
+    login: Any, penglai_user: Any, regions: Any
+) -> None:
+    from bianzhi.allocation.demo import demo_plan
+    from bianzhi.townships.demo import demo_county_data
+
+    demo_county_data(regions["510923"])
+    plan = demo_plan(regions["510923"])
+    html = login(penglai_user).get(reverse("townships:detail", args=["510923100"])).content.decode()
+    ledger = html.split('data-testid="ledger"', 1)[1].split("</table>", 1)[0]
+    assert plan.name in ledger
+    assert reverse("allocation:detail", args=[plan.pk]) not in ledger
+    assert reverse("allocation:township", args=["510923100"]) in ledger

@@ -27,6 +27,8 @@ from django.utils.safestring import SafeString, mark_safe
 from bianzhi.audit.models import Action, AuditRecord
 
 EMPTY = "（空）"
+# Nested values with more entries than this are folded (<details>).
+NESTED_SHOWN = 4
 
 # Keys of nested parameters and of figures that are no model field.
 TERMS: dict[str, str] = {
@@ -271,13 +273,17 @@ def _render(value: Any, f: models.Field[Any, Any] | None, names: _Names) -> Safe
         labels = {str(v): str(label) for v, label in f.flatchoices}
         return format_html("{}", labels.get(str(value), _plain(value)))
     if isinstance(value, dict):
-        return format_html(
+        items = format_html(
             '<ul class="changes">{}</ul>',
             format_html_join(
                 "", "<li>{}：{}</li>",
                 ((_key_label(str(k), names), _render(v, None, names)) for k, v in value.items()),
             ),
         )
+        if len(value) <= NESTED_SHOWN:
+            return items
+        # Long parameter sets and figures fold away so a history stays short.
+        return format_html("<details><summary>{} 项</summary>{}</details>", len(value), items)
     if isinstance(value, list):
         return mark_safe("、".join(_render(v, None, names) for v in value))
     return format_html("{}", _plain(value))

@@ -119,7 +119,8 @@ class RuleRow:
         """What a write this rule refuses looks like, when it is at 阻止 level."""
         if self.effective is None or self.effective.severity != "block":
             return ""
-        return REFUSED_WRITES.get(self.definition.id, ALL_GUARDED_WRITES).replace("`", "")
+        text = REFUSED_WRITES.get(self.definition.id, ALL_GUARDED_WRITES)
+        return re.sub(r"\s*`[^`]+`", "", text)  # function names are for docs/rules.md
 
     @property
     def parameters_in_force(self) -> list[tuple[str, object]]:
