@@ -25,8 +25,8 @@ def test_daying_creates_runs_approves_and_exports_a_plan(
     page: Any, browser_login: Any, daying_officer: Any, counties: Any
 ) -> None:
     browser_login(page, "daying")
-    page.get_by_role("link", name="测算方案").first.click()
-    page.get_by_role("link", name="大英县").click()
+    page.goto("/plans/")
+    page.get_by_role("link", name="新建大英县方案").click()
     page.get_by_label("方案名称").fill("大英县2026年乡镇编制测算（浏览器测试）")
     page.locator("#id_admin_total").fill("160")
     page.locator("#id_admin_floor_4").fill("15")

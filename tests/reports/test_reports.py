@@ -151,6 +151,10 @@ def test_batch_job_from_the_web(penglai_data: Any, login: Any, daying_officer: A
     job = Job.objects.get()
     assert job.status == "done", job.error
     assert job.result_filename.endswith(".zip")
+    # The job page reads as Chinese: no raw keys, no "已完成 · 完成".
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "<dt>县</dt><dd>大英县（510923）</dd>" in page and "<dt>文件大小</dt>" in page
+    assert "county" not in page and "bytes" not in page and "· 完成" not in page
 
 
 def test_pages_and_downloads(

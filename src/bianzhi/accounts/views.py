@@ -52,6 +52,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+    # Django's LoginView would put the request's host (127.0.0.1:8000) in
+    # site_name, hiding the system's name from the context processor.
+    extra_context = {"site_name": settings.SITE_NAME}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

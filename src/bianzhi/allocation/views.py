@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,28 +28,56 @@ from bianzhi.audit.selectors import audit_history
 from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import PDF, download, xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
+from bianzhi.regions.drill import drill_context
 from bianzhi.regions.models import Level, Region
 from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships.models import QUOTA_TYPE_KEYS
-from bianzhi.townships.selectors import county_classes, county_list
+from bianzhi.townships.selectors import county_classes
 
 KEY_QUOTA_TYPES = {v: k for k, v in QUOTA_TYPE_KEYS.items()}
 
 
+PLANS_PER_PAGE = 20
+
+
 def plan_list(request: HttpRequest) -> HttpResponse:
+    """A township user sees its own explanation page; a county user its
+    county's plans; users above a county drill down (or search) to a county
+    or city, whose plans and 新建 links are then shown."""
     scope = scope_of(request)
-    counties = [c for c in county_list(scope=scope) if scope.can_edit(c)]
-    cities = [c for c in scope.regions().filter(level=Level.CITY).order_by("code") if scope.can_edit(c)]
-    return render(
-        request,
-        "allocation/list.html",
-        {
-            "plans": selectors.plan_list(scope=scope),
-            "counties": counties,
-            "cities": cities,
-            "city_modes": [(PlanMode.PER_COUNTY, PlanMode.PER_COUNTY.label), (PlanMode.POOLED, PlanMode.POOLED.label)],
-        },
-    )
+    own = scope.region
+    if own is not None and not scope.is_superuser and own.level == Level.TOWNSHIP:
+        return redirect("allocation:township", own.code)
+    above_county = scope.is_superuser or (own is not None and own.level in (Level.PROVINCE, Level.CITY))
+    chosen: Region | None = None
+    code = request.GET.get("region", "").strip()[:12]
+    if code:
+        chosen = scope.region_or_404(code)
+    elif not above_county:
+        chosen = own
+    context: dict[str, Any] = {"chosen": chosen, "above_county": above_county}
+    plans = selectors.plan_list(scope=scope)
+    if chosen is not None:
+        plans = plans.filter(**{f"region__{chosen.level_field}": chosen.code})
+        context["chosen_name"] = region_full_name(region=chosen)
+        editable = scope.can_edit(chosen)
+        context["counties"] = [chosen] if editable and chosen.level == Level.COUNTY else []
+        context["cities"] = [chosen] if editable and chosen.level == Level.CITY else []
+    if above_county and chosen is None:
+        context.update(
+            drill_context(
+                request, scope=scope, county_href=lambda c: f"{request.path}?region={c.code}"
+            )
+        )
+        parent = context["drill"].parent
+        if parent is not None and parent.level == Level.CITY:
+            context["drill_city"] = parent
+            context["cities"] = [parent] if scope.can_edit(parent) else []
+    context["page"] = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    context["city_modes"] = [
+        (PlanMode.PER_COUNTY, PlanMode.PER_COUNTY.label), (PlanMode.POOLED, PlanMode.POOLED.label)
+    ]
+    return render(request, "allocation/list.html", context)
 
 
 def _form(

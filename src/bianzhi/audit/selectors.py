@@ -35,21 +35,15 @@ def audit_record_list(
     object_id: str = "",
     region_code: str = "",
     action: str = "",
-    actor: str = "",
-    since: date | None = None,
-    until: date | None = None,
+    actor_name: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> QuerySet[AuditRecord]:
     """Records the user may read (region code under theirs), newest first,
-    filtered (``since``/``until`` are local dates, both included)."""
+    filtered; the dates are local days, both included."""
     if not audit_readable(scope=scope):
         return AuditRecord.objects.none()
     qs = AuditRecord.objects.filter(scope.code_q("region_code")).select_related("actor")
-    if actor:
-        qs = qs.filter(actor_name=actor)
-    if since:
-        qs = qs.filter(at__gte=_local_midnight(since))
-    if until:
-        qs = qs.filter(at__lt=_local_midnight(until + timedelta(days=1)))
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:
@@ -58,7 +52,28 @@ def audit_record_list(
         qs = qs.filter(region_code__startswith=region_code)
     if action:
         qs = qs.filter(action=action)
+    if actor_name:
+        qs = qs.filter(actor_name=actor_name)
+    if date_from is not None:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to is not None:
+        qs = qs.filter(at__lt=_day_start(date_to + timedelta(days=1)))
     return qs
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_filter_choices(*, scope: Scope) -> dict[str, list[str]]:
+    """The operators and object types that occur in the records the user may read."""
+    if not audit_readable(scope=scope):
+        return {"actors": [], "object_types": []}
+    qs = AuditRecord.objects.filter(scope.code_q("region_code")).order_by()
+    return {
+        "actors": sorted(qs.values_list("actor_name", flat=True).distinct()),
+        "object_types": sorted(qs.values_list("object_type", flat=True).distinct()),
+    }
 
 
 def audit_history(*, scope: Scope, obj: models.Model) -> QuerySet[AuditRecord]:
@@ -114,10 +129,6 @@ def login_summary(*, scope: Scope, user: Any, shown: int = 5) -> LoginSummary:
     failures = list(failed[: shown + 1])
     count = len(failures) if len(failures) <= shown else failed.count()
     return LoginSummary(previous=previous, failures=failures[:shown], failure_count=count)
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time()))
 
 
 def last_verification() -> AuditVerification | None:

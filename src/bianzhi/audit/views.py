@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -17,57 +16,93 @@ from django.views.decorators.http import require_POST
 from bianzhi.accounts.scope import Scope, actor_of, scope_of
 from bianzhi.adapters.xlsx_cells import csv_text
 from bianzhi.adapters.xlsx_columns import write_workbook
+from bianzhi.audit.display import history_rows, type_label
 from bianzhi.audit.models import Action
 from bianzhi.audit.selectors import (
     audit_exportable,
+    audit_filter_choices,
     audit_readable,
     audit_record_list,
     last_verification,
     login_event_list,
 )
 from bianzhi.audit.services import audit_record, audit_verify
+from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import download, xlsx_download
+from bianzhi.kernel.fields import date_field
 
+PAGE_SIZE = 20
 # An export is one file in one request: beyond this, narrow the filters.
 EXPORT_MAX_ROWS = 200_000
 HEADERS = ["编号", "时间", "操作人", "操作", "对象类型", "对象编号", "对象", "区划代码",
            "修改前", "修改后", "原因或文号", "摘要"]
 
 
-class FilterForm(forms.Form):
-    object_type = forms.CharField(required=False, max_length=100)
-    object_id = forms.CharField(required=False, max_length=64)
-    region_code = forms.CharField(required=False, max_length=12)
-    action = forms.ChoiceField(required=False, choices=[("", "")] + Action.choices)
-    actor = forms.CharField(required=False, max_length=150)
-    since = forms.DateField(required=False)
-    until = forms.DateField(required=False)
+class AuditFilterForm(forms.Form):
+    actor_name = forms.ChoiceField(
+        label="操作人", required=False, widget=forms.Select(attrs={"aria-label": "操作人"})
+    )
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部操作"), *Action.choices],
+        widget=forms.Select(attrs={"aria-label": "操作"}),
+    )
+    object_type = forms.ChoiceField(
+        label="对象类型", required=False, widget=forms.Select(attrs={"aria-label": "对象类型"})
+    )
+    date_from = date_field("起始日期", required=False)
+    date_to = date_field("截止日期", required=False)
+    region_code = forms.CharField(
+        label="区划代码", required=False, max_length=12,
+        widget=forms.TextInput(attrs={"placeholder": "区划代码", "aria-label": "区划代码"}),
+    )
+    object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
-def _filters(request: HttpRequest, scope: Scope) -> dict[str, Any]:
+def _filter_form(request: HttpRequest, scope: Scope) -> tuple[AuditFilterForm, dict[str, Any]]:
+    """The filter form with the choices that occur in the user's records, and
+    the filters it gives (bad values, such as 2026-13-40, are dropped)."""
     if not audit_readable(scope=scope):
         raise PermissionDenied("系统管理员、安全管理员无权查阅变更记录（三权分立）")
-    form = FilterForm(request.GET)
-    # Bad values (a date like 2026-13-40) are dropped, not a 500.
-    return {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    choices = audit_filter_choices(scope=scope)
+    form = AuditFilterForm(request.GET or None)
+    actor_field = form.fields["actor_name"]
+    type_field = form.fields["object_type"]
+    assert isinstance(actor_field, forms.ChoiceField) and isinstance(type_field, forms.ChoiceField)
+    actor_field.choices = [("", "全部操作人")] + [(a, a) for a in choices["actors"]]
+    type_field.choices = [("", "全部对象类型")] + sorted(
+        ((t, type_label(t)) for t in choices["object_types"]), key=lambda c: c[1]
+    )
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    filters = {
+        "object_type": cleaned.get("object_type") or "",
+        "object_id": cleaned.get("object_id") or "",
+        "region_code": (cleaned.get("region_code") or "").strip(),
+        "action": cleaned.get("action") or "",
+        "actor_name": cleaned.get("actor_name") or "",
+        "date_from": cleaned.get("date_from"),
+        "date_to": cleaned.get("date_to"),
+    }
+    return form, filters
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
-    """The user's region's 变更记录, filterable by object, region code, action,
-    actor and date; the 审计管理员 also exports it and checks the hash chain."""
+    """The user's region's 变更记录, newest first, 20 a page, filtered by
+    operator, action, object type, date range and region code; the 审计管理员
+    also exports it and checks the hash chain."""
     scope = scope_of(request)
-    filters = _filters(request, scope)
+    form, filters = _filter_form(request, scope)
     records = audit_record_list(scope=scope, **filters)
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
-    shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items()}
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    auditor = audit_exportable(scope=scope)
     context = {
         "page": page,
-        "records": page.object_list,
-        "filters": shown,
-        "query": "&".join(f"{k}={v}" for k, v in shown.items()),
-        "actions": Action.choices,
-        "is_auditor": audit_exportable(scope=scope),
-        "verification": last_verification() if audit_exportable(scope=scope) else None,
+        "history_rows": history_rows(page.object_list),
+        "form": form,
+        "query": query.urlencode(),
+        "is_auditor": auditor,
+        "verification": last_verification() if auditor else None,
     }
     if request.headers.get("HX-Request"):
         return render(request, "audit/_history.html", context)
@@ -79,7 +114,7 @@ def audit_download(request: HttpRequest, fmt: str) -> HttpResponse:
     scope = scope_of(request)
     if not audit_exportable(scope=scope):
         raise PermissionDenied("只有审计管理员可以导出变更记录")
-    filters = _filters(request, scope)
+    _form, filters = _filter_form(request, scope)
     records = audit_record_list(scope=scope, **filters).order_by("id")[:EXPORT_MAX_ROWS]
     rows = [
         [r.pk, timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_name,
@@ -94,10 +129,10 @@ def audit_download(request: HttpRequest, fmt: str) -> HttpResponse:
         object_id=region or "全部", object_label=f"变更记录导出（{len(rows)} 条，{fmt}）",
         region_code=region,
         after={"rows": len(rows), "format": fmt,
-               "criteria": {k: str(v) for k, v in filters.items()}},
+               "criteria": {k: str(v) for k, v in filters.items() if v}},
         reason="审计管理员导出变更记录",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         return xlsx_download(write_workbook("变更记录", HEADERS, rows), f"变更记录-{stamp}.xlsx")
     out = io.StringIO()

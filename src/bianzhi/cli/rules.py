@@ -15,6 +15,7 @@ import os
 import click
 
 from bianzhi.adapters.textwidth import pad
+from bianzhi.core.policy import citation_text
 
 
 def _setup() -> None:
@@ -55,7 +56,8 @@ def check_command(region_code: str, as_json: bool) -> None:
         else:
             header = ["级别", "规则", "对象", "问题", "依据"]
             rows = [
-                [f.severity.label, RULES_BY_ID[f.rule].title, f.object.label, f.message, f.source]
+                [f.severity.label, RULES_BY_ID[f.rule].title, f.object.label, f.message,
+                 citation_text(f.source)]
                 for f in findings
             ]
             widths = [10, 26, 16]

@@ -8,4 +8,4 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from bianzhi.kernel.nav import NavItem, nav_register
 
-        nav_register(NavItem(label="统计图", url_name="dashboards:index", order=55))
+        nav_register(NavItem(label="统计图", url_name="dashboards:index", order=55, section="督导与评估"))

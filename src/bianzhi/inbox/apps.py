@@ -11,4 +11,4 @@ class InboxConfig(AppConfig):
         from bianzhi.inbox import kinds  # noqa: F401
         from bianzhi.kernel.nav import NavItem, nav_register
 
-        nav_register(NavItem(label="消息", url_name="inbox:list", order=88))
+        nav_register(NavItem(label="消息", url_name="inbox:list", order=88, section="系统"))

@@ -8,4 +8,4 @@ class InstitutionsConfig(AppConfig):
     def ready(self) -> None:
         from bianzhi.kernel.nav import NavItem, nav_register
 
-        nav_register(NavItem(label="机构与台账", url_name="institutions:index", order=40))
+        nav_register(NavItem(label="机构与台账", url_name="institutions:index", order=40, section="机构与人员"))

@@ -31,6 +31,7 @@ from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.kernel.hooks import StaffCount, staff_counts
+from bianzhi.regions.drill import drill_context
 from bianzhi.regions.models import Level, Region
 
 
@@ -50,8 +51,10 @@ def index(request: HttpRequest) -> HttpResponse:
         return redirect("institutions:township", scope.region.code)
     if scope.region is not None and scope.region.level == Level.COUNTY:
         return redirect("institutions:county", scope.region.code)
-    counties = scope.regions().filter(level=Level.COUNTY).order_by("code")
-    return render(request, "institutions/index.html", {"counties": counties[:500]})
+    context = drill_context(
+        request, scope=scope, county_href=lambda c: reverse("institutions:county", args=[c.code])
+    )
+    return render(request, "institutions/index.html", context)
 
 
 def county(request: HttpRequest, county_code: str) -> HttpResponse:

@@ -9,4 +9,4 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         from bianzhi.kernel.nav import NavItem, nav_register
 
-        nav_register(NavItem(label="后台任务", url_name="jobs:list", order=85))
+        nav_register(NavItem(label="后台任务", url_name="jobs:list", order=85, section="系统"))

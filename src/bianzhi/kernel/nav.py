@@ -3,12 +3,28 @@
 Apps add their entry from their ``AppConfig.ready()`` (or module import)::
 
     from bianzhi.kernel.nav import NavItem, nav_register
-    nav_register(NavItem(label="乡镇", url_name="townships:list", order=30))
+    nav_register(NavItem(label="乡镇", url_name="townships:list", order=30, section="编制测算"))
+
+Entries are grouped into a few sections that follow how an office works
+(``NAV_SECTIONS``); the bar shows the sections and, under them, the entries
+of the current one. An entry naming no known section lands in 系统.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# In display order. 首页 stands alone before them.
+NAV_SECTIONS: tuple[str, ...] = (
+    "编制测算",
+    "机构与人员",
+    "权责与职责准入",
+    "派驻与考核",
+    "督导与评估",
+    "系统",
+)
+HOME_SECTION = ""
+DEFAULT_SECTION = "系统"
 
 
 @dataclass(frozen=True)
@@ -16,12 +32,13 @@ class NavItem:
     label: str
     url_name: str
     order: int = 100
+    section: str = DEFAULT_SECTION
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem(label="首页", url_name="web:home", order=0),
-    NavItem(label="行政区划", url_name="regions:browse", order=10),
-    NavItem(label="变更记录", url_name="audit:list", order=90),
+    NavItem(label="首页", url_name="web:home", order=0, section=HOME_SECTION),
+    NavItem(label="行政区划", url_name="regions:browse", order=10, section="编制测算"),
+    NavItem(label="变更记录", url_name="audit:list", order=90, section="系统"),
 ]
 
 
@@ -33,3 +50,9 @@ def nav_register(item: NavItem) -> None:
 
 def nav_items() -> list[NavItem]:
     return sorted(NAV_ITEMS, key=lambda item: (item.order, item.label))
+
+
+def nav_section_of(item: NavItem) -> str:
+    if item.section == HOME_SECTION or item.section in NAV_SECTIONS:
+        return item.section
+    return DEFAULT_SECTION

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from bianzhi.accounts.scope import Scope
@@ -52,3 +54,61 @@ def region_path(*, region: Region) -> list[Region]:
 def region_full_name(*, region: Region) -> str:
     """e.g. "四川省 遂宁市 大英县"."""
     return " ".join(r.name for r in region_path(region=region))
+
+
+# Drill-down levels: a township is never a step, a county is where it ends.
+DRILL_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
+DRILL_RESULTS = 30
+
+
+@dataclass(frozen=True)
+class Drill:
+    """One step of the province → city → county drill-down.
+
+    ``parent``: the region whose children are listed (None: the user's top);
+    ``path``: the steps back up that the user may open, root first;
+    ``children``: provinces, cities or counties to choose from;
+    ``results``: with a search, the matching regions (name, pinyin initials
+    or code), counties first."""
+
+    parent: Region | None
+    path: list[Region]
+    children: list[Region]
+    results: list[Region]
+    query: str
+
+
+def region_drill(*, scope: Scope, parent_code: str = "", q: str = "") -> Drill:
+    """The drill-down for users above a county; codes outside the scope are 404."""
+    from bianzhi.regions.pinyin import initials_of
+
+    regions = scope.regions().filter(level__in=DRILL_LEVELS)
+    parent = scope.region_or_404(parent_code) if parent_code else None
+    if parent is not None and parent.level not in (Level.PROVINCE, Level.CITY):
+        parent = None
+    if parent is None:
+        top = scope.region if scope.region is not None and not scope.is_superuser else None
+        if top is not None and top.level in (Level.PROVINCE, Level.CITY):
+            parent = top
+    if parent is None:
+        children = list(regions.filter(level=Level.PROVINCE).order_by("code"))
+        path: list[Region] = []
+    else:
+        children = list(regions.filter(parent=parent).order_by("code"))
+        path = [r for r in region_path(region=parent) if scope.can_view(r)]
+    q = q.strip()
+    results: list[Region] = []
+    if q:
+        under = regions.filter(**{parent.level_field: parent.code}) if parent else regions
+        if q.isdigit():
+            matches = list(under.filter(code__startswith=q).order_by("code")[:DRILL_RESULTS])
+        elif q.isascii() and q.isalpha():
+            names = dict(under.values_list("code", "name"))
+            wanted = q.lower()
+            codes = [c for c, i in initials_of(names).items() if i.startswith(wanted)]
+            matches = list(under.filter(code__in=codes).order_by("code"))
+        else:
+            matches = list(under.filter(name__contains=q).order_by("code")[:DRILL_RESULTS])
+        order = {Level.COUNTY: 0, Level.CITY: 1, Level.PROVINCE: 2}
+        results = sorted(matches, key=lambda r: (order[Level(r.level)], r.code))[:DRILL_RESULTS]
+    return Drill(parent=parent, path=path, children=children, results=results, query=q)

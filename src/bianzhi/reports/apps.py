@@ -9,6 +9,6 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from bianzhi.kernel.nav import NavItem, nav_register
 
-        nav_register(NavItem(label="监测评估与公文", url_name="reports:index", order=70))
+        nav_register(NavItem(label="监测评估与公文", url_name="reports:index", order=70, section="督导与评估"))
         # Registers the "reports.sanding_batch" job kind with bianzhi.jobs.
         from bianzhi.reports import jobs  # noqa: F401

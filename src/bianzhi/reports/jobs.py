@@ -28,7 +28,12 @@ def sanding_batch(*, params: dict[str, Any], actor: User | None, progress: Progr
         progress=progress,
     )
     return JobOutput(
-        result={"county": county.code, "bytes": len(rendered.content)},
+        # Shown on the job page as it is: Chinese keys, readable values.
+        result={"县": f"{county.name}（{county.code}）", "文件大小": _size(len(rendered.content))},
         content=rendered.content,
         filename=rendered.filename,
     )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -70,6 +71,23 @@ def finding_url(finding: StoredFinding) -> str:
     return reverse("institutions:township", args=[finding.object_id])
 
 
+# The writes each rule refuses when it is at 阻止 level: the table
+# "阻止级规则在哪些写入时检查" of docs/rules.md (a test keeps the two equal).
+REFUSED_WRITES: dict[str, str] = {
+    "ordinary-admin-floor": "修改核定编制（乡镇页面、API）；批准测算方案（县、市方案）；修改乡镇类别（如把核定行政编制10名的乡镇改为一般乡镇）",
+    "no-total-decrease": "修改核定编制；批准测算方案（如把全县事业编制由213名减为209名的方案）",
+    "over-quota": "修改核定编制；批准测算方案；实名制写入（入编另有写入前检查 `check_entry`）",
+    "secondment-share": "修改核定编制；批准测算方案；借调、人员修改",
+    "service-period": "借调、人员修改",
+    "institution-limits": "设立机构（含全县统一设置八个机构、机构导入）；派驻机构划转属地管理；修改乡镇类别",
+    "leadership-posts": "机构台账调整（增减、按目标数设置、机构导入）；撤销机构；入编、调动、人员修改",
+    "excellent-share": "实名制写入（入编、调动、人员修改等）",
+}
+# Writes that run through the guard for every rule a region sets to 阻止.
+ALL_GUARDED_WRITES = "修改核定编制；批准测算方案；实名制写入；机构设立、台账调整和撤销；修改乡镇类别"
+_PARAM_NAME = re.compile(r"\*_as 参数|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(=\d+)?")
+
+
 @dataclass(frozen=True)
 class RuleRow:
     """One rule as a region sees it: defaults, what the region (and the
@@ -79,6 +97,30 @@ class RuleRow:
     effective: RuleDefinition | None  # None: disabled
     own: RuleSetting | None
     problem: str = ""
+
+    @property
+    def description(self) -> str:
+        """The rule's description with parameter names as their Chinese labels
+        ("per_township=1 时" -> "“逐个乡镇比较（1=是，0=只比较总量）”取1 时")."""
+        specs = self.definition.parameter_specs
+
+        def label(m: re.Match[str]) -> str:
+            if m.group(0) == "*_as 参数":
+                return "各类别的折算参数"
+            name, value = m.group(1), m.group(2)
+            if name not in specs:
+                return m.group(0)
+            return f"“{specs[name].label}”" + (f"取{value[1:]}" if value else "")
+
+        return _PARAM_NAME.sub(label, self.definition.description)
+
+    @property
+    def refused_writes(self) -> str:
+        """What a write this rule refuses looks like, when it is at 阻止 level."""
+        if self.effective is None or self.effective.severity != "block":
+            return ""
+        text = REFUSED_WRITES.get(self.definition.id, ALL_GUARDED_WRITES)
+        return re.sub(r"\s*`[^`]+`", "", text)  # function names are for docs/rules.md
 
     @property
     def parameters_in_force(self) -> list[tuple[str, object]]:

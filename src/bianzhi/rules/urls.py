@@ -9,4 +9,5 @@ urlpatterns = [
     path("settings/", views.setting_save, name="settings"),
     path("findings/", views.findings, name="findings"),
     path("findings/refresh/", views.findings_refresh, name="refresh"),
+    path("policy/<str:number>/", views.policy_document, name="policy"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -14,6 +14,7 @@ from bianzhi.accounts.scope import Scope, actor_of, scope_of
 from bianzhi.core.rules import RULES, RULES_BY_ID, RuleSettingsError, Severity
 from bianzhi.regions.models import Level, Region
 from bianzhi.rules import selectors, services
+from bianzhi.rules.policy import policy_page
 
 
 def _filter_region(request: HttpRequest, scope: Scope) -> Region | None:
@@ -125,3 +126,16 @@ def setting_save(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"已保存“{definition.title}”的设置，并重新检查了{region.name}。")
     return redirect(back)
+
+
+def policy_document(request: HttpRequest, number: str) -> HttpResponse:
+    """政策依据: a policy text the rules cite, the cited clause highlighted
+    (public documents: any logged-in user may read them)."""
+    page = policy_page(
+        number=number,
+        clause=request.GET.get("clause", "")[:40],
+        part=request.GET.get("part", "")[:80],
+    )
+    if page is None:
+        raise Http404("没有这份政策文件")
+    return render(request, "rules/policy.html", {"page": page})

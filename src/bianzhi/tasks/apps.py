@@ -12,5 +12,5 @@ class TasksConfig(AppConfig):
         from bianzhi.tasks import notifications  # noqa: F401  (registers the kinds)
         from bianzhi.tasks.digest import task_digest
 
-        nav_register(NavItem(label="工作任务", url_name="tasks:plan_list", order=60))
+        nav_register(NavItem(label="工作任务", url_name="tasks:plan_list", order=60, section="督导与评估"))
         digest_source_register("tasks", task_digest)

@@ -8,4 +8,4 @@ class TownshipsConfig(AppConfig):
     def ready(self) -> None:
         from bianzhi.kernel.nav import NavItem, nav_register
 
-        nav_register(NavItem(label="乡镇与指标", url_name="townships:index", order=30))
+        nav_register(NavItem(label="乡镇与指标", url_name="townships:index", order=30, section="编制测算"))

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.adapters import xlsx_indicators
@@ -19,6 +20,7 @@ from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.kernel.fields import form_errors
+from bianzhi.regions.drill import drill_context
 from bianzhi.regions.models import Region
 from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships import selectors, services
@@ -49,16 +51,19 @@ def _year(request: HttpRequest, years: list[int]) -> int:
 
 
 def township_index(request: HttpRequest) -> HttpResponse:
+    """County and township users land on their own page; users above a county
+    drill down province → city → county or search (name, pinyin initials, code)."""
     scope = scope_of(request)
-    counties = selectors.county_list(scope=scope)
-    own_township = (
-        scope.region if scope.region is not None and scope.region.level == "township" else None
+    region = scope.region
+    if region is not None and not scope.is_superuser:
+        if region.level == "township":
+            return redirect("townships:detail", region.code)
+        if region.level == "county":
+            return redirect("townships:county", region.code)
+    context = drill_context(
+        request, scope=scope, county_href=lambda c: reverse("townships:county", args=[c.code])
     )
-    return render(
-        request,
-        "townships/index.html",
-        {"counties": counties, "own_township": own_township},
-    )
+    return render(request, "townships/index.html", context)
 
 
 def county_detail(request: HttpRequest, county_code: str) -> HttpResponse:

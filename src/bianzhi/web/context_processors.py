@@ -2,22 +2,45 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from bianzhi.kernel.nav import nav_items
+from bianzhi.kernel.nav import HOME_SECTION, NAV_SECTIONS, nav_items, nav_section_of
+
+
+def _navigation(path: str) -> dict[str, Any]:
+    """Sections with their entries; the entry whose URL is the longest prefix
+    of the current path is current (the home page "/" only matches itself),
+    and so is its section."""
+    entries: list[dict[str, Any]] = []
+    for item in nav_items():
+        url = reverse(item.url_name)
+        matches = path == url if url == "/" else path.startswith(url)
+        entries.append({"label": item.label, "url": url, "current": False,
+                        "section": nav_section_of(item), "_match": len(url) if matches else -1})
+    best = max(entries, key=lambda e: int(e["_match"]), default=None)
+    if best is not None and int(best["_match"]) >= 0:
+        best["current"] = True
+    current_section = best["section"] if best is not None and best["current"] else None
+    sections = []
+    for name in NAV_SECTIONS:
+        items = [e for e in entries if e["section"] == name]
+        if items:
+            sections.append({"label": name, "url": items[0]["url"], "items": items,
+                             "current": name == current_section})
+    home = [e for e in entries if e["section"] == HOME_SECTION]
+    return {
+        "nav_items": entries,
+        "nav_home": home,
+        "nav_sections": sections,
+        "nav_current_section": next((s for s in sections if s["current"]), None),
+    }
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Top-bar data: the user's region (full name) and roles, and the navigation."""
-    # The entry whose URL prefixes the current path is marked current; the
-    # home page ("/") only matches itself.
-    entries = []
-    for item in nav_items():
-        url = reverse(item.url_name)
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        entries.append({"label": item.label, "url": url, "current": current})
-    context: dict[str, Any] = {"site_name": "乡镇机构编制资源配置系统", "nav_items": entries}
+    context: dict[str, Any] = {"site_name": settings.SITE_NAME, **_navigation(request.path)}
     user = getattr(request, "user", None)
     scope = getattr(request, "scope", None)
     if user is not None and user.is_authenticated and scope is not None:

@@ -138,7 +138,8 @@ WSGI_APPLICATION = "bianzhi.web.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of third-party templates (the browsable API's page).
+        "DIRS": [Path(__file__).resolve().parent / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -256,6 +257,9 @@ BIANZHI_ANON_RATE_LIMIT = int(os.environ.get("BIANZHI_ANON_RATE_LIMIT", "60"))
 BIANZHI_ANON_RATE_WINDOW = int(os.environ.get("BIANZHI_ANON_RATE_WINDOW", "60"))
 
 # --- i18n -----------------------------------------------------------------
+# Shown in the top bar, page titles and on the login page.
+SITE_NAME = "乡镇机构编制资源配置系统"
+
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -291,6 +295,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "bianzhi.web.api_errors.exception_handler",
 }
 # Lifetime of an API token (POST /api/v1/auth/token/): a working day by default.
 try:

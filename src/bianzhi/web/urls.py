@@ -16,7 +16,10 @@ handler404 = "bianzhi.web.views.page_not_found"
 # Chinese 500 page; "database is locked" becomes the 503 "系统繁忙" page.
 handler500 = "bianzhi.web.busy.server_error"
 
-web_patterns = [path("", views.home, name="home")]
+web_patterns = [
+    path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
+]
 
 urlpatterns = [
     path("", include((web_patterns, "web"))),
