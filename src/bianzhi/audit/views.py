@@ -27,6 +27,7 @@ from bianzhi.audit.selectors import (
 )
 from bianzhi.audit.services import audit_record, audit_verify
 from bianzhi.kernel.downloads import download, xlsx_download
+from bianzhi.kernel.fields import date_field
 
 # An export is one file in one request: beyond this, narrow the filters.
 EXPORT_MAX_ROWS = 200_000
@@ -40,8 +41,9 @@ class FilterForm(forms.Form):
     region_code = forms.CharField(required=False, max_length=12)
     action = forms.ChoiceField(required=False, choices=[("", "")] + Action.choices)
     actor = forms.CharField(required=False, max_length=150)
-    since = forms.DateField(required=False)
-    until = forms.DateField(required=False)
+    # Bounded dates (kernel.fields): 9999-12-31 + 1 day would overflow.
+    since = date_field("自", required=False)
+    until = date_field("至", required=False)
 
 
 def _filters(request: HttpRequest, scope: Scope) -> dict[str, Any]:
