@@ -15,13 +15,17 @@ def _quick(password: str = "demo-2026") -> DemoContext:
 
 
 @pytest.mark.django_db
-def test_the_demo_creates_the_counties_and_the_five_users() -> None:
+def test_the_demo_creates_the_counties_and_its_users() -> None:
     demo_run(context=_quick())
     assert Region.objects.filter(county_code="510923", level="township").count() == 10
     assert Region.objects.filter(county_code="621121", level="township").count() == 18
     users = {u.username: u for u in User.objects.all()}
-    assert set(users) == {"admin", "daying", "tongwei", "penglai", "suining", "daying-dept"}
+    assert set(users) == {"admin", "daying", "tongwei", "penglai", "suining", "daying-dept",
+                          "sysadmin", "secadmin", "auditor"}
     assert users["admin"].is_superuser
+    # The three separated administrators (三权分立), one role each, for 大英县.
+    for name in ("sysadmin", "secadmin", "auditor"):
+        assert users[name].role_set() == {name} and users[name].region.code == "510923"
     assert users["daying"].role_set() == {"officer", "approver"}
     assert users["penglai"].region.code == "510923100"
     assert users["suining"].region.code == "5109" and users["suining"].role_set() == {"viewer"}

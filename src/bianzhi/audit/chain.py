@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -43,13 +44,21 @@ def _sm3_available() -> bool:
 ALGORITHM = "sm3" if _sm3_available() else "sha256"
 
 
-def normalise_json(value: Any) -> Any:
-    """``value`` as the JSON field gives it back (dates and Decimals as strings)."""
+def canonical_json(value: Any) -> str:
+    """``value`` as canonical JSON text: as the JSON field gives it back
+    (dates and Decimals as strings), keys sorted, no spaces."""
     if value is None:
-        return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+        return "null"
+    try:
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":"))
+    except TypeError:
+        # Keys that are not all strings cannot be sorted as they are: the
+        # stored form has them as strings, so go through it.
+        return canonical_json(json.loads(json.dumps(value, cls=DjangoJSONEncoder)))
 
 
+@lru_cache(maxsize=64)
 def _when(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -68,22 +77,39 @@ def content_bytes(
     after: Any,
     reason: str,
 ) -> bytes:
-    """The canonical bytes of one record's content (JSON, sorted keys)."""
-    body = {
-        "at": _when(at),
-        "actor": actor_id,
-        "actor_name": actor_name,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "object_label": object_label,
-        "region_code": region_code,
-        "before": normalise_json(before),
-        "after": normalise_json(after),
-        "reason": reason,
-    }
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8")
+    """The canonical bytes of one record's content: the scalar fields as a
+    JSON list, then ``before`` and ``after`` as canonical JSON, separated by
+    record separators (so no field can bleed into another)."""
+    return content_from_texts(
+        at=at, actor_id=actor_id, actor_name=actor_name, action=action,
+        object_type=object_type, object_id=object_id, object_label=object_label,
+        region_code=region_code, reason=reason,
+        before_text=canonical_json(before), after_text=canonical_json(after),
+    )
+
+
+def content_from_texts(
+    *,
+    at: datetime,
+    actor_id: int | None,
+    actor_name: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_label: str,
+    region_code: str,
+    reason: str,
+    before_text: str,
+    after_text: str,
+) -> bytes:
+    """``content_bytes`` with ``before``/``after`` already canonical JSON text
+    (the bulk path stores that same text, so it is computed once)."""
+    head = json.dumps(
+        [_when(at), actor_id, actor_name, action, object_type, object_id, object_label,
+         region_code, reason],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    return "\x1e".join((head, before_text, after_text)).encode("utf-8")
 
 
 def digest(prev_digest: str, content: bytes, algorithm: str = ALGORITHM) -> str:

@@ -154,9 +154,6 @@ def audit_record_many(
     actor_name = fields["actor_name"]
     algorithm = chain.ALGORITHM
 
-    def dumps(value: dict[str, Any] | None) -> str | None:
-        return None if value is None else json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-
     head = chain_head_locked()
     prev = head.last_digest
     count = 0
@@ -164,21 +161,24 @@ def audit_record_many(
     with connection.cursor() as cursor:
         for entry in entries:
             label = entry.object_label[:255]
+            # Stored as canonical JSON text, the same text the digest covers.
+            before, after = chain.canonical_json(entry.before), chain.canonical_json(entry.after)
             sealed = chain.digest(
                 prev,
-                chain.content_bytes(
+                chain.content_from_texts(
                     at=now, actor_id=actor_id, actor_name=actor_name, action=action,
                     object_type=entry.object_type, object_id=entry.object_id,
-                    object_label=label, region_code=entry.region_code,
-                    before=entry.before, after=entry.after, reason=reason,
+                    object_label=label, region_code=entry.region_code, reason=reason,
+                    before_text=before, after_text=after,
                 ),
                 algorithm,
             )
             batch.append(
                 (at, actor_id, actor_name, action, entry.object_type,
                  entry.object_id, label, entry.region_code,
-                 dumps(entry.before), dumps(entry.after), reason,
-                 prev, sealed, algorithm)
+                 None if entry.before is None else before,
+                 None if entry.after is None else after,
+                 reason, prev, sealed, algorithm)
             )
             prev = sealed
             if len(batch) >= BATCH_SIZE:

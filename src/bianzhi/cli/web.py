@@ -59,11 +59,14 @@ def demo_command(quick: bool) -> None:
     "--role",
     "roles",
     multiple=True,
-    type=click.Choice(["officer", "approver", "township", "department", "viewer"]),
-    help="角色，可重复：officer 编办管理员、approver 审核人、township 乡镇用户、department 部门用户、viewer 只读。",
+    type=click.Choice(
+        ["officer", "approver", "township", "department", "viewer", "sysadmin", "secadmin", "auditor"]
+    ),
+    help="角色，可重复：officer 编办管理员、approver 审核人、township 乡镇用户、department 部门用户、viewer 只读；"
+    "sysadmin 系统管理员、secadmin 安全管理员、auditor 审计管理员（三者只能择一，且不兼任其他角色）。",
 )
 @click.option("--department", help="部门名称（部门用户必填，不存在则在该县新建）。")
-@click.option("--superuser", is_flag=True, help="创建系统管理员。")
+@click.option("--superuser", is_flag=True, help="创建超级管理员（只用于设立三类管理员）。")
 @click.option("--password", help="密码；不填则交互输入。")
 def createuser_command(
     username: str,
