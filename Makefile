@@ -56,11 +56,13 @@ typecheck: $(STAMP)
 
 # The suite on SQLite, then (when BIANZHI_TEST_POSTGRES_URL is set, as .ci/run
 # does) the database tests again on PostgreSQL; tests/core touches no database.
+# PYTEST_WORKERS: processes for pytest-xdist (default: one per core).
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 	@if [ -n "$${BIANZHI_TEST_POSTGRES_URL:-}" ]; then \
 		echo "== PostgreSQL: $${BIANZHI_TEST_POSTGRES_URL}"; \
-		BIANZHI_DATABASE_URL="$${BIANZHI_TEST_POSTGRES_URL}" $(BIN)/pytest --ignore=tests/core; \
+		BIANZHI_DATABASE_URL="$${BIANZHI_TEST_POSTGRES_URL}" $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/core; \
 	fi
 
 test: lint typecheck pytest

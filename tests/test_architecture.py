@@ -29,6 +29,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "adapters": frozenset({"core"}),
     "kernel": frozenset(),
     **{p: frozenset({"kernel", "core"} | (PLATFORM - {p})) for p in PLATFORM},
+    # The audit trail's xlsx/csv export (审计管理员) writes through the adapters.
+    "audit": frozenset({"kernel", "core", "adapters"} | (PLATFORM - {"audit"})),
     "townships": BASE,
     "allocation": BASE | {"townships"},
     "institutions": BASE | {"townships"},

@@ -65,7 +65,7 @@ def test_page_setup_follows_gb_t_9704() -> None:
     assert round(section.left_margin.mm) == 28
     assert round(section.right_margin.mm) == 26
     grid = section._sectPr.find(f"{W}docGrid")
-    # 22 lines fill the 225 mm 版心: 28.99 pt = 580 twips a line.
+    # 22 lines fill the 225 mm 版心: 28.95 pt = 579 twips a line.
     assert abs(int(grid.get(f"{W}linePitch")) * 22 - 225 * 56.69) < 22
 
 
@@ -81,7 +81,22 @@ def test_title_and_body_fonts_are_the_official_east_asian_fonts() -> None:
     assert styles["Heading 1"].element.rPr.rFonts.get(f"{W}eastAsia") == "黑体"
     assert styles["Heading 2"].element.rPr.rFonts.get(f"{W}eastAsia") == "楷体_GB2312"
     spacing = styles.element.find(f"{W}docDefaults").find(f".//{W}spacing")
-    assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("580", "exact")
+    # 28.95 pt: 22 lines fit in the 225 mm 版心 (580 twips overflow it by 2 twips).
+    assert (spacing.get(f"{W}line"), spacing.get(f"{W}lineRule")) == ("579", "exact")
+
+
+def test_every_text_style_states_zh_cn_and_the_body_is_condensed_to_28_a_line() -> None:
+    styles = _docx().styles
+    normal = styles["Normal"].element.rPr
+    # LibreOffice reads the default paragraph style, not only docDefaults: the
+    # language (for the fallback font and simplified glyph forms), the size and
+    # the 0.25 pt condensing that makes 28 characters of 16 pt fill 156 mm.
+    assert normal.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
+    assert normal.find(f"{W}sz").get(f"{W}val") == "32"
+    assert normal.find(f"{W}spacing").get(f"{W}val") == "-5"
+    assert 28 * (16 - 0.25) <= 156 / 25.4 * 72 < 29 * (16 - 0.25)
+    grid = _docx().sections[0]._sectPr.find(f"{W}docGrid")
+    assert grid.get(f"{W}type") == "lines"
 
 
 def test_the_font_table_names_the_installed_substitutes() -> None:

@@ -16,6 +16,7 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.allocation import engine, selectors, services
 from bianzhi.allocation.models import AllocationPlan, PlanAllocation, PlanMode, PlanStatus
 from bianzhi.core import allocation as core_allocation
+from bianzhi.kernel.errors import ServiceError
 from bianzhi.townships.models import ApprovedQuota, QuotaLedgerEntry
 
 ADMIN, INSTITUTION = "行政编制", "事业编制"
@@ -25,11 +26,12 @@ DAYING, PENGXI = "510923", "510921"
 def _city_plan(city: Any, mode: str, *, keep_totals: bool = False, **admin: Any) -> AllocationPlan:
     params = selectors.plan_default_params(region=city, mode=mode)
     params[ADMIN].update(admin)
-    if keep_totals:  # no reserve: approval must not cut a county's total (no-total-decrease)
+    if keep_totals and mode == PlanMode.POOLED:
+        # One pooled total: room enough that no county loses; and no reserve,
+        # which would belong to no county's pool (approval is refused).
         for quota_type in (ADMIN, INSTITUTION):
             params[quota_type]["reserve"] = "0"
-            if mode == PlanMode.POOLED:  # one pooled total: room enough that no county loses
-                params[quota_type]["total"] = 2 * (_approved_sum(DAYING, quota_type) + _approved_sum(PENGXI, quota_type))
+            params[quota_type]["total"] = 2 * (_approved_sum(DAYING, quota_type) + _approved_sum(PENGXI, quota_type))
     return services.plan_create(region=city, mode=mode, name=f"遂宁市{mode}", year=2026, params=params)
 
 
@@ -175,8 +177,11 @@ def test_a_city_approver_approves_and_township_quotas_and_ledger_follow(
     for t in plan.results[ADMIN]["townships"]:
         assert ApprovedQuota.objects.get(township__code=t["code"], quota_type=ADMIN).count == t["allocation"]
     changed = [t for t in plan.results[ADMIN]["townships"] if t["change"]]
-    entries = QuotaLedgerEntry.objects.filter(plan=plan, quota_type=ADMIN)
+    entries = QuotaLedgerEntry.objects.filter(plan=plan, quota_type=ADMIN, township__level="township")
     assert entries.count() == len(changed) > 0
+    # Each county's reserve (机动编制) went to its own pool, one entry each.
+    pools = QuotaLedgerEntry.objects.filter(plan=plan, quota_type=ADMIN, township__level="county")
+    assert sorted(e.township.code for e in pools) == [PENGXI, DAYING]
     assert {e.township.county_code for e in entries} <= {DAYING, PENGXI}
     assert all(e.document_number == "遂委编发〔2026〕9号" for e in entries)
 
@@ -298,3 +303,23 @@ def test_the_api_carries_the_plan_mode(login: Any, suining_officer: Any) -> None
     plan = _city_plan(suining_officer.region, PlanMode.PER_COUNTY)
     data = login(suining_officer).get(f"/api/v1/plans/{plan.pk}/").json()
     assert data["region"] == "5109" and data["mode"] == "per_county" and data["mode_label"] == "各县分别控制"
+
+
+def test_a_pooled_city_plan_with_a_reserve_is_not_approved(suining: Any) -> None:
+    params = selectors.plan_default_params(region=suining, mode=PlanMode.POOLED)
+    params[ADMIN].update({"reserve": "0"})
+    params[INSTITUTION].update({"reserve": "3"})
+    plan = services.plan_run(plan=services.plan_create(region=suining, name="全市统筹", year=2026, params=params,
+                                                 mode=PlanMode.POOLED))
+    with pytest.raises(ServiceError, match="全市统筹方案的机动编制"):
+        services.plan_approve(plan=plan, document_number="遂委编发〔2026〕1号", date=date(2026, 3, 16))
+
+
+def test_a_per_county_plan_puts_each_county_reserve_in_its_own_pool(suining: Any) -> None:
+    from bianzhi.townships.models import CountyReserve
+
+    plan = services.plan_run(plan=_city_plan(suining, PlanMode.PER_COUNTY))
+    groups = {g["code"]: g["reserve"] for g in plan.results[INSTITUTION]["groups"]}
+    services.plan_approve(plan=plan, document_number="遂委编发〔2026〕2号", date=date(2026, 3, 16))
+    pools = dict(CountyReserve.objects.filter(quota_type=INSTITUTION).values_list("county__code", "count"))
+    assert pools == groups and all(groups.values())

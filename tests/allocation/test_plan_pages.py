@@ -42,7 +42,6 @@ def _form_data(**extra: Any) -> dict[str, Any]:
 def _computed(county: Any) -> AllocationPlan:
     params = plan_default_params(region=county)
     params[ADMIN].update({"total": 160})
-    params["事业编制"]["reserve"] = "0"  # a reserve would cut the total: no-total-decrease refuses approval
     plan = services.plan_create(region=county, name="方案甲", year=2026, params=params)
     return services.plan_run(plan=plan)
 

@@ -106,3 +106,15 @@ def test_a_quota_change_leaving_no_new_block_finding_is_saved_and_findings_refre
     assert ApprovedQuota.objects.get(township=township, quota_type=ADMIN).count == 40
     # Stored afresh by the write (the demo county has warnings at least).
     assert StoredFinding.objects.filter(county=daying).exists()
+
+
+def test_the_plan_page_warns_when_key_towns_get_less_than_ordinary_townships(
+    login: Any, daying: Any, daying_officer: Any
+) -> None:
+    # A floor of 20 for every 一般乡镇 takes quota from the key towns: per unit
+    # of score they end up with less than the ordinary townships (001 §(三)1).
+    params = plan_default_params(region=daying)
+    params[ADMIN].update({"total": 400, "reserve": "0", "floors": {"一般乡镇": 20}})
+    plan = services.plan_run(plan=services.plan_create(region=daying, name="保底过高", year=2026, params=params))
+    page = login(daying_officer).get(reverse("allocation:detail", args=[plan.pk])).content.decode()
+    assert "（县政府驻地镇）每单位得分" in page and "未体现重点保障（001_d6ec4a3fabdfb8f1.txt §(三)1）" in page

@@ -22,7 +22,6 @@ ADMIN, INSTITUTION = "行政编制", "事业编制"
 def _plan(county: Any, **admin: Any) -> Any:
     params = plan_default_params(region=county)
     params[ADMIN].update({"total": 160, "floors": {"一般乡镇": 15}, **admin})
-    params[INSTITUTION]["reserve"] = "0"  # a reserve would cut the total: no-total-decrease refuses approval
     return services.plan_create(region=county, name="测试方案", year=2026, params=params)
 
 
@@ -94,9 +93,12 @@ def test_approval_sets_the_approved_quotas_and_writes_the_ledger(daying: Any, da
         )
     )
     assert after == allocations
-    ledger = QuotaLedgerEntry.objects.filter(plan=plan, quota_type=ADMIN)
+    ledger = QuotaLedgerEntry.objects.filter(plan=plan, quota_type=ADMIN, township__level="township")
     changed = {code for code in allocations if allocations[code] != before[code]}
     assert {e.township.code for e in ledger} == changed and changed
+    # The reserve (8 of 160) became the county's pool (机动编制), in the ledger too.
+    pool = QuotaLedgerEntry.objects.get(plan=plan, quota_type=ADMIN, township__level="county")
+    assert (pool.township.code, pool.before, pool.after) == ("510923", None, 8)
     for entry in ledger:
         assert entry.before == before[entry.township.code]
         assert entry.after == allocations[entry.township.code]

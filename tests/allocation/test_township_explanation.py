@@ -145,8 +145,6 @@ def test_a_per_county_city_plan_is_explained_with_the_county_figures(
     login: Any, suining: Any, suining_officer: Any, penglai_user: Any
 ) -> None:
     params = plan_default_params(region=suining, mode=PlanMode.PER_COUNTY)
-    for quota_type in ("行政编制", "事业编制"):  # no reserve: approval must not cut a total (no-total-decrease)
-        params[quota_type]["reserve"] = "0"
     plan = services.plan_create(region=suining, name="遂宁市各县分别控制", year=2026, params=params, mode=PlanMode.PER_COUNTY)
     plan = services.plan_run(plan=plan)
     assert not plan.problems

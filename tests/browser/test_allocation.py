@@ -30,10 +30,8 @@ def test_daying_creates_runs_approves_and_exports_a_plan(
     page.get_by_label("方案名称").fill("大英县2026年乡镇编制测算（浏览器测试）")
     page.locator("#id_admin_total").fill("160")
     page.locator("#id_admin_floor_4").fill("15")
-    # 事业编制 approved in full: a reserve is not yet kept as the county's pool,
-    # so it would lower the county total and "两个不减少" (a block rule) refuses
-    # the approval (tests/allocation/test_plan_rule_guard.py).
-    page.locator("#id_institution_reserve").fill("0")
+    # 事业编制 keeps the default 5% reserve: approval puts it in the county's
+    # reserve pool (机动编制), so the county total does not decrease.
     page.get_by_role("button", name="保存方案").click()
     page.get_by_role("button", name="测算").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("已测算")

@@ -151,7 +151,8 @@ def test_all_forbidden_demands_are_reported_in_catalogue_order() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "problem"),
     [
-        ({"is_temporary": True}, "临时性、阶段性事项必须填写截止日期（001 §(一)4）"),
+        ({"is_temporary": True}, "临时性、阶段性事项必须填写截止日期（本系统据此到期失效；"
+         "001 §(一)4 规定此类事项须征求乡镇意见、报县委县政府批准并报市委编办、市司法局备案）"),
         ({"is_temporary": True, "end_date": TODAY}, "截止日期 2025-06-01 已过，请重新填写"),
         ({"end_date": TODAY + timedelta(days=9)}, "长期事项不填写截止日期；有截止日期的请选择“临时性”"),
         ({"funding_amount": None}, "请写明随职责转移的经费（费随事转，001 §(一)3）；确实不需要经费的，请说明理由"),

@@ -32,6 +32,7 @@ from bianzhi.core.rules import (
     ORDINARY,
     RULES,
     RULES_BY_ID,
+    ApprovedTotal,
     Finding,
     InstitutionKind,
     InstitutionState,
@@ -144,6 +145,11 @@ def county() -> Snapshot:
             *township_people(XIANGSHAN, 15, 5),
             *township_people(HEBIAN, 16, 24),
         ),
+        # Last approved by 大委编发〔2024〕2号: the totals it has now.
+        previous_totals={
+            ADMIN_QUOTA: ApprovedTotal(51, "大委编发〔2024〕2号", date(2024, 3, 1)),
+            INSTITUTION_QUOTA: ApprovedTotal(59, "大委编发〔2024〕2号", date(2024, 3, 1)),
+        },
     )
 
 
@@ -226,6 +232,7 @@ def test_the_catalogue_ships_these_rules() -> None:
     assert [r.id for r in RULES] == [
         "ordinary-admin-floor",
         "no-total-decrease",
+        "control-number",
         "over-quota",
         "usage-rate",
         "secondment-share",
@@ -351,19 +358,52 @@ def test_no_total_decrease_allows_moving_quota_between_townships(county: Snapsho
     assert findings(snapshot, "no-total-decrease") == []
 
 
-def test_no_total_decrease_fires_on_the_county_total(county: Snapshot) -> None:
+def test_no_total_decrease_compares_the_whole_county_total_not_the_townships_with_a_previous(
+    county: Snapshot,
+) -> None:
+    # 河边镇 was never approved before (no previous quota of its own) and
+    # receives the 1 编制 象山镇 gives up: the county total is unchanged.
+    # The old engine summed only townships with a previous approval and saw
+    # "35名，少于上次核定的36名".
+    snapshot = with_township(county, HEBIAN, previous_quotas={})
+    snapshot = with_quotas(snapshot, XIANGSHAN, admin=14, institution=5)
+    snapshot = with_quotas(snapshot, HEBIAN, admin=17, institution=24)
+    assert findings(snapshot, "no-total-decrease") == []
+
+
+def test_no_total_decrease_fires_on_the_county_total_citing_the_last_approval(
+    county: Snapshot,
+) -> None:
     snapshot = with_quotas(county, SEAT, admin=21, institution=30)
     snapshot = with_quotas(snapshot, HEBIAN, admin=13, institution=24)  # 51 -> 49
     found = only(findings(snapshot, "no-total-decrease"))
     assert found.object.kind is ObjectKind.COUNTY
     assert (found.object.id, found.object.label) == ("510923", "大英县")
-    assert found.message == "乡镇行政编制总量49名，少于上次核定的51名，减少2名（河边镇减3名）"
+    assert found.message == (
+        "全县乡镇行政编制总量49名，少于上次核定的51名（大委编发〔2024〕2号，2024-03-01），"
+        "减少2名（河边镇减3名）"
+    )
+
+
+def test_no_total_decrease_counts_the_reserve_pool_in_the_county_total(county: Snapshot) -> None:
+    # A plan keeps 3 of 59 事业编制 as the county's reserve (机动编制):
+    # 56 to the townships + 3 in reserve = 59, no decrease.
+    snapshot = with_quotas(county, SEAT, admin=20, institution=27)
+    assert findings(snapshot, "no-total-decrease") != []
+    with_reserve = replace(snapshot, reserve={INSTITUTION_QUOTA: 3})
+    assert findings(with_reserve, "no-total-decrease") == []
+    short = replace(snapshot, reserve={INSTITUTION_QUOTA: 2})
+    assert only(findings(short, "no-total-decrease")).message == (
+        "全县乡镇事业编制总量58名（乡镇核定56名、机动编制2名），少于上次核定的59名"
+        "（大委编发〔2024〕2号，2024-03-01），减少1名（蓬莱镇减3名）"
+    )
 
 
 def test_no_total_decrease_checks_institution_quota_too(county: Snapshot) -> None:
     snapshot = with_quotas(county, SEAT, admin=20, institution=29)
     assert only(findings(snapshot, "no-total-decrease")).message == (
-        "乡镇事业编制总量58名，少于上次核定的59名，减少1名（蓬莱镇减1名）"
+        "全县乡镇事业编制总量58名，少于上次核定的59名（大委编发〔2024〕2号，2024-03-01），"
+        "减少1名（蓬莱镇减1名）"
     )
 
 
@@ -376,10 +416,32 @@ def test_no_total_decrease_per_township(county: Snapshot) -> None:
     assert found.message == "行政编制核定14名，少于上次核定的16名，减少2名"
 
 
-def test_no_total_decrease_skips_townships_without_a_previous_approval(county: Snapshot) -> None:
-    snapshot = with_township(county, HEBIAN, previous_quotas={})
+def test_no_total_decrease_is_silent_without_a_previous_approval(county: Snapshot) -> None:
+    snapshot = replace(county, previous_totals={})
     snapshot = with_quotas(snapshot, HEBIAN, admin=1, institution=1)
     assert findings(snapshot, "no-total-decrease") == []
+
+
+# --- control-number -------------------------------------------------------------------
+
+
+def test_control_number_fires_when_townships_and_reserve_exceed_it(county: Snapshot) -> None:
+    control = ApprovedTotal(60, "川编发〔2024〕9号", date(2024, 1, 10))
+    snapshot = replace(county, control_numbers={INSTITUTION_QUOTA: control})
+    assert findings(snapshot, "control-number") == []  # 59 <= 60
+    snapshot = replace(snapshot, reserve={INSTITUTION_QUOTA: 2})  # 61 > 60
+    found = only(findings(snapshot, "control-number"))
+    assert (found.object.kind, found.severity) == (ObjectKind.COUNTY, Severity.BLOCK)
+    assert found.message == (
+        "全县乡镇事业编制核定总量61名（乡镇核定59名、机动编制2名），超过上级下达的控制数60名"
+        "（川编发〔2024〕9号，2024-01-10），超出1名"
+    )
+    assert found.source == "001_d6ec4a3fabdfb8f1.txt §(三)1（乡镇编制实行总量控制）"
+
+
+def test_control_number_exactly_reached_is_no_finding(county: Snapshot) -> None:
+    snapshot = replace(county, control_numbers={ADMIN_QUOTA: ApprovedTotal(51)})
+    assert findings(snapshot, "control-number") == []
 
 
 # --- over-quota ---------------------------------------------------------------------------
@@ -1036,3 +1098,40 @@ def test_a_province_sized_snapshot_evaluates() -> None:
     found = evaluate(snapshot, today=TODAY)
     assert {f.rule for f in found} <= set(RULES_BY_ID)
     assert len(found) > 0
+
+
+def test_leadership_posts_cites_only_what_it_checks() -> None:
+    # It checks used <= approved; 002 §1 "不突破现有总量" (the total before the
+    # reform, stored nowhere) is neither checked nor cited.
+    assert RULES_BY_ID["leadership-posts"].source == (
+        "000_a14086b89449fcd2.txt §二.3；001_d6ec4a3fabdfb8f1.txt §(三)4"
+    )
+
+
+# --- key towns in a plan (001 §(三)1 重点保障) ---------------------------------------
+
+
+def test_a_key_town_below_the_ordinary_rate_or_floor_is_warned() -> None:
+    from bianzhi.core.rules.checks import PlannedTownship, key_town_warnings
+
+    townships = [
+        PlannedTownship("蓬莱镇", COUNTY_SEAT, score=10.0, allocation=20),  # 2.00 per unit
+        PlannedTownship("象山镇", ORDINARY, score=2.0, allocation=15),
+        PlannedTownship("河边镇", ORDINARY, score=2.0, allocation=15),  # 7.50 per unit
+        PlannedTownship("回马镇", "重点镇", score=1.0, allocation=12),  # 12.00, but under 15
+    ]
+    assert key_town_warnings(townships, quota_type=ADMIN_QUOTA, ordinary_floor=15) == [
+        "行政编制：蓬莱镇（县政府驻地镇）每单位得分2.00名，低于一般乡镇的7.50名，未体现重点保障"
+        "（001_d6ec4a3fabdfb8f1.txt §(三)1）",
+        "行政编制：回马镇（重点镇）测算12名，少于一般乡镇下限15名（001_d6ec4a3fabdfb8f1.txt §(三)1）",
+    ]
+
+
+def test_key_towns_given_more_than_ordinary_townships_are_not_warned() -> None:
+    from bianzhi.core.rules.checks import PlannedTownship, key_town_warnings
+
+    townships = [
+        PlannedTownship("蓬莱镇", COUNTY_SEAT, score=4.0, allocation=40),
+        PlannedTownship("象山镇", ORDINARY, score=2.0, allocation=15),
+    ]
+    assert key_town_warnings(townships, quota_type=ADMIN_QUOTA, ordinary_floor=15) == []

@@ -19,7 +19,7 @@ from bianzhi.duties.models import TakeUpChange
 from bianzhi.duties.selectors.catalogue import catalogue_of
 from bianzhi.duties.selectors.duty_list import duty_list
 from bianzhi.duties.selectors.matters import matter_stats, matters
-from bianzhi.duties.services.catalogue import catalogue_import, takeup_decide, takeup_propose
+from bianzhi.duties.services.catalogue import catalogue_import, take_up_decide, take_up_propose
 from bianzhi.duties.services.common import DutyError
 from bianzhi.duties.services.matters import (
     matter_change_decide,
@@ -102,24 +102,24 @@ def test_take_up_is_proposed_by_the_township_and_approved_by_the_county(
 ) -> None:
     import_catalogue(regions)
     with pytest.raises(DutyError, match="TS2-002 户外广告设置许可”（特色清单二）尚未选择"):
-        takeup_propose(actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE})
-    round_ = takeup_propose(
+        take_up_propose(actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE})
+    round_ = take_up_propose(
         actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE, "TS2-002": DEFER}
     )
     with pytest.raises(DutyError, match="待县审定"):
-        takeup_propose(actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE, "TS2-002": DEFER})
+        take_up_propose(actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE, "TS2-002": DEFER})
     with pytest.raises(PermissionDenied):
-        takeup_decide(actor=penglai_user, round=round_, approve=True, document_number="x")
-    takeup_decide(
+        take_up_decide(actor=penglai_user, round=round_, approve=True, document_number="x")
+    take_up_decide(
         actor=daying_officer, round=round_, approve=True, document_number="大委编发〔2025〕5号", today=date(2025, 4, 1)
     )
     delegated = [e.code for e in duty_list(township=central_penglai, today=date(2025, 4, 2)) if e.source == "赋权事项"]
     assert delegated == ["JC-001", "JC-002", "TS2-001"]
     # An adjustment later keeps the history of both decisions.
-    second = takeup_propose(
+    second = take_up_propose(
         actor=penglai_user, township=central_penglai, choices={"TS2-001": TAKE, "TS2-002": TAKE}, note="已具备承接能力"
     )
-    takeup_decide(actor=daying_officer, round=second, approve=True, document_number="大委编发〔2025〕9号")
+    take_up_decide(actor=daying_officer, round=second, approve=True, document_number="大委编发〔2025〕9号")
     history = [(c.item.code, c.before, c.after, c.document_number) for c in TakeUpChange.objects.filter(item__code="TS2-002").order_by("id")]
     assert history == [
         ("TS2-002", "", "defer", "大委编发〔2025〕5号"),
@@ -130,7 +130,7 @@ def test_take_up_is_proposed_by_the_township_and_approved_by_the_county(
 def test_a_base_item_cannot_be_deferred(regions: Any, penglai_user: Any) -> None:
     import_catalogue(regions)
     with pytest.raises(DutyError, match="基础清单，各乡镇必须全面承接"):
-        takeup_propose(actor=penglai_user, township=regions[PENGLAI], choices={"JC-001": DEFER})
+        take_up_propose(actor=penglai_user, township=regions[PENGLAI], choices={"JC-001": DEFER})
 
 
 def test_the_list_holds_statutory_items_for_every_township_of_the_county(regions: Any, daying_officer: Any) -> None:

@@ -23,7 +23,7 @@ from bianzhi.duties.services.access import (
     duty_request_decide,
     duty_request_submit,
 )
-from bianzhi.duties.services.catalogue import catalogue_import, takeup_propose
+from bianzhi.duties.services.catalogue import catalogue_import, take_up_propose
 from bianzhi.inbox.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_a_take_up_proposal_asks_the_county_approver(
     rows = [["JC-001", "农村村民宅基地审批", "行政许可", "《土地管理法》第六十二条", "县自然资源和规划局", "基础清单"]]
     data = spreadsheets.catalogue_read(spreadsheets.catalogue_workbook(rows, {"featured-1": ["县政府驻地镇"]}))
     catalogue_import(actor=None, county=regions[DAYING], data=data, document_number="大府发〔2025〕1号")
-    takeup_propose(actor=penglai_user, township=regions[PENGLAI], choices={"JC-001": TakeUpChoice.TAKE_UP})
+    take_up_propose(actor=penglai_user, township=regions[PENGLAI], choices={"JC-001": TakeUpChoice.TAKE_UP})
     [message] = _inbox(daying_officer)
     assert message.title == "待审定承接申报：蓬莱镇" and message.url == f"/duties/township/{PENGLAI}/"
     assert _inbox(penglai_user) == []

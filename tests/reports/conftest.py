@@ -46,7 +46,7 @@ def penglai_data(regions: Any) -> Any:
         institution=office, name="党建工作办公室", added_on=dt.date(2020, 1, 1)
     )
     institution("综合行政执法办公室", "office", 行政编制=12)
-    institution("便民服务中心", "public_institution", 事业编制=20)
+    institution("便民服务中心", "public-institution", 事业编制=20)
     for i in range(40):
         Person.objects.create(
             id_number=f"51092319900101{i:03d}X"[:18],

@@ -30,9 +30,17 @@ def _doc(content: bytes) -> Any:
     return docx.Document(io.BytesIO(content))
 
 
-def test_snapshot_figures_are_measured_from_the_apps(penglai_data: Any, regions: Any) -> None:
-    snapshot_take(actor=None, region=regions[DAYING], on=D1)
-    snapshot_take(actor=None, region=regions[DAYING], on=D2)
+def _take(clock: Any, region: Any, on: Any) -> Any:
+    """A snapshot on ``on``, taken on that day (a snapshot measures today only)."""
+    clock(on)
+    return snapshot_take(actor=None, region=region, on=on)
+
+
+def test_snapshot_figures_are_measured_from_the_apps(
+    penglai_data: Any, regions: Any, clock: Any
+) -> None:
+    _take(clock, regions[DAYING], D1)
+    _take(clock, regions[DAYING], D2)
     first = Snapshot.objects.get(region=penglai_data, taken_on=D1).figures
     second = Snapshot.objects.get(region=penglai_data, taken_on=D2).figures
     assert (first["admin_quota"], first["institution_quota"]) == (30, 20)
@@ -43,10 +51,12 @@ def test_snapshot_figures_are_measured_from_the_apps(penglai_data: Any, regions:
     assert second["enforcement_staff"] == 3 and second["certification_rate"] == pytest.approx(2 / 3)
     assert second["institutions"] == 3
     # Every township of the county has a snapshot; one without data says None, not 0.
-    others = Snapshot.objects.filter(taken_on=D1).exclude(region=penglai_data)
+    others = Snapshot.objects.filter(taken_on=D1, region__level="township").exclude(
+        region=penglai_data
+    )
     assert others.exists() and others.first().figures["admin_quota"] is None
     # Taking the same date again replaces it.
-    snapshot_take(actor=None, region=regions[DAYING], on=D1)
+    _take(clock, regions[DAYING], D1)
     assert Snapshot.objects.filter(region=penglai_data, taken_on=D1).count() == 1
 
 
@@ -58,24 +68,27 @@ def test_sanding_docx_states_the_townships_data(penglai_data: Any) -> None:
     assert "1. 党政办公室（挂党建工作办公室牌子）" in texts
     assert "蓬莱镇核定行政编制30名、事业编制20名。各机构编制分配如下表。" in texts
     assert "蓬莱镇核定领导职数7名：科级正职2名、科级副职5名。" in texts
-    assert "机构负责人职数：党政办公室1名。" in texts
+    assert "核定中层职数1名，其中党政办公室1名。" in texts
     rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
     assert rows[1][1:5] == ["党政办公室", "党政综合办事机构", "18", "0"]
     assert rows[-1][1] == "合计" and rows[-1][3:5] == ["30", "20"]
-    assert "结合大英县蓬莱镇（中心镇）实际" in texts[2]
+    # No approval recorded: a draft (送审稿), not a document dated the day it was printed.
+    assert texts[1] == "（送审稿）"
+    assert "结合大英县蓬莱镇（中心镇）实际" in texts[3]
 
 
 def test_evaluation_report_compares_two_dates_with_charts(
-    penglai_data: Any, regions: Any, tmp_path: Path
+    penglai_data: Any, regions: Any, tmp_path: Path, clock: Any
 ) -> None:
     county = regions[DAYING]
     with pytest.raises(ValidationError, match="没有 2021-06-30、2021-12-31 的监测快照"):
         evaluation_build(county=county, date_from=D1, date_to=D2, fmt="docx")
-    snapshot_take(actor=None, region=county, on=D1)
-    snapshot_take(actor=None, region=county, on=D2)
+    _take(clock, county, D1)
+    _take(clock, county, D2)
     document = _doc(evaluation_build(county=county, date_from=D1, date_to=D2, fmt="docx").content)
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "大英县乡镇机构编制资源配置工作总结评估报告"
+    # 21 characters: two balanced lines (a 22 pt line holds 20).
+    assert texts[0] == "大英县乡镇机构编制资源\n配置工作总结评估报告"
     assert len(document.inline_shapes) == 2
     summary = next(t for t in texts if t.startswith("截至2021年12月31日"))
     assert (
@@ -86,8 +99,8 @@ def test_evaluation_report_compares_two_dates_with_charts(
     assert table["实有人员（人）"][1:] == ["36", "40", "+4", "改善"]
     assert table["编制使用率（%）"][3] == "+8.0 个百分点"
     per_township = {r.cells[0].text: [c.text for c in r.cells] for r in document.tables[1].rows}
-    assert per_township["蓬莱镇"][1:5] == ["50", "40", "10", "80.0%"]
-    assert any("编制使用率低于95%的乡镇1个：蓬莱镇（80.0%）" in t for t in texts)
+    assert per_township["蓬莱镇"][1:6] == ["50", "40", "10", "0", "80.0%"]
+    assert any("编制使用率低于95%的乡镇（街道）1个：蓬莱镇（80.0%）" in t for t in texts)
     if shutil.which("pdftotext"):
         pdf = tmp_path / "e.pdf"
         pdf.write_bytes(
@@ -141,12 +154,14 @@ def test_batch_job_from_the_web(penglai_data: Any, login: Any, daying_officer: A
 
 
 def test_pages_and_downloads(
-    penglai_data: Any, login: Any, daying_officer: Any, tongwei_officer: Any
+    penglai_data: Any, login: Any, daying_officer: Any, tongwei_officer: Any, clock: Any
 ) -> None:
     client = login(daying_officer)
+    clock(D1)
     assert (
         client.post(f"/reports/county/{DAYING}/snapshot/", {"on": "2021-06-30"}).status_code == 302
     )
+    clock(D2)
     assert (
         client.post(f"/reports/county/{DAYING}/snapshot/", {"on": "2021-12-31"}).status_code == 302
     )
@@ -165,7 +180,7 @@ def test_pages_and_downloads(
     assert client.post(f"/reports/county/{DAYING}/snapshot/").status_code == 404
 
 
-def test_cli_docs_and_snapshot(penglai_data: Any, tmp_path: Path) -> None:
+def test_cli_docs_and_snapshot(penglai_data: Any, tmp_path: Path, clock: Any) -> None:
     from bianzhi.cli.main import main
 
     runner = CliRunner()
@@ -177,7 +192,8 @@ def test_cli_docs_and_snapshot(penglai_data: Any, tmp_path: Path) -> None:
     assert _doc(out.read_bytes()).paragraphs[0].text == "蓬莱镇主要职责、机构设置和人员编制方案"
     result = runner.invoke(main, ["docs", "sanding", PENGLAI, "--out", str(tmp_path / "x.txt")])
     assert result.exit_code == 2 and ".docx" in result.output
-    for day in ("2021-06-30", "2021-12-31"):
+    for on, day in ((D1, "2021-06-30"), (D2, "2021-12-31")):
+        clock(on)
         result = runner.invoke(main, ["snapshot", "take", DAYING, "--date", day])
         assert result.exit_code == 0 and "监测快照" in result.output
     out = tmp_path / "评估.docx"

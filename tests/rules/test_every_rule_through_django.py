@@ -48,6 +48,14 @@ def no_total_decrease() -> None:
     approve(PENGLAI, admin=10, previous={"行政编制": 12})
 
 
+def control_number() -> None:
+    from bianzhi.townships.services import control_number_set
+
+    approve(PENGLAI, admin=10)
+    control_number_set(county=Region.objects.get(code="510923"), quota_type="行政编制", count=8,
+                       document_number="川编发〔2024〕9号", date=date(2024, 1, 10))
+
+
 def over_quota() -> None:
     approve(PENGLAI, admin=1)
     enter(1)
@@ -108,6 +116,7 @@ def excellent_share() -> None:
 SETUPS: dict[str, Callable[[], None]] = {
     "ordinary-admin-floor": ordinary_admin_floor,
     "no-total-decrease": no_total_decrease,
+    "control-number": control_number,
     "over-quota": over_quota,
     "usage-rate": usage_rate,
     "secondment-share": secondment_share,

@@ -48,6 +48,10 @@ from bianzhi.regions.services import regions_import
 regions_import(only=["510923"])
 user_create(username="daying", password={PASSWORD!r}, region=Region.objects.get(code="510923"),
             roles=["officer", "approver"], validate=False)
+# Twelve simultaneous logins of one account stand for twelve users here:
+# lift the security policy's one-session-per-account limit.
+from bianzhi.accounts.models import SecurityPolicy
+SecurityPolicy.objects.update_or_create(pk=1, defaults={{"max_sessions": 0}})
 """
 
 

@@ -28,6 +28,10 @@ class TokenLoginSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="令牌名称，如 “统计脚本”"
     )
+    otp = serializers.CharField(
+        required=False, allow_blank=True, max_length=20,
+        help_text="动态口令（启用了双因子认证的账号必填）或恢复码",
+    )
 
 
 class TokenIssuedSerializer(serializers.Serializer[Any]):
@@ -59,6 +63,9 @@ class TokenLoginView(APIView):
             request._request, username=username, password=data.validated_data["password"]
         )
         if user is not None and user.is_active:
+            refusal = _second_step(request, user, data.validated_data.get("otp", ""))
+            if refusal is not None:
+                return refusal
             # A new token on every request: clients never share one, and
             # revoking one (or logging out) leaves no other key working.
             token, key = api_token_issue(
@@ -74,6 +81,33 @@ class TokenLoginView(APIView):
         if until is not None:
             return Response({"detail": locked_message(until)}, status=status.HTTP_403_FORBIDDEN)
         return Response({"detail": "用户名或密码不正确。"}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _second_step(request: Request, user: Any, code: str) -> Response | None:
+    """The token API's second factor and password policy: a user with TOTP
+    sends ``otp``; a password that must be changed gets no token."""
+    from bianzhi.accounts.passwords import must_change_password
+    from bianzhi.accounts.services import login_failure_record, totp_enabled, totp_verify
+    from bianzhi.audit.models import LoginReason
+    from bianzhi.audit.services import login_event_record
+    from bianzhi.kernel import clock
+
+    if totp_enabled(user):
+        if not code:
+            return Response({"detail": "该账号已启用动态口令，请在 otp 字段提供动态口令。"},
+                            status=status.HTTP_400_BAD_REQUEST)
+        if not totp_verify(user=user, code=code):
+            login_failure_record(username=user.username)
+            login_event_record(request=request._request, username=user.username, user=user,
+                               reason=LoginReason.WRONG_OTP,
+                               locked_out=login_locked_until(username=user.username) is not None)
+            return Response({"detail": "动态口令不正确。"}, status=status.HTTP_400_BAD_REQUEST)
+        login_event_record(request=request._request, username=user.username, user=user,
+                           reason=LoginReason.SUCCESS)
+    if must_change_password(user, clock.now()):
+        return Response({"detail": "密码须先在网页上修改后才能取得令牌。"},
+                        status=status.HTTP_403_FORBIDDEN)
+    return None
 
 
 class TokenRevokeView(APIView):

@@ -17,7 +17,12 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from bianzhi.accounts.services import login_failure_record, login_locked_until, login_success_record
+from bianzhi.accounts.services import (
+    login_failure_record,
+    login_locked_until,
+    login_success_record,
+    totp_enabled,
+)
 from bianzhi.audit.models import LoginReason
 from bianzhi.audit.services import login_event_record
 
@@ -53,8 +58,13 @@ class LockoutModelBackend(ModelBackend):
             reason = LoginReason.INACTIVE
         else:
             login_success_record(username=username)
+            # With a second factor the login is not done yet: the login
+            # page and the token API ask for the code and record the outcome.
             login_event_record(
-                request=request, username=username, user=user, reason=LoginReason.SUCCESS
+                request=request,
+                username=username,
+                user=user,
+                reason=LoginReason.PASSWORD_OK if totp_enabled(user) else LoginReason.SUCCESS,
             )
             return user
         login_failure_record(username=username)

@@ -1,4 +1,10 @@
-"""Demo step: the five demo users (see README ## 网页系统)."""
+"""Demo step: the demo users (see README ## 网页系统).
+
+``admin`` is the installation's superuser: in the demo as in production it
+is only for setting up the three separated administrators (三权分立) —
+``sysadmin`` 系统管理员, ``secadmin`` 安全管理员, ``auditor`` 审计管理员, here
+already made, for 大英县 — who must enrol a second factor at first login.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,14 @@ from bianzhi.regions.models import Region
 
 # username, region code, roles, display name
 DEMO_USERS: list[tuple[str, str | None, list[str], str]] = [
-    ("admin", None, [], "系统管理员"),
+    ("admin", None, [], "超级管理员"),
     ("daying", "510923", [Role.OFFICER, Role.APPROVER], "大英县委编办"),
     ("tongwei", "621121", [Role.OFFICER], "通渭县委编办"),
     ("penglai", "510923100", [Role.TOWNSHIP], "蓬莱镇"),
     ("suining", "5109", [Role.VIEWER], "遂宁市委编办"),
+    ("sysadmin", "510923", [Role.SYSADMIN], "大英县系统管理员"),
+    ("secadmin", "510923", [Role.SECADMIN], "大英县安全管理员"),
+    ("auditor", "510923", [Role.AUDITOR], "大英县审计管理员"),
 ]
 
 

@@ -19,6 +19,16 @@ class Role(models.TextChoices):
     TOWNSHIP = "township", "乡镇用户"
     DEPARTMENT = "department", "部门用户"
     VIEWER = "viewer", "只读"
+    # The three separated administrators (三权分立, GB/T 22239-2019 level 3):
+    # accounts and settings / roles and security policy / the audit trail.
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+
+
+# An account holding one of these holds no other role at all
+# (accounts.services._check_separation).
+ADMIN_ROLES = frozenset({Role.SYSADMIN.value, Role.SECADMIN.value, Role.AUDITOR.value})
 
 
 class Department(models.Model):
@@ -57,6 +67,12 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # Set by an administrator's password reset (and on accounts an
+    # administrator creates): the next page after login is the change form.
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    # When the user last chose a password (kernel.clock); None for accounts
+    # made by the demo and tests, which no expiry touches until a change.
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -150,3 +166,76 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return "已注销"
         return "有效" if self.expires_at > now else "已过期"
+
+
+class SecurityPolicy(models.Model):
+    """The security policy (one row, pk 1), set by the 安全管理员."""
+
+    min_length = models.PositiveSmallIntegerField("密码最小长度", default=10)
+    min_classes = models.PositiveSmallIntegerField(
+        "至少包含的字符类别数（大写、小写、数字、符号）", default=3
+    )
+    history = models.PositiveSmallIntegerField("不得与最近几次密码相同", default=5)
+    expiry_days = models.PositiveSmallIntegerField("密码有效天数（0 为不过期）", default=90)
+    totp_for_all = models.BooleanField("所有用户须使用动态口令", default=False)
+    max_sessions = models.PositiveSmallIntegerField(
+        "每个账号同时在线的会话数（0 为不限）", default=1
+    )
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        policy = cls.objects.filter(pk=1).first()
+        return policy if policy is not None else cls(pk=1)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's previous passwords (for "not one of the last N")."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238, 6 digits, 30 s).
+
+    ``confirmed_at`` is set once the user typed a correct code from the
+    enrolled app; until then it does not count. ``last_step`` is the time
+    step of the last accepted code, so a code is never accepted twice.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+
+class RecoveryCode(models.Model):
+    """One-time recovery codes for a lost authenticator (only hashes kept)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class UserSession(models.Model):
+    """A logged-in browser session, to limit concurrent sessions per user and
+    tell an ended one why (``end_reason`` is shown on the login page)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField()
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "ended_at"], name="usersession_user_open")]

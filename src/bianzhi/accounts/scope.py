@@ -18,17 +18,14 @@ through a relation, ``scope.code_q("region_code")`` for a stored code string.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from bianzhi.accounts.models import Role
+from bianzhi.accounts.models import Role, User
 from bianzhi.regions.models import Level, Region
-
-if TYPE_CHECKING:
-    from bianzhi.accounts.models import User
 
 _NOTHING = Q(pk__in=[])
 
@@ -144,13 +141,23 @@ class Scope:
     def role_labels(self) -> list[str]:
         labels = [Role(r).label for r in Role.values if r in self.roles]
         if self.is_superuser:
-            labels.insert(0, "系统管理员")
+            labels.insert(0, "超级管理员")
         return labels
 
 
 def scope_for(user: User | Any) -> Scope:
     """Shorthand for ``Scope.for_user``."""
     return Scope.for_user(user)
+
+
+def actor_of(request: Any) -> User:
+    """The signed-in user behind a page or API request, as the ``actor`` a
+    service records. Every view that writes is behind login, so an anonymous
+    request reaching one is refused rather than recorded as the system."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def scope_of(request: Any) -> Scope:

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from bianzhi.accounts.models import ApiToken, Role
+from bianzhi.accounts.models import ApiToken, Role, User
 from bianzhi.accounts.scope import Scope
 
 
@@ -57,3 +57,46 @@ def api_token_get(*, scope: Scope, pk: int) -> ApiToken:
     if token is None:
         raise Http404("API 令牌不存在或无权访问")
     return token
+
+
+# --- user administration ------------------------------------------------------
+
+def is_account_admin(*, scope: Scope) -> bool:
+    """系统管理员, 安全管理员 (or the superuser): they see the user pages."""
+    return scope.is_superuser or bool(scope.roles & {Role.SYSADMIN, Role.SECADMIN})
+
+
+def users_manageable(*, scope: Scope) -> QuerySet[User]:
+    """Accounts of the administrator's region and below (never a superuser,
+    never one above or beside); the superuser sees all."""
+    qs = User.objects.select_related("region", "department").prefetch_related("role_grants")
+    if scope.is_superuser:
+        return qs.order_by("username")
+    if not is_account_admin(scope=scope) or scope.region is None:
+        return qs.none()
+    return qs.filter(scope.q("region"), is_superuser=False).order_by("username")
+
+
+def user_get(*, scope: Scope, pk: int) -> User:
+    """An account the administrator may manage, else Http404 (no leak)."""
+    user = users_manageable(scope=scope).filter(pk=pk).first()
+    if user is None:
+        raise Http404("用户不存在或无权管理")
+    return user
+
+
+def user_locked(*, user: User, now: datetime) -> bool:
+    from bianzhi.accounts.models import LoginThrottle
+
+    row = LoginThrottle.objects.filter(username=user.username.strip().lower()).first()
+    return bool(row and row.locked_until and row.locked_until > now)
+
+
+def session_end_reason(*, session_key: str) -> str:
+    """Why the session ``session_key`` was ended ("" when it was not)."""
+    from bianzhi.accounts.models import UserSession
+
+    if not session_key:
+        return ""
+    row = UserSession.objects.filter(session_key=session_key[:40], ended_at__isnull=False).first()
+    return row.end_reason if row else ""

@@ -4,19 +4,33 @@ Layout (GB/T 9704-2012 §5): A4; 天头 (top) 37 mm, 订口 (left) 28 mm, so the
 156 mm × 225 mm 版心 leaves 35 mm at the bottom and 26 mm on the right; title
 2号 (22 pt) 方正小标宋简体; body 3号 (16 pt) 仿宋_GB2312; headings 黑体 /
 楷体_GB2312 / 仿宋 bold; §5.2.3 "一般每面排22行，每行排28个字": exact line
-spacing of 28.95 pt (225 mm / 22) and a document grid of 28 characters per
-line; page numbers 4号 (14 pt) 宋体 "— 1 —" at the bottom, odd pages right,
-even pages left, one character in from the edge of the 版心 (§7.5).
+spacing of 28.95 pt (225 mm / 22, rounded down so that 22 lines fit in
+LibreOffice, which drops the 22nd line when they overflow by a twip) on a
+line grid, and characters condensed by 0.25 pt so that 28 of them fill the
+156 mm line (15.75 pt each; the PDF uses the same letter spacing). Word's
+character grid (``linesAndChars`` with a negative ``charSpace``) would do
+the same in Word, but LibreOffice gives every 16 pt character two 15.8 pt
+cells of that grid (about 14 characters a line), so the condensing is done
+with plain character spacing that Word, WPS and LibreOffice all honour.
+Page numbers 4号 (14 pt) 宋体 "— 1 —" at the bottom, odd pages right,
+even pages left, one character in from the edge of the 版心 (§7.5). A title
+longer than a line is broken into balanced lines (``title_lines``), never
+leaving one character alone; the 落款 is kept on the page of the paragraph
+before it (``keepNext``).
 
 Fonts. In a .docx a font is only a name; Word or WPS uses it if the machine
 has it. Staffing offices have the official fonts installed, so by default
 the runs name them (through ``w:eastAsia``, which is what Chinese text uses;
-digits and Latin letters use Times New Roman). For machines without them the
-font table gives each official font an ``w:altName`` (Noto Serif/Sans CJK SC,
-from Debian's fonts-noto-cjk), which Word and LibreOffice use as the
-substitute. ``FontSet.INSTALLED`` writes the Noto names into the runs
-instead, for offices that only have those. (The PDF adapter embeds real
-fonts; see ``pdf_official``.)
+digits and Latin letters use Times New Roman). Every style states the East
+Asian language zh-CN (``w:lang``): LibreOffice picks the fallback font and
+the glyph forms (simplified Chinese rather than Japanese) by it. The font
+table gives each official font an ``w:altName`` (Noto Serif/Sans CJK SC,
+from Debian's fonts-noto-cjk), which Word and WPS use as the substitute;
+LibreOffice ignores ``w:altName`` and asks fontconfig for a zh-CN font of
+the missing name, which gives Noto Sans CJK SC (same metrics, so the same
+line and page breaks). ``FontSet.INSTALLED`` writes the Noto names into the
+runs instead, for offices that only have those. (The PDF adapter embeds
+real fonts; see ``pdf_official``.)
 
 Speed. The 三定方案 of a whole province (3,111 townships) must take under a
 minute, so this module writes WordprocessingML directly instead of building a
@@ -45,6 +59,7 @@ from bianzhi.core.document import (
     Paragraph,
     Signature,
     Table,
+    title_lines,
 )
 
 MM = 56.6929  # twips per millimetre
@@ -54,12 +69,14 @@ MARGIN_LEFT, MARGIN_RIGHT = round(28 * MM), round(26 * MM)
 TEXT_WIDTH = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
 LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
-# 225 mm / 22 lines = 28.99 pt = 580 twips (GB/T 9704 §3.2: one character plus 7/8 of one).
-LINE_PITCH = round((PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) / LINES_PER_PAGE)
+# 225 mm / 22 lines = 28.99 pt, rounded down to 579 twips (28.95 pt) so that 22 lines fit.
+LINE_PITCH = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) // LINES_PER_PAGE
 BODY_PT, TITLE_PT, PAGE_NUMBER_PT, TABLE_PT = 16, 22, 14, 12
-# Word's grid: extra pitch per character in 1/4096 pt relative to the body size,
-# so that 28 characters fill the 156 mm line (each is 15.8 pt, not 16 pt).
-CHAR_SPACE = round((TEXT_WIDTH / 20 / CHARS_PER_LINE - BODY_PT) * 4096)
+# Character spacing in twentieths of a point so that 28 body characters fill the
+# 156 mm line: 15.79 pt a character less 16 pt, rounded down (-5 = -0.25 pt).
+CHAR_SPACING = -5
+# Characters of the 22 pt title on one line (156 mm / 22 pt).
+TITLE_CHARS_PER_LINE = int(TEXT_WIDTH / 20 // TITLE_PT)
 # Footer: the page number's baseline sits about 7 mm under the 版心 (§7.5).
 FOOTER_DISTANCE = round(22 * MM)
 
@@ -127,6 +144,11 @@ def _rfonts(east_asia: str, latin: str) -> str:
     )
 
 
+_LANG = '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+_CONDENSED = f'<w:spacing w:val="{CHAR_SPACING}"/>'
+_NOT_CONDENSED = '<w:spacing w:val="0"/>'
+
+
 def _sz(points: float) -> str:
     half = round(points * 2)
     return f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
@@ -152,18 +174,19 @@ def _styles_xml(f: Fonts) -> str:
         f'{_XML}<w:styles xmlns:w="{W_NS}">'
         "<w:docDefaults><w:rPrDefault><w:rPr>"
         f"{_rfonts(f.body, f.latin)}{_sz(BODY_PT)}"
-        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+        f"{_LANG}"
         "</w:rPr></w:rPrDefault>"
         f'<w:pPrDefault><w:pPr><w:widowControl w:val="0"/>{body_spacing}<w:jc w:val="both"/>'
         "</w:pPr></w:pPrDefault></w:docDefaults>"
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-        "<w:qFormat/></w:style>"
+        f"<w:qFormat/><w:rPr>{_rfonts(f.body, f.latin)}{_CONDENSED}{_sz(BODY_PT)}{_LANG}</w:rPr>"
+        "</w:style>"
         + para_style(
             "Title",
             "Title",
             '<w:pPr><w:keepNext/><w:spacing w:line="{lp}" w:lineRule="exact"/>'
             '<w:jc w:val="center"/></w:pPr>'.replace("{lp}", str(round(LINE_PITCH * 1.2))),
-            f"{_rfonts(f.title, f.latin)}{_sz(TITLE_PT)}",
+            f"{_rfonts(f.title, f.latin)}{_NOT_CONDENSED}{_sz(TITLE_PT)}",
         )
         + para_style(
             "Subtitle",
@@ -197,22 +220,23 @@ def _styles_xml(f: Fonts) -> str:
             "Table Text",
             '<w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="300" w:lineRule="auto"/>'
             '<w:jc w:val="center"/></w:pPr>',
-            _sz(TABLE_PT),
+            f"{_NOT_CONDENSED}{_sz(TABLE_PT)}",
         )
         + para_style(
             "Caption",
             "caption",
             '<w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr>',
-            f"{_rfonts(f.heading1, f.latin)}{_sz(14)}",
+            f"{_rfonts(f.heading1, f.latin)}{_NOT_CONDENSED}{_sz(14)}",
         )
         + '<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/>'
         '<w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/>'
         '<w:spacing w:line="240" w:lineRule="auto"/></w:pPr>'
-        f"<w:rPr>{_rfonts(f.page_number, f.page_number)}{_sz(PAGE_NUMBER_PT)}</w:rPr></w:style>"
+        f"<w:rPr>{_rfonts(f.page_number, f.page_number)}{_NOT_CONDENSED}{_sz(PAGE_NUMBER_PT)}"
+        "</w:rPr></w:style>"
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
-        '<w:top w:w="0" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
-        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+        '<w:top w:w="0" w:type="dxa"/><w:left w:w="60" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="60" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr></w:style>"
         '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/>'
         '<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>'
@@ -420,11 +444,16 @@ def _image_xml(image: Image, index: int) -> str:
     return picture + caption
 
 
-def _block_xml(block: Block, images: list[Image]) -> str:
+_KEEP_NEXT = "<w:keepNext/>"
+
+
+def _block_xml(block: Block, images: list[Image], *, keep_next: bool = False) -> str:
+    """One block; ``keep_next`` keeps a paragraph on the page of the block after it."""
     if isinstance(block, Heading):
         return _para(block.text, style=f"Heading{min(max(block.level, 1), 3)}")
     if isinstance(block, Paragraph):
-        ppr = '<w:ind w:firstLineChars="200" w:firstLine="640"/>' if block.indent else ""
+        ppr = _KEEP_NEXT if keep_next else ""
+        ppr += '<w:ind w:firstLineChars="200" w:firstLine="640"/>' if block.indent else ""
         if block.align != "justify":
             ppr += f'<w:jc w:val="{_JC[block.align]}"/>'
         return _para(block.text, ppr=ppr, rpr="<w:b/><w:bCs/>" if block.bold else "")
@@ -437,10 +466,13 @@ def _block_xml(block: Block, images: list[Image]) -> str:
         return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
     if isinstance(block, Signature):
         # §7.3.5.2: the date is right-aligned, four characters in from the right edge,
-        # the issuing body centred over the date.
-        parts = [_para("", ppr="")]
+        # the issuing body centred over the date. Every line but the date keeps with
+        # the next, and the paragraph before the 落款 keeps with it (see document_xml),
+        # so the 落款 never starts a page on its own.
+        parts = [_para("", ppr=_KEEP_NEXT)]
         parts += [
-            _para(line, ppr='<w:ind w:right="1280"/><w:jc w:val="right"/>') for line in block.lines
+            _para(line, ppr=f'{_KEEP_NEXT}<w:ind w:right="1280"/><w:jc w:val="right"/>')
+            for line in block.lines
         ]
         parts.append(_para(block.date, ppr='<w:ind w:right="1280"/><w:jc w:val="right"/>'))
         return "".join(parts)
@@ -455,7 +487,7 @@ def _sect_pr() -> str:
         f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
         f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>'
         '<w:cols w:space="425"/>'
-        f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE_PITCH}" w:charSpace="{CHAR_SPACE}"/>'
+        f'<w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/>'
         "</w:sectPr>"
     )
 
@@ -464,7 +496,11 @@ def document_xml(doc: Document) -> tuple[str, list[Image]]:
     """The ``word/document.xml`` of ``doc`` and the pictures it refers to, in order."""
     images: list[Image] = []
     parts = [f"{_XML}<w:document {_DOC_NS}><w:body>"]
-    parts.append(_para(doc.title, style="Title"))
+    # A title longer than a line: balanced lines joined by line breaks (not left to wrap).
+    title_runs = "<w:r><w:br/></w:r>".join(
+        _run(line) for line in title_lines(doc.title, TITLE_CHARS_PER_LINE)
+    )
+    parts.append(f'<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>{title_runs}</w:p>')
     if doc.subtitle:
         parts.append(_para(doc.subtitle, style="Subtitle"))
     if doc.number:
@@ -473,7 +509,15 @@ def document_xml(doc: Document) -> tuple[str, list[Image]]:
     parts.append(_para(""))
     if doc.addressee:
         parts.append(_para(doc.addressee, ppr='<w:jc w:val="left"/>'))
-    parts.extend(_block_xml(block, images) for block in doc.blocks)
+    blocks = doc.blocks
+    parts.extend(
+        _block_xml(
+            block,
+            images,
+            keep_next=i + 1 < len(blocks) and isinstance(blocks[i + 1], Signature),
+        )
+        for i, block in enumerate(blocks)
+    )
     parts.append(_sect_pr())
     parts.append("</w:body></w:document>")
     return "".join(parts), images

@@ -30,6 +30,7 @@ from bianzhi.adapters.docx_official import (
     OFFICIAL_FONTS,
     PAGE_NUMBER_PT,
     TABLE_PT,
+    TITLE_CHARS_PER_LINE,
     TITLE_PT,
 )
 from bianzhi.core.document import (
@@ -41,6 +42,7 @@ from bianzhi.core.document import (
     Paragraph,
     Signature,
     Table,
+    title_lines,
 )
 
 PDF_MIME = "application/pdf"
@@ -135,7 +137,10 @@ p.bold {{ font-weight: bold; }}
 h1.title {{ font-family: {family("title")}; font-size: {TITLE_PT}pt; font-weight: {title_weight};
   text-align: center; margin: 0; line-height: {LINE_PT * 1.2:.2f}pt; }}
 p.subtitle {{ font-family: {family("heading2")}; text-align: center; }}
-h2, h3, h4 {{ font-size: {BODY_PT}pt; margin: 0; text-indent: 2em; page-break-after: avoid; }}
+h2, h3, h4 {{ font-size: {BODY_PT}pt; margin: 0; text-indent: 2em; page-break-after: avoid;
+  letter-spacing: {(156 / CHARS_PER_LINE / 25.4 * 72 - BODY_PT) - 0.05:.2f}pt; }}
+/* The 落款 and the paragraph before it share a page. */
+div.closing {{ break-inside: avoid; }}
 h2 {{ font-family: {family("heading1")}; font-weight: normal; }}
 h3 {{ font-family: {family("heading2")}; font-weight: normal; }}
 h4 {{ font-family: {family("body")}; font-weight: bold; }}
@@ -210,10 +215,12 @@ def _block_html(block: Block) -> str:
 
 def document_html(doc: Document) -> str:
     """The HTML of ``doc`` (with its CSS), as WeasyPrint renders it."""
+    # The same balanced title lines as the .docx (GB/T 9704 §7.3.3).
+    title = "<br>".join(_e(line) for line in title_lines(doc.title, TITLE_CHARS_PER_LINE))
     parts = [
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
         f"<title>{_e(doc.title)}</title><style>{_css()}</style></head><body>",
-        f'<h1 class="title">{_e(doc.title)}</h1>',
+        f'<h1 class="title">{title}</h1>',
     ]
     if doc.subtitle:
         parts.append(f'<p class="subtitle">{_e(doc.subtitle)}</p>')
@@ -222,7 +229,16 @@ def document_html(doc: Document) -> str:
     parts.append("<p>&#160;</p>")
     if doc.addressee:
         parts.append(f'<p class="left">{_e(doc.addressee)}</p>')
-    parts.extend(_block_html(b) for b in doc.blocks)
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        if i + 1 < len(blocks) and isinstance(blocks[i + 1], Signature):
+            continue  # written together with the 落款 below
+        if isinstance(block, Signature) and i > 0:
+            parts.append(
+                f'<div class="closing">{_block_html(blocks[i - 1])}{_block_html(block)}</div>'
+            )
+        else:
+            parts.append(_block_html(block))
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -50,6 +50,9 @@ from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.kernel.hooks import RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
 
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
+
 
 class AgencyError(ServiceError):
     """A refused write; the message is Chinese and meant for the user."""
@@ -61,24 +64,24 @@ class AgencyRuleViolation(RuleRefusal, AgencyError):
     first: its ``__init__`` takes the findings."""
 
 
-def _scope(actor: Any) -> Scope | None:
+def _scope(actor: User | None) -> Scope | None:
     return None if actor is None else Scope.for_user(actor)
 
 
-def _require_edit(actor: Any, region: Region) -> None:
+def _require_edit(actor: User | None, region: Region) -> None:
     scope = _scope(actor)
     if scope is not None and not scope.can_edit(region):
         raise PermissionDenied("无权修改该区划的数据")
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User | None) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
 def agency_create(
     *,
-    actor: Any,
+    actor: User | None,
     township: Region,
     name: str,
     agency_type: str,
@@ -141,7 +144,7 @@ class HandoverResult:
 @transaction.atomic
 def agency_hand_over(
     *,
-    actor: Any,
+    actor: User | None,
     agency: DispatchedAgency,
     handed_over_on: date,
     document_number: str,
@@ -228,7 +231,7 @@ def agency_hand_over(
 
 @transaction.atomic
 def head_change_start(
-    *, actor: Any, agency: DispatchedAgency, kind: str, person_name: str
+    *, actor: User | None, agency: DispatchedAgency, kind: str, person_name: str
 ) -> HeadChange:
     """Start appointing or removing the head; the township's opinion comes next."""
     _require_edit(actor, agency.township)
@@ -260,7 +263,7 @@ def head_change_start(
 
 
 @transaction.atomic
-def head_opinion_record(*, actor: Any, change: HeadChange, agrees: bool, text: str) -> HeadChange:
+def head_opinion_record(*, actor: User | None, change: HeadChange, agrees: bool, text: str) -> HeadChange:
     """The township's written opinion (its own user, or the office entering the letter)."""
     township = change.agency.township
     scope = _scope(actor)
@@ -301,7 +304,7 @@ def head_opinion_record(*, actor: Any, change: HeadChange, agrees: bool, text: s
 
 @transaction.atomic
 def head_change_complete(
-    *, actor: Any, change: HeadChange, document_number: str, completed_on: date | None = None
+    *, actor: User | None, change: HeadChange, document_number: str, completed_on: date | None = None
 ) -> HeadChange:
     """Complete the appointment or removal. Refused without the township's
     written opinion (000 §二.2; 002 §3) or when the township did not agree
@@ -342,7 +345,7 @@ def head_change_complete(
 @transaction.atomic
 def floor_set(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     agency_floor: Decimal | None,
     department_floor: Decimal | None,
@@ -378,7 +381,7 @@ def _score(value: Decimal | int | float | str) -> Decimal:
 @transaction.atomic
 def agency_assessment_record(
     *,
-    actor: Any,
+    actor: User | None,
     agency: DispatchedAgency,
     year: int,
     township_weight: Decimal,
@@ -409,7 +412,7 @@ _Assessment = TypeVar("_Assessment", AgencyAssessment, DepartmentAssessment)
 
 def _assessment_save(
     *,
-    actor: Any,
+    actor: User | None,
     model: type[_Assessment],
     subject: Mapping[str, Any],
     region: Region,
@@ -461,7 +464,7 @@ def _assessment_save(
 @transaction.atomic
 def evaluation_record(
     *,
-    actor: Any,
+    actor: User | None,
     year: int,
     direction: str,
     township: Region,
@@ -509,7 +512,7 @@ def evaluation_record(
 @transaction.atomic
 def department_assessment_record(
     *,
-    actor: Any,
+    actor: User | None,
     department: Department,
     year: int,
     township_weight: Decimal,

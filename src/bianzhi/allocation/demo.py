@@ -8,7 +8,7 @@ that already has the demo plan is left alone (idempotent).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bianzhi.allocation import selectors, services
 from bianzhi.allocation.models import AllocationPlan, PlanStatus
@@ -16,6 +16,9 @@ from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 from bianzhi.regions.models import Region
 from bianzhi.townships.demo import DEMO_YEAR
 from bianzhi.townships.models import QuotaType
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 # county: (文号, 日期, 行政编制 total, floors of 行政编制)
 DEMO_PLANS: dict[str, tuple[str, date, int, dict[str, int]]] = {
@@ -28,17 +31,17 @@ def demo_plan_name(county: Region) -> str:
     return f"{county.name}{DEMO_YEAR}年乡镇编制测算方案（示例）"
 
 
-def demo_plan(county: Region, *, approve: bool = True, actor: Any = None) -> AllocationPlan:
+def demo_plan(county: Region, *, approve: bool = True, actor: User | None = None) -> AllocationPlan:
     """The county's demo plan: created, run and (optionally) approved once."""
     plan = AllocationPlan.objects.filter(region=county, name=demo_plan_name(county)).first()
     if plan is None:
         params = selectors.plan_default_params(region=county)
         document, _, admin_total, floors = DEMO_PLANS[county.code]
         params[QuotaType.ADMIN].update(total=admin_total, floors=floors)
-        # No reserve for 事业编制: the county total is approved in full, as
-        # "两个不减少" (no-total-decrease, a block rule) requires; a reserve
-        # would cut it and approval would be refused.
-        params[QuotaType.INSTITUTION].update(max_step=3, reserve="0")
+        # 事业编制 keeps the default reserve (5%): approval puts it in the
+        # county's reserve pool (机动编制, 001 §(三)2), still part of the
+        # county total that "两个不减少" compares.
+        params[QuotaType.INSTITUTION].update(max_step=3)
         plan = services.plan_create(
             region=county, name=demo_plan_name(county), year=DEMO_YEAR, params=params, actor=actor
         )

@@ -15,8 +15,10 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.core.allocation import MAIN_INDICATORS, AllocationError, AllocationResult, Bound
+from bianzhi.core.rules import ORDINARY
+from bianzhi.core.rules.checks import PlannedTownship, key_town_warnings
 from bianzhi.regions.models import Region
-from bianzhi.townships.models import ApprovedQuota, QuotaType
+from bianzhi.townships.models import ApprovedQuota, CountyReserve, QuotaType
 from bianzhi.townships.selectors import county_classes, county_indicators
 
 
@@ -73,7 +75,7 @@ def _default_floors(quota_type: str, classes: tuple[str, ...] | list[str]) -> di
 
 def plan_default_params(*, region: Region, mode: str = PlanMode.COUNTY) -> dict[str, Any]:
     """Parameters a new plan starts from: both quota types, totals = today's
-    approved quotas, 5% reserve, Webster, 人口 40% 面积 30% 经济 30%, and
+    approved quotas plus the county reserve pool, 5% reserve, Webster, 人口 40% 面积 30% 经济 30%, and
     for the five-class scheme the 001 floor of 15 admin posts for 一般乡镇.
 
     A 各县分别控制 city plan gets ``counties``: each county's total (the sum of
@@ -87,6 +89,12 @@ def plan_default_params(*, region: Region, mode: str = PlanMode.COUNTY) -> dict[
     for county_code, quota_type, count in ApprovedQuota.objects.filter(
         township__county_code__in=list(county_totals)
     ).values_list("township__county_code", "quota_type", "count"):
+        county_totals[county_code][quota_type] += count
+    # The reserve pool (机动编制) is part of the county's total: a new plan
+    # re-divides all of it.
+    for county_code, quota_type, count in CountyReserve.objects.filter(
+        county__code__in=list(county_totals)
+    ).values_list("county__code", "quota_type", "count"):
         county_totals[county_code][quota_type] += count
     classes = plan_region_classes(region=region)
     weights = {name: 0.0 for name in plan_indicator_names(region=region)}
@@ -173,7 +181,31 @@ def plan_warnings(*, plan: AllocationPlan) -> list[Warning]:
             warnings.append(Warning("warn", f"{quota_type}：{'、'.join(down)} 编制减少"))
         if doc["reserve"]:
             warnings.append(Warning("info", f"{quota_type}：预留机动编制 {doc['reserve']} 名"))
+        warnings += [Warning("warn", text) for text in _key_town_warnings(quota_type, doc)]
     return warnings
+
+
+def _key_town_warnings(quota_type: str, doc: Mapping[str, Any]) -> list[str]:
+    """Key towns given less than ordinary townships (001 §(三)1), county by
+    county (a city plan's townships carry their county; a 各县分别控制 plan
+    has each county's floors in its group)."""
+    default = 15 if quota_type == QuotaType.ADMIN else None  # 001 §(三)1: 一般乡镇行政编制不低于15名
+
+    def floor_of(plan: Mapping[str, Any] | None) -> int | None:
+        value = (plan or {}).get("floors", {}).get(ORDINARY)
+        return int(value) if value is not None else default
+
+    group_floors = {g["code"]: floor_of(g.get("plan")) for g in doc.get("groups") or []}
+    by_county: dict[str, list[PlannedTownship]] = {}
+    for t in doc["townships"]:
+        by_county.setdefault(t.get("county") or "", []).append(
+            PlannedTownship(t["name"], t["class"], float(t["score"]), int(t["allocation"]))
+        )
+    texts: list[str] = []
+    for county, townships in by_county.items():
+        floor = group_floors[county] if county in group_floors else floor_of(doc.get("plan"))
+        texts += key_town_warnings(townships, quota_type=quota_type, ordinary_floor=floor)
+    return texts
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -39,7 +39,15 @@ from bianzhi.townships.models import (
     IndicatorValue,
 )
 from bianzhi.townships.selectors import county_classes
-from bianzhi.townships.services import QuotaChange, approved_quotas_apply, approved_quotas_findings
+from bianzhi.townships.services import (
+    QuotaChange,
+    ReserveChange,
+    approved_quotas_apply,
+    approved_quotas_findings,
+)
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 
 class PlanLocked(ServiceError):
@@ -92,7 +100,7 @@ def plan_create(
     year: int,
     params: Mapping[str, Any],
     mode: str = PlanMode.COUNTY,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> AllocationPlan:
     """A new draft plan for a county (``mode`` COUNTY) or for a city across its
     counties (``mode`` PER_COUNTY or POOLED); ``params``: see ``AllocationPlan``
@@ -120,7 +128,7 @@ def plan_update(
     name: str,
     year: int,
     params: Mapping[str, Any],
-    actor: Any = None,
+    actor: User | None = None,
 ) -> AllocationPlan:
     """Change a plan's name, year or parameters; a computed plan goes back to draft."""
     plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
@@ -286,7 +294,7 @@ def results_document(plan: AllocationPlan, groups: Sequence[engine.Group]) -> di
 
 
 @transaction.atomic
-def plan_run(*, plan: AllocationPlan, actor: Any = None) -> AllocationPlan:
+def plan_run(*, plan: AllocationPlan, actor: User | None = None) -> AllocationPlan:
     """Run the engine on the county's or city's data now and store the result.
 
     On success the plan is 已测算 with ``inputs``, ``results`` and one
@@ -363,6 +371,29 @@ def _plan_changes(plan: AllocationPlan) -> list[QuotaChange]:
     return [QuotaChange(township=a.township, quota_type=a.quota_type, after=a.allocation) for a in allocations]
 
 
+def _plan_reserves(plan: AllocationPlan) -> list[ReserveChange]:
+    """The counties' reserve pools (机动编制) after approval: a county plan's
+    reserve, each county's own in a 各县分别控制 plan. The plan's total is
+    the county's whole quota, so the pool becomes the plan's reserve (it
+    replaces the one before). A 全市统筹 plan has one reserve for the whole
+    city, which belongs to no county's pool: approving one with a reserve is
+    refused (ServiceError)."""
+    reserves: list[ReserveChange] = []
+    counties = {c.code: c for c in plan_counties(region=plan.region)}
+    for quota_type, document in (plan.results or {}).items():
+        if plan.mode == PlanMode.COUNTY:
+            reserves.append(ReserveChange(plan.region, quota_type, int(document["reserve"])))
+        elif plan.mode == PlanMode.PER_COUNTY:
+            for group in document.get("groups", []):
+                reserves.append(ReserveChange(counties[group["code"]], quota_type, int(group["reserve"])))
+        elif int(document["reserve"]):
+            raise ServiceError(
+                f"全市统筹方案的机动编制（{quota_type}{document['reserve']}名）不属于任何一个县的机动编制，"
+                "批准后各县编制总量会减少：请把机动编制设为0，或改用“各县分别控制”"
+            )
+    return reserves
+
+
 def plan_approval_findings(*, plan: AllocationPlan) -> list[Finding]:
     """The rule findings (block and warning) approving the computed `plan`
     would newly create, evaluated on the counties as they would be after
@@ -370,12 +401,16 @@ def plan_approval_findings(*, plan: AllocationPlan) -> list[Finding]:
     anyone approves. Approval is refused while any of them is a block."""
     if plan.status != PlanStatus.COMPUTED:
         return []
-    return approved_quotas_findings(changes=_plan_changes(plan), date=clock.today())
+    try:
+        reserves = _plan_reserves(plan)
+    except ServiceError:
+        reserves = []  # the page shows the refusal when approving
+    return approved_quotas_findings(changes=_plan_changes(plan), reserves=reserves, date=clock.today())
 
 
 @transaction.atomic
 def plan_approve(
-    *, plan: AllocationPlan, document_number: str, date: date, actor: Any = None
+    *, plan: AllocationPlan, document_number: str, date: date, actor: User | None = None
 ) -> AllocationPlan:
     """Approve a computed plan with a 文号: the townships' approved quotas become
     the plan's allocations (a ledger entry and an audit record for each change)
@@ -399,6 +434,7 @@ def plan_approve(
     # with every new block finding, e.g. the county's 事业编制 total cut.
     approved_quotas_apply(
         changes=_plan_changes(plan),
+        reserves=_plan_reserves(plan),
         document_number=document_number,
         date=date,
         reason=f"测算方案“{plan.name}”",
@@ -434,7 +470,7 @@ def plan_approve(
 
 
 @transaction.atomic
-def plan_delete(*, plan: AllocationPlan, actor: Any = None) -> None:
+def plan_delete(*, plan: AllocationPlan, actor: User | None = None) -> None:
     plan = AllocationPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
     _require_unlocked(plan)
     audit_record(

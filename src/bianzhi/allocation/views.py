@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bianzhi.accounts.scope import Scope, scope_of
+from bianzhi.accounts.scope import Scope, actor_of, scope_of
 from bianzhi.adapters.allocation_report import AllocationReport
 from bianzhi.adapters.pdf_html import html_to_pdf
 from bianzhi.adapters.xlsx_allocation import xlsx_bytes
@@ -110,7 +110,7 @@ def plan_create(request: HttpRequest, county_code: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 year=form.cleaned_data["year"],
                 params=form.to_params(),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ServiceError as exc:
             show_error(request, exc, form=form)
@@ -144,7 +144,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 year=form.cleaned_data["year"],
                 params=form.to_params(),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ServiceError as exc:
             show_error(request, exc, form=form)
@@ -238,7 +238,7 @@ def plan_run(request: HttpRequest, plan_id: int) -> HttpResponse:
     scope.require_edit(plan.region)
     if request.method == "POST":
         try:
-            plan = services.plan_run(plan=plan, actor=request.user)
+            plan = services.plan_run(plan=plan, actor=actor_of(request))
         except ServiceError as exc:
             show_error(request, exc)
         else:
@@ -265,7 +265,7 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
                     plan=plan,
                     document_number=form.cleaned_data["document_number"],
                     date=form.cleaned_data["date"],
-                    actor=request.user,
+                    actor=actor_of(request),
                 )
             except ServiceError as exc:
                 show_error(request, exc)
@@ -280,7 +280,7 @@ def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
     scope.require_edit(plan.region)
     if request.method == "POST":
         try:
-            services.plan_delete(plan=plan, actor=request.user)
+            services.plan_delete(plan=plan, actor=actor_of(request))
         except ServiceError as exc:
             show_error(request, exc)
         else:

@@ -6,6 +6,14 @@ changed or removed through Django: ``save()`` of an existing row, ``delete()``,
 ``QuerySet.update()/delete()/bulk_update()`` all raise ``AuditImmutableError``.
 The user foreign keys are PROTECT so deleting a user cannot rewrite history
 (deactivate users instead).
+
+Beneath Django, the database refuses UPDATE and DELETE on both tables
+(triggers created by migration 0003, ``bianzhi.audit.dbguard``), and every
+audit record is sealed into a hash chain (``bianzhi.audit.chain``) that
+``bianzhi audit verify`` checks. SQLite drops a table's triggers when a
+migration rebuilds it: a later migration that alters these tables must
+re-create them (``dbguard.create_sql``); tests/audit/test_db_guard.py fails
+otherwise.
 """
 
 from __future__ import annotations
@@ -15,6 +23,9 @@ from typing import Any, NoReturn, TypeVar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
+
+from bianzhi.kernel import clock
 
 
 class AuditImmutableError(Exception):
@@ -50,8 +61,13 @@ class AppendOnlyQuerySet(models.QuerySet[_M]):
     delete.queryset_only = True  # type: ignore[attr-defined]
 
 
+def _refuse_unsealed(*args: Any, **kwargs: Any) -> NoReturn:
+    raise AuditImmutableError("变更记录须经 audit_record 或 audit_record_many 写入（计算摘要链）")
+
+
 class AuditQuerySet(AppendOnlyQuerySet["AuditRecord"]):
-    pass
+    # bulk_create skips save(), hence the hash chain: audit_record_many is the bulk path.
+    bulk_create = _refuse_unsealed
 
 
 class LoginEventQuerySet(AppendOnlyQuerySet["LoginEvent"]):
@@ -59,7 +75,9 @@ class LoginEventQuerySet(AppendOnlyQuerySet["LoginEvent"]):
 
 
 class AuditRecord(models.Model):
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Wall-clock time (not kernel.clock: a frozen test clock must not date the
+    # trail); set before sealing, because the time is part of the digest.
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -79,6 +97,10 @@ class AuditRecord(models.Model):
     before = models.JSONField("修改前", null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField("修改后", null=True, blank=True, encoder=DjangoJSONEncoder)
     reason = models.CharField("原因或文号", max_length=255, blank=True)
+    # The hash chain (bianzhi.audit.chain): set on insert, never changed.
+    prev_digest = models.CharField("前一记录摘要", max_length=64, editable=False, default="")
+    digest = models.CharField("本记录摘要", max_length=64, editable=False, default="")
+    hash_alg = models.CharField("摘要算法", max_length=10, editable=False, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -94,10 +116,69 @@ class AuditRecord(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding or self.pk is not None:
             _refuse()
+        from bianzhi.audit.chain import ALGORITHM, digest, record_content
+
+        head = chain_head_locked()
+        self.at = self.at or clock.now()
+        self.prev_digest, self.hash_alg = head.last_digest, ALGORITHM
+        self.digest = digest(self.prev_digest, record_content(self))
         super().save(*args, **kwargs)
+        chain_head_advance(head, self.pk, self.digest)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse()
+
+
+class AuditChainHead(models.Model):
+    """The newest link of the audit hash chain (one row, pk 1).
+
+    Locked (SELECT ... FOR UPDATE) by every append until its transaction
+    commits, so two appends never chain to the same predecessor.
+    """
+
+    last_id = models.BigIntegerField("最新记录编号", null=True)
+    last_digest = models.CharField("最新记录摘要", max_length=64)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+
+def chain_head_locked() -> AuditChainHead:
+    """The chain head, locked for this transaction (created when missing:
+    a new database, or a test database that was flushed)."""
+    from bianzhi.audit.chain import GENESIS
+
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_digest": GENESIS})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def chain_head_advance(head: AuditChainHead, last_id: int | None, last_digest: str) -> None:
+    head.last_id, head.last_digest = last_id, last_digest
+    head.save(update_fields=["last_id", "last_digest"])
+
+
+class AuditVerification(models.Model):
+    """One run of ``bianzhi audit verify`` (or the 审计管理员's button): shown
+    on the audit page so the last check and its result are visible."""
+
+    at = models.DateTimeField("校验时间", default=timezone.now)
+    by = models.CharField("校验人", max_length=150)
+    ok = models.BooleanField("结果完整")
+    checked = models.PositiveIntegerField("校验记录数")
+    algorithm = models.CharField("摘要算法", max_length=20)
+    last_id = models.BigIntegerField("链尾记录编号", null=True)
+    last_digest = models.CharField("链尾摘要", max_length=64)
+    bad_id = models.BigIntegerField("首个不符记录", null=True)
+    message = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "审计链校验"
+        verbose_name_plural = "审计链校验"
+        ordering = ["-at", "-id"]
 
 
 class LoginReason(models.TextChoices):
@@ -107,6 +188,11 @@ class LoginReason(models.TextChoices):
     INACTIVE = "inactive", "账号已停用"
     # Refused without checking the password: the name was locked already.
     LOCKED = "locked", "账号已锁定"
+    # The password was right; the second factor (TOTP) is asked next.
+    PASSWORD_OK = "password_ok", "密码正确，待验证动态口令"
+    WRONG_OTP = "wrong_otp", "动态口令错误"
+    # Refused by the password policy (expired, or must be changed) on the API.
+    PASSWORD_EXPIRED = "password_expired", "密码已过期，须先修改"
 
 
 class LoginChannel(models.TextChoices):

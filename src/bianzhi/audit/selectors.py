@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
-from bianzhi.audit.models import AuditRecord, LoginEvent
+from bianzhi.audit.models import AuditRecord, AuditVerification, LoginEvent
 from bianzhi.audit.services import object_type_of
 from bianzhi.kernel import clock
+
+
+def audit_readable(*, scope: Scope) -> bool:
+    """三权分立: the 系统管理员 and the 安全管理员 do not read the audit
+    trail; the 审计管理员 and the business roles read their region's."""
+    return not (scope.roles & {Role.SYSADMIN, Role.SECADMIN})
+
+
+def audit_exportable(*, scope: Scope) -> bool:
+    """Only the 审计管理员 exports the trail and runs the verification."""
+    return Role.AUDITOR in scope.roles and scope.region is not None
 
 
 def audit_record_list(
@@ -23,9 +35,21 @@ def audit_record_list(
     object_id: str = "",
     region_code: str = "",
     action: str = "",
+    actor: str = "",
+    since: date | None = None,
+    until: date | None = None,
 ) -> QuerySet[AuditRecord]:
-    """Records the user may read (region code under theirs), newest first, filtered."""
+    """Records the user may read (region code under theirs), newest first,
+    filtered (``since``/``until`` are local dates, both included)."""
+    if not audit_readable(scope=scope):
+        return AuditRecord.objects.none()
     qs = AuditRecord.objects.filter(scope.code_q("region_code")).select_related("actor")
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if since:
+        qs = qs.filter(at__gte=_local_midnight(since))
+    if until:
+        qs = qs.filter(at__lt=_local_midnight(until + timedelta(days=1)))
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:
@@ -45,7 +69,8 @@ def audit_history(*, scope: Scope, obj: models.Model) -> QuerySet[AuditRecord]:
 def login_event_list(*, scope: Scope, user_id: int | None = None) -> QuerySet[LoginEvent]:
     """Login records the reader may see, newest first (optionally one user's).
 
-    Everyone sees their own; 编办管理员 also those of the users of their
+    Everyone sees their own; 编办管理员 and the three administrators
+    (系统管理员, 安全管理员, 审计管理员) also those of the users of their
     region and below; superusers everything, including attempts on names
     that match no account. Addresses and user agents are personal data, so
     read-only roles see no one else's.
@@ -56,7 +81,7 @@ def login_event_list(*, scope: Scope, user_id: int | None = None) -> QuerySet[Lo
         allowed = Q(pk__in=[])
     else:
         allowed = Q(user_id=scope.user_id)
-        if Role.OFFICER in scope.roles:
+        if scope.roles & {Role.OFFICER, Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}:
             allowed |= scope.q("user__region")
     qs = LoginEvent.objects.filter(allowed)
     if user_id is not None:
@@ -89,3 +114,12 @@ def login_summary(*, scope: Scope, user: Any, shown: int = 5) -> LoginSummary:
     failures = list(failed[: shown + 1])
     count = len(failures) if len(failures) <= shown else failed.count()
     return LoginSummary(previous=previous, failures=failures[:shown], failure_count=count)
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def last_verification() -> AuditVerification | None:
+    """The latest run of the hash-chain verification (command line or page)."""
+    return AuditVerification.objects.order_by("-at", "-id").first()

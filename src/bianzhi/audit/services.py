@@ -9,16 +9,29 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
-from bianzhi.audit.models import Action, AuditRecord, LoginChannel, LoginEvent, LoginReason
+from bianzhi.audit import chain
+from bianzhi.audit.models import (
+    Action,
+    AuditRecord,
+    AuditVerification,
+    LoginChannel,
+    LoginEvent,
+    LoginReason,
+    chain_head_advance,
+    chain_head_locked,
+)
 from bianzhi.kernel import clock
 from bianzhi.kernel.clientinfo import client_address, user_agent
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 SYSTEM_ACTOR_NAME = "系统"
 BATCH_SIZE = 2000
@@ -52,7 +65,7 @@ class AuditEntry:
     after: dict[str, Any] | None = None
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: User | None) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": SYSTEM_ACTOR_NAME}
     return {"actor": actor, "actor_name": actor.get_username()}
@@ -61,7 +74,7 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 @transaction.atomic
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -103,12 +116,13 @@ def audit_record(
 _BULK_FIELDS: tuple[str, ...] = (
     "at", "actor", "actor_name", "action", "object_type", "object_id",
     "object_label", "region_code", "before", "after", "reason",
+    "prev_digest", "digest", "hash_alg",
 )
 
 
 @transaction.atomic
 def audit_record_many(
-    *, actor: Any, action: str, entries: Iterable[AuditEntry], reason: str = ""
+    *, actor: User | None, action: str, entries: Iterable[AuditEntry], reason: str = ""
 ) -> int:
     """Append one record per entry; returns the count.
 
@@ -117,7 +131,10 @@ def audit_record_many(
     PostgreSQL preparing JSON values one model field at a time, while the
     records are append-only and need nothing a model instance gives. The rows
     are exactly those ``AuditRecord.objects.create`` would write (JSON through
-    the model's encoder; on PostgreSQL the parameter is cast to jsonb).
+    the model's encoder; on PostgreSQL the parameter is cast to jsonb), each
+    sealed into the hash chain in the same pass (``bianzhi.audit.chain``):
+    the chain head is locked, every row's digest computed as it is batched,
+    and the head moved to the last one inserted.
     """
     Action(action)
     fields = _actor_fields(actor)
@@ -131,21 +148,39 @@ def audit_record_many(
         f"%s{cast}" if n in ("before", "after") else "%s" for n in _BULK_FIELDS
     )
     sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders})"
-    at = ops.adapt_datetimefield_value(clock.now())
+    now = clock.now()
+    at = ops.adapt_datetimefield_value(now)
     reason = reason[:255]
+    actor_name = fields["actor_name"]
+    algorithm = chain.ALGORITHM
 
     def dumps(value: dict[str, Any] | None) -> str | None:
         return None if value is None else json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
+    head = chain_head_locked()
+    prev = head.last_digest
     count = 0
     batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for entry in entries:
-            batch.append(
-                (at, actor_id, fields["actor_name"], action, entry.object_type,
-                 entry.object_id, entry.object_label[:255], entry.region_code,
-                 dumps(entry.before), dumps(entry.after), reason)
+            label = entry.object_label[:255]
+            sealed = chain.digest(
+                prev,
+                chain.content_bytes(
+                    at=now, actor_id=actor_id, actor_name=actor_name, action=action,
+                    object_type=entry.object_type, object_id=entry.object_id,
+                    object_label=label, region_code=entry.region_code,
+                    before=entry.before, after=entry.after, reason=reason,
+                ),
+                algorithm,
             )
+            batch.append(
+                (at, actor_id, actor_name, action, entry.object_type,
+                 entry.object_id, label, entry.region_code,
+                 dumps(entry.before), dumps(entry.after), reason,
+                 prev, sealed, algorithm)
+            )
+            prev = sealed
             if len(batch) >= BATCH_SIZE:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -153,13 +188,36 @@ def audit_record_many(
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
+        if count:
+            # Appends are serialised by the head lock: the newest id is ours.
+            cursor.execute(
+                f"SELECT MAX({ops.quote_name('id')}) FROM {ops.quote_name(meta.db_table)}"
+            )
+            chain_head_advance(head, cursor.fetchone()[0], prev)
     return count
+
+
+@transaction.atomic
+def audit_verify(*, by: str) -> AuditVerification:
+    """Check the whole hash chain and record the result (who, when, how many
+    records, the first bad one). ``by`` names who asked ("命令行" or a user)."""
+    result = chain.verify()
+    return AuditVerification.objects.create(
+        by=by[:150],
+        ok=result.ok,
+        checked=result.checked,
+        algorithm=result.algorithm,
+        last_id=result.last_id,
+        last_digest=result.last_digest,
+        bad_id=result.bad_id,
+        message=result.message[:255],
+    )
 
 
 @transaction.atomic
 def audit_export(
     *,
-    actor: Any,
+    actor: User | None,
     object_type: str,
     label: str,
     region_code: str,

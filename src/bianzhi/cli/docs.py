@@ -23,16 +23,18 @@ def _format_of(out: Path, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
-def _region(code: str, level: str) -> object:
+LEVEL_NAMES = {"county": "县级", "township": "乡镇级", "city": "市级"}
+
+
+def _region(code: str, *levels: str) -> object:
     from bianzhi.regions.models import Region
 
     region = Region.objects.filter(code=code).first()
     if region is None:
         raise click.ClickException(f"区划代码 {code} 不存在（先运行 bianzhi regions import）。")
-    if region.level != level:
-        raise click.ClickException(
-            f"{code}（{region.name}）不是{'县级' if level == 'county' else '乡镇级'}区划。"
-        )
+    if region.level not in levels:
+        wanted = "或".join(LEVEL_NAMES[level] for level in levels)
+        raise click.ClickException(f"{code}（{region.name}）不是{wanted}区划。")
     return region
 
 
@@ -80,14 +82,14 @@ def sanding_command(township_code: str, out: Path, on: dt.datetime | None) -> No
 def evaluation_command(
     county_code: str, date_from: dt.datetime, date_to: dt.datetime, out: Path
 ) -> None:
-    """生成县的总结评估报告，比较两次监测快照（含图表）。"""
+    """生成县（或市，按县汇总）的总结评估报告，比较两次监测快照（含图表）。"""
     fmt = _format_of(out, ("docx", "pdf"))
     _setup()
     from bianzhi.reports.services import evaluation_build
 
     # A refusal (no snapshot on a date, say) is shown by the `bianzhi` group.
     rendered = evaluation_build(
-        county=_region(county_code, "county"),  # type: ignore[arg-type]
+        county=_region(county_code, "county", "city"),  # type: ignore[arg-type]
         date_from=date_from.date(),
         date_to=date_to.date(),
         fmt=fmt,
@@ -106,12 +108,13 @@ def evaluation_command(
 )
 @click.option("--date", "on", type=DATE, help="报告日期（默认今天）。")
 def filing_command(county_code: str, out: Path, on: dt.datetime | None) -> None:
-    """生成向上级机构编制部门报送的备案报告。"""
+    """生成县（或市，按县汇总）向上级机构编制部门报送的备案报告。"""
     fmt = _format_of(out, ("docx", "pdf"))
     _setup()
     from bianzhi.reports.services import filing_build
 
-    rendered = filing_build(county=_region(county_code, "county"), on=_today(on), fmt=fmt)  # type: ignore[arg-type]
+    region = _region(county_code, "county", "city")
+    rendered = filing_build(county=region, on=_today(on), fmt=fmt)  # type: ignore[arg-type]
     out.write_bytes(rendered.content)
     click.echo(f"已写出 {out}")
 
@@ -148,6 +151,33 @@ def sanding_batch_command(county_code: str, out: Path, fmt: str, on: dt.datetime
         rendered = sanding_batch_build(county=county, on=_today(on), fmt=fmt, progress=progress)  # type: ignore[arg-type]
     out.write_bytes(rendered.content)
     click.echo(f"已写出 {out}（{state['done'] - 1} 个乡镇）")
+
+
+@click.command("main-duties")
+@click.argument("county_code")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--template", is_flag=True, help="不导入，把该县的导入模板写到 FILE。")
+def main_duties_command(county_code: str, file: Path, template: bool) -> None:
+    """导入县内各乡镇（及其机构）按领域的主要职责（列：乡镇、机构、领域、职责），写入三定方案。"""
+    _setup()
+    county = _region(county_code, "county")
+    from bianzhi.reports.importing import main_duties_parse, main_duties_template
+    from bianzhi.reports.services import main_duties_import_commit
+
+    if template:
+        file.write_bytes(main_duties_template(county=county))  # type: ignore[arg-type]
+        click.echo(f"已写出模板 {file}")
+        return
+    if not file.is_file():
+        raise click.ClickException(f"文件 {file} 不存在。")
+    plan = main_duties_parse(source=file, filename=file.name, county=county)  # type: ignore[arg-type]
+    if plan.errors:
+        for error in plan.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"共{len(plan.errors)}处错误，未导入任何数据。", err=True)
+        raise SystemExit(1)
+    main_duties_import_commit(actor=None, plan=plan)
+    click.echo(f"已导入：{plan.summary()}")
 
 
 @click.group("snapshot")

@@ -99,6 +99,7 @@ def _register() -> None:
 
     main.add_command(docs.docs_group)
     main.add_command(docs.snapshot_group)
+    imports.import_group.add_command(docs.main_duties_command)
 
     from bianzhi.cli import duties
 
@@ -112,6 +113,10 @@ def _register() -> None:
     for command in (ops.backup_command, ops.restore_command, ops.migrate_db_command,
                     ops.check_command):
         main.add_command(command)
+
+    from bianzhi.cli import audit
+
+    main.add_command(audit.audit_group)
 
     from bianzhi.cli.chinese import localize
 

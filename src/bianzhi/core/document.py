@@ -108,3 +108,42 @@ def chinese_number(n: int) -> str:
         return digits[ones]
     prefix = "" if tens == 1 else digits[tens]
     return prefix + "十" + (digits[ones] if ones else "")
+
+
+# 禁则: punctuation that must not begin a line, and opening marks that must not end one.
+NO_LINE_START = frozenset("，。、；：？！）》」』】”’%％")
+NO_LINE_END = frozenset("（《「『【“‘")
+
+
+def title_lines(title: str, per_line: int) -> tuple[str, ...]:
+    """``title`` broken into balanced lines of at most ``per_line`` characters.
+
+    GB/T 9704 §7.3.3: a title that needs more than one line is broken so
+    that the lines are of similar length, the upper ones no shorter (梯形),
+    instead of filling the first line and leaving one or two characters on
+    the next. Each character counts as one (full width), which is safe for
+    the occasional digit. A break never puts closing punctuation at the start
+    of a line or an opening mark at its end.
+    """
+    length = len(title)
+    if length <= per_line or per_line < 2:
+        return (title,)
+    count = -(-length // per_line)
+    base, extra = divmod(length, count)
+    cuts: list[int] = []
+    position = 0
+    for index in range(count - 1):
+        position += base + (1 if index < extra else 0)
+        cut = position
+        for candidate in (cut, cut + 1, cut - 1, cut + 2, cut - 2):
+            start = cuts[-1] if cuts else 0
+            if not (start < candidate < length) or candidate - start > per_line:
+                continue
+            if title[candidate] in NO_LINE_START or title[candidate - 1] in NO_LINE_END:
+                continue
+            cut = candidate
+            break
+        cuts.append(cut)
+        position = cut
+    bounds = [0, *cuts, length]
+    return tuple(title[a:b] for a, b in zip(bounds, bounds[1:], strict=False))

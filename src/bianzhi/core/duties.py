@@ -349,7 +349,12 @@ def submission_problems(facts: AccessRequestFacts, *, today: date) -> list[str]:
         problems.append("请选择承接该事项的乡镇")
     if facts.is_temporary:
         if facts.end_date is None:
-            problems.append("临时性、阶段性事项必须填写截止日期（001 §(一)4）")
+            # 001 §(一)4 names 临时性、阶段性 duties but sets no end date:
+            # the date is this system's, so the duty lapses when it passes.
+            problems.append(
+                "临时性、阶段性事项必须填写截止日期（本系统据此到期失效；"
+                "001 §(一)4 规定此类事项须征求乡镇意见、报县委县政府批准并报市委编办、市司法局备案）"
+            )
         elif facts.end_date <= today:
             problems.append(f"截止日期 {facts.end_date.isoformat()} 已过，请重新填写")
     elif facts.end_date is not None:

@@ -68,6 +68,28 @@ class SandingData:
     # 核定编制 of the township (townships app); None = use the institutions' sum.
     approved_admin_quota: int | None = None
     approved_institution_quota: int | None = None
+    # 属地事项 by the township's role (主体责任 / 配合责任), when known.
+    territorial_lead: int | None = None
+    territorial_supporting: int | None = None
+    # 派驻机构 (派出所、司法所…): vertical, not the township's own institutions.
+    dispatched: tuple[str, ...] = ()
+    # 综合行政执法: staff on the roster, how many certified, the minimum in force
+    # (None: the rule is switched off) and the office head when recorded.
+    enforcement_staff: int | None = None
+    enforcement_certified: int | None = None
+    enforcement_minimum: int | None = 2
+    enforcement_head: str = ""
+    # The county's unified offices (001 §(二)1) the township has not set up;
+    # None = not checked.
+    missing_unified_offices: tuple[str, ...] | None = None
+    # The approval the figures come from (文号 in document_number); None = no
+    # approval recorded, the document is then a draft (送审稿).
+    approved_on: dt.date | None = None
+    # 主要职责 of the township by functional area (领域, 职责), when recorded;
+    # then "一、主要职责" lists these and only summarises the powers list.
+    functional_duties: tuple[tuple[str, str], ...] = ()
+    # The powers list by source (法定事项 14 …), for that summary.
+    duty_sources: tuple[tuple[str, int], ...] = ()
 
     @property
     def admin_quota(self) -> int:
@@ -112,7 +134,14 @@ def sanding_document(data: SandingData) -> Document:
 
     # 一、主要职责
     blocks.append(Heading("一、主要职责", 1))
-    if data.duties:
+    if data.functional_duties:
+        blocks.extend(
+            Paragraph(
+                f"（{chinese_number(i)}）{area}：{text}" if i < 100 else f"{i}. {area}：{text}"
+            )
+            for i, (area, text) in enumerate(data.functional_duties, start=1)
+        )
+    elif data.duties:
         blocks.extend(
             # 三定 documents number duties （一）（二）…; very long lists go on in digits.
             Paragraph(f"（{chinese_number(i)}）{duty}" if i < 100 else f"{i}. {duty}")
@@ -122,9 +151,20 @@ def sanding_document(data: SandingData) -> Document:
         blocks.append(Paragraph("（权责清单尚未录入本系统。）"))
     sizes = []
     if data.duty_list_size is not None:
-        sizes.append(f"权责清单事项{data.duty_list_size}项")
+        by_source = ""
+        if data.functional_duties and data.duty_sources:
+            by_source = (
+                "（其中" + "、".join(f"{source}{n}项" for source, n in data.duty_sources) + "）"
+            )
+        sizes.append(f"权责清单事项{data.duty_list_size}项{by_source}")
     if data.territorial_list_size is not None:
-        sizes.append(f"属地事项责任清单事项{data.territorial_list_size}项")
+        split = ""
+        if data.territorial_lead is not None and data.territorial_supporting is not None:
+            split = (
+                f"（其中承担主体责任{data.territorial_lead}项、"
+                f"配合责任{data.territorial_supporting}项）"
+            )
+        sizes.append(f"属地事项责任清单事项{data.territorial_list_size}项{split}")
     if sizes:
         blocks.append(Paragraph(f"{data.township_name}承接{'、'.join(sizes)}，按清单履行职责。"))
 
@@ -197,7 +237,7 @@ def sanding_document(data: SandingData) -> Document:
         Table(
             headers=("序号", "机构名称", "机构类别", "行政编制", "事业编制", "挂牌"),
             rows=tuple(rows),
-            widths=(0.9, 3.0, 2.6, 1.4, 1.4, 2.0),
+            widths=(0.8, 3.0, 2.8, 1.4, 1.4, 1.9),
             numeric=frozenset({3, 4}),
             caption=f"{data.township_name}机构编制分配表",
             total_row=True,
@@ -210,9 +250,10 @@ def sanding_document(data: SandingData) -> Document:
         )
         middle = [i for i in data.institutions if i.leadership_posts]
         if middle:
+            # 中层职数 (003 §一(四)): posts below the leadership, counted per institution.
             blocks.append(
                 Paragraph(
-                    "机构负责人职数："
+                    f"核定中层职数{sum(i.leadership_posts for i in middle)}名，其中"
                     + "、".join(f"{i.name}{i.leadership_posts}名" for i in middle)
                     + "。"
                 )
@@ -222,6 +263,37 @@ def sanding_document(data: SandingData) -> Document:
 
     # 四、其他事项
     blocks.append(Heading("四、其他事项", 1))
+    if data.enforcement_staff is not None:
+        text = f"{data.township_name}从事综合行政执法工作的人员{data.enforcement_staff}名"
+        if data.enforcement_certified is not None:
+            text += f"（其中持有效执法证{data.enforcement_certified}名）"
+        if data.enforcement_minimum is not None:
+            if data.enforcement_staff >= data.enforcement_minimum:
+                text += f"，达到不低于{data.enforcement_minimum}名的要求"
+            else:
+                text += (
+                    f"，低于不低于{data.enforcement_minimum}名的要求，"
+                    f"须配齐{data.enforcement_minimum - data.enforcement_staff}名"
+                )
+        text += (
+            f"；执法机构负责人为{data.enforcement_head}。"
+            if data.enforcement_head
+            else "；执法机构负责人未在本系统登记。"
+        )
+        blocks.append(Paragraph(text))
+    if data.missing_unified_offices:
+        blocks.append(
+            Paragraph(
+                f"按全县统一设置的机构，{data.township_name}尚未设置："
+                f"{'、'.join(data.missing_unified_offices)}。"
+            )
+        )
+    if data.dispatched:
+        blocks.append(
+            Paragraph(
+                f"{'、'.join(data.dispatched)}为派驻机构，实行派驻体制，不列入本方案的机构和编制。"
+            )
+        )
     blocks.append(
         Paragraph(
             f"{data.township_name}应严格执行机构编制管理规定，不得擅自增设机构、"
@@ -229,10 +301,13 @@ def sanding_document(data: SandingData) -> Document:
         )
     )
     blocks.append(Paragraph(f"本方案由{data.issuer}办公室负责解释，自印发之日起施行。"))
-    blocks.append(Signature(lines=(data.issuer,), date=_date_cn(data.date)))
+    # 发文字号 and date are the approval's; without an approval it is a draft.
+    signed_on = data.approved_on or data.date
+    blocks.append(Signature(lines=(data.issuer,), date=_date_cn(signed_on)))
     return Document(
         title=sanding_title(data),
         blocks=tuple(blocks),
         number=data.document_number,
+        subtitle="" if data.approved_on else "（送审稿）",
         metadata={"township_code": data.township_code},
     )

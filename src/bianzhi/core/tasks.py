@@ -225,6 +225,29 @@ def next_round(*, after: dt.date, cadence: Cadence) -> dt.date:
     )
 
 
+SUPERVISION_SOURCE = "004《关于印发〈优化镇机构编制资源配置〉等28个工作方案的通知》§四"
+
+
+def missed_rounds(
+    *, start: dt.date, today: dt.date, cadence: Cadence, rounds: Iterable[dt.date]
+) -> list[tuple[dt.date, dt.date]]:
+    """The elapsed cadence periods since ``start`` with no supervision round
+    (004 §四: "每半月……至少开展一轮巡回督导"), oldest first, as (first day,
+    last day). Periods run from one scheduled date to the day before the
+    next (``supervision_schedule``); the days from ``start`` to the first
+    scheduled date join the first period, and the period containing
+    ``today`` has not elapsed yet, so it is never reported."""
+    schedule = [d for d in supervision_schedule(start=start, end=today, cadence=cadence) if d > start]
+    bounds = [start, *schedule[1:]] if schedule else [start]
+    held = sorted(rounds)
+    missed: list[tuple[dt.date, dt.date]] = []
+    for first, following in zip(bounds, bounds[1:], strict=False):
+        last = following - dt.timedelta(days=1)
+        if not any(first <= r <= last for r in held):
+            missed.append((first, last))
+    return missed
+
+
 class FindingStatus(StrEnum):
     """A supervision finding: 待整改 → 已整改（待核实）→ 已核实."""
 

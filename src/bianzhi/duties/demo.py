@@ -36,7 +36,7 @@ from bianzhi.duties.services.access import (
     duty_request_submit,
     duty_requests_expire,
 )
-from bianzhi.duties.services.catalogue import catalogue_import, takeup_decide, takeup_propose
+from bianzhi.duties.services.catalogue import catalogue_import, take_up_decide, take_up_propose
 from bianzhi.duties.services.matters import (
     matter_change_request,
     matter_change_review,
@@ -149,9 +149,9 @@ def _take_up(county: Region, short: str) -> None:
             for n, item in enumerate(catalogue.items.filter(active=True))
             if ListKind(item.list_kind).is_featured and ListKind(item.list_kind) in lists
         }
-        round_ = takeup_propose(actor=None, township=township, choices=choices, note="示例数据")
+        round_ = take_up_propose(actor=None, township=township, choices=choices, note="示例数据")
         if index != len(townships) - 1:  # the last township's proposal stays pending
-            takeup_decide(
+            take_up_decide(
                 actor=None, round=round_, approve=True, document_number=f"{short}委编发〔2021〕{30 + index}号"
             )
 

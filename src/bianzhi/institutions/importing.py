@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from django.db import transaction
 
@@ -42,6 +42,9 @@ from bianzhi.institutions.services import (
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 COUNT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("行政编制", LedgerItem.ADMIN),
@@ -209,7 +212,7 @@ class InstitutionImportRefused(ServiceError):
 
 
 @transaction.atomic
-def institution_import_commit(*, actor: Any, plan: InstitutionImportPlan) -> str:
+def institution_import_commit(*, actor: User | None, plan: InstitutionImportPlan) -> str:
     """Write the plan, all or nothing; returns the summary. Raises
     InstitutionImportRefused when the plan has errors."""
     if plan.errors:

@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import transaction
 from django.db.models import Sum
@@ -36,6 +36,9 @@ from bianzhi.institutions.models import (
 from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.kernel.hooks import RuleRefusal, StaffCount, rule_guard, staff_counts
 from bianzhi.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 
 class InstitutionError(ServiceError):
@@ -90,7 +93,7 @@ def _region_of_institution(kwargs: dict[str, Any]) -> Region:
 @_guarded(_township_of)
 def institution_create(
     *,
-    actor: Any,
+    actor: User | None,
     township: Region,
     name: str,
     kind: str,
@@ -148,7 +151,7 @@ def institution_create(
 @transaction.atomic
 @_guarded(_township_of)
 def institutions_create_unified(
-    *, actor: Any, township: Region, established_on: date, document_number: str, refresh: bool = True
+    *, actor: User | None, township: Region, established_on: date, document_number: str, refresh: bool = True
 ) -> list[Institution]:
     """Set up the eight unified offices of 001 §(二)1 that the township does
     not have yet (by name); returns the ones created."""
@@ -178,7 +181,7 @@ def institutions_create_unified(
 @_guarded(_region_of_institution)
 def institution_rename(
     *,
-    actor: Any,
+    actor: User | None,
     institution: Institution,
     new_name: str,
     effective_on: date,
@@ -230,7 +233,7 @@ def institution_rename(
 @_guarded(_region_of_institution)
 def institution_abolish(
     *,
-    actor: Any,
+    actor: User | None,
     institution: Institution,
     effective_on: date,
     document_number: str,
@@ -293,7 +296,7 @@ def institution_abolish(
 
 @transaction.atomic
 def nameplate_add(
-    *, actor: Any, institution: Institution, name: str, added_on: date, document_number: str = ""
+    *, actor: User | None, institution: Institution, name: str, added_on: date, document_number: str = ""
 ) -> Nameplate:
     """挂牌: an extra name for an institution (not counted as an institution)."""
     name = name.strip()
@@ -320,7 +323,7 @@ def nameplate_add(
 
 @transaction.atomic
 def nameplate_remove(
-    *, actor: Any, nameplate: Nameplate, removed_on: date, document_number: str = ""
+    *, actor: User | None, nameplate: Nameplate, removed_on: date, document_number: str = ""
 ) -> Nameplate:
     before = snapshot(nameplate)
     nameplate.removed_on = removed_on
@@ -348,7 +351,7 @@ def _balance(institution: Institution, item: str, on: date | None = None) -> int
 @_guarded(_region_of_institution)
 def ledger_change(
     *,
-    actor: Any,
+    actor: User | None,
     institution: Institution,
     item: str,
     delta: int,
@@ -406,7 +409,7 @@ class LedgerTargetChange:
 @_guarded(_region_of_institution)
 def ledger_set(
     *,
-    actor: Any,
+    actor: User | None,
     institution: Institution,
     targets: Mapping[str, int],
     effective_on: date,

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.audit.selectors import audit_history
 from bianzhi.institutions import forms, selectors, services
 from bianzhi.institutions.importing import (
@@ -138,7 +138,7 @@ def township_create(request: HttpRequest, township_code: str) -> HttpResponse:
     region = scope_of(request).township_or_404(township_code)
     return _post_action(request, region, reverse("institutions:township", args=[region.code]),
                         forms.InstitutionForm, lambda d: services.institution_create(
-                            actor=request.user, township=region, name=d["name"], kind=d["kind"],
+                            actor=actor_of(request), township=region, name=d["name"], kind=d["kind"],
                             established_on=d["established_on"], document_number=d["document_number"]))
 
 
@@ -146,7 +146,7 @@ def township_unified(request: HttpRequest, township_code: str) -> HttpResponse:
     region = scope_of(request).township_or_404(township_code)
     return _post_action(request, region, reverse("institutions:township", args=[region.code]),
                         forms.UnifiedForm, lambda d: services.institutions_create_unified(
-                            actor=request.user, township=region, established_on=d["established_on"],
+                            actor=actor_of(request), township=region, established_on=d["established_on"],
                             document_number=d["document_number"]))
 
 
@@ -179,25 +179,25 @@ def _institution_post(request: HttpRequest, institution_id: int, form_class: typ
 
 def ledger_add(request: HttpRequest, institution_id: int) -> HttpResponse:
     return _institution_post(request, institution_id, forms.LedgerForm, lambda i, d: services.ledger_change(
-        actor=request.user, institution=i, item=d["item"], delta=d["delta"], effective_on=d["effective_on"],
+        actor=actor_of(request), institution=i, item=d["item"], delta=d["delta"], effective_on=d["effective_on"],
         document_number=d["document_number"], reason=d["reason"]))
 
 
 def rename(request: HttpRequest, institution_id: int) -> HttpResponse:
     return _institution_post(request, institution_id, forms.RenameForm, lambda i, d: services.institution_rename(
-        actor=request.user, institution=i, new_name=d["new_name"], effective_on=d["effective_on"],
+        actor=actor_of(request), institution=i, new_name=d["new_name"], effective_on=d["effective_on"],
         document_number=d["document_number"], reason=d["reason"]))
 
 
 def abolish(request: HttpRequest, institution_id: int) -> HttpResponse:
     return _institution_post(request, institution_id, forms.AbolishForm, lambda i, d: services.institution_abolish(
-        actor=request.user, institution=i, effective_on=d["effective_on"],
+        actor=actor_of(request), institution=i, effective_on=d["effective_on"],
         document_number=d["document_number"], reason=d["reason"]))
 
 
 def nameplate(request: HttpRequest, institution_id: int) -> HttpResponse:
     return _institution_post(request, institution_id, forms.NameplateForm, lambda i, d: services.nameplate_add(
-        actor=request.user, institution=i, name=d["name"], added_on=d["added_on"],
+        actor=actor_of(request), institution=i, name=d["name"], added_on=d["added_on"],
         document_number=d["document_number"]))
 
 
@@ -225,7 +225,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             plan = institution_import_parse(source=handle, filename=pending["filename"], region=region)
         default_storage.delete(pending["path"])
         try:
-            summary = institution_import_commit(actor=request.user, plan=plan)
+            summary = institution_import_commit(actor=actor_of(request), plan=plan)
         except InstitutionImportRefused:
             pass  # shown below with the errors
         except services.InstitutionRuleViolation as refused:

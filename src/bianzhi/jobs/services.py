@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -34,6 +34,9 @@ from bianzhi.jobs.models import Job, JobStatus
 from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ class JobOutput:
 
 class Handler(Protocol):
     def __call__(
-        self, *, params: dict[str, Any], actor: Any, progress: Progress
+        self, *, params: dict[str, Any], actor: User | None, progress: Progress
     ) -> JobOutput | None: ...
 
 
@@ -84,7 +87,7 @@ def job_enqueue(
     *,
     kind: str,
     params: dict[str, Any],
-    actor: Any,
+    actor: User | None,
     region: Region | None,
     label: str = "",
 ) -> Job:

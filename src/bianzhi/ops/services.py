@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -32,6 +32,9 @@ from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.ops import database
 from bianzhi.ops.models import BackupKind, BackupRecord, BackupStatus
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
@@ -127,7 +130,7 @@ def _dump_postgres(into: Path) -> tuple[Path, dict[str, int], dict[str, Any] | N
 
 
 def backup_create(
-    *, out: Path, actor: Any, kind: str = BackupKind.MANUAL, slot: str | None = None
+    *, out: Path, actor: User | None, kind: str = BackupKind.MANUAL, slot: str | None = None
 ) -> BackupResult:
     """Write a backup archive to ``out``, verify it, and record it."""
     engine = database.engine_of(connection)
@@ -219,7 +222,7 @@ class RestoreResult:
     media_files: int
 
 
-def backup_restore(*, archive: Path, actor: Any, force: bool = False) -> RestoreResult:
+def backup_restore(*, archive: Path, actor: User | None, force: bool = False) -> RestoreResult:
     """Restore ``archive`` into the configured database and media folder.
 
     Refuses a database that has tables unless ``force`` (then it is emptied
@@ -356,7 +359,7 @@ def backup_due_within() -> timedelta | None:
     return timedelta(hours=hours * 2) if hours > 0 else None
 
 
-def backup_request(*, actor: Any) -> Any:
+def backup_request(*, actor: User | None) -> Any:
     """Queue "立即备份" for a worker (system administrators only); returns the job."""
     from bianzhi.jobs.services import job_enqueue
 

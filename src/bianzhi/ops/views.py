@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.ops import selectors, services
 from bianzhi.ops.health import run_checks
 
@@ -32,7 +32,7 @@ def backup_list(request: HttpRequest) -> HttpResponse:
     if not scope.is_superuser:
         raise PermissionDenied
     if request.method == "POST":
-        job = services.backup_request(actor=request.user)
+        job = services.backup_request(actor=actor_of(request))
         return redirect("jobs:detail", job_id=job.pk)
     return render(request, "ops/backups.html", {
         "backups": selectors.backup_list(scope=scope)[:100],

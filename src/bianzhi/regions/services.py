@@ -6,12 +6,15 @@ import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from bianzhi.audit.services import AuditEntry, audit_record_many, object_type_of
 from bianzhi.regions.models import CODE_LENGTH, LEVEL_ORDER, Level, Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "divisions"
 BATCH_SIZE = 2000
@@ -71,7 +74,7 @@ def regions_import(
     only: Sequence[str] = (),
     rows: Iterable[DivisionRow] | None = None,
     progress: ProgressCallback | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> RegionImportResult:
     """Create or update regions from the official tree; idempotent.
 

@@ -11,7 +11,7 @@ from bianzhi.regions.models import Region
 
 @demo_step("监测快照（两次）", order=90)
 def demo_snapshots(ctx: DemoContext) -> None:
-    from bianzhi.kernel.clock import today
+    from bianzhi.kernel.clock import frozen, today
     from bianzhi.reports.models import Snapshot
     from bianzhi.reports.services import snapshot_take
 
@@ -20,6 +20,10 @@ def demo_snapshots(ctx: DemoContext) -> None:
         return
     on = today()
     earlier = on - dt.timedelta(days=90)
-    for day in (earlier, on):
-        snapshot_take(actor=None, region=county, on=day)
+    # A snapshot measures today only; the demo's earlier one is taken with the
+    # clock set back, so it measures the demo data as it stands (persons not yet
+    # entered on that day are left out, quotas and findings are today's).
+    with frozen(earlier):
+        snapshot_take(actor=None, region=county, on=earlier)
+    snapshot_take(actor=None, region=county, on=on)
     ctx.echo(f"  大英县监测快照：{earlier.isoformat()}、{on.isoformat()}")

@@ -24,6 +24,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("institution_quota", "核定事业编制", "名", Better.NEUTRAL),
     Indicator("staff", "实有人员", "人", Better.UP),
     Indicator("vacancies", "空编", "名", Better.DOWN),
+    Indicator("over_quota", "超编", "名", Better.DOWN),
     Indicator("usage_rate", "编制使用率", "%", Better.UP, is_rate=True),
     Indicator("seconded_out", "借调出人员", "人", Better.DOWN),
     Indicator("enforcement_staff", "综合执法人员", "人", Better.UP),
@@ -38,8 +39,11 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("task_completion", "任务完成率", "%", Better.UP, is_rate=True),
 )
 INDICATOR_BY_KEY = {i.key: i for i in INDICATORS}
+# Figures of the county, not of each township: the territorial matters list is
+# one list per county, so a county total takes it once instead of summing it.
+COUNTY_WIDE = ("territorial_list_size",)
 # Figures that add up over townships (rates are recomputed from these).
-SUMMABLE = tuple(i.key for i in INDICATORS if not i.is_rate)
+SUMMABLE = tuple(i.key for i in INDICATORS if not i.is_rate and i.key not in COUNTY_WIDE)
 
 
 def _quotas(township: Region) -> dict[str, int] | None:
@@ -84,6 +88,19 @@ def _findings(township: Region) -> int:
     from bianzhi.rules.models import StoredFinding
 
     return StoredFinding.objects.filter(township=township).count()
+
+
+def county_findings(county: Region) -> list[dict[str, str]]:
+    """The stored findings about the county as a whole (no township: e.g. the
+    county totals of 两个不减少), as plain values for a snapshot."""
+    from bianzhi.rules.models import StoredFinding
+
+    return [
+        {"rule": f.rule, "severity": f.severity, "message": f.message, "source": f.source}
+        for f in StoredFinding.objects.filter(county=county, township__isnull=True).order_by(
+            "rule", "id"
+        )
+    ]
 
 
 def _lists(township: Region, on: dt.date) -> tuple[int, int]:
@@ -135,8 +152,21 @@ def township_figures(*, township: Region, on: dt.date) -> dict[str, Any]:
         "tasks_closed": closed,
         "tasks_overdue": overdue,
     }
-    figures["vacancies"] = approved - people["staff"] if approved is not None else None
+    # 空编 and 超编 apart: a township 3 over and another 3 short are not "0 vacant".
+    balance = approved - people["staff"] if approved is not None else None
+    figures["vacancies"] = max(balance, 0) if balance is not None else None
+    figures["over_quota"] = max(-balance, 0) if balance is not None else None
     return with_rates(figures, approved=approved)
+
+
+def normalized(figures: dict[str, Any]) -> dict[str, Any]:
+    """``figures`` of a stored snapshot in today's terms: snapshots taken before
+    超编 was measured apart hold a negative 空编 for a township over its quota."""
+    result = dict(figures)
+    vacancies = result.get("vacancies")
+    if "over_quota" not in result and vacancies is not None:
+        result["vacancies"], result["over_quota"] = max(vacancies, 0), max(-vacancies, 0)
+    return result
 
 
 def with_rates(figures: dict[str, Any], *, approved: int | None = None) -> dict[str, Any]:
@@ -154,10 +184,17 @@ def with_rates(figures: dict[str, Any], *, approved: int | None = None) -> dict[
     return figures
 
 
-def county_totals(per_township: list[dict[str, Any]]) -> dict[str, Any]:
-    """Sums of the summable figures over townships (None when no township has data)."""
+def county_totals(per_township: list[dict[str, Any]], *, once: bool = True) -> dict[str, Any]:
+    """Sums of the summable figures over townships (None when no township has data).
+
+    The county-wide figures are taken once (``once``); summing the totals of
+    several counties (a city) passes ``once=False`` to add them up instead.
+    """
     totals: dict[str, Any] = {}
     for key in (*SUMMABLE, "certified"):
         values = [f.get(key) for f in per_township if f.get(key) is not None]
         totals[key] = sum(values) if values else None
+    for key in COUNTY_WIDE:
+        counts: list[int] = [f[key] for f in per_township if f.get(key) is not None]
+        totals[key] = (max(counts) if once else sum(counts)) if counts else None
     return with_rates(totals)

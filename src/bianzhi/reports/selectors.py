@@ -30,9 +30,10 @@ def snapshot_dates(*, scope: Scope, county: Region) -> list[dt.date]:
 
 def snapshots_on(*, scope: Scope, county: Region, on: dt.date) -> QuerySet[Snapshot]:
     qs: QuerySet[Snapshot] = scope.filter(
-        Snapshot.objects.filter(region__county_code=county.code, taken_on=on).select_related(
-            "region"
-        )
+        # Township rows only: the county's own row holds its county-wide findings.
+        Snapshot.objects.filter(
+            region__county_code=county.code, region__level=Level.TOWNSHIP, taken_on=on
+        ).select_related("region")
     )
     return qs.order_by("region__code")
 

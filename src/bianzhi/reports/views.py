@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.core.tasks import format_value
 from bianzhi.kernel.clock import today
 from bianzhi.kernel.downloads import download
@@ -77,7 +77,7 @@ def snapshot_take(request: HttpRequest, county_code: str) -> HttpResponseBase:
         return HttpResponseNotAllowed(["POST"])
     on = _date(request.POST.get("on")) or today()
     try:
-        taken = services.snapshot_take(actor=request.user, region=region, on=on)
+        taken = services.snapshot_take(actor=actor_of(request), region=region, on=on)
         messages.success(request, f"已生成 {on.isoformat()} 的监测快照（{len(taken)} 个乡镇）。")
     except ServiceError as exc:
         show_error(request, exc)
@@ -130,7 +130,7 @@ def batch(request: HttpRequest, county_code: str) -> HttpResponseBase:
             "on": on.isoformat(),
             "format": fmt if fmt in services.FORMATS else "docx",
         },
-        actor=request.user,
+        actor=actor_of(request),
         region=region,
         label=f"{region.name}三定方案批量生成（{on.isoformat()}）",
     )

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -56,6 +56,9 @@ from bianzhi.kernel.hooks import rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Education, EntryWay, Grade, Person, PostCategory, Status
 from bianzhi.roster.services import REGISTERED_ELSEWHERE
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 Progress = Callable[[int, int, str], None]
 BATCH = 2000
@@ -552,7 +555,7 @@ class ImportRefused(ServiceError):
 
 @transaction.atomic
 def roster_import_commit(
-    *, actor: Any, plan: RosterImportPlan, progress: Progress = _noop
+    *, actor: User | None, plan: RosterImportPlan, progress: Progress = _noop
 ) -> RosterImportResult:
     """Write the plan: all rows or none (one transaction). Raises
     ImportRefused when the plan has errors."""
@@ -599,7 +602,7 @@ def roster_import_commit(
 
 
 def roster_import(
-    *, actor: Any, source: str | Path | IO[bytes], filename: str, region: Region | None = None,
+    *, actor: User | None, source: str | Path | IO[bytes], filename: str, region: Region | None = None,
     progress: Progress = _noop,
 ) -> RosterImportResult:
     """Parse and commit in one go (command line, background job). Raises

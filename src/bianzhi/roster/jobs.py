@@ -4,7 +4,7 @@ with progress, the job page shows the bar and the result."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 
@@ -13,9 +13,12 @@ from bianzhi.regions.models import Region
 from bianzhi.roster import staging
 from bianzhi.roster.importing import ImportRefused, roster_import
 
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
+
 
 @job_kind("roster.import", "实名制名册导入")
-def roster_import_job(*, params: dict[str, Any], actor: Any, progress: Progress) -> JobOutput:
+def roster_import_job(*, params: dict[str, Any], actor: User | None, progress: Progress) -> JobOutput:
     """params: {"path": storage name, "filename": shown name, "region": code}."""
     # Workers run whether or not anyone uploads again: sweep what crashed or
     # abandoned imports left (this job's own file is kept: its job is running).

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -55,6 +55,9 @@ from bianzhi.kernel.errors import ServiceError, require_document_number
 from bianzhi.kernel.hooks import GuardedWrite, RuleRefusal, rule_guard
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import EntryAttempt, EntryWay, Grade, Person, PostCategory, Status
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 
 class RosterError(ServiceError):
@@ -192,7 +195,7 @@ def _default_service_end(entry_date: date | None, county_code: str) -> date | No
 REGISTERED_ELSEWHERE = "该身份证号已在其他地区在册，同一人不能占用两个编制"
 
 
-def _actor_scope(actor: Any) -> Scope | None:
+def _actor_scope(actor: User | None) -> Scope | None:
     """The actor's scope; None for the system (command line, demo), which may
     see and reuse every record."""
     return None if actor is None else Scope.for_user(actor)
@@ -208,7 +211,7 @@ def may_reuse_exited(*, record_region: Region, township: Region, scope: Scope | 
     return scope is None or scope.can_edit(record_region)
 
 
-def _entry_records(*, actor: Any, number: str, township: Region) -> tuple[Person | None, Person | None]:
+def _entry_records(*, actor: User | None, number: str, township: Region) -> tuple[Person | None, Person | None]:
     """(record to reuse, record to link as `previous`) for 入编 of `number`.
 
     Raises RosterError when the person is on a roster now. The message names
@@ -237,7 +240,7 @@ def _entry_records(*, actor: Any, number: str, township: Region) -> tuple[Person
 @transaction.atomic
 def person_enter(
     *,
-    actor: Any,
+    actor: User | None,
     id_number: str,
     name: str,
     township: Region,
@@ -361,7 +364,7 @@ def entry_attempt_allow(*, user: Any, now: datetime | None = None) -> bool:
 
 @transaction.atomic
 def person_exit(
-    *, actor: Any, person: Person, exited_on: date, reason: str, document_number: str = ""
+    *, actor: User | None, person: Person, exited_on: date, reason: str, document_number: str = ""
 ) -> PersonWriteResult:
     """出编: the person leaves the quota; the record stays (exited_on set)."""
     if person.exited_on is not None:
@@ -389,7 +392,7 @@ def person_exit(
 @transaction.atomic
 def person_transfer(
     *,
-    actor: Any,
+    actor: User | None,
     person: Person,
     to_township: Region,
     effective_on: date,
@@ -438,7 +441,7 @@ def person_transfer(
 @transaction.atomic
 def person_second(
     *,
-    actor: Any,
+    actor: User | None,
     person: Person,
     unit: str,
     start: date,
@@ -482,7 +485,7 @@ def person_second(
 
 
 @transaction.atomic
-def person_secondment_end(*, actor: Any, person: Person, returned_on: date, document_number: str = "") -> PersonWriteResult:
+def person_secondment_end(*, actor: User | None, person: Person, returned_on: date, document_number: str = "") -> PersonWriteResult:
     """借调结束: the person is back on post in the township."""
     if person.status != Status.SECONDED_OUT:
         raise RosterError(f"{person.name}不是借调出状态")
@@ -506,7 +509,7 @@ def person_secondment_end(*, actor: Any, person: Person, returned_on: date, docu
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, changes: Mapping[str, Any], reason: str = ""
+    *, actor: User | None, person: Person, changes: Mapping[str, Any], reason: str = ""
 ) -> PersonWriteResult:
     """Edit fields that no use case owns (EDITABLE_FIELDS). Status changes
     between 在岗 and 其他离岗 only; 借调 has its own use case. Refused when

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bianzhi.accounts.scope import Scope, scope_of
+from bianzhi.accounts.scope import Scope, actor_of, scope_of
 from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.audit.selectors import audit_history
 from bianzhi.audit.services import audit_export
@@ -92,7 +92,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
         # Full identity numbers leave the system: record who took them before
         # the file goes out (no record, no file).
         audit_export(
-            actor=request.user,
+            actor=actor_of(request),
             object_type="roster.export",
             label="实名制名册导出",
             region_code=scope.region.code if scope.region else "",
@@ -227,7 +227,7 @@ def person_enter(request: HttpRequest) -> HttpResponse:
         institution = next((i for i in institutions if str(i.pk) == data["institution"]), None)
         try:
             result = services.person_enter(
-                actor=request.user, id_number=data["id_number"], name=data["name"], township=township,
+                actor=actor_of(request), id_number=data["id_number"], name=data["name"], township=township,
                 quota_type=data["quota_type"], entry_date=data["entry_date"],
                 document_number=data["document_number"], entry_way=data["entry_way"],
                 institution=institution, post_category=data["post_category"],
@@ -301,7 +301,7 @@ def _import_in_background(request: HttpRequest, region: Region | None, path: str
     try:
         job = job_enqueue(kind="roster.import",
                           params={"path": path, "filename": filename, "region": region.code if region else ""},
-                          actor=request.user, region=region, label=f"实名制名册导入：{filename}")
+                          actor=actor_of(request), region=region, label=f"实名制名册导入：{filename}")
     except BaseException:
         staging.discard(path)  # no job will ever delete it
         raise
@@ -320,7 +320,7 @@ def _import_commit(request: HttpRequest, region: Region | None) -> HttpResponse:
     try:
         with default_storage.open(pending["path"], "rb") as handle:
             plan = roster_import_parse(source=handle, filename=pending["filename"], region=region)
-        result = roster_import_commit(actor=request.user, plan=plan)
+        result = roster_import_commit(actor=actor_of(request), plan=plan)
     except ImportRefused as refused:
         # The data changed since the preview; show the new errors.
         return render(request, "roster/import.html", {"form": forms.UploadForm(), "plan": plan,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -31,6 +31,9 @@ from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person
 from bianzhi.rules.models import RuleSetting, StoredFinding
 from bianzhi.rules.snapshot import county_snapshots, settings_by_county
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 # The rules' notification kind, registered with the inbox when this module is
 # imported (at start-up: apps.py imports guard.py, which imports this module).
@@ -199,7 +202,7 @@ def _setting_from_form(
 @transaction.atomic
 def rule_setting_save(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     rule: str,
     enabled: bool | None = None,

@@ -11,8 +11,11 @@ Where the numbers come from:
 * approved quotas: the township's approved quota (核定编制, set by the
   approved allocation plan); a quota type with no approved quota (e.g. 工勤编制)
   takes the township's institution-ledger total instead;
-* previous quotas (两个不减少): the value before the latest change in the
-  township quota ledger;
+* previous quotas (两个不减少, per township): the value before the latest
+  change in the township quota ledger;
+* county figures per quota type: the reserve pool (``CountyReserve``); the
+  county total as last approved (``county_previous_totals``); the control
+  number in force today (``ControlNumber``, latest dated on or before today);
 * leadership posts approved: the ledger total of 科级正职 + 科级副职 职数;
   used: persons on the roster with post category 领导 holding the township's
   quota;
@@ -23,11 +26,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from django.db.models import Count, Sum
 
 from bianzhi.core.rules import (
+    ApprovedTotal,
     InstitutionKind,
     InstitutionState,
     PersonState,
@@ -45,6 +50,7 @@ from bianzhi.institutions.models import (
     LedgerEntry,
     LedgerItem,
 )
+from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person, PostCategory, Status
 from bianzhi.rules.models import RuleSetting
@@ -62,6 +68,8 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
         SCHEME_CLASSES,
         ApprovedQuota,
         ClassScheme,
+        ControlNumber,
+        CountyReserve,
         CountySettings,
         QuotaLedgerEntry,
         Township,
@@ -105,6 +113,22 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
             previous[township_id].pop(quota_type, None)
         else:
             previous[township_id][quota_type] = before
+
+    # 2b. County figures: reserve pools, control numbers in force, the total
+    # as last approved (from the ledger, which also holds the pools' changes).
+    reserves: dict[str, dict[str, int]] = defaultdict(dict)
+    for county_code, quota_type, count in CountyReserve.objects.filter(
+        **_under(region, "county__")
+    ).values_list("county__code", "quota_type", "count"):
+        reserves[county_code][quota_type] = count
+    controls: dict[str, dict[str, ApprovedTotal]] = defaultdict(dict)
+    on = today or clock.today()
+    for county_code, quota_type, count, number, when in (
+        ControlNumber.objects.filter(**_under(region, "county__"), date__lte=on)
+        .order_by("date", "id")
+        .values_list("county__code", "quota_type", "count", "document_number", "date")
+    ):
+        controls[county_code][quota_type] = ApprovedTotal(count, number, when)  # latest wins
 
     # 3. Ledger totals per township and per institution (one GROUP BY each).
     ledger_township: dict[int, dict[str, int]] = defaultdict(dict)
@@ -220,16 +244,58 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
         )
     # Township codes start with their county's code (6 digits), so code[:6]
     # splits institutions and persons by county without another lookup.
-    return [
+    snapshots = [
         Snapshot(
             region_code=code,
             region_name=name,
             townships=township_states.get(code, []),
             institutions=institutions.get(code, []),
             persons=persons.get(code, []),
+            reserve=reserves.get(code, {}),
+            control_numbers=controls.get(code, {}),
         )
         for code, name in counties
     ]
+    previous_totals = county_previous_totals(region, {s.region_code: s for s in snapshots})
+    return [replace(s, previous_totals=previous_totals.get(s.region_code, {})) for s in snapshots]
+
+
+def county_previous_totals(
+    region: Region, snapshots: dict[str, Snapshot]
+) -> dict[str, dict[str, ApprovedTotal]]:
+    """Per county and quota type, the county total (townships + reserve pool)
+    as last approved: the total now minus the net change of the latest
+    approval, with the document of the approval before it.
+
+    An approval is the ledger entries of one county and quota type sharing
+    the 文号 and date of the latest entry (in registration order): a quota
+    moved between townships under one 文号, even in several steps, is one
+    approval with no net change. `snapshots` (by county code) give the total
+    now. A county whose only approval is its first one (nothing held
+    before) has none."""
+    from bianzhi.townships.models import QuotaLedgerEntry
+
+    rows: dict[tuple[str, str], list[tuple[int, int, str, date]]] = defaultdict(list)
+    for county_code, quota_type, before, after, number, when in (
+        QuotaLedgerEntry.objects.filter(**_under(region, "township__"))
+        .order_by("id")
+        .values_list("township__county_code", "quota_type", "before", "after", "document_number", "date")
+    ):
+        rows[(county_code, quota_type)].append((before or 0, after, number, when))
+    result: dict[str, dict[str, ApprovedTotal]] = defaultdict(dict)
+    for (county_code, quota_type), entries in rows.items():
+        latest = (entries[-1][2], entries[-1][3])
+        net = sum(after - before for before, after, number, when in entries if (number, when) == latest)
+        earlier = [(number, when) for _, _, number, when in entries if (number, when) != latest]
+        snapshot = snapshots.get(county_code)
+        if snapshot is None:
+            continue
+        previous = snapshot.county_total(quota_type) - net
+        if not earlier and previous <= 0:
+            continue
+        cited = ApprovedTotal(previous, *earlier[-1]) if earlier else ApprovedTotal(previous)
+        result[county_code][quota_type] = cited
+    return result
 
 
 def county_snapshot(county: Region, *, today: date | None = None) -> Snapshot:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bianzhi.accounts.scope import Scope, scope_of
+from bianzhi.accounts.scope import Scope, actor_of, scope_of
 from bianzhi.core.rules import RULES, RULES_BY_ID, RuleSettingsError, Severity
 from bianzhi.regions.models import Level, Region
 from bianzhi.rules import selectors, services
@@ -114,7 +114,7 @@ def setting_save(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     try:
         services.rule_setting_save(
-            actor=request.user, region=region, rule=rule_id, enabled=enabled,
+            actor=actor_of(request), region=region, rule=rule_id, enabled=enabled,
             severity=request.POST.get("severity", ""), parameters=parameters,
             scope=[c.strip() for c in classes] if classes is not None else None,
             reason=request.POST.get("reason", ""),

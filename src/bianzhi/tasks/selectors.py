@@ -19,12 +19,15 @@ from bianzhi.accounts.scope import Scope
 from bianzhi.core.tasks import (
     DEFAULT_WARN_DAYS,
     STATUS_LABELS,
+    SUPERVISION_SOURCE,
+    Cadence,
     Completion,
     TaskStatus,
     Urgency,
     classify,
     completion,
     days_overdue,
+    missed_rounds,
 )
 from bianzhi.tasks.models import (
     Attachment,
@@ -263,3 +266,43 @@ def closeouts_awaiting(*, scope: Scope) -> QuerySet[Task]:
         Task.objects.filter(status=TaskStatus.CLOSE_REQUESTED.value).select_related("plan"),
         "plan__region",
     ).order_by("deadline", "id")
+
+
+@dataclass(frozen=True)
+class SupervisionGap:
+    """A running work plan whose supervision rounds fell behind its cadence."""
+
+    plan: WorkPlan
+    missed: list[tuple[dt.date, dt.date]]
+
+    @property
+    def text(self) -> str:
+        first, last = self.missed[-1]
+        more = f"，共{len(self.missed)}个周期没有督导" if len(self.missed) > 1 else ""
+        return (
+            f"工作方案《{self.plan.title}》要求{Cadence(self.plan.cadence).label}至少一轮巡回督导，"
+            f"{first.isoformat()}至{last.isoformat()}没有督导记录{more}（{SUPERVISION_SOURCE}）"
+        )
+
+
+def supervision_gaps(*, scope: Scope, on: dt.date) -> list[SupervisionGap]:
+    """Running work plans in scope (issued on or before `on`, with a task not
+    yet closed) with an elapsed cadence period that has no supervision round
+    of the plan: warnings, in plan order. Two queries."""
+    plans = list(
+        scope.filter(WorkPlan.objects.filter(issued_on__lte=on), "region")
+        .filter(tasks__in=Task.objects.exclude(status=TaskStatus.CLOSED.value))
+        .distinct()
+        .order_by("issued_on", "id")
+    )
+    held: dict[int, list[dt.date]] = {}
+    for plan_id, day in SupervisionRound.objects.filter(plan__in=plans).values_list("plan_id", "held_on"):
+        held.setdefault(plan_id, []).append(day)
+    gaps = []
+    for plan in plans:
+        assert plan.issued_on is not None
+        missed = missed_rounds(start=plan.issued_on, today=on, cadence=Cadence(plan.cadence),
+                               rounds=held.get(plan.pk, []))
+        if missed:
+            gaps.append(SupervisionGap(plan, missed))
+    return gaps

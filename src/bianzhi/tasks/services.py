@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -36,6 +36,7 @@ from bianzhi.core.tasks import (
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notification_create
 from bianzhi.kernel import clock
+from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Region
 from bianzhi.tasks.attachments import CheckedUpload, Upload, check_uploads
 from bianzhi.tasks.models import (
@@ -62,7 +63,7 @@ def may_report(scope: Scope, region: Region) -> bool:
     return scope.can_view(region) and bool(scope.roles & REPORTING_ROLES)
 
 
-def reportable_units(*, actor: Any, task: Task) -> list[str]:
+def reportable_units(*, actor: User | None, task: Task) -> list[str]:
     """The units in whose name ``actor`` may report progress on ``task`` or ask
     for its close-out: the task's 牵头单位 and 责任单位; for a 部门用户 (a user
     with a department, unless also 编办管理员) only their own department, if it
@@ -74,35 +75,35 @@ def reportable_units(*, actor: Any, task: Task) -> list[str]:
     if scope.is_superuser or Role.OFFICER in scope.roles:
         return units
     if scope.department_id is not None or Role.DEPARTMENT in scope.roles:
-        department = actor.department.name if scope.department_id is not None else None
+        department = actor.department.name if actor.department is not None else None
         return [u for u in units if u == department]
     return units
 
 
-def _reporting_unit(*, actor: Any, task: Task, unit: str) -> str:
+def _reporting_unit(*, actor: User | None, task: Task, unit: str) -> str:
     """``unit`` if ``actor`` may report in its name on ``task``, else a
-    ValidationError saying why (a unit of another task could otherwise be
+    ServiceError saying why (a unit of another task could otherwise be
     credited with, or blamed for, this task's progress)."""
     unit = unit.strip()
     allowed = reportable_units(actor=actor, task=task)
     if unit in allowed:
         return unit
     if not unit:
-        raise ValidationError("请选择报送单位。")
+        raise ServiceError("请选择报送单位。")
     if unit not in task.units:
-        raise ValidationError(f"“{unit}”不是该任务的牵头单位或责任单位。")
+        raise ServiceError(f"“{unit}”不是该任务的牵头单位或责任单位。")
     department = getattr(getattr(actor, "department", None), "name", None)
     if department is None:
-        raise ValidationError("部门用户须关联所属部门后才能报送。")
-    raise ValidationError(f"部门用户只能以本部门（{department}）的名义报送。")
+        raise ServiceError("部门用户须关联所属部门后才能报送。")
+    raise ServiceError(f"部门用户只能以本部门（{department}）的名义报送。")
 
 
-def _check(actor: Any, allowed: bool) -> None:
+def _check(actor: User | None, allowed: bool) -> None:
     if actor is not None and not allowed:
         raise PermissionDenied("无权进行该操作")
 
 
-def _scope(actor: Any) -> Scope:
+def _scope(actor: User | None) -> Scope:
     return scope_for(actor)
 
 
@@ -112,7 +113,7 @@ def _scope(actor: Any) -> Scope:
 @transaction.atomic
 def plan_create(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     title: str,
     source: str = "",
@@ -123,9 +124,9 @@ def plan_create(
     _check(actor, actor is None or _scope(actor).can_edit(region))
     title = title.strip()
     if not title:
-        raise ValidationError("方案名称不能为空。")
+        raise ServiceError("方案名称不能为空。")
     if WorkPlan.objects.filter(region=region, title=title).exists():
-        raise ValidationError(f"{region.name}已有名为“{title}”的工作方案。")
+        raise ServiceError(f"{region.name}已有名为“{title}”的工作方案。")
     plan = WorkPlan.objects.create(
         region=region,
         title=title,
@@ -142,7 +143,7 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_import_tasks(*, actor: Any, plan: WorkPlan, rows: Sequence[TaskRow]) -> list[Task]:
+def plan_import_tasks(*, actor: User | None, plan: WorkPlan, rows: Sequence[TaskRow]) -> list[Task]:
     """Add the rows of a task table to ``plan``, all or nothing.
 
     The rows were checked by ``adapters.xlsx_tasks.read_task_table``; here a
@@ -152,7 +153,7 @@ def plan_import_tasks(*, actor: Any, plan: WorkPlan, rows: Sequence[TaskRow]) ->
     taken = set(plan.tasks.values_list("seq", flat=True))
     clashes = [f"第 {r.row} 行：序号 {r.seq} 已存在于该方案。" for r in rows if r.seq in taken]
     if clashes:
-        raise ValidationError(clashes)
+        raise ServiceError(clashes)
     tasks = Task.objects.bulk_create(
         [
             Task(
@@ -189,7 +190,7 @@ def plan_import_tasks(*, actor: Any, plan: WorkPlan, rows: Sequence[TaskRow]) ->
 @transaction.atomic
 def plan_import(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     title: str,
     rows: Sequence[TaskRow],
@@ -215,7 +216,7 @@ def plan_import(
 
 def _store(
     *,
-    actor: Any,
+    actor: User | None,
     task: Task,
     files: Iterable[CheckedUpload],
     report: ProgressReport | None = None,
@@ -256,7 +257,7 @@ def _facts(task: Task) -> CloseoutFacts:
     )
 
 
-def _set_status(*, actor: Any, task: Task, status: TaskStatus, reason: str) -> None:
+def _set_status(*, actor: User | None, task: Task, status: TaskStatus, reason: str) -> None:
     before = snapshot(task, ["status"])
     task.status = status.value
     if status is TaskStatus.CLOSED:
@@ -276,16 +277,16 @@ def _set_status(*, actor: Any, task: Task, status: TaskStatus, reason: str) -> N
 
 @transaction.atomic
 def task_report_progress(
-    *, actor: Any, task: Task, unit: str, text: str, files: Sequence[Upload] = ()
+    *, actor: User | None, task: Task, unit: str, text: str, files: Sequence[Upload] = ()
 ) -> ProgressReport:
     """A unit reports progress (with attachments); a task not started starts."""
     task = _locked(task)
     _check(actor, actor is None or may_report(_scope(actor), task.plan.region))
     if task.task_status in (TaskStatus.CLOSED, TaskStatus.CLOSE_REQUESTED):
-        raise ValidationError(f"任务{task.get_status_display()}，不能再报送进展。")
+        raise ServiceError(f"任务{task.get_status_display()}，不能再报送进展。")
     unit = _reporting_unit(actor=actor, task=task, unit=unit)
     if not text.strip():
-        raise ValidationError("进展内容不能为空。")
+        raise ServiceError("进展内容不能为空。")
     checked = check_uploads(list(files))
     report = ProgressReport.objects.create(
         task=task,
@@ -309,7 +310,7 @@ def task_report_progress(
 
 @transaction.atomic
 def task_request_closeout(
-    *, actor: Any, task: Task, unit: str, text: str, files: Sequence[Upload]
+    *, actor: User | None, task: Task, unit: str, text: str, files: Sequence[Upload]
 ) -> ProgressReport:
     """A unit asks for close-out (销号) with evidence; approvers are notified."""
     task = _locked(task)
@@ -321,7 +322,7 @@ def task_request_closeout(
         CloseoutFacts(facts.status, facts.progress_reports, len(checked), facts.open_findings)
     )
     if problems:
-        raise ValidationError(problems)
+        raise ServiceError(problems)
     report = ProgressReport.objects.create(
         task=task,
         kind=ReportKind.CLOSEOUT_REQUEST,
@@ -344,13 +345,13 @@ def task_request_closeout(
 
 
 @transaction.atomic
-def task_approve_closeout(*, actor: Any, task: Task, text: str = "") -> Task:
+def task_approve_closeout(*, actor: User | None, task: Task, text: str = "") -> Task:
     """An approver crosses the task off (销号)."""
     task = _locked(task)
     _check(actor, actor is None or _scope(actor).can_approve(task.plan.region))
     problems = closeout_approve_problems(_facts(task))
     if problems:
-        raise ValidationError(problems)
+        raise ServiceError(problems)
     ProgressReport.objects.create(
         task=task,
         kind=ReportKind.CLOSEOUT_APPROVED,
@@ -363,15 +364,15 @@ def task_approve_closeout(*, actor: Any, task: Task, text: str = "") -> Task:
 
 
 @transaction.atomic
-def task_reject_closeout(*, actor: Any, task: Task, reason: str) -> Task:
+def task_reject_closeout(*, actor: User | None, task: Task, reason: str) -> Task:
     """An approver sends the request back; the task is in progress again."""
     task = _locked(task)
     _check(actor, actor is None or _scope(actor).can_approve(task.plan.region))
     problem = transition_problem(task.task_status, TaskStatus.IN_PROGRESS)
     if problem or task.task_status is not TaskStatus.CLOSE_REQUESTED:
-        raise ValidationError(problem or "只有待销号的任务可以退回。")
+        raise ServiceError(problem or "只有待销号的任务可以退回。")
     if not reason.strip():
-        raise ValidationError("请填写退回理由。")
+        raise ServiceError("请填写退回理由。")
     ProgressReport.objects.create(
         task=task,
         kind=ReportKind.CLOSEOUT_REJECTED,
@@ -402,7 +403,7 @@ def _notify_requester(task: Task, title: str, what: str) -> None:
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     held_on: dt.date,
     title: str,
@@ -412,9 +413,9 @@ def round_create(
 ) -> SupervisionRound:
     _check(actor, actor is None or _scope(actor).can_edit(region))
     if plan is not None and not (plan.region == region or region.contains(plan.region)):
-        raise ValidationError("督导的工作方案不属于该区划。")
+        raise ServiceError("督导的工作方案不属于该区划。")
     if not title.strip():
-        raise ValidationError("督导名称不能为空。")
+        raise ServiceError("督导名称不能为空。")
     item = SupervisionRound.objects.create(
         region=region,
         plan=plan,
@@ -433,7 +434,7 @@ def round_create(
 @transaction.atomic
 def finding_create(
     *,
-    actor: Any,
+    actor: User | None,
     round: SupervisionRound,
     description: str,
     task: Task | None = None,
@@ -443,9 +444,9 @@ def finding_create(
     """A problem found in a round; the units of the region are notified."""
     _check(actor, actor is None or _scope(actor).can_edit(round.region))
     if task is not None and not round.region.contains(task.plan.region):
-        raise ValidationError("该任务不属于本轮督导的区划。")
+        raise ServiceError("该任务不属于本轮督导的区划。")
     if not description.strip():
-        raise ValidationError("发现问题不能为空。")
+        raise ServiceError("发现问题不能为空。")
     finding = Finding.objects.create(
         round=round,
         task=task,
@@ -475,7 +476,7 @@ def finding_create(
 
 @transaction.atomic
 def finding_rectify(
-    *, actor: Any, finding: Finding, text: str, files: Sequence[Upload] = ()
+    *, actor: User | None, finding: Finding, text: str, files: Sequence[Upload] = ()
 ) -> Finding:
     """The unit reports the rectification (整改情况), with attachments."""
     finding = (
@@ -488,9 +489,9 @@ def finding_rectify(
     region = finding.task.plan.region if finding.task else finding.round.region
     _check(actor, actor is None or may_report(_scope(actor), region))
     if finding.status != FindingStatus.OPEN.value:
-        raise ValidationError(f"该问题{FindingStatus(finding.status).label}，不能再报送整改。")
+        raise ServiceError(f"该问题{FindingStatus(finding.status).label}，不能再报送整改。")
     if not text.strip():
-        raise ValidationError("整改情况不能为空。")
+        raise ServiceError("整改情况不能为空。")
     checked = check_uploads(list(files))
     before = snapshot(finding, ["status", "rectification"])
     finding.rectification = text.strip()
@@ -512,12 +513,12 @@ def finding_rectify(
 
 
 @transaction.atomic
-def finding_verify(*, actor: Any, finding: Finding) -> Finding:
+def finding_verify(*, actor: User | None, finding: Finding) -> Finding:
     """The staffing office confirms the rectification (已核实)."""
     finding = Finding.objects.select_for_update(of=("self",)).select_related("round__region").get(pk=finding.pk)
     _check(actor, actor is None or _scope(actor).can_edit(finding.round.region))
     if finding.status != FindingStatus.RECTIFIED.value:
-        raise ValidationError("只有已整改的问题可以核实。")
+        raise ServiceError("只有已整改的问题可以核实。")
     before = snapshot(finding, ["status"])
     finding.status = FindingStatus.VERIFIED.value
     finding.verified_at = clock.now()

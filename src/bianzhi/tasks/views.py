@@ -19,7 +19,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.adapters.xlsx_tasks import read_task_table, task_table_xlsx
 from bianzhi.core.tasks import STATUS_LABELS, URGENCY_LABELS, TaskStatus
@@ -95,6 +95,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "plans": selectors.plan_list(scope=scope),
             "warnings": selectors.warnings(scope=scope, on=on)[:50],
+            "supervision_gaps": selectors.supervision_gaps(scope=scope, on=on),
             "editable_regions": editable,
             "today": on,
         },
@@ -113,7 +114,7 @@ def _plan_import(request: HttpRequest) -> HttpResponse:
     try:
         rows = read_task_table(upload.read(), filename=upload.name or "任务清单.xlsx")
         plan = services.plan_import(
-            actor=request.user,
+            actor=actor_of(request),
             region=region,
             title=request.POST.get("title", ""),
             rows=rows,
@@ -172,7 +173,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.task_get(scope=scope, task_id=task_id)
     on = clock.today()
     region = task.plan.region
-    units = services.reportable_units(actor=request.user, task=task)
+    units = services.reportable_units(actor=actor_of(request), task=task)
     return render(
         request,
         "tasks/task_detail.html",
@@ -206,7 +207,7 @@ def _task_post(request: HttpRequest, task_id: int, action: str) -> HttpResponseB
             # service checks the same rule for every other caller.
             form = ReportForm(
                 request.POST,
-                units=services.reportable_units(actor=request.user, task=task),
+                units=services.reportable_units(actor=actor_of(request), task=task),
                 closeout=action == "closeout",
             )
             if not form.is_valid():
@@ -214,19 +215,19 @@ def _task_post(request: HttpRequest, task_id: int, action: str) -> HttpResponseB
             unit, text = form.cleaned_data["unit"], form.cleaned_data["text"]
         if action == "report":
             services.task_report_progress(
-                actor=request.user, task=task, unit=unit, text=text, files=files
+                actor=actor_of(request), task=task, unit=unit, text=text, files=files
             )
             messages.success(request, "进展已报送。")
         elif action == "closeout":
             services.task_request_closeout(
-                actor=request.user, task=task, unit=unit, text=text, files=files
+                actor=actor_of(request), task=task, unit=unit, text=text, files=files
             )
             messages.success(request, "已申请销号，等待审核。")
         elif action == "approve":
-            services.task_approve_closeout(actor=request.user, task=task, text=text)
+            services.task_approve_closeout(actor=actor_of(request), task=task, text=text)
             messages.success(request, "已销号。")
         else:
-            services.task_reject_closeout(actor=request.user, task=task, reason=text)
+            services.task_reject_closeout(actor=actor_of(request), task=task, reason=text)
             messages.success(request, "已退回。")
     except (ValidationError, ValueError) as exc:
         _errors(request, exc)
@@ -302,7 +303,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             plan = selectors.plan_get(scope=scope, plan_id=data["plan"])
         try:
             item = services.round_create(
-                actor=request.user,
+                actor=actor_of(request),
                 region=region,
                 plan=plan,
                 held_on=data["held_on"] or clock.today(),
@@ -370,7 +371,7 @@ def finding_create(request: HttpRequest, supervision_id: int) -> HttpResponseBas
         task = selectors.task_get(scope=scope, task_id=data["task"])
     try:
         services.finding_create(
-            actor=request.user,
+            actor=actor_of(request),
             round=item,
             task=task,
             unit=data["unit"],
@@ -389,7 +390,7 @@ def finding_rectify(request: HttpRequest, finding_id: int) -> HttpResponseBase:
         return HttpResponseNotAllowed(["POST"])
     try:
         services.finding_rectify(
-            actor=request.user,
+            actor=actor_of(request),
             finding=finding,
             text=request.POST.get("text", ""),
             files=request.FILES.getlist("files"),
@@ -405,7 +406,7 @@ def finding_verify(request: HttpRequest, finding_id: int) -> HttpResponseBase:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.finding_verify(actor=request.user, finding=finding)
+        services.finding_verify(actor=actor_of(request), finding=finding)
         messages.success(request, "整改已核实。")
     except ValidationError as exc:
         _errors(request, exc)

@@ -12,12 +12,15 @@ from __future__ import annotations
 import random
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bianzhi.kernel.demo import DAYING, TONGWEI, DemoContext, demo_step
 from bianzhi.regions.models import Level, Region
 from bianzhi.townships import services
 from bianzhi.townships.models import ApprovedQuota, ClassScheme, IndicatorDefinition, QuotaType
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 DEMO_SOURCE = "示例数据"
 DEMO_YEAR = 2026
@@ -58,7 +61,7 @@ def _tongwei_row(region: Region) -> tuple[str, int, str, int, int, int]:
     return cls, people, f"{area:.1f}", economy, villages, admin
 
 
-def demo_county_data(county: Region, *, actor: Any = None) -> int:
+def demo_county_data(county: Region, *, actor: User | None = None) -> int:
     """Load the demo classes, indicators and initial quotas of one demo county.
 
     Idempotent; returns the number of townships. Used by the demo and by the

@@ -105,3 +105,29 @@ class ImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError("文件超过 5 MB，请检查是否选错了文件")
         return upload
+
+
+class ReserveAssignForm(forms.Form):
+    """Assign part of the county's reserve pool to one of its townships."""
+
+    township = forms.ChoiceField(label="调剂给乡镇（街道）")
+    quota_type = forms.ChoiceField(label="编制类型", choices=QuotaType.choices)
+    count = integer_field("调剂名数", min_value=1, max_value=INT_MAX)
+    document_number = forms.CharField(label="文号", max_length=100, help_text="如 大委编发〔2026〕8号")
+    date = date_field("日期")
+    reason = forms.CharField(label="原因", max_length=255, required=False)
+
+    def __init__(self, *args: Any, townships: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["township"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(t.code, f"{t.name}（{t.code}）") for t in townships]
+
+
+class ControlNumberForm(forms.Form):
+    """A control number issued from above (上级下达的控制数)."""
+
+    quota_type = forms.ChoiceField(label="编制类型", choices=QuotaType.choices)
+    count = integer_field("控制数（名）", min_value=0, max_value=INT_MAX)
+    document_number = forms.CharField(label="文号", max_length=100, help_text="下达控制数的文件文号")
+    date = date_field("下达日期")

@@ -11,7 +11,10 @@ everything else off it:
   main indicators 人口/面积/经济 are fixed (``MAIN_INDICATOR_UNITS``);
 * ``IndicatorValue``: one indicator of one township for one year;
 * ``ApprovedQuota``: the township's approved quota (核定编制) per quota type;
-* ``QuotaLedgerEntry``: the ledger (台账) of every change of an approved quota.
+* ``QuotaLedgerEntry``: the ledger (台账) of every change of an approved quota
+  or of the county's reserve pool;
+* ``CountyReserve``: the county's reserve pool (机动编制) per quota type;
+* ``ControlNumber``: the control numbers issued from above (上级下达的控制数).
 
 Class names and quota-type labels are stored as the Chinese labels the
 engine (``bianzhi.core.allocation``) works with, so a plan's inputs read the
@@ -167,11 +170,13 @@ class ApprovedQuota(models.Model):
 
 
 class QuotaLedgerEntry(models.Model):
-    """台账: one change of one approved quota, citing its 文号."""
+    """台账: one change of one approved quota, citing its 文号. A change of the
+    county's reserve pool (``CountyReserve``) is an entry whose ``township``
+    is the county itself (``is_reserve``)."""
 
     township = models.ForeignKey(
         "regions.Region",
-        verbose_name="乡镇（街道）",
+        verbose_name="乡镇（街道）或县（机动编制）",
         on_delete=models.PROTECT,
         related_name="quota_ledger",
     )
@@ -210,3 +215,64 @@ class QuotaLedgerEntry(models.Model):
     @property
     def change(self) -> int:
         return self.after - (self.before or 0)
+
+    @property
+    def is_reserve(self) -> bool:
+        """A change of the county's reserve pool, not of a township's quota."""
+        return bool(self.township.level == "county")
+
+
+class CountyReserve(models.Model):
+    """机动编制 (001 §(三)2 "基本编制+机动编制"): the quota a county keeps
+    back from its townships. Set by a plan's approval (the plan's reserve),
+    lowered when part of it is assigned to a township; every change leaves a
+    ``QuotaLedgerEntry`` on the county. Counted in the county total that
+    "两个不减少" and the control numbers compare."""
+
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="quota_reserves"
+    )
+    quota_type = models.CharField("编制类型", max_length=10, choices=QuotaType.choices)
+    count = models.PositiveIntegerField("机动编制")
+
+    class Meta:
+        verbose_name = "机动编制"
+        verbose_name_plural = "机动编制"
+        ordering = ["county__code", "quota_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "quota_type"], name="county_reserve_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} 机动{self.quota_type} {self.count}"
+
+
+class ControlNumber(models.Model):
+    """上级下达的控制数: the most a county's townships may hold of one quota
+    type in total (reserve included), issued by a document. Rows are kept as
+    history; the one in force on a day is the latest dated on or before it."""
+
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="control_numbers"
+    )
+    quota_type = models.CharField("编制类型", max_length=10, choices=QuotaType.choices)
+    count = models.PositiveIntegerField("控制数")
+    document_number = models.CharField("文号", max_length=100)
+    date = models.DateField("下达日期")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "控制数"
+        verbose_name_plural = "控制数"
+        ordering = ["county__code", "quota_type", "-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.quota_type} 控制数{self.count}（{self.document_number}）"

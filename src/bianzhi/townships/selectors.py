@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +17,8 @@ from bianzhi.townships.models import (
     SCHEME_CLASSES,
     ApprovedQuota,
     ClassScheme,
+    ControlNumber,
+    CountyReserve,
     CountySettings,
     IndicatorDefinition,
     IndicatorValue,
@@ -166,7 +169,7 @@ def quota_ledger(
     if township is not None:
         qs = qs.filter(township=township)
     if county is not None:
-        qs = qs.filter(township__county_code=county.code)
+        qs = qs.filter(township__county_code=county.code)  # the county's reserve pool too
     return qs.order_by("-date", "-id")
 
 
@@ -184,3 +187,106 @@ def approved_quota_totals(*, scope: Scope) -> dict[str, int]:
         .values_list("quota_type", "total")
     )
     return {quota_type: int(total or 0) for quota_type, total in rows}
+
+
+# --- county totals: reserve pool and control numbers ---------------------------
+
+
+@dataclass(frozen=True)
+class CountyQuotaTotal:
+    """One quota type of a county on a day: the townships' approved quotas,
+    the reserve pool (机动编制) and the control number in force (上级下达的
+    控制数, None when none is recorded). `within` is None without a control
+    number, else whether the total (townships + reserve) stays within it."""
+
+    quota_type: str
+    townships: int
+    reserve: int
+    control: ControlNumber | None
+
+    @property
+    def total(self) -> int:
+        return self.townships + self.reserve
+
+    @property
+    def within(self) -> bool | None:
+        return None if self.control is None else self.total <= self.control.count
+
+    @property
+    def excess(self) -> int:
+        return 0 if self.control is None else max(0, self.total - self.control.count)
+
+
+def county_totals_on(*, county: Region, on: dt.date) -> dict[str, tuple[int, int]]:
+    """(townships' approved total, reserve pool) per quota type as they stood
+    at the end of day `on`, replayed from the ledger: each quota takes the
+    value after its last entry dated on or before `on`, the value before its
+    first entry when all its entries are later, its current value when it
+    has no entry. Three queries."""
+    current: dict[tuple[int, str], int] = {}
+    level_of: dict[int, bool] = {}  # region id -> is the county (reserve pool)
+    for region_id, quota_type, count in ApprovedQuota.objects.filter(
+        township__county_code=county.code, township__level=Level.TOWNSHIP
+    ).values_list("township_id", "quota_type", "count"):
+        current[(region_id, quota_type)] = count
+        level_of[region_id] = False
+    for quota_type, count in CountyReserve.objects.filter(county=county).values_list("quota_type", "count"):
+        current[(county.pk, quota_type)] = count
+    level_of[county.pk] = True
+    value: dict[tuple[int, str], int] = {}
+    later: dict[tuple[int, str], int] = {}
+    for region_id, level, quota_type, before, after, when in (
+        QuotaLedgerEntry.objects.filter(township__county_code=county.code)
+        .order_by("date", "id")
+        .values_list("township_id", "township__level", "quota_type", "before", "after", "date")
+    ):
+        key = (region_id, quota_type)
+        level_of[region_id] = level == Level.COUNTY
+        if when <= on:
+            value[key] = after
+        elif key not in value and key not in later:
+            later[key] = before or 0
+    totals: dict[str, list[int]] = {qt: [0, 0] for qt in QuotaType.values}
+    for key in set(current) | set(value) | set(later):
+        region_id, quota_type = key
+        count = value.get(key, later.get(key, current.get(key, 0)))
+        totals.setdefault(quota_type, [0, 0])[1 if level_of.get(region_id) else 0] += count
+    return {qt: (t[0], t[1]) for qt, t in totals.items()}
+
+
+def control_numbers_in_force(*, county: Region, on: dt.date) -> dict[str, ControlNumber]:
+    """The control number of each quota type in force on `on`: the latest
+    recorded one dated on or before it."""
+    result: dict[str, ControlNumber] = {}
+    for row in ControlNumber.objects.filter(county=county, date__lte=on).order_by("date", "id"):
+        result[row.quota_type] = row
+    return result
+
+
+def control_number_check(*, scope: Scope, county_code: str, on: dt.date) -> list[CountyQuotaTotal]:
+    """Does the county stay within its control numbers on `on`? One row per
+    quota type (行政编制, 事业编制, then any other type with a figure): the
+    approved total that day (townships + reserve, from the ledger) against
+    the control number in force that day. What a document may state as
+    "未突破上级下达的控制数" only when every row's `within` is True.
+    Http404 when the county is out of scope."""
+    county = scope.county_or_404(county_code)
+    totals = county_totals_on(county=county, on=on)
+    controls = control_numbers_in_force(county=county, on=on)
+    types = list(QuotaType.values) + sorted((set(totals) | set(controls)) - set(QuotaType.values))
+    return [
+        CountyQuotaTotal(
+            quota_type=qt,
+            townships=totals.get(qt, (0, 0))[0],
+            reserve=totals.get(qt, (0, 0))[1],
+            control=controls.get(qt),
+        )
+        for qt in types
+    ]
+
+
+def control_number_history(*, scope: Scope, county: Region) -> QuerySet[ControlNumber]:
+    """Every control number recorded for the county, newest first."""
+    if not scope.can_view(county):
+        raise Http404("区划不存在或无权访问")
+    return ControlNumber.objects.filter(county=county).select_related("created_by").order_by("-date", "-id")

@@ -27,6 +27,8 @@ from bianzhi.townships.models import (
     MAIN_INDICATOR_UNITS,
     SCHEME_CLASSES,
     ApprovedQuota,
+    ControlNumber,
+    CountyReserve,
     CountySettings,
     IndicatorDefinition,
     IndicatorValue,
@@ -36,6 +38,7 @@ from bianzhi.townships.models import (
 )
 
 if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
     from bianzhi.allocation.models import AllocationPlan
 
 MANUAL_SOURCE = "手工录入"
@@ -53,7 +56,7 @@ def _classes_of(county: Region) -> tuple[str, ...]:
 
 
 @transaction.atomic
-def county_settings_set(*, county: Region, class_scheme: str, actor: Any = None) -> CountySettings:
+def county_settings_set(*, county: Region, class_scheme: str, actor: User | None = None) -> CountySettings:
     """Choose the county's class scheme. Townships whose class is not in the
     new scheme fall back to its default class (their assignment is removed,
     each removal audited)."""
@@ -102,7 +105,7 @@ def county_settings_set(*, county: Region, class_scheme: str, actor: Any = None)
 
 
 @transaction.atomic
-def township_class_set(*, township: Region, township_class: str, actor: Any = None) -> Township:
+def township_class_set(*, township: Region, township_class: str, actor: User | None = None) -> Township:
     _require_level(township, Level.TOWNSHIP, "乡镇（街道）")
     county = Region.objects.get(code=township.county_code)
     classes = _classes_of(county)
@@ -133,7 +136,7 @@ def township_class_set(*, township: Region, township_class: str, actor: Any = No
 
 @transaction.atomic
 def indicator_definition_create(
-    *, county: Region, name: str, unit: str = "", actor: Any = None
+    *, county: Region, name: str, unit: str = "", actor: User | None = None
 ) -> IndicatorDefinition:
     """Add an X indicator to the county."""
     _require_level(county, Level.COUNTY, "县")
@@ -156,7 +159,7 @@ def indicator_definition_create(
 
 
 @transaction.atomic
-def indicator_definition_delete(*, definition: IndicatorDefinition, actor: Any = None) -> None:
+def indicator_definition_delete(*, definition: IndicatorDefinition, actor: User | None = None) -> None:
     """Remove an X indicator; refused while any township has a value for it."""
     if IndicatorValue.objects.filter(
         township__county_code=definition.county.code, indicator=definition.name
@@ -230,7 +233,7 @@ def indicator_values_set(
     year: int,
     values: Mapping[str, Decimal | None],
     source: str = MANUAL_SOURCE,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> int:
     """Set a township's indicator values for ``year`` (None = leave as is).
     Returns how many values changed; each change is audited."""
@@ -267,6 +270,28 @@ class QuotaChange:
     after: int
 
 
+@dataclass(frozen=True)
+class ReserveChange:
+    """The county's reserve pool (机动编制) of one quota type becomes `after`."""
+
+    county: Region
+    quota_type: str
+    after: int
+
+
+def _check_changes(changes: Sequence[QuotaChange], reserves: Sequence[ReserveChange]) -> None:
+    for change in changes:
+        _require_level(change.township, Level.TOWNSHIP, "乡镇（街道）")
+        QuotaType(change.quota_type)
+        if change.after < 0:
+            raise ServiceError(f"{change.township.name} 的核定编制不能为负数")
+    for reserve in reserves:
+        _require_level(reserve.county, Level.COUNTY, "县")
+        QuotaType(reserve.quota_type)
+        if reserve.after < 0:
+            raise ServiceError(f"{reserve.county.name} 的机动编制不能为负数")
+
+
 @transaction.atomic
 def approved_quotas_apply(
     *,
@@ -275,26 +300,34 @@ def approved_quotas_apply(
     date: date,
     reason: str = "",
     plan: AllocationPlan | None = None,
-    actor: Any = None,
+    reserves: Sequence[ReserveChange] = (),
+    actor: User | None = None,
 ) -> list[QuotaLedgerEntry]:
-    """Set approved quotas; every one that changes gets a ledger entry and an
-    audit record citing ``document_number``. Unchanged ones are left alone.
-    Returns the ledger entries written.
+    """Set approved quotas (and county reserve pools, `reserves`); every one
+    that changes gets a ledger entry and an audit record citing
+    ``document_number``. Unchanged ones are left alone. Returns the ledger
+    entries written.
+
+    One call is one approval: "两个不减少" compares the county total after
+    it with the total before the latest document, so quota moved between
+    townships (or out of the reserve) under one 文号 is no decrease.
 
     Runs inside the rule guard (the quotas are inputs of the floors, the
     "两个不减少" and over-quota rules): refused with `QuotaRuleViolation` when
     the new quotas leave a block finding the counties did not have before;
     otherwise the counties' stored findings are refreshed."""
     document_number = require_document_number(document_number)
-    for change in changes:
-        _require_level(change.township, Level.TOWNSHIP, "乡镇（街道）")
-        QuotaType(change.quota_type)
-        if change.after < 0:
-            raise ServiceError(f"{change.township.name} 的核定编制不能为负数")
-    counties = {change.township.county_code for change in changes}
+    _check_changes(changes, reserves)
+    counties = {change.township.county_code for change in changes} | {r.county.code for r in reserves}
     with rule_guard().write(county_codes=counties, refusal=QuotaRuleViolation):
         return _quotas_write(
-            changes=changes, document_number=document_number, date=date, reason=reason, plan=plan, actor=actor
+            changes=changes,
+            reserves=reserves,
+            document_number=document_number,
+            date=date,
+            reason=reason,
+            plan=plan,
+            actor=actor,
         )
 
 
@@ -308,21 +341,30 @@ class _Preview(Exception):
     """Raised to roll the preview's savepoint back."""
 
 
-def approved_quotas_findings(*, changes: Sequence[QuotaChange], date: date) -> list[Finding]:
+def approved_quotas_findings(
+    *, changes: Sequence[QuotaChange], date: date, reserves: Sequence[ReserveChange] = ()
+) -> list[Finding]:
     """The findings (block and warning) that applying `changes` would newly
     create: the counties are evaluated as they would be after the write,
     inside a savepoint that is then rolled back, so nothing is kept (no
     quota, ledger entry, audit record or stored finding). What the plan page
     shows before anyone approves, and what approval would be refused with."""
     guard = rule_guard()
-    counties = sorted({change.township.county_code for change in changes})
+    _check_changes(changes, reserves)
+    counties = sorted({change.township.county_code for change in changes} | {r.county.code for r in reserves})
 
     before = {code: {_finding_key(f) for f in guard.evaluate(county_code=code)} for code in counties}
     introduced: list[Finding] = []
     try:
         with transaction.atomic():
             _quotas_write(
-                changes=changes, document_number="（预览）", date=date, reason="", plan=None, actor=None
+                changes=changes,
+                reserves=reserves,
+                document_number="（预览）",
+                date=date,
+                reason="",
+                plan=None,
+                actor=None,
             )
             for code in counties:
                 introduced.extend(f for f in guard.evaluate(county_code=code) if _finding_key(f) not in before[code])
@@ -335,11 +377,12 @@ def approved_quotas_findings(*, changes: Sequence[QuotaChange], date: date) -> l
 def _quotas_write(
     *,
     changes: Sequence[QuotaChange],
+    reserves: Sequence[ReserveChange] = (),
     document_number: str,
     date: date,
     reason: str,
     plan: AllocationPlan | None,
-    actor: Any,
+    actor: User | None,
 ) -> list[QuotaLedgerEntry]:
     existing = {
         (q.township_id, q.quota_type): q
@@ -384,6 +427,45 @@ def _quotas_write(
                 after={"核定编制": change.after, "日期": date.isoformat()},
             )
         )
+    pools = {
+        (r.county_id, r.quota_type): r
+        for r in CountyReserve.objects.select_for_update().filter(county__in=[r.county for r in reserves])
+    }
+    for pool_change in reserves:
+        pool = pools.get((pool_change.county.pk, pool_change.quota_type))
+        before = None if pool is None else pool.count
+        if (before or 0) == pool_change.after:
+            continue
+        if pool is None:
+            pool = CountyReserve.objects.create(
+                county=pool_change.county, quota_type=pool_change.quota_type, count=pool_change.after
+            )
+        else:
+            pool.count = pool_change.after
+            pool.save()
+        ledger.append(
+            QuotaLedgerEntry(
+                township=pool_change.county,
+                quota_type=pool_change.quota_type,
+                before=before,
+                after=pool_change.after,
+                document_number=document_number,
+                date=date,
+                plan=plan,
+                reason=reason or "机动编制",
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        )
+        entries.append(
+            AuditEntry(
+                object_type=object_type_of(CountyReserve),
+                object_id=str(pool.pk),
+                object_label=f"{pool_change.county.name} 机动{pool_change.quota_type}",
+                region_code=pool_change.county.code,
+                before=None if before is None else {"机动编制": before},
+                after={"机动编制": pool_change.after, "日期": date.isoformat()},
+            )
+        )
     written = QuotaLedgerEntry.objects.bulk_create(ledger)
     audit_record_many(
         actor=actor,
@@ -402,7 +484,7 @@ def approved_quota_set(
     document_number: str,
     date: date,
     reason: str = "",
-    actor: Any = None,
+    actor: User | None = None,
 ) -> QuotaLedgerEntry | None:
     """Set one approved quota by a document; None if it already had that value."""
     written = approved_quotas_apply(
@@ -413,6 +495,83 @@ def approved_quota_set(
         actor=actor,
     )
     return written[0] if written else None
+
+
+@transaction.atomic
+def reserve_assign(
+    *,
+    township: Region,
+    quota_type: str,
+    count: int,
+    document_number: str,
+    date: date,
+    reason: str = "",
+    actor: User | None = None,
+) -> list[QuotaLedgerEntry]:
+    """Assign `count` of the county's reserve pool (机动编制) to `township`
+    under one 文号: the pool goes down and the township's approved quota up
+    by `count`, two ledger entries and audit records, the county total
+    unchanged. Through the rule guard like every quota change (the
+    township's new quota can still break a block rule, e.g. over a cap a
+    region set)."""
+    _require_level(township, Level.TOWNSHIP, "乡镇（街道）")
+    QuotaType(quota_type)
+    if count <= 0:
+        raise ServiceError("调剂的机动编制须为正整数")
+    county = Region.objects.get(code=township.county_code)
+    pool = CountyReserve.objects.select_for_update().filter(county=county, quota_type=quota_type).first()
+    available = pool.count if pool else 0
+    if count > available:
+        raise ServiceError(f"{county.name}机动{quota_type}只有{available}名，不能调剂{count}名")
+    current = ApprovedQuota.objects.filter(township=township, quota_type=quota_type).first()
+    return approved_quotas_apply(
+        changes=[QuotaChange(township=township, quota_type=quota_type, after=(current.count if current else 0) + count)],
+        reserves=[ReserveChange(county=county, quota_type=quota_type, after=available - count)],
+        document_number=document_number,
+        date=date,
+        reason=reason or f"机动编制调剂给{township.name}",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def control_number_set(
+    *,
+    county: Region,
+    quota_type: str,
+    count: int,
+    document_number: str,
+    date: date,
+    actor: User | None = None,
+) -> ControlNumber:
+    """Record a control number issued from above (上级下达的控制数) for one
+    quota type of the county. It is a fact from a higher authority, so a
+    number below the county's current total is recorded, not refused: the
+    county's findings are refreshed and the `control-number` rule reports
+    the excess (returned by ``control_number_check``)."""
+    _require_level(county, Level.COUNTY, "县")
+    document_number = require_document_number(document_number)
+    QuotaType(quota_type)
+    if count < 0:
+        raise ServiceError("控制数不能为负数")
+    row = ControlNumber.objects.create(
+        county=county,
+        quota_type=quota_type,
+        count=count,
+        document_number=document_number,
+        date=date,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=row,
+        region_code=county.code,
+        after={"编制类型": quota_type, "控制数": count, "文号": document_number, "日期": date.isoformat()},
+        reason=document_number,
+    )
+    rule_guard().refresh(county_code=county.code)
+    return row
 
 
 # --- Excel import ---------------------------------------------------------------
@@ -442,7 +601,7 @@ def indicators_import(
     data: bytes,
     file_name: str,
     allowed_codes: set[str] | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> ImportResult:
     """Import one year's indicators (and classes) from the indicator workbook.
 

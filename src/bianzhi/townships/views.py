@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.adapters import xlsx_indicators
 from bianzhi.audit.selectors import audit_record_list
 from bianzhi.kernel import clock
@@ -24,10 +24,12 @@ from bianzhi.regions.selectors import region_full_name
 from bianzhi.townships import selectors, services
 from bianzhi.townships.forms import (
     ClassSchemeForm,
+    ControlNumberForm,
     ImportForm,
     IndicatorDefinitionForm,
     IndicatorDeleteForm,
     QuotaForm,
+    ReserveAssignForm,
     TownshipEditForm,
     YearForm,
 )
@@ -74,6 +76,7 @@ def county_detail(request: HttpRequest, county_code: str) -> HttpResponse:
         "quota_types": QuotaType.values,
         "scheme": selectors.county_scheme(county=county),
         "can_edit": scope.can_edit(county),
+        "totals": selectors.control_number_check(scope=scope, county_code=county.code, on=clock.today()),
     }
     return render(request, "townships/county.html", context)
 
@@ -93,7 +96,7 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
                     services.county_settings_set(
                         county=county,
                         class_scheme=scheme_form.cleaned_data["class_scheme"],
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                     messages.success(request, "乡镇类别方案已保存。")
                     return redirect("townships:settings", county_code=county.code)
@@ -104,7 +107,7 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
                         county=county,
                         name=indicator_form.cleaned_data["name"],
                         unit=indicator_form.cleaned_data["unit"],
-                        actor=request.user,
+                        actor=actor_of(request),
                     )
                     messages.success(request, "指标已添加。")
                     return redirect("townships:settings", county_code=county.code)
@@ -112,7 +115,7 @@ def county_settings(request: HttpRequest, county_code: str) -> HttpResponse:
                 delete_form = IndicatorDeleteForm(request.POST, county=county)
                 if delete_form.is_valid():
                     definition = delete_form.cleaned_data["definition"]
-                    services.indicator_definition_delete(definition=definition, actor=request.user)
+                    services.indicator_definition_delete(definition=definition, actor=actor_of(request))
                     messages.success(request, f"指标“{definition.name}”已删除。")
                 else:
                     for message in form_errors(delete_form):
@@ -190,7 +193,7 @@ def indicators_import(request: HttpRequest, county_code: str) -> HttpResponse:
                 data=upload.read(),
                 file_name=upload.name,
                 allowed_codes={r.code for r in selectors.township_regions(scope=scope, county=county)},
-                actor=request.user,
+                actor=actor_of(request),
             )
         except services.IndicatorImportError as exc:
             problems = list(exc.problems)
@@ -285,13 +288,13 @@ def township_edit(request: HttpRequest, township_code: str) -> HttpResponse:
             services.township_class_set(
                 township=township,
                 township_class=form.cleaned_data["township_class"],
-                actor=request.user,
+                actor=actor_of(request),
             )
             services.indicator_values_set(
                 township=township,
                 year=form.cleaned_data["year"],
                 values=form.values(),
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ServiceError as exc:
             show_error(request, exc, form=form)
@@ -320,7 +323,7 @@ def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
                 document_number=form.cleaned_data["document_number"],
                 date=form.cleaned_data["date"],
                 reason=form.cleaned_data["reason"],
-                actor=request.user,
+                actor=actor_of(request),
             )
         except ServiceError as exc:
             show_error(request, exc, form=form)
@@ -331,4 +334,82 @@ def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
         request,
         "townships/quota.html",
         {"township": township, "township_name": region_full_name(region=township), "form": form},
+    )
+
+
+def county_reserve(request: HttpRequest, county_code: str) -> HttpResponse:
+    """The county's reserve pool (机动编制) and assigning part of it to a township."""
+    scope = scope_of(request)
+    county = selectors.county_get(scope=scope, code=county_code)
+    scope.require_edit(county)
+    townships = list(selectors.township_regions(scope=scope, county=county))
+    form = ReserveAssignForm(request.POST or None, townships=townships, initial={"date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        township = scope.township_or_404(form.cleaned_data["township"])
+        try:
+            services.reserve_assign(
+                township=township,
+                quota_type=form.cleaned_data["quota_type"],
+                count=form.cleaned_data["count"],
+                document_number=form.cleaned_data["document_number"],
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                actor=actor_of(request),
+            )
+        except ServiceError as exc:
+            show_error(request, exc, form=form)
+        else:
+            messages.success(
+                request,
+                f"已从机动编制调剂{form.cleaned_data['count']}名{form.cleaned_data['quota_type']}给{township.name}，记入编制台账。",
+            )
+            return redirect("townships:reserve", county_code=county.code)
+    return render(
+        request,
+        "townships/reserve.html",
+        {
+            "county": county,
+            "county_name": region_full_name(region=county),
+            "totals": selectors.control_number_check(scope=scope, county_code=county.code, on=clock.today()),
+            "form": form,
+            "entries": [e for e in selectors.quota_ledger(scope=scope, county=county)[:500] if e.is_reserve],
+        },
+    )
+
+
+def county_control(request: HttpRequest, county_code: str) -> HttpResponse:
+    """The control numbers issued from above: whether the county stays within
+    them today, their history, and (for the county's officers) recording one."""
+    scope = scope_of(request)
+    county = selectors.county_get(scope=scope, code=county_code)
+    can_edit = scope.can_edit(county)
+    form = ControlNumberForm(request.POST or None, initial={"date": clock.today()})
+    if request.method == "POST":
+        scope.require_edit(county)
+        if form.is_valid():
+            try:
+                services.control_number_set(
+                    county=county,
+                    quota_type=form.cleaned_data["quota_type"],
+                    count=form.cleaned_data["count"],
+                    document_number=form.cleaned_data["document_number"],
+                    date=form.cleaned_data["date"],
+                    actor=actor_of(request),
+                )
+            except ServiceError as exc:
+                show_error(request, exc, form=form)
+            else:
+                messages.success(request, "控制数已登记。")
+                return redirect("townships:control", county_code=county.code)
+    return render(
+        request,
+        "townships/control.html",
+        {
+            "county": county,
+            "county_name": region_full_name(region=county),
+            "totals": selectors.control_number_check(scope=scope, county_code=county.code, on=clock.today()),
+            "history": selectors.control_number_history(scope=scope, county=county),
+            "form": form,
+            "can_edit": can_edit,
+        },
     )

@@ -26,4 +26,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         region = scope.region
         context["user_region_name"] = region_full_name(region=region) if region else "全国"
         context["user_role_labels"] = scope.role_labels()
+        context["user_is_account_admin"] = scope.is_superuser or bool(
+            scope.roles & {"sysadmin", "secadmin"}
+        )
     return context

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # Outermost: a request id and one log line for every request (requestlog.py).
     "bianzhi.web.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the CSP and frame denial too.
+    "bianzhi.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +119,8 @@ MIDDLEWARE = [
     # @login_not_required: a new view is private by default.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bianzhi.accounts.middleware.ScopeMiddleware",
+    # Forced password change and second-factor enrolment come first.
+    "bianzhi.accounts.middleware.SecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, so it sees the views' exceptions: SQLite's "database is
@@ -199,6 +203,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The 安全管理员's policy: length, character classes, no username, history.
+    {"NAME": "bianzhi.accounts.passwords.PolicyPasswordValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -213,8 +219,21 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("BIANZHI_SECURE_COOKIES")
+# --- TLS (production: behind a reverse proxy that terminates https) -----------
+# Production assumes https at the proxy: redirect http to https, HSTS for a
+# year, cookies only over https, and the proxy's X-Forwarded-Proto believed
+# (the proxy must set it, and strip it from clients). An intranet that serves
+# plain http sets BIANZHI_PLAIN_HTTP=1, the one documented switch that turns
+# all of that off (docs/security.md says what it costs).
+PLAIN_HTTP = _env_bool("BIANZHI_PLAIN_HTTP")
+_TLS = PRODUCTION and not PLAIN_HTTP
+SESSION_COOKIE_SECURE = _env_bool("BIANZHI_SECURE_COOKIES", default=_TLS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _TLS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _TLS else None
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if _TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _TLS
+SECURE_HSTS_PRELOAD = _TLS
 
 CACHES = {
     "default": {
@@ -295,9 +314,29 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- security headers -------------------------------------------------------
+# On every response (tests/web/test_security_headers.py): frame denial, no
+# MIME sniffing, referrer kept inside the site, and the Content-Security-Policy
+# below (bianzhi.web.security.ContentSecurityPolicyMiddleware).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The one place the CSP is written. Scripts only from this site's static
+# files: no inline <script>, no on*= attributes, no eval (htmx's eval is off,
+# base.html). Styles allow 'unsafe-inline' because ECharts and htmx set style
+# attributes on the elements they draw; a style cannot run script. Images
+# also from data: URIs (ECharts' "save as image", the TOTP QR code is inline SVG).
+BIANZHI_CSP: dict[str, str] = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 # --- logs (bianzhi.web.requestlog) -------------------------------------------
 # JSON lines with request id, user and duration, to <data folder>/logs/bianzhi.log,

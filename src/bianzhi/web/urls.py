@@ -3,7 +3,9 @@ which walks all patterns: give new path parameters a factory in
 tests/url_params.py."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from bianzhi.ops import views as ops_views
@@ -38,6 +40,13 @@ urlpatterns = [
     path("dashboards/", include("bianzhi.dashboards.urls")),
     path("api/v1/", include("bianzhi.web.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The admin site logs in through the site's own login (password policy,
+    # second factor, session limit), never through its own form.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
     path("ops/", include("bianzhi.ops.urls")),
     # For load balancers: no login, nothing sensitive (bianzhi.ops.views).

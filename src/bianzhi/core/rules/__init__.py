@@ -43,6 +43,7 @@ from bianzhi.core.rules.model import (
     INSTITUTION_QUOTA,
     KEY,
     ORDINARY,
+    ApprovedTotal,
     Finding,
     InstitutionKind,
     InstitutionState,
@@ -59,6 +60,7 @@ from bianzhi.core.rules.model import (
 
 __all__ = [
     "ADMIN_QUOTA",
+    "ApprovedTotal",
     "CENTRAL",
     "CLASSES_001",
     "CLASSES_002",

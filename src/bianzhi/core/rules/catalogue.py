@@ -151,13 +151,26 @@ RULES: tuple[RuleDefinition, ...] = (
         id="no-total-decrease",
         title="编制总量“两个不减少”",
         description=(
-            "全县乡镇行政编制总量、事业编制总量均不少于上次核定数；只比较有上次核定数的乡镇。"
-            "乡镇之间可以统筹调配，所以默认只看总量；per_township=1 时改为逐个乡镇比较。"
+            "全县乡镇行政编制总量、事业编制总量（各乡镇核定编制加县机动编制）均不少于上次核定的总量。"
+            "乡镇之间、乡镇与机动编制之间可以统筹调配，所以默认只看全县总量；"
+            "per_township=1 时改为逐个乡镇比较。"
         ),
         source=f"{P001} §(三)1",
         scope=(),
         parameters={"per_township": 0},
         parameter_specs={"per_township": _flag("逐个乡镇比较（1=是，0=只比较总量）")},
+        severity=Severity.BLOCK,
+    ),
+    RuleDefinition(
+        id="control-number",
+        title="不突破控制数",
+        description=(
+            "全县乡镇每类编制的核定总量（各乡镇核定编制加县机动编制）不超过上级下达的控制数；"
+            "没有登记控制数的编制类型不检查。"
+        ),
+        source=f"{P001} §(三)1（乡镇编制实行总量控制）",
+        scope=(),
+        parameters={},
         severity=Severity.BLOCK,
     ),
     RuleDefinition(
@@ -272,7 +285,9 @@ RULES: tuple[RuleDefinition, ...] = (
             "乡镇已配备的领导职数不超过核定职数。pooled=1 表示全县统筹调配，"
             "只比较全县合计，单个乡镇可以超过本乡镇核定数。"
         ),
-        source=f"{P000} §二.3；{P001} §(三)4；{P002} §1",
+        # 002 §1 "乡镇领导职数原则上不突破现有总量" compares with the total
+        # before the reform, which nothing stores: not cited, not checked.
+        source=f"{P000} §二.3；{P001} §(三)4",
         scope=(),
         parameters={"pooled": 0},
         parameter_specs={"pooled": _flag("全县统筹调配，只比较合计（1=是，0=逐个乡镇）")},

@@ -9,10 +9,17 @@ snapshot's persons at most.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from bianzhi.core.rules.catalogue import RULES_BY_ID, RuleDefinition, RuleSettings, apply_settings
+from bianzhi.core.rules.catalogue import (
+    P001,
+    RULES_BY_ID,
+    RuleDefinition,
+    RuleSettings,
+    apply_settings,
+)
 from bianzhi.core.rules.engine import (
     exceeds_percent,
     in_service_period,
@@ -23,6 +30,11 @@ from bianzhi.core.rules.engine import (
     township_ref,
 )
 from bianzhi.core.rules.model import (
+    CENTRAL,
+    COUNTY_SEAT,
+    FEATURED,
+    KEY,
+    ORDINARY,
     Finding,
     PersonState,
     PersonStatus,
@@ -140,3 +152,48 @@ def _township(snapshot: Snapshot, code: str) -> TownshipState:
         if township.code == code:
             return township
     raise SnapshotError(f"乡镇代码{code}不在本次数据中")
+
+
+# --- key towns in a plan (001 §(三)1 重点保障) ---------------------------------
+
+KEY_TOWN_CLASSES: tuple[str, ...] = (COUNTY_SEAT, CENTRAL, KEY, FEATURED)
+KEY_TOWNS_SOURCE = f"{P001} §(三)1"
+
+
+@dataclass(frozen=True)
+class PlannedTownship:
+    """One township of a computed plan: class, score and allocation."""
+
+    name: str
+    township_class: str
+    score: float
+    allocation: int
+
+
+def key_town_warnings(
+    townships: Sequence[PlannedTownship], *, quota_type: str, ordinary_floor: int | None
+) -> list[str]:
+    """001 §(三)1: "在确保一般乡镇行政编制不低于15名的前提下，重点保障县政府驻地镇、
+    中心镇、重点镇、特色镇编制配备". For one county's plan of one quota type, a
+    warning (Chinese, with the source) for each key town (驻地镇、中心镇、重点镇、
+    特色镇) given fewer 编制 per unit of score than the county's ordinary
+    townships together (their allocations over their scores), or fewer than
+    the ordinary floor. Townships of the 002 scheme have no key towns."""
+    ordinary = [t for t in townships if t.township_class == ORDINARY]
+    ordinary_score = sum(t.score for t in ordinary)
+    ordinary_rate = sum(t.allocation for t in ordinary) / ordinary_score if ordinary_score > 0 else None
+    warnings: list[str] = []
+    for t in townships:
+        if t.township_class not in KEY_TOWN_CLASSES:
+            continue
+        if ordinary_rate is not None and t.score > 0 and t.allocation / t.score < ordinary_rate:
+            warnings.append(
+                f"{quota_type}：{t.name}（{t.township_class}）每单位得分{t.allocation / t.score:.2f}名，"
+                f"低于一般乡镇的{ordinary_rate:.2f}名，未体现重点保障（{KEY_TOWNS_SOURCE}）"
+            )
+        if ordinary_floor is not None and t.allocation < ordinary_floor:
+            warnings.append(
+                f"{quota_type}：{t.name}（{t.township_class}）测算{t.allocation}名，"
+                f"少于一般乡镇下限{ordinary_floor}名（{KEY_TOWNS_SOURCE}）"
+            )
+    return warnings

@@ -324,22 +324,22 @@ def _ordinary_admin_floor(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Fin
 
 
 def _no_total_decrease(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
-    in_scope = ix.in_scope(rule)
+    """Per quota type, the county total (townships + reserve pool) against the
+    county total as last approved (001 §(三)1 "两个不减少"): moving quota
+    between townships or into the reserve leaves it unchanged. With
+    per_township=1, each township against its own previous approval."""
     per_township = rule.int_param("per_township") == 1
+    in_scope = ix.in_scope(rule)
+    n = len(ix.townships)
     for quota_type in _QUOTA_ORDER:
         now = ix.approved_of(quota_type)
-        known = (
-            np.array([quota_type in tw.previous_quotas for tw in ix.townships], dtype=np.bool_)
-            & in_scope
-        )
+        known = np.array([quota_type in tw.previous_quotas for tw in ix.townships], dtype=np.bool_)
         previous = np.fromiter(
-            (tw.previous_quotas.get(quota_type, 0) for tw in ix.townships),
-            dtype=np.int64,
-            count=len(ix.townships),
+            (tw.previous_quotas.get(quota_type, 0) for tw in ix.townships), dtype=np.int64, count=n
         )
         decreased = known & (now < previous)
         if per_township:
-            for i in _offenders(decreased):
+            for i in _offenders(decreased & in_scope):
                 yield _finding(
                     rule,
                     ix.township_ref(i),
@@ -347,10 +347,14 @@ def _no_total_decrease(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Findin
                     f"减少{previous[i] - now[i]}名",
                 )
             continue
-        total_now = int(now[known].sum())
-        total_previous = int(previous[known].sum())
-        if total_now >= total_previous:
+        last = ix.snapshot.previous_totals.get(quota_type)
+        if last is None:
+            continue  # never approved: nothing to compare with
+        total_now = ix.snapshot.county_total(quota_type)
+        if total_now >= last.count:
             continue
+        reserve = ix.snapshot.reserve.get(quota_type, 0)
+        parts = f"（乡镇核定{total_now - reserve}名、机动编制{reserve}名）" if reserve else ""
         # Name the townships that lost most, so the officer knows where to look.
         losers = sorted(_offenders(decreased), key=lambda i: (now[i] - previous[i], i))
         named = "、".join(f"{ix.townships[i].name}减{previous[i] - now[i]}名" for i in losers[:5])
@@ -358,9 +362,32 @@ def _no_total_decrease(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Findin
         yield _finding(
             rule,
             ix.county_ref(),
-            f"乡镇{quota_type}总量{total_now}名，少于上次核定的{total_previous}名，"
-            f"减少{total_previous - total_now}名（{named}{more}）",
+            f"全县乡镇{quota_type}总量{total_now}名{parts}，少于上次核定的{last.count}名"
+            f"{last.cited()}，减少{last.count - total_now}名" + (f"（{named}{more}）" if named else ""),
         )
+
+
+def _control_number(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
+    """The county total (townships + reserve pool) of each quota type with a
+    control number stays within it."""
+    controls = ix.snapshot.control_numbers
+    for quota_type in sorted(controls, key=_quota_order):
+        control = controls[quota_type]
+        total = ix.snapshot.county_total(quota_type)
+        if total <= control.count:
+            continue
+        reserve = ix.snapshot.reserve.get(quota_type, 0)
+        parts = f"（乡镇核定{total - reserve}名、机动编制{reserve}名）" if reserve else ""
+        yield _finding(
+            rule,
+            ix.county_ref(),
+            f"全县乡镇{quota_type}核定总量{total}名{parts}，超过上级下达的控制数{control.count}名"
+            f"{control.cited()}，超出{total - control.count}名",
+        )
+
+
+def _quota_order(quota_type: str) -> tuple[int, str]:
+    return (_QUOTA_ORDER.index(quota_type) if quota_type in _QUOTA_ORDER else len(_QUOTA_ORDER), quota_type)
 
 
 def _over_quota(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
@@ -513,6 +540,7 @@ def _excellent_share(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]
 CHECKS: Mapping[str, Check] = {
     "ordinary-admin-floor": _ordinary_admin_floor,
     "no-total-decrease": _no_total_decrease,
+    "control-number": _control_number,
     "over-quota": _over_quota,
     "usage-rate": _usage_rate,
     "secondment-share": _secondment_share,

@@ -195,10 +195,33 @@ class PersonState:
 
 
 @dataclass(frozen=True)
+class ApprovedTotal:
+    """A county-wide count fixed by a document: the county total of one quota
+    type as last approved (for "两个不减少"), or the control number issued
+    from above (上级下达的控制数). `document_number` and `date` may be empty
+    when the count predates the ledger."""
+
+    count: int
+    document_number: str = ""
+    date: date | None = None
+
+    def cited(self) -> str:
+        """"（大委编发〔2026〕3号，2026-03-16）", or "" without a document."""
+        parts = [p for p in (self.document_number, self.date.isoformat() if self.date else "") if p]
+        return f"（{'，'.join(parts)}）" if parts else ""
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """A county's current state: its townships, their institutions and the
     persons on their quotas. Rules that add townships up (no-total-decrease,
     pooled leadership posts) add up the whole snapshot, so give it one county.
+
+    County-wide figures per quota type: `reserve` is the county's reserve
+    pool (机动编制, 001 §(三)2), counted in the county total with the
+    townships' approved quotas; `previous_totals` the county total as it stood
+    before the latest approval, with the document that had approved it;
+    `control_numbers` the control number in force (上级下达的控制数).
     """
 
     region_code: str
@@ -206,6 +229,17 @@ class Snapshot:
     townships: Sequence[TownshipState]
     institutions: Sequence[InstitutionState] = ()
     persons: Sequence[PersonState] = ()
+    reserve: Mapping[str, int] = field(default_factory=dict)
+    previous_totals: Mapping[str, ApprovedTotal] = field(default_factory=dict)
+    control_numbers: Mapping[str, ApprovedTotal] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("reserve", "previous_totals", "control_numbers"):
+            object.__setattr__(self, name, _frozen_mapping(getattr(self, name)))
+
+    def county_total(self, quota_type: str) -> int:
+        """Townships' approved quotas of `quota_type` plus the reserve pool."""
+        return sum(t.approved(quota_type) for t in self.townships) + self.reserve.get(quota_type, 0)
 
 
 @dataclass(frozen=True)

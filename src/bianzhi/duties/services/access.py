@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -38,6 +38,9 @@ from bianzhi.inbox.services import notify_role, notify_users
 from bianzhi.kernel import clock
 from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 
 class DutyAccessBlocked(DutyError):
@@ -113,7 +116,7 @@ def _apply_fields(request: DutyAccessRequest, fields: RequestFields) -> None:
 
 @transaction.atomic
 def duty_request_create(
-    *, actor: Any, department: Department, fields: RequestFields
+    *, actor: User | None, department: Department, fields: RequestFields
 ) -> DutyAccessRequest:
     """A draft request of a county department (saved even if it would be blocked:
     the gate is at submission)."""
@@ -132,7 +135,7 @@ def duty_request_create(
 
 @transaction.atomic
 def duty_request_update(
-    *, actor: Any, request: DutyAccessRequest, fields: RequestFields
+    *, actor: User | None, request: DutyAccessRequest, fields: RequestFields
 ) -> DutyAccessRequest:
     """Edit a draft (a blocked request stays a draft and is fixed here)."""
     _require(acts_for_department(_scope(actor), request.department), "只能修改本部门的申请")
@@ -156,7 +159,7 @@ def duty_request_update(
 
 
 def duty_request_submit(
-    *, actor: Any, request: DutyAccessRequest, today: date | None = None
+    *, actor: User | None, request: DutyAccessRequest, today: date | None = None
 ) -> DutyAccessRequest:
     """Submit a draft for the townships' opinions.
 
@@ -176,7 +179,7 @@ def duty_request_submit(
 
 
 @transaction.atomic
-def _submit_or_reasons(actor: Any, request: DutyAccessRequest, on: date) -> list[str]:
+def _submit_or_reasons(actor: User | None, request: DutyAccessRequest, on: date) -> list[str]:
     request = DutyAccessRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != AccessStatus.DRAFT:
         raise DutyError("该申请已提交")
@@ -210,7 +213,7 @@ def _submit_or_reasons(actor: Any, request: DutyAccessRequest, on: date) -> list
 
 
 @transaction.atomic
-def _record_block(actor: Any, request: DutyAccessRequest, reasons: list[str]) -> None:
+def _record_block(actor: User | None, request: DutyAccessRequest, reasons: list[str]) -> None:
     DutyAccessRequest.objects.filter(pk=request.pk).update(
         blocked_reasons=reasons, blocked_at=clock.now()
     )
@@ -227,7 +230,7 @@ def _record_block(actor: Any, request: DutyAccessRequest, reasons: list[str]) ->
 @transaction.atomic
 def duty_opinion_give(
     *,
-    actor: Any,
+    actor: User | None,
     request: DutyAccessRequest,
     township: Region,
     agrees: bool,
@@ -285,7 +288,7 @@ def duty_opinion_give(
 @transaction.atomic
 def duty_request_decide(
     *,
-    actor: Any,
+    actor: User | None,
     request: DutyAccessRequest,
     approve: bool,
     document_number: str = "",
@@ -339,7 +342,7 @@ def duty_request_decide(
 
 
 @transaction.atomic
-def duty_requests_expire(*, today: date | None = None, actor: Any = None) -> list[DutyAccessRequest]:
+def duty_requests_expire(*, today: date | None = None, actor: User | None = None) -> list[DutyAccessRequest]:
     """Record the expiry of approved temporary duties past their end date.
 
     Lists already drop them by date (``DutyAccessRequest.status_on``); this

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -48,6 +48,9 @@ from bianzhi.kernel import clock
 from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
 
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
+
 
 @dataclass(frozen=True)
 class CatalogueImportResult:
@@ -59,7 +62,7 @@ class CatalogueImportResult:
 @transaction.atomic
 def catalogue_import(
     *,
-    actor: Any,
+    actor: User | None,
     county: Region,
     data: CatalogueFile,
     title: str = "",
@@ -152,9 +155,9 @@ def _catalogue_of(township: Region) -> DelegationCatalogue:
 
 
 @transaction.atomic
-def takeup_propose(
+def take_up_propose(
     *,
-    actor: Any,
+    actor: User | None,
     township: Region,
     choices: Mapping[str, TakeUpChoice],
     note: str = "",
@@ -217,9 +220,9 @@ def _entries(catalogue: DelegationCatalogue) -> list[CatalogueEntry]:
 
 
 @transaction.atomic
-def takeup_decide(
+def take_up_decide(
     *,
-    actor: Any,
+    actor: User | None,
     round: TakeUpRound,
     approve: bool,
     document_number: str = "",

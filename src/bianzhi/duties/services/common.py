@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
@@ -18,6 +18,9 @@ from bianzhi.kernel import clock
 from bianzhi.kernel.errors import ServiceError
 from bianzhi.regions.models import Region
 
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
+
 
 class DutyError(ServiceError):
     """A refused write; the message is Chinese and meant for the user."""
@@ -27,7 +30,7 @@ def _today(today: date | None) -> date:
     return today or clock.today()
 
 
-def _scope(actor: Any) -> Scope | None:
+def _scope(actor: User | None) -> Scope | None:
     """None for the system (command line, demo): every check passes."""
     return None if actor is None else Scope.for_user(actor)
 
@@ -37,12 +40,12 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _require_edit(actor: Any, region: Region) -> None:
+def _require_edit(actor: User | None, region: Region) -> None:
     scope = _scope(actor)
     _require(scope is None or scope.can_edit(region), "无权修改该区划的数据")
 
 
-def _require_approve(actor: Any, region: Region) -> None:
+def _require_approve(actor: User | None, region: Region) -> None:
     scope = _scope(actor)
     _require(scope is None or scope.can_approve(region), "只有本县审核人可以审定")
 
@@ -69,7 +72,7 @@ def acts_for_department(scope: Scope | None, department: Department) -> bool:
     return own or scope.can_edit(department.county)
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User | None) -> Any:
     """The user to record as proposer, decider etc.: None for the system."""
     return actor if getattr(actor, "is_authenticated", False) else None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -32,6 +32,9 @@ from bianzhi.duties.services.common import (
 from bianzhi.kernel import clock
 from bianzhi.kernel.errors import require_document_number
 from bianzhi.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 _MATTER_FIELDS = ("domain", "name", "township_role", "department", "department_role", "basis")
 
@@ -61,7 +64,7 @@ class MattersImportResult:
 
 @transaction.atomic
 def matters_import(
-    *, actor: Any, county: Region, rows: Sequence[MatterRow], document_number: str
+    *, actor: User | None, county: Region, rows: Sequence[MatterRow], document_number: str
 ) -> MattersImportResult:
     """Load an approved edition of the county's territorial-matters list.
 
@@ -111,7 +114,7 @@ def matters_import(
 @transaction.atomic
 def matter_change_request(
     *,
-    actor: Any,
+    actor: User | None,
     county: Region,
     kind: str,
     reason: str,
@@ -159,18 +162,18 @@ def matter_change_request(
     return change
 
 
-def _requester_name(actor: Any) -> str:
+def _requester_name(actor: User | None) -> str:
     if actor is None:
         return "系统"
-    if getattr(actor, "department", None) is not None:
+    if actor.department is not None:
         return str(actor.department.name)
-    if getattr(actor, "region", None) is not None:
+    if actor.region is not None:
         return str(actor.region.name)
     return str(actor.get_username())
 
 
 @transaction.atomic
-def matter_change_review(*, actor: Any, change: MatterChange, passes: bool, note: str) -> MatterChange:
+def matter_change_review(*, actor: User | None, change: MatterChange, passes: bool, note: str) -> MatterChange:
     """The office's review (审核把关): passes on to approval or ends the request."""
     _require_edit(actor, change.county)
     change = MatterChange.objects.select_for_update().get(pk=change.pk)
@@ -195,7 +198,7 @@ def matter_change_review(*, actor: Any, change: MatterChange, passes: bool, note
 
 @transaction.atomic
 def matter_change_decide(
-    *, actor: Any, change: MatterChange, approve: bool, document_number: str = "", note: str = ""
+    *, actor: User | None, change: MatterChange, approve: bool, document_number: str = "", note: str = ""
 ) -> MatterChange:
     """The county's approval (with 文号) applies the change to the list."""
     _require_approve(actor, change.county)
@@ -226,7 +229,7 @@ def matter_change_decide(
     return change
 
 
-def _apply_matter_change(actor: Any, change: MatterChange) -> None:
+def _apply_matter_change(actor: User | None, change: MatterChange) -> None:
     county = change.county
     if change.kind == MatterChangeKind.ADD:
         taken = set(TerritorialMatter.objects.filter(county=county).values_list("code", flat=True))

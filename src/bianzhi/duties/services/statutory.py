@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,6 +14,9 @@ from bianzhi.audit.services import audit_record, audit_record_many
 from bianzhi.duties.models import StatutoryItem
 from bianzhi.duties.services.common import DutyError, _require_edit, _require_level, _sync_by_code
 from bianzhi.regions.models import Level, Region
+
+if TYPE_CHECKING:
+    from bianzhi.accounts.models import User
 
 _STATUTORY_FIELDS = ("name", "power_type", "legal_basis")
 
@@ -35,7 +38,7 @@ def _statutory_state(item: StatutoryItem) -> dict[str, Any]:
 @transaction.atomic
 def statutory_item_set(
     *,
-    actor: Any,
+    actor: User | None,
     county: Region,
     code: str,
     name: str,
@@ -85,7 +88,7 @@ def statutory_item_set(
 
 
 @transaction.atomic
-def statutory_item_retire(*, actor: Any, item: StatutoryItem, reason: str) -> StatutoryItem:
+def statutory_item_retire(*, actor: User | None, item: StatutoryItem, reason: str) -> StatutoryItem:
     """Retire (取消) a statutory item: it leaves every township's list but is
     kept, with its history; ``reason`` (a reason or 文号) is required."""
     _require_edit(actor, item.county)
@@ -117,7 +120,7 @@ class StatutoryImportResult:
 
 @transaction.atomic
 def statutory_import(
-    *, actor: Any, county: Region, rows: Sequence[StatutoryRow], document_number: str = ""
+    *, actor: User | None, county: Region, rows: Sequence[StatutoryRow], document_number: str = ""
 ) -> StatutoryImportResult:
     """Replace the county's statutory items with ``rows`` (all or nothing), as
     ``catalogue_import`` does: matched by code, new codes added, known codes

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bianzhi.accounts.models import Department, Role
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.core.duties import AccessStatus
 from bianzhi.duties.forms import DecisionForm, DutyRequestForm, OpinionForm
 from bianzhi.duties.models import DutyAccessRequest
@@ -104,7 +104,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         department = Department.objects.get(pk=form.cleaned_data["department"])
         try:
-            created = duty_request_create(actor=request.user, department=department, fields=form.request_fields())
+            created = duty_request_create(actor=actor_of(request), department=department, fields=form.request_fields())
         except DutyError as exc:
             _error(request, exc)
         else:
@@ -120,7 +120,7 @@ def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
     form = _request_form(request, instance)
     if request.method == "POST" and form.is_valid():
         try:
-            duty_request_update(actor=request.user, request=instance, fields=form.request_fields())
+            duty_request_update(actor=actor_of(request), request=instance, fields=form.request_fields())
         except DutyError as exc:
             _error(request, exc)
         else:
@@ -138,7 +138,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "submit":
-                duty_request_submit(actor=request.user, request=instance)
+                duty_request_submit(actor=actor_of(request), request=instance)
                 messages.success(request, "已提交，正在征求乡镇意见。")
             elif action == "opinion":
                 form = OpinionForm(request.POST)
@@ -146,7 +146,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
                 if not form.is_valid():
                     raise DutyError("请选择意见并填写书面意见")
                 duty_opinion_give(
-                    actor=request.user,
+                    actor=actor_of(request),
                     request=instance,
                     township=next(t for t in my_townships if t.code == form.cleaned_data["township"]),
                     agrees=form.cleaned_data["agrees"],
@@ -157,7 +157,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
                 decision = DecisionForm(request.POST)
                 if not decision.is_valid():
                     raise DutyError("请选择审定结果")
-                duty_request_decide(actor=request.user, request=instance, **decision.cleaned_data)
+                duty_request_decide(actor=actor_of(request), request=instance, **decision.cleaned_data)
                 messages.success(request, "已审定。")
         except DutyError as exc:
             _error(request, exc)

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.duties import exports
 from bianzhi.duties.forms import UploadForm
 from bianzhi.duties.models import TakeUpRound
 from bianzhi.duties.selectors.catalogue import catalogue_items, catalogue_of
-from bianzhi.duties.services.catalogue import catalogue_import, takeup_decide
+from bianzhi.duties.services.catalogue import catalogue_import, take_up_decide
 from bianzhi.duties.services.common import DutyError
 from bianzhi.duties.views.common import _error
 from bianzhi.kernel.downloads import XLSX, download
@@ -33,7 +33,7 @@ def catalogue(request: HttpRequest, county_code: str) -> HttpResponse:
                 upload = form.cleaned_data["file"]
                 data = catalogue_read(upload.read(), file_name=upload.name)
                 result = catalogue_import(
-                    actor=request.user,
+                    actor=actor_of(request),
                     county=region,
                     data=data,
                     document_number=form.cleaned_data["document_number"],
@@ -69,8 +69,8 @@ def round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("duties:township", township_code=round_.township.code)
     try:
-        takeup_decide(
-            actor=request.user,
+        take_up_decide(
+            actor=actor_of(request),
             round=round_,
             approve=request.POST.get("approve") == "1",
             document_number=request.POST.get("document_number", ""),

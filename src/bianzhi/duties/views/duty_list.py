@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.core.duties import FEATURED_LISTS, ListKind, TakeUpChoice
 from bianzhi.duties import exports
 from bianzhi.duties.selectors.access import awaiting_opinion
@@ -20,7 +20,7 @@ from bianzhi.duties.selectors.catalogue import (
     township_class_of,
 )
 from bianzhi.duties.selectors.duty_list import duty_list, public_township
-from bianzhi.duties.services.catalogue import takeup_propose
+from bianzhi.duties.services.catalogue import take_up_propose
 from bianzhi.duties.services.common import DutyError, acts_for_township
 from bianzhi.duties.views.common import _error
 from bianzhi.kernel import clock
@@ -42,7 +42,7 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
             if key.startswith("choice-") and request.POST[key] in TakeUpChoice._value2member_map_
         }
         try:
-            takeup_propose(actor=request.user, township=region, choices=choices, note=request.POST.get("note", ""))
+            take_up_propose(actor=actor_of(request), township=region, choices=choices, note=request.POST.get("note", ""))
         except DutyError as exc:
             _error(request, exc)
         else:

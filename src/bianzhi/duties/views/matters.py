@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties import exports
@@ -44,7 +44,7 @@ def matters(request: HttpRequest, county_code: str) -> HttpResponse:
                 upload = form.cleaned_data["file"]
                 rows = matters_read(upload.read(), file_name=upload.name)
                 result = matters_import(
-                    actor=request.user, county=region, rows=rows, document_number=form.cleaned_data["document_number"]
+                    actor=actor_of(request), county=region, rows=rows, document_number=form.cleaned_data["document_number"]
                 )
             except (InputError, DutyError) as exc:
                 _error(request, exc)
@@ -84,7 +84,7 @@ def matter_request(request: HttpRequest, county_code: str) -> HttpResponse:
         matter = county_matters(county=region).filter(pk=data["matter"]).first() if data["matter"] else None
         try:
             change = matter_change_request(
-                actor=request.user,
+                actor=actor_of(request),
                 county=region,
                 kind=data["kind"],
                 matter=matter,
@@ -109,10 +109,10 @@ def matter_change(request: HttpRequest, change_id: int) -> HttpResponse:
         note = request.POST.get("note", "")
         try:
             if action == "review":
-                matter_change_review(actor=request.user, change=change, passes=request.POST.get("passes") == "1", note=note)
+                matter_change_review(actor=actor_of(request), change=change, passes=request.POST.get("passes") == "1", note=note)
             elif action == "decide":
                 matter_change_decide(
-                    actor=request.user,
+                    actor=actor_of(request),
                     change=change,
                     approve=request.POST.get("approve") == "1",
                     document_number=request.POST.get("document_number", ""),

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import scope_of
+from bianzhi.accounts.scope import actor_of, scope_of
 from bianzhi.adapters.problems import InputError
 from bianzhi.audit.selectors import audit_history
 from bianzhi.duties import exports
@@ -38,7 +38,7 @@ def statutory(request: HttpRequest, county_code: str) -> HttpResponse:
             if action == "add":
                 add_form = StatutoryItemForm(request.POST)
                 if add_form.is_valid():
-                    item = statutory_item_set(actor=request.user, county=region, create_only=True, **add_form.cleaned_data)
+                    item = statutory_item_set(actor=actor_of(request), county=region, create_only=True, **add_form.cleaned_data)
                     messages.success(request, f"已新增法定事项：{item}")
                     return redirect("duties:statutory", county_code=region.code)
             elif action == "import":
@@ -51,7 +51,7 @@ def statutory(request: HttpRequest, county_code: str) -> HttpResponse:
                     upload = upload_form.cleaned_data["file"]
                     rows = statutory_read(upload.read(), file_name=upload.name)
                     result = statutory_import(
-                        actor=request.user,
+                        actor=actor_of(request),
                         county=region,
                         rows=rows,
                         document_number=upload_form.cleaned_data["document_number"],
@@ -94,13 +94,13 @@ def statutory_item(request: HttpRequest, item_id: int) -> HttpResponse:
             if action == "edit":
                 form = StatutoryItemForm(request.POST, initial=initial, fixed_code=item.code)
                 if form.is_valid():
-                    statutory_item_set(actor=request.user, county=item.county, **form.cleaned_data)
+                    statutory_item_set(actor=actor_of(request), county=item.county, **form.cleaned_data)
                     messages.success(request, "已保存。")
                     return redirect("duties:statutory-item", item_id=item.pk)
             elif action == "retire":
                 retire_form = RetireForm(request.POST)
                 if retire_form.is_valid():
-                    statutory_item_retire(actor=request.user, item=item, reason=retire_form.cleaned_data["reason"])
+                    statutory_item_retire(actor=actor_of(request), item=item, reason=retire_form.cleaned_data["reason"])
                     messages.success(request, "已取消该法定事项，各乡镇权责清单不再列出（历史记录保留）。")
                     return redirect("duties:statutory-item", item_id=item.pk)
             else:
