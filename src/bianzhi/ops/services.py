@@ -10,8 +10,6 @@ manifest before reporting success.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import shutil
 import sqlite3
 import subprocess
@@ -52,9 +50,9 @@ CHAIN_HEAD_TABLE = "audit_auditchainhead"
 
 
 def _chain_head(cursor: Any, tables: dict[str, int]) -> dict[str, Any] | None:
-    """The audit hash chain's head (issue 14: ``audit.AuditChainHead``, one
-    row) as read through ``cursor`` (inside the backup's own snapshot), or
-    None where the database keeps no chain."""
+    """The audit hash chain's head (``audit.AuditChainHead``, one row) as read
+    through ``cursor`` inside the backup's own snapshot, so it matches the
+    dumped records; None for a database from before the chain."""
     if CHAIN_HEAD_TABLE not in tables:
         return None
     cursor.execute(f"SELECT last_id, last_digest FROM {CHAIN_HEAD_TABLE} WHERE id = 1")
@@ -63,15 +61,11 @@ def _chain_head(cursor: Any, tables: dict[str, int]) -> dict[str, Any] | None:
 
 
 def _audit_chain_verify() -> str | None:
-    """A Chinese problem with the restored audit chain, or None (also when
-    this release keeps no chain)."""
-    if importlib.util.find_spec("bianzhi.audit.chain") is None:
-        return None
-    chain = importlib.import_module("bianzhi.audit.chain")
-    result = chain.verify()
-    if getattr(result, "ok", True):
-        return None
-    return str(getattr(result, "message", "") or "哈希链不完整")
+    """A Chinese problem with the restored audit hash chain, or None."""
+    from bianzhi.audit.chain import verify
+
+    result = verify()
+    return None if result.ok else (result.message or "哈希链不完整")
 
 
 @dataclass(frozen=True)
