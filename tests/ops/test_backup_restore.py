@@ -12,8 +12,9 @@ from typing import Any
 from tests.ops.conftest import bianzhi, on_postgres, on_sqlite, pg_tables, sqlite_tables
 
 # Written by the backup and the restore themselves: the record of the backup
-# (finished after the dump) and the audit record of the restore.
-OWN_WRITES = {"ops_backuprecord", "audit_auditrecord"}
+# (finished after the dump), the audit record of the restore and the audit
+# chain head it advances.
+OWN_WRITES = {"ops_backuprecord", "audit_auditrecord", "audit_auditchainhead"}
 
 
 def _assert_same(source: dict[str, list[Any]], restored: dict[str, list[Any]]) -> None:
@@ -24,6 +25,9 @@ def _assert_same(source: dict[str, list[Any]], restored: dict[str, list[Any]]) -
     # The restore adds exactly one audit record (its own) to the ones backed up.
     assert len(restored["audit_auditrecord"]) == len(source["audit_auditrecord"]) + 1
     assert len(source["audit_auditrecord"]) > 100
+    # The chain head moved on to the restore's own record.
+    (head,) = restored["audit_auditchainhead"]
+    assert head[1] == max(r[0] for r in restored["audit_auditrecord"])
 
 
 def _media(data: Path) -> dict[str, str]:

@@ -42,6 +42,9 @@ def test_one_verified_backup_per_day_however_often_the_workers_ask(
     assert first is not None and first.status == BackupStatus.VERIFIED
     assert Path(first.path).is_file() and first.size == Path(first.path).stat().st_size
     assert first.manifest["tables"]["regions_region"] == len(regions)
+    assert first.manifest["version"] and first.manifest["created_at"].startswith("2026-03-01")
+    # The audit chain's head where the audit app keeps one (issue 14), else null.
+    assert "audit_chain_head" in first.manifest
     clock(dt.datetime(2026, 3, 1, 20, 0, tzinfo=UTC))
     assert backup_scheduled() is None  # same day: another worker, or the same one later
     assert BackupRecord.objects.count() == 1

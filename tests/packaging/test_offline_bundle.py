@@ -32,12 +32,18 @@ ip link set lo up
 if python3 -c "import socket; socket.create_connection(('1.1.1.1', 53), timeout=3)" 2>/dev/null; then
     echo "network reachable inside the namespace" >&2; exit 90
 fi
+START=$(date +%s)
+step() { echo "[$(( $(date +%s) - START )) s] $1"; }
 cd "$WORK"
 tar xzf "$BUNDLE"
+step "extracted"
 cd bianzhi-*-offline-linux-x86_64
 ./install.sh "$WORK/opt"
+step "installed"
 "$WORK/opt/bin/bianzhi" migrate >/dev/null
+step "migrated"
 "$WORK/opt/bin/bianzhi" demo --quick >/dev/null
+step "demo loaded"
 "$WORK/opt/bin/bianzhi" serve --host 127.0.0.1 --port 18765 --workers 1 --no-jobs \
     > "$WORK/serve.log" 2>&1 &
 SERVE=$!
@@ -46,7 +52,9 @@ for _ in $(seq 1 120); do
     python3 -c "import socket; socket.create_connection(('127.0.0.1', 18765), timeout=1)" 2>/dev/null && break
     sleep 0.5
 done
+step "serving"
 python3 "$CLIENT" http://127.0.0.1:18765
+step "logged in, PDF downloaded"
 "$WORK/opt/bin/bianzhi" check || true
 """
 
@@ -70,3 +78,4 @@ def test_bundle_installs_and_serves_a_pdf_without_network(tmp_path: Path) -> Non
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}\n{log}"
     assert "PDF " in done.stdout
     assert "安装完成" in done.stdout
+    print(done.stdout)  # the step timings, for the CI log

@@ -205,9 +205,9 @@ def serve_command(host: str, port: int, workers: int, jobs: bool) -> None:
     import subprocess
 
     from bianzhi.cli.main import UNMIGRATED_MESSAGE
-    from bianzhi.ops.health import run_checks
+    from bianzhi.ops.health import database_ready
 
-    if not all(c.ok for c in run_checks()[:2]):  # database and migrations
+    if not database_ready():
         raise click.ClickException(UNMIGRATED_MESSAGE)
     collectstatic_if_changed()
     click.echo(f"网页系统：http://{host}:{port}/")

@@ -114,6 +114,12 @@ def _backup() -> Check:
     return Check("backup", "备份", True, f"最近一次在 {age_hours:.1f} 小时前", False)
 
 
+def database_ready() -> bool:
+    """The database answers and its migrations are applied (`bianzhi serve`
+    refuses to start otherwise, naming the command to run)."""
+    return _database().ok and _migrations().ok
+
+
 def run_checks() -> list[Check]:
     first = _database()
     if not first.ok:

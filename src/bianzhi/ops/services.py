@@ -46,27 +46,26 @@ def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-def audit_chain_head() -> str | None:
-    """The newest link of the audit hash chain, if the audit app keeps one.
+CHAIN_HEAD_TABLE = "audit_auditchainhead"
 
-    The chain (issue 14) is optional for this module: without it the manifest
-    records none and restore checks counts only.
-    """
-    from bianzhi.audit import selectors as audit_selectors
 
-    head = getattr(audit_selectors, "audit_chain_head", None)
-    return str(head()) if callable(head) and head() is not None else None
+def _chain_head(cursor: Any, tables: dict[str, int]) -> dict[str, Any] | None:
+    """The audit hash chain's head (``audit.AuditChainHead``, one row) as read
+    through ``cursor`` inside the backup's own snapshot, so it matches the
+    dumped records; None for a database from before the chain."""
+    if CHAIN_HEAD_TABLE not in tables:
+        return None
+    cursor.execute(f"SELECT last_id, last_digest FROM {CHAIN_HEAD_TABLE} WHERE id = 1")
+    row = cursor.fetchone()
+    return {"last_id": row[0], "last_digest": row[1]} if row else None
 
 
 def _audit_chain_verify() -> str | None:
-    """A Chinese problem with the restored chain, or None (also when there is no chain)."""
-    from bianzhi.audit import selectors as audit_selectors
+    """A Chinese problem with the restored audit hash chain, or None."""
+    from bianzhi.audit.chain import verify
 
-    verify = getattr(audit_selectors, "audit_chain_verify", None)
-    if not callable(verify):
-        return None
-    problem = verify()
-    return str(problem) if problem else None
+    result = verify()
+    return None if result.ok else (result.message or "哈希链不完整")
 
 
 @dataclass(frozen=True)
@@ -76,16 +75,18 @@ class BackupResult:
     size: int
 
 
-def _dump_sqlite(into: Path) -> tuple[Path, dict[str, int]]:
+def _dump_sqlite(into: Path) -> tuple[Path, dict[str, int], dict[str, Any] | None]:
     target = into / SQLITE_FILE
     connection.ensure_connection()
     raw = connection.connection
     dest = sqlite3.connect(target)
     try:
         raw.backup(dest)  # a consistent copy while others keep writing
+        counts = _sqlite_counts(target)
+        head = _chain_head(dest.cursor(), counts)
     finally:
         dest.close()
-    return target, _sqlite_counts(target)
+    return target, counts, head
 
 
 def _sqlite_counts(path: Path) -> dict[str, int]:
@@ -101,7 +102,7 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
         db.close()
 
 
-def _dump_postgres(into: Path) -> tuple[Path, dict[str, int]]:
+def _dump_postgres(into: Path) -> tuple[Path, dict[str, int], dict[str, Any] | None]:
     target = into / PG_FILE
     pg_dump = database.pg_tool("pg_dump")
     # pg_dump reads the snapshot this transaction exports, so the dump and the
@@ -111,6 +112,7 @@ def _dump_postgres(into: Path) -> tuple[Path, dict[str, int]]:
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
         counts = database.table_counts(connection)
+        head = _chain_head(cursor, counts)
         done = subprocess.run(
             [pg_dump, "--format=custom", "--no-owner", "--no-privileges",
              f"--snapshot={snapshot}", f"--file={target}"],
@@ -118,7 +120,7 @@ def _dump_postgres(into: Path) -> tuple[Path, dict[str, int]]:
         )
     if done.returncode != 0:
         raise ServiceError(f"pg_dump 失败：{done.stderr.strip()[:500]}")
-    return target, counts
+    return target, counts, head
 
 
 def backup_create(
@@ -139,7 +141,7 @@ def _backup_write(*, record: BackupRecord, out: Path, engine: str) -> BackupResu
     try:
         with tempfile.TemporaryDirectory(prefix="bianzhi-backup-") as tmp:
             dump = _dump_sqlite if engine == "sqlite" else _dump_postgres
-            db_file, counts = dump(Path(tmp))
+            db_file, counts, head = dump(Path(tmp))
             manifest: dict[str, Any] = {
                 "app": "bianzhi",
                 "version": __version__,
@@ -147,7 +149,7 @@ def _backup_write(*, record: BackupRecord, out: Path, engine: str) -> BackupResu
                 "engine": engine,
                 "database_file": db_file.name,
                 "tables": counts,
-                "audit_chain_head": audit_chain_head(),
+                "audit_chain_head": head,
             }
             size = backup_archive.write_archive(
                 out=out, manifest=manifest, database=db_file,
@@ -251,6 +253,11 @@ def backup_restore(*, archive: Path, actor: User | None, force: bool = False) ->
     ]
     if wrong:
         raise ServiceError("恢复后行数与备份清单不一致：" + "；".join(wrong[:10]))
+    if manifest.get("audit_chain_head") is not None:
+        with connection.cursor() as cursor:
+            restored_head = _chain_head(cursor, counts)
+        if restored_head != manifest["audit_chain_head"]:
+            raise ServiceError("恢复后变更记录哈希链的链头与备份清单不一致。")
     problem = _audit_chain_verify()
     if problem:
         raise ServiceError(f"恢复后变更记录的哈希链校验未通过：{problem}")
