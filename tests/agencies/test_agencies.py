@@ -166,3 +166,15 @@ def test_a_handover_over_the_public_institution_limit_is_refused_and_nothing_is_
     market.refresh_from_db()
     assert market.mode != Mode.LOCAL and market.institution.abolished_on is None
     assert AuditRecord.objects.count() == audits
+
+
+def test_an_agency_kept_dispatched_by_001_cannot_be_handed_over(regions: Any, department: Any, daying_officer: Any) -> None:
+    approve(PENGLAI, admin=10, institution=10)
+    police = services.agency_create(actor=None, township=regions[PENGLAI], name="蓬莱派出所", agency_type="派出所",
+                                    managing_department=department)
+    assert police.vertical
+    with pytest.raises(AgencyError, match=r"属党中央、省级明确规定实行派驻的机构，不作调整，不能划转属地管理（001 §\(二\)2）"):
+        services.agency_hand_over(actor=daying_officer, agency=police, handed_over_on=date(2025, 1, 1),
+                                  document_number="大委编发〔2025〕1号")
+    police.refresh_from_db()
+    assert police.mode == Mode.DISPATCHED

@@ -236,6 +236,7 @@ def test_the_catalogue_ships_these_rules() -> None:
         "over-quota",
         "usage-rate",
         "secondment-share",
+        "secondment-understaffed",
         "service-period",
         "enforcement-staff",
         "enforcement-leader-certified",

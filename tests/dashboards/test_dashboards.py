@@ -23,7 +23,11 @@ def staffed(office: Any) -> Any:
     people = [enter(i, is_enforcement_staff=i <= 2, certificate_expiry=date(2099, 1, 1) if i == 1 else None,
                     post_category="leader" if i == 3 else "general") for i in range(1, 6)]
     people += [enter(i, quota_type="事业编制") for i in range(6, 9)]
-    person_second(actor=None, person=people[4], unit="县委办", start=date(2024, 1, 1), document_number="x")
+    from bianzhi.rules.models import RuleSetting
+
+    # 8 persons on 20 quotas is understaffed (000 §二.3); the dashboards count a secondee.
+    RuleSetting.objects.create(region=office.region.parent, rule="secondment-understaffed", enabled=False)
+    person_second(actor=None, person=people[4], unit="县委办", start=date(2024, 1, 1), document_number="x", township_consent="蓬莱镇党委会议纪要〔2024〕3号")
     findings_refresh(county_code="510923")
     return people
 

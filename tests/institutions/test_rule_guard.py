@@ -95,3 +95,25 @@ def test_the_unified_offices_are_refused_where_the_office_limit_is_a_block(ordin
     with pytest.raises(InstitutionRuleViolation, match="党政综合办事机构6个，超过限额4个"):
         institutions_create_unified(actor=None, township=ordinary, established_on=date(2021, 1, 1), document_number=DOC)
     assert not Institution.objects.exists()
+
+
+def test_the_unified_offices_action_says_beforehand_when_the_county_limits_forbid_it(
+    login: Any, daying_officer: Any, regions: Any
+) -> None:
+    from django.urls import reverse
+
+    # 一般乡镇 count as 三类: at most 4 offices; the eight unified offices
+    # of 001 §(二)1 hold six. The page says so before anyone presses 设立.
+    approve(PENGLAI, admin=20, township_class="一般乡镇")
+    page = login(daying_officer).get(reverse("institutions:township", args=[PENGLAI])).content.decode()
+    assert (
+        "设立后党政综合办事机构6个，超过本县机构限额4个（一般乡镇按三类乡镇计），设立会被拒绝；"
+        "请先撤并机构或调整本县的机构限额设置（依据：002_3a9e3071a16f65c8.txt §1）"
+    ) in page
+    # A county that raises its class-3 limit to 6 sees no warning.
+    from bianzhi.rules.models import RuleSetting
+
+    RuleSetting.objects.create(region=regions["510923"], rule="institution-limits",
+                               parameters={"class3_max_offices": 6})
+    page = login(daying_officer).get(reverse("institutions:township", args=[PENGLAI])).content.decode()
+    assert "设立会被拒绝" not in page

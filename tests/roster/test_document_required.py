@@ -39,14 +39,18 @@ def test_transfer_without_a_document_number_is_refused(penglai: Any, regions: An
 def test_secondment_without_a_document_number_is_refused(penglai: Any) -> None:
     person = enter(1)
     with pytest.raises(RosterError, match="文号"):
-        person_second(actor=None, person=person, unit="县委办", start=date(2024, 1, 1), document_number="")
+        person_second(actor=None, person=person, unit="县委办", start=date(2024, 1, 1), document_number="", township_consent="蓬莱镇党委会议纪要〔2024〕3号")
     person.refresh_from_db()
     assert person.status == Status.ON_POST
 
 
 def test_the_document_number_is_recorded_stripped(penglai: Any) -> None:
+    from bianzhi.rules.models import RuleSetting
+
+    # One person on 20 quotas is understaffed (000 §二.3): not what this tests.
+    RuleSetting.objects.create(region=penglai.parent, rule="secondment-understaffed", enabled=False)
     person = enter(1)
     person_second(actor=None, person=person, unit="县委办", start=date(2024, 1, 1),
-                  document_number=" 大组通〔2024〕5号 ")
+                  document_number=" 大组通〔2024〕5号 ", township_consent="蓬莱镇党委会议纪要〔2024〕3号")
     record = AuditRecord.objects.filter(object_id=str(person.pk)).latest("pk")
     assert record.reason == "大组通〔2024〕5号"

@@ -65,7 +65,8 @@ def test_a_refused_secondment_shows_the_rule_and_changes_nothing(login: Any, day
     person = enter(1, entry_date=date(2024, 9, 1))
     response = login(daying_officer).post(
         f"/roster/{person.pk}/second/",
-        {"second-unit": "县委办", "second-start": "2025-01-01", "second-document_number": "x"}, follow=True,
+        {"second-unit": "县委办", "second-start": "2025-01-01", "second-document_number": "x",
+         "second-township_consent": "党委会议纪要"}, follow=True,
     )
     assert "处于服务期内" in response.content.decode()
     assert Person.objects.get(pk=person.pk).status == "on-post"

@@ -68,19 +68,21 @@ def test_entry_without_a_vacancy_is_saved_with_a_warning_when_the_region_says_so
 def test_secondment_inside_the_service_period_is_refused(penglai: Any) -> None:
     person = enter(1, entry_date=date(2024, 9, 1))
     with pytest.raises(RuleViolation, match="处于服务期内"):
-        person_second(actor=None, person=person, unit="县委办", start=date(2025, 1, 1), document_number="x")
+        person_second(actor=None, person=person, unit="县委办", start=date(2025, 1, 1), document_number="x", township_consent="蓬莱镇党委会议纪要〔2024〕3号")
     person.refresh_from_db()
     assert person.status == Status.ON_POST
 
 
 def test_secondment_beyond_the_share_is_refused_and_ending_it_restores(penglai: Any) -> None:
-    # 20 quotas: 5% allows one seconded person.
+    # 20 quotas: 5% allows one seconded person. (Three persons on 20 quotas
+    # is understaffed; that rule has its own tests.)
+    _understaffed_off()
     people = [enter(i) for i in range(1, 4)]
-    person_second(actor=None, person=people[0], unit="县委办", start=date(2024, 1, 1), document_number="x")
+    person_second(actor=None, person=people[0], unit="县委办", start=date(2024, 1, 1), document_number="x", township_consent="蓬莱镇党委会议纪要〔2024〕3号")
     with pytest.raises(RuleViolation, match="借出人员2人"):
-        person_second(actor=None, person=people[1], unit="县委办", start=date(2024, 1, 1), document_number="x")
+        person_second(actor=None, person=people[1], unit="县委办", start=date(2024, 1, 1), document_number="x", township_consent="蓬莱镇党委会议纪要〔2024〕3号")
     person_secondment_end(actor=None, person=people[0], returned_on=date(2024, 6, 1))
-    person_second(actor=None, person=people[1], unit="县委办", start=date(2024, 7, 1), document_number="x")
+    person_second(actor=None, person=people[1], unit="县委办", start=date(2024, 7, 1), document_number="x", township_consent="蓬莱镇党委会议纪要〔2024〕3号")
 
 
 def test_transfer_checks_the_vacancy_of_the_target_township(penglai: Any) -> None:
@@ -112,3 +114,9 @@ def test_an_edit_that_creates_a_block_finding_is_refused(penglai: Any) -> None:
     with pytest.raises(RuleViolation, match="年度考核优秀2人"):
         person_update(actor=None, person=people[1], changes={"assessment_grade": "优秀"})
     assert Person.objects.filter(assessment_grade="优秀").count() == 1
+
+
+def _understaffed_off() -> None:
+    from bianzhi.regions.models import Region
+
+    RuleSetting.objects.create(region=Region.objects.get(code="510923"), rule="secondment-understaffed", enabled=False)

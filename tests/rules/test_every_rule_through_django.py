@@ -74,6 +74,12 @@ def secondment_share() -> None:
         Person.objects.filter(pk=enter(i).pk).update(status=Status.SECONDED_OUT, secondment_unit="县委办")
 
 
+def secondment_understaffed() -> None:
+    approve(PENGLAI, admin=10)
+    enter(1)
+    Person.objects.filter(pk=enter(2).pk).update(status=Status.SECONDED_OUT, secondment_unit="县委办")
+
+
 def service_period() -> None:
     approve(PENGLAI, admin=10)
     person = enter(1, entry_date=date(TODAY.year - 1, 1, 1))
@@ -128,6 +134,7 @@ SETUPS: dict[str, Callable[[], None]] = {
     "over-quota": over_quota,
     "usage-rate": usage_rate,
     "secondment-share": secondment_share,
+    "secondment-understaffed": secondment_understaffed,
     "service-period": service_period,
     "enforcement-staff": enforcement_staff,
     "enforcement-leader-certified": enforcement_leader_certified,

@@ -33,6 +33,14 @@ AGENCY_TYPES: tuple[str, ...] = (
 )
 
 
+# Types 001 §(二)2 (and 000 §二.2, 003 §一(四)二是) keep dispatched in every
+# text: the default of ``DispatchedAgency.vertical``. 001 §(二)2 also names
+# 市场监管所 and 自然资源所, which 003 shows handed down in practice, so for
+# those the county decides (the flag on the agency).
+VERTICAL_TYPES: tuple[str, ...] = ("法庭", "检察室", "派出所", "司法所")
+VERTICAL_SOURCE = "001 §(二)2"
+
+
 class Mode(models.TextChoices):
     DISPATCHED = "dispatched", "派驻"
     LOCAL = "local", "属地管理"
@@ -44,6 +52,9 @@ class DispatchedAgency(models.Model):
     )
     name = models.CharField("机构名称", max_length=100)
     agency_type = models.CharField("类型", max_length=30)
+    # 001 §(二)2: agencies the Party centre or the province keeps dispatched
+    # "不作调整": never handed over to local management.
+    vertical = models.BooleanField("实行派驻、不作调整", default=False)
     managing_department = models.ForeignKey(
         "accounts.Department", verbose_name="主管部门", on_delete=models.PROTECT, related_name="+"
     )

@@ -23,6 +23,8 @@ from django.urls import reverse
 from bianzhi.accounts.models import Department, Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.agencies.models import (
+    VERTICAL_SOURCE,
+    VERTICAL_TYPES,
     AgencyAssessment,
     AgencyHandover,
     AssessmentFloor,
@@ -90,8 +92,11 @@ def agency_create(
     established_on: date | None = None,
     document_number: str = "",
     quotas: Mapping[str, int] | None = None,
+    vertical: bool | None = None,
 ) -> DispatchedAgency:
     """Register a dispatched agency of a county department in a township.
+    `vertical` (kept dispatched, never handed over, 001 §(二)2) defaults to
+    True for the types in ``VERTICAL_TYPES`` (法庭、检察室、派出所、司法所).
 
     With a 文号 it is also set up in the institutions ledger as a 派驻机构
     (with ``quotas``: ledger item -> count); without one it is only listed
@@ -129,6 +134,7 @@ def agency_create(
         managing_department=managing_department,
         head_name=head_name.strip(),
         institution=institution,
+        vertical=agency_type.strip() in VERTICAL_TYPES if vertical is None else vertical,
     )
     audit_record(actor=actor, action="create", obj=agency, region_code=township.code, after=snapshot(agency))
     return agency
@@ -165,6 +171,11 @@ def agency_hand_over(
     agency = DispatchedAgency.objects.select_for_update().get(pk=agency.pk)
     if agency.mode == Mode.LOCAL:
         raise AgencyError(f"{agency.name}已实行属地管理")
+    if agency.vertical:
+        raise AgencyError(
+            f"{agency.name}（{agency.agency_type}）属党中央、省级明确规定实行派驻的机构，不作调整，"
+            f"不能划转属地管理（{VERTICAL_SOURCE}）"
+        )
     quota_moved = staff_moved = 0
     note = ""
     if agency.institution is not None:

@@ -71,3 +71,17 @@ def check_command(region_code: str, as_json: bool) -> None:
             click.echo(f"\n共{len(findings)}个问题，其中阻止级{blocks}个、预警{len(findings) - blocks}个。")
     if any(f.severity == Severity.BLOCK for f in findings):
         raise SystemExit(1)
+
+
+@rules_group.command("secondments")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="按该日期判断（默认今天）。")
+def secondments_command(today: object) -> None:
+    """使开始日期已到的借调生效：人员状态由“在岗”改为“借调出”（每天运行，可重复运行）。"""
+    _setup()
+    import datetime as dt
+
+    from bianzhi.roster.services import secondments_begin
+
+    on = today.date() if isinstance(today, dt.datetime) else None
+    for person in secondments_begin(today=on):
+        click.echo(f"借调开始：{person.region.name} {person.name}（{person.secondment_unit}，{person.secondment_start}）")

@@ -171,3 +171,41 @@ def ledger_comparison(*, scope: Scope, county: Region, as_of: date | None = None
 
 
 QUOTA_LABELS = {item: LedgerItem(item).label for item in QUOTA_ITEMS}
+
+
+def unified_offices_limit_problems(*, township: Region, missing: list[str]) -> list[str]:
+    """What setting up the `missing` unified offices (001 §(二)1) would break
+    under the county's own `institution-limits` settings, said before anyone
+    presses the button (the write itself would be refused by the rule
+    guard): one Chinese sentence per kind over its limit, with the source."""
+    from bianzhi.core.rules import InstitutionKind, class_002_of, rule_in_force
+    from bianzhi.kernel.hooks import rule_guard
+
+    guard = rule_guard()
+    rule = rule_in_force("institution-limits", guard.settings([township.county_code])[township.county_code])
+    snapshot = guard.county_snapshot(township)
+    state = next((t for t in snapshot.townships if t.code == township.code), None)
+    if rule is None or state is None or not rule.applies_to(state.township_class):
+        return []
+    as_class = class_002_of(state.township_class, rule)
+    if as_class is None:
+        return []
+    n = ("一类", "二类", "三类").index(as_class) + 1
+    from bianzhi.institutions.models import UNIFIED_OFFICES
+
+    kinds = dict(UNIFIED_OFFICES)
+    problems = []
+    for label, kind, parameter in (
+        ("党政综合办事机构", InstitutionKind.OFFICE, f"class{n}_max_offices"),
+        ("直属事业单位", InstitutionKind.PUBLIC_INSTITUTION, f"class{n}_max_public_institutions"),
+    ):
+        now = sum(1 for i in snapshot.institutions if i.township_code == township.code and i.kind == kind)
+        after = now + sum(1 for name in missing if kinds.get(name) == kind.value)
+        limit = rule.int_param(parameter)
+        if after > limit:
+            counted = as_class if as_class == state.township_class else f"{state.township_class}按{as_class}乡镇计"
+            problems.append(
+                f"设立后{label}{after}个，超过本县机构限额{limit}个（{counted}），设立会被拒绝；"
+                f"请先撤并机构或调整本县的机构限额设置（依据：{rule.source}）"
+            )
+    return problems

@@ -107,12 +107,15 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
     ]
     totals = [sum(r["balances"][k] for r in rows) for k in range(len(COUNT_COLUMNS))]
     existing = {i.name for i in institutions}
+    missing = [n for n, _ in UNIFIED_OFFICES if n not in existing]
     return render(request, "institutions/township.html", {
         "township": region, "rows": rows, "totals": totals, "as_of": as_of,
         "headers": [h for h, _ in COUNT_COLUMNS], "can_edit": scope.can_edit(region),
         "form": forms.InstitutionForm(initial={"established_on": clock.today()}),
         "unified_form": forms.UnifiedForm(initial={"established_on": clock.today()}),
-        "missing_unified": [n for n, _ in UNIFIED_OFFICES if n not in existing],
+        "missing_unified": missing,
+        "unified_problems": selectors.unified_offices_limit_problems(township=region, missing=missing)
+        if missing and scope.can_edit(region) else [],
     })
 
 

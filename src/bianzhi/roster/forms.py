@@ -38,7 +38,12 @@ class SecondForm(forms.Form):
     unit = forms.CharField(label="借调单位", max_length=100)
     start = forms.DateField(label="借调开始日期", widget=DATE)
     end = forms.DateField(label="借调结束日期", required=False, widget=DATE)
-    document_number = forms.CharField(label="文号", max_length=100)
+    township_consent = forms.CharField(
+        label="乡镇党委同意", max_length=100, help_text="乡镇党委同意借调的会议纪要或文件文号（002 §9）"
+    )
+    document_number = forms.CharField(
+        label="组织、人社部门批准文号", max_length=100, help_text="借调须经组织、人社部门批准（002 §9）"
+    )
 
 
 class ReturnForm(forms.Form):

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.services import audit_record
@@ -446,10 +447,18 @@ def person_second(
     unit: str,
     start: date,
     document_number: str,
+    township_consent: str,
     end: date | None = None,
 ) -> PersonWriteResult:
     """借调: the person works at `unit` from `start` while keeping the
-    township quota. Checked: service period (003) and seconded-out share (001)."""
+    township quota. 002 §9: "未征得乡镇党委同意，并经组织、人社部门批准，不得从乡镇借调
+    工作人员": `township_consent` is the township Party committee's consent
+    (its minutes or document), `document_number` the approval of the
+    organisation / HR department; both required. Checked at the start date:
+    service period (003), the township not understaffed (000 §二.3) and the
+    seconded-out share (001). A secondment starting after today is recorded
+    but not in force: the status stays 在岗 until `secondments_begin` runs
+    on or after its start date."""
     if person.exited_on is not None:
         raise RosterError(f"{person.name}已出编，不能借调")
     if person.status == Status.BORROWED_IN:
@@ -460,6 +469,13 @@ def person_second(
     if end is not None and end < start:
         raise RosterError("借调结束日期不能早于开始日期")
     document_number = require_document_number(document_number, RosterError)
+    township_consent = (township_consent or "").strip()
+    if not township_consent:
+        raise RosterError("借调须征得乡镇党委同意（002 §9）：请填写乡镇党委同意的会议纪要或文件文号")
+    pending = person.secondment_start is not None and person.secondment_start > clock.today()
+    if person.status == Status.ON_POST and person.secondment_unit and pending:
+        assert person.secondment_start is not None
+        raise RosterError(f"{person.name}已登记自{person.secondment_start.isoformat()}起的借调，尚未开始")
     county_code = person.region.county_code
     with _guarded([county_code]):
         found: list[Finding] = rule_guard().check_secondment(
@@ -467,7 +483,8 @@ def person_second(
         )
         _refuse_blocks(found)
         before = person_audit_data(person)
-        person.status = Status.SECONDED_OUT
+        # Not in force before its start date (the person is still on post).
+        person.status = Status.SECONDED_OUT if start <= clock.today() else Status.ON_POST
         person.secondment_unit = unit
         person.secondment_start = start
         person.secondment_end = end
@@ -478,10 +495,46 @@ def person_second(
             obj=person,
             region_code=person.region.code,
             before=before,
-            after={**person_audit_data(person), "事项": "借调", "预警": [f.message for f in found]},
+            after={
+                **person_audit_data(person),
+                "事项": "借调" if person.status == Status.SECONDED_OUT else f"借调（{start.isoformat()}起）",
+                "乡镇党委同意": township_consent,
+                "组织人社部门批准文号": document_number,
+                "预警": [f.message for f in found],
+            },
             reason=document_number,
         )
     return PersonWriteResult(person, found)
+
+
+@transaction.atomic
+def secondments_begin(*, today: date | None = None, actor: User | None = None) -> list[Person]:
+    """Put in force the secondments whose start date has come (registered
+    earlier with a future start): status 在岗 → 借调出, audited, each county
+    through the rule guard. Run daily (``bianzhi rules secondments``);
+    idempotent."""
+    on = today or clock.today()
+    due = list(
+        Person.objects.select_related("region")
+        .filter(status=Status.ON_POST, exited_on__isnull=True, secondment_start__lte=on)
+        .exclude(secondment_unit="")
+        .filter(Q(secondment_end__isnull=True) | Q(secondment_end__gt=on))
+        .order_by("region__code", "id")
+    )
+    with _guarded({p.region.county_code for p in due}):
+        for person in due:
+            before = person_audit_data(person)
+            person.status = Status.SECONDED_OUT
+            person.save()
+            audit_record(
+                actor=actor,
+                action="update",
+                obj=person,
+                region_code=person.region.code,
+                before=before,
+                after={**person_audit_data(person), "事项": f"借调开始（{on.isoformat()}）"},
+            )
+    return due
 
 
 @transaction.atomic

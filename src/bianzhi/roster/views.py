@@ -169,7 +169,8 @@ def _person_action(
 
 def person_second(request: HttpRequest, person_id: int) -> HttpResponse:
     return _person_action(request, person_id, forms.SecondForm, lambda s, p, d, u: services.person_second(
-        actor=u, person=p, unit=d["unit"], start=d["start"], end=d["end"], document_number=d["document_number"]), "second")
+        actor=u, person=p, unit=d["unit"], start=d["start"], end=d["end"], document_number=d["document_number"],
+        township_consent=d["township_consent"]), "second")
 
 
 def person_return(request: HttpRequest, person_id: int) -> HttpResponse:

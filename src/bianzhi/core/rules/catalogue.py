@@ -203,6 +203,19 @@ RULES: tuple[RuleDefinition, ...] = (
         severity=Severity.BLOCK,
     ),
     RuleDefinition(
+        id="secondment-understaffed",
+        title="不得从人员紧张的乡镇借调",
+        description=(
+            "行政、事业编制使用率低于目标（默认95%，与编制使用率规则相同）的乡镇属人员紧张，"
+            "不得借调出人员：借调时拒绝；已有借调出人员的乡镇使用率低于目标时报告。"
+        ),
+        source=f"{P000} §二.3；{P002} §9",
+        scope=(),
+        parameters={"min_percent": 95},
+        parameter_specs={"min_percent": _percent("人员紧张的使用率界限（%）")},
+        severity=Severity.BLOCK,
+    ),
+    RuleDefinition(
         id="service-period",
         title="服务期内不得借调",
         description=(

@@ -28,11 +28,14 @@ from bianzhi.core.rules.engine import (
     secondment_share_message,
     service_period_message,
     township_ref,
+    understaffed_message,
 )
 from bianzhi.core.rules.model import (
+    ADMIN_QUOTA,
     CENTRAL,
     COUNTY_SEAT,
     FEATURED,
+    INSTITUTION_QUOTA,
     KEY,
     ORDINARY,
     Finding,
@@ -124,6 +127,8 @@ def check_secondment(
         message = service_period_message(person, start_date, rule.int_param("years"))
         findings.append(Finding(rule.id, rule.severity, person_ref(person), message, rule.source))
 
+    if snapshot is not None and township is not None:
+        findings += _understaffed(snapshot, township, person, settings)
     share = rule_in_force("secondment-share", settings)
     if snapshot is None or township is None or share is None:
         return findings
@@ -145,6 +150,28 @@ def check_secondment(
             Finding(share.id, share.severity, township_ref(township), message, share.source)
         )
     return findings
+
+
+def _understaffed(
+    snapshot: Snapshot, township: TownshipState, person: PersonState, settings: Mapping[str, RuleSettings] | None
+) -> list[Finding]:
+    """secondment-understaffed: the township's usage rate (the person still
+    counts: a secondee keeps the quota) below the line (000 §二.3)."""
+    rule = rule_in_force("secondment-understaffed", settings)
+    if rule is None or not rule.applies_to(township.township_class):
+        return []
+    types = (ADMIN_QUOTA, INSTITUTION_QUOTA)
+    headcount = sum(1 for p in snapshot.persons if p.quota_type in types and p.holds_quota_of(township.code))
+    approved = township.approved(ADMIN_QUOTA) + township.approved(INSTITUTION_QUOTA)
+    percent = rule.param("min_percent")
+    if approved == 0 or headcount * 100 >= approved * percent:
+        return []
+    seconded = sum(
+        1 for p in snapshot.persons
+        if p.township_code == township.code and p.status == PersonStatus.SECONDED_OUT and p.id != person.id
+    )
+    message = "借调后" + understaffed_message(headcount, approved, percent, seconded + 1)
+    return [Finding(rule.id, rule.severity, township_ref(township), message, rule.source)]
 
 
 def _township(snapshot: Snapshot, code: str) -> TownshipState:

@@ -431,6 +431,23 @@ def _secondment_share(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding
         yield _finding(rule, ix.township_ref(i), message)
 
 
+def understaffed_message(headcount: int, approved: int, percent: float | int, seconded: int) -> str:
+    return (
+        f"行政、事业编制使用率{percent_text(headcount, approved, percent)}（在编{headcount}人/核定{approved}名），"
+        f"低于{num(percent)}%，属人员紧张的乡镇，不得借调出人员（现借调出{seconded}人）"
+    )
+
+
+def _secondment_understaffed(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
+    percent = rule.param("min_percent")
+    headcount = ix.headcount_of(ADMIN_QUOTA) + ix.headcount_of(INSTITUTION_QUOTA)
+    approved = ix.approved_of(ADMIN_QUOTA) + ix.approved_of(INSTITUTION_QUOTA)
+    bad = ix.in_scope(rule) & (ix.seconded > 0) & (approved > 0) & _below_percent(headcount, approved, percent)
+    for i in _offenders(bad):
+        message = understaffed_message(int(headcount[i]), int(approved[i]), percent, int(ix.seconded[i]))
+        yield _finding(rule, ix.township_ref(i), message)
+
+
 def _service_period(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     in_scope = ix.in_scope(rule)
     years = rule.int_param("years")
@@ -560,6 +577,7 @@ CHECKS: Mapping[str, Check] = {
     "over-quota": _over_quota,
     "usage-rate": _usage_rate,
     "secondment-share": _secondment_share,
+    "secondment-understaffed": _secondment_understaffed,
     "service-period": _service_period,
     "enforcement-staff": _enforcement_staff,
     "enforcement-leader-certified": _enforcement_leader_certified,
