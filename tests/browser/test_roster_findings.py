@@ -40,7 +40,7 @@ def test_an_import_over_quota_shows_a_finding_that_goes_once_fixed(
     page.wait_for_url("**/rules/findings/")
     row = page.locator("tr[data-rule='over-quota']")
     assert "行政编制在编3人，超过核定2名，超编1名" in row.inner_text()
-    assert "001_d6ec4a3fabdfb8f1.txt" in row.inner_text()
+    assert "《关于优化乡镇机构编制资源配置的工作方案》§(三)1" in row.inner_text()
 
     # 3. The finding links to the township's roster; one person leaves (出编).
     row.get_by_role("link", name="蓬莱镇").click()

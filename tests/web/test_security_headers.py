@@ -53,7 +53,10 @@ def test_no_template_has_inline_script() -> None:
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("BIANZHI_")}
+    # The live-server tests of the same worker set DJANGO_ALLOW_ASYNC_UNSAFE,
+    # which check --deploy rightly reports; a deployment never has it.
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("BIANZHI_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean.pop("PYTEST_VERSION", None)
     return subprocess.run(
         [sys.executable, str(MANAGE), *args],

@@ -280,3 +280,30 @@ def workbook_bytes(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet of `tables_workbook`: a title line (optional) above a table."""
+
+    sheet: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()
+    caption: str = ""
+
+
+def tables_workbook(tables: Sequence[Table]) -> bytes:
+    """A workbook of several tables, one per sheet (statistics exports whose
+    first sheet is a summary and the next the detail)."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    for index, table in enumerate(tables):
+        sheet = first if index == 0 else book.create_sheet(table.sheet)
+        sheet.title = table.sheet
+        write_table(sheet, table.headers, table.rows, table.widths)
+        if table.caption:
+            sheet.insert_rows(1)
+            put(sheet, 1, 1, table.caption)
+    return workbook_bytes(book)

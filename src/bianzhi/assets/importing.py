@@ -11,18 +11,15 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook
-
-from bianzhi.adapters.xlsx_cells import put
 from bianzhi.adapters.xlsx_columns import (
     Column,
     RowError,
     SheetError,
+    Table,
     read_rows,
+    tables_workbook,
     template_workbook,
     text,
-    workbook_bytes,
-    write_table,
     write_workbook,
 )
 from bianzhi.assets.models import Asset
@@ -117,10 +114,6 @@ def statistics_xlsx(assets: Sequence[Asset], *, title: str) -> bytes:
     """镇村公有资产清理统计表: one line per region (镇本级 / each village)
     and class with counts, area and book value by use status; then the
     detail."""
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = "清理统计表"
     groups: dict[tuple[str, str, str], list[Asset]] = defaultdict(list)
     for a in assets:
         groups[(a.township.name, a.village or "镇本级", a.asset_class)].append(a)
@@ -136,15 +129,14 @@ def statistics_xlsx(assets: Sequence[Asset], *, title: str) -> bytes:
             sum(a.use_status == REVITALISED for a in items), sum(a.use_status == "已处置" for a in items),
             sum(a.registration == "已登记" for a in items),
         ])
-    write_table(
-        summary,
-        ["乡镇", "区域", "资产类别", "数量（宗）", "面积（平方米）", "账面价值（万元）", "在用", "闲置", "已盘活",
-         "已处置", "已办理不动产登记"],
-        rows,
-        (12, 14, 12, 10, 14, 16, 8, 8, 8, 8, 16),
-    )
-    summary.insert_rows(1)
-    put(summary, 1, 1, title)
-    detail = book.create_sheet("资产明细")
-    write_table(detail, ["乡镇", *EXPORT_HEADERS], ([a.township.name, *_row(a)] for a in assets))
-    return workbook_bytes(book)
+    return tables_workbook([
+        Table(
+            "清理统计表",
+            ["乡镇", "区域", "资产类别", "数量（宗）", "面积（平方米）", "账面价值（万元）", "在用", "闲置", "已盘活",
+             "已处置", "已办理不动产登记"],
+            rows,
+            (12, 14, 12, 10, 14, 16, 8, 8, 8, 8, 16),
+            caption=title,
+        ),
+        Table("资产明细", ["乡镇", *EXPORT_HEADERS], [[a.township.name, *_row(a)] for a in assets]),
+    ])

@@ -75,10 +75,12 @@ def finding_url(finding: StoredFinding) -> str:
 # "阻止级规则在哪些写入时检查" of docs/rules.md (a test keeps the two equal).
 REFUSED_WRITES: dict[str, str] = {
     "ordinary-admin-floor": "修改核定编制（乡镇页面、API）；批准测算方案（县、市方案）；修改乡镇类别（如把核定行政编制10名的乡镇改为一般乡镇）",
-    "no-total-decrease": "修改核定编制；批准测算方案（如把全县事业编制由213名减为209名的方案）",
+    "no-total-decrease": "修改核定编制（如不在同一文号下先减少一个乡镇的编制）；批准测算方案（如把全县事业编制由213名减为209名、且不留机动编制的方案）；机动编制调剂",
+    "control-number": "修改核定编制；批准测算方案；机动编制调剂（登记控制数本身不拒绝）",
     "over-quota": "修改核定编制；批准测算方案；实名制写入（入编另有写入前检查 `check_entry`）",
     "secondment-share": "修改核定编制；批准测算方案；借调、人员修改",
     "service-period": "借调、人员修改",
+    "secondment-understaffed": "借调（写入前检查）；使之新出现的实名制写入",
     "institution-limits": "设立机构（含全县统一设置八个机构、机构导入）；派驻机构划转属地管理；修改乡镇类别",
     "leadership-posts": "机构台账调整（增减、按目标数设置、机构导入）；撤销机构；入编、调动、人员修改",
     "excellent-share": "实名制写入（入编、调动、人员修改等）",

@@ -1,6 +1,8 @@
 """Demo step: a recruitment plan for last year and this year and one quota
 transfer down (下沉) per demo county (示例数据: plausible, not official).
-Planned counts stay within each township's vacancy; the transfer goes to the
+Planned counts stay within each township's vacancy; the transfer (one 编制, so
+that 蓬莱镇 stays above the 95% usage rate below which its secondee would be
+refused by secondment-understaffed) goes to the
 first township (蓬莱镇 in 大英县) through the approved-quota ledger.
 Idempotent: a county that already has plans is skipped."""
 
@@ -31,7 +33,7 @@ def staffing_plans(ctx: DemoContext) -> None:
         prefix = SHORT.get(code, "编发")
         services.quota_transfer_record(
             actor=None, township=first, county_body="县农业农村局所属事业单位", direction="down",
-            quota_type="事业编制", count=2, document_number=f"{prefix}〔{year - 1}〕8号", date=date(year - 1, 6, 1),
+            quota_type="事业编制", count=1, document_number=f"{prefix}〔{year - 1}〕8号", date=date(year - 1, 6, 1),
             reason="撤并生产经营类事业单位，空余编制下沉乡镇",
         )
         for plan_year in (year - 1, year):
