@@ -63,7 +63,7 @@ def _province() -> Any:
     if "province" in _STATE:
         return _STATE["province"]
     _django()
-    from bianzhi.institutions.models import Institution, LedgerEntry
+    from bianzhi.institutions.models import Institution, InstitutionLedgerEntry
     from bianzhi.regions.models import Level, Region
     from bianzhi.regions.services import regions_import
     from bianzhi.townships.models import ApprovedQuota
@@ -86,10 +86,10 @@ def _province() -> Any:
         entries = []
         for i in Institution.objects.filter(region__province_code=PROVINCE).exclude(region_id__in=with_institutions):
             items = (("行政编制", 28), ("leader-chief", 2), ("leader-deputy", 5)) if i.kind == "office" else (("事业编制", 26),)
-            entries += [LedgerEntry(institution=i, region_id=i.region_id, item=item, delta=n,
+            entries += [InstitutionLedgerEntry(institution=i, region_id=i.region_id, item=item, delta=n,
                                     effective_on=date(2021, 1, 1), document_number="川委编发〔2021〕1号",
                                     reason="基准数据") for item, n in items]
-        LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+        InstitutionLedgerEntry.objects.bulk_create(entries, batch_size=5000)
     _STATE["province"] = townships
     return townships
 

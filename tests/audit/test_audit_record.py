@@ -8,7 +8,7 @@ from django.urls import reverse
 from bianzhi.accounts.scope import Scope
 from bianzhi.audit.models import AuditRecord
 from bianzhi.audit.selectors import audit_history, audit_record_list
-from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, snapshot
+from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, field_values
 
 
 def test_it_records_who_what_and_the_before_and_after(daying_officer: Any, regions: Any) -> None:
@@ -19,7 +19,7 @@ def test_it_records_who_what_and_the_before_and_after(daying_officer: Any, regio
         obj=region,
         region_code=region.code,
         before={"name": "旧名"},
-        after=snapshot(region, ["name"]),
+        after=field_values(region, ["name"]),
         reason="大委编发〔2021〕12号",
     )
     assert (record.actor_name, record.object_type, record.object_label) == (

@@ -11,7 +11,7 @@ from tests.staffing import PENGLAI, approve, id_number
 
 from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.cli.main import main
-from bianzhi.institutions.models import Institution, LedgerEntry
+from bianzhi.institutions.models import Institution, InstitutionLedgerEntry
 from bianzhi.roster.importing import HEADERS
 from bianzhi.roster.models import Person
 
@@ -93,7 +93,7 @@ def test_institutions_import_creates_ledger_entries_and_nameplates(regions: Any,
     result = CliRunner().invoke(main, ["import", "institutions", str(path)])
     assert "变更1个" in result.output
     office = Institution.objects.get(name="综合办公室")
-    assert [e.delta for e in LedgerEntry.objects.filter(institution=office, item="行政编制")] == [5, 2]
+    assert [e.delta for e in InstitutionLedgerEntry.objects.filter(institution=office, item="行政编制")] == [5, 2]
 
 
 def test_institutions_import_with_an_unknown_township_changes_nothing(regions: Any, tmp_path: Path) -> None:

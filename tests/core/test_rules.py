@@ -33,6 +33,8 @@ from bianzhi.core.rules import (
     RULES,
     RULES_BY_ID,
     ApprovedTotal,
+    CountyFacts,
+    CountyFactsError,
     Finding,
     InstitutionKind,
     InstitutionState,
@@ -43,8 +45,6 @@ from bianzhi.core.rules import (
     RuleSettings,
     RuleSettingsError,
     Severity,
-    Snapshot,
-    SnapshotError,
     TownshipState,
     check_entry,
     check_secondment,
@@ -125,9 +125,9 @@ def township(code: str, name: str, cls: str, admin: int, institution: int) -> To
 
 
 @pytest.fixture
-def county() -> Snapshot:
+def county() -> CountyFacts:
     """大英县: a county-seat town and two ordinary townships, all healthy."""
-    return Snapshot(
+    return CountyFacts(
         region_code="510923",
         region_name="大英县",
         townships=(
@@ -154,7 +154,7 @@ def county() -> Snapshot:
 
 
 def findings(
-    snapshot: Snapshot, rule: str, settings: Mapping[str, RuleSettings] | None = None
+    snapshot: CountyFacts, rule: str, settings: Mapping[str, RuleSettings] | None = None
 ) -> list[Finding]:
     return [f for f in evaluate(snapshot, settings, today=TODAY) if f.rule == rule]
 
@@ -164,30 +164,30 @@ def only(found: list[Finding]) -> Finding:
     return found[0]
 
 
-def with_township(snapshot: Snapshot, code: str, **changes: Any) -> Snapshot:
+def with_township(snapshot: CountyFacts, code: str, **changes: Any) -> CountyFacts:
     townships = tuple(replace(t, **changes) if t.code == code else t for t in snapshot.townships)
     return replace(snapshot, townships=townships)
 
 
-def with_quotas(snapshot: Snapshot, code: str, admin: int, institution: int) -> Snapshot:
+def with_quotas(snapshot: CountyFacts, code: str, admin: int, institution: int) -> CountyFacts:
     """Change the approved quotas only (previous approval unchanged)."""
     return with_township(
         snapshot, code, approved_quotas={ADMIN_QUOTA: admin, INSTITUTION_QUOTA: institution}
     )
 
 
-def persons_of(snapshot: Snapshot, code: str) -> list[PersonState]:
+def persons_of(snapshot: CountyFacts, code: str) -> list[PersonState]:
     return [p for p in snapshot.persons if p.township_code == code]
 
 
-def change_persons(snapshot: Snapshot, people: Iterable[PersonState]) -> Snapshot:
+def change_persons(snapshot: CountyFacts, people: Iterable[PersonState]) -> CountyFacts:
     """Replace persons by id; persons with new ids are added."""
     changed = {p.id: p for p in people}
     kept = tuple(changed.pop(p.id, p) for p in snapshot.persons)
     return replace(snapshot, persons=kept + tuple(changed.values()))
 
 
-def without_persons(snapshot: Snapshot, people: Iterable[PersonState]) -> Snapshot:
+def without_persons(snapshot: CountyFacts, people: Iterable[PersonState]) -> CountyFacts:
     gone = {p.id for p in people}
     return replace(snapshot, persons=tuple(p for p in snapshot.persons if p.id not in gone))
 
@@ -221,7 +221,7 @@ def test_terms_are_spelled_as_in_the_allocation_model() -> None:
     )
 
 
-def test_the_fixture_county_is_healthy(county: Snapshot) -> None:
+def test_the_fixture_county_is_healthy(county: CountyFacts) -> None:
     assert evaluate(county, today=TODAY) == []
 
 
@@ -308,12 +308,12 @@ def test_docs_list_every_rule_parameter_and_default() -> None:
 # --- ordinary-admin-floor -----------------------------------------------------------
 
 
-def test_ordinary_admin_floor_is_silent_at_exactly_15(county: Snapshot) -> None:
+def test_ordinary_admin_floor_is_silent_at_exactly_15(county: CountyFacts) -> None:
     assert RULES_BY_ID["ordinary-admin-floor"].parameters["min_admin_quota"] == 15
     assert findings(county, "ordinary-admin-floor") == []  # 象山镇 has exactly 15
 
 
-def test_ordinary_admin_floor_fires_below_15(county: Snapshot) -> None:
+def test_ordinary_admin_floor_fires_below_15(county: CountyFacts) -> None:
     snapshot = with_quotas(county, XIANGSHAN, admin=13, institution=5)
     found = only(findings(snapshot, "ordinary-admin-floor"))
     assert found.object.kind is ObjectKind.TOWNSHIP
@@ -323,19 +323,19 @@ def test_ordinary_admin_floor_fires_below_15(county: Snapshot) -> None:
     assert found.source == "001_d6ec4a3fabdfb8f1.txt §(三)1"
 
 
-def test_ordinary_admin_floor_applies_only_to_ordinary_townships(county: Snapshot) -> None:
+def test_ordinary_admin_floor_applies_only_to_ordinary_townships(county: CountyFacts) -> None:
     snapshot = with_quotas(county, SEAT, admin=10, institution=30)
     assert findings(snapshot, "ordinary-admin-floor") == []
 
 
-def test_scope_can_be_widened_to_every_township(county: Snapshot) -> None:
+def test_scope_can_be_widened_to_every_township(county: CountyFacts) -> None:
     snapshot = with_quotas(county, SEAT, admin=10, institution=30)
     widened = {"ordinary-admin-floor": RuleSettings(scope=())}
     found = only(findings(snapshot, "ordinary-admin-floor", widened))
     assert found.message == "县政府驻地镇核定行政编制10名，少于15名，差5名"
 
 
-def test_scope_can_name_the_002_classes(county: Snapshot) -> None:
+def test_scope_can_name_the_002_classes(county: CountyFacts) -> None:
     snapshot = with_township(county, SEAT, township_class=CLASS_3)
     snapshot = with_quotas(snapshot, SEAT, admin=12, institution=30)
     settings_ = {"ordinary-admin-floor": RuleSettings(scope=(CLASS_3,))}
@@ -344,7 +344,7 @@ def test_scope_can_name_the_002_classes(county: Snapshot) -> None:
     assert findings(snapshot, "ordinary-admin-floor") == []
 
 
-def test_a_parameter_override_moves_the_floor(county: Snapshot) -> None:
+def test_a_parameter_override_moves_the_floor(county: CountyFacts) -> None:
     raised = {"ordinary-admin-floor": RuleSettings(parameters={"min_admin_quota": 16})}
     found = only(findings(county, "ordinary-admin-floor", raised))
     assert found.object.id == XIANGSHAN  # 河边镇 has 16
@@ -354,14 +354,14 @@ def test_a_parameter_override_moves_the_floor(county: Snapshot) -> None:
 # --- no-total-decrease ------------------------------------------------------------------
 
 
-def test_no_total_decrease_allows_moving_quota_between_townships(county: Snapshot) -> None:
+def test_no_total_decrease_allows_moving_quota_between_townships(county: CountyFacts) -> None:
     snapshot = with_quotas(county, SEAT, admin=22, institution=30)
     snapshot = with_quotas(snapshot, HEBIAN, admin=14, institution=24)
     assert findings(snapshot, "no-total-decrease") == []
 
 
 def test_no_total_decrease_compares_the_whole_county_total_not_the_townships_with_a_previous(
-    county: Snapshot,
+    county: CountyFacts,
 ) -> None:
     # 河边镇 was never approved before (no previous quota of its own) and
     # receives the 1 编制 象山镇 gives up: the county total is unchanged.
@@ -374,7 +374,7 @@ def test_no_total_decrease_compares_the_whole_county_total_not_the_townships_wit
 
 
 def test_no_total_decrease_fires_on_the_county_total_citing_the_last_approval(
-    county: Snapshot,
+    county: CountyFacts,
 ) -> None:
     snapshot = with_quotas(county, SEAT, admin=21, institution=30)
     snapshot = with_quotas(snapshot, HEBIAN, admin=13, institution=24)  # 51 -> 49
@@ -387,7 +387,7 @@ def test_no_total_decrease_fires_on_the_county_total_citing_the_last_approval(
     )
 
 
-def test_no_total_decrease_counts_the_reserve_pool_in_the_county_total(county: Snapshot) -> None:
+def test_no_total_decrease_counts_the_reserve_pool_in_the_county_total(county: CountyFacts) -> None:
     # A plan keeps 3 of 59 事业编制 as the county's reserve (机动编制):
     # 56 to the townships + 3 in reserve = 59, no decrease.
     snapshot = with_quotas(county, SEAT, admin=20, institution=27)
@@ -401,7 +401,7 @@ def test_no_total_decrease_counts_the_reserve_pool_in_the_county_total(county: S
     )
 
 
-def test_no_total_decrease_checks_institution_quota_too(county: Snapshot) -> None:
+def test_no_total_decrease_checks_institution_quota_too(county: CountyFacts) -> None:
     snapshot = with_quotas(county, SEAT, admin=20, institution=29)
     assert only(findings(snapshot, "no-total-decrease")).message == (
         "全县乡镇事业编制总量58名，少于上次核定的59名（大委编发〔2024〕2号，2024-03-01），"
@@ -409,7 +409,7 @@ def test_no_total_decrease_checks_institution_quota_too(county: Snapshot) -> Non
     )
 
 
-def test_no_total_decrease_per_township(county: Snapshot) -> None:
+def test_no_total_decrease_per_township(county: CountyFacts) -> None:
     snapshot = with_quotas(county, SEAT, admin=22, institution=30)
     snapshot = with_quotas(snapshot, HEBIAN, admin=14, institution=24)
     per_township = {"no-total-decrease": RuleSettings(parameters={"per_township": 1})}
@@ -418,7 +418,7 @@ def test_no_total_decrease_per_township(county: Snapshot) -> None:
     assert found.message == "行政编制核定14名，少于上次核定的16名，减少2名"
 
 
-def test_no_total_decrease_is_silent_without_a_previous_approval(county: Snapshot) -> None:
+def test_no_total_decrease_is_silent_without_a_previous_approval(county: CountyFacts) -> None:
     snapshot = replace(county, previous_totals={})
     snapshot = with_quotas(snapshot, HEBIAN, admin=1, institution=1)
     assert findings(snapshot, "no-total-decrease") == []
@@ -427,7 +427,7 @@ def test_no_total_decrease_is_silent_without_a_previous_approval(county: Snapsho
 # --- control-number -------------------------------------------------------------------
 
 
-def test_control_number_fires_when_townships_and_reserve_exceed_it(county: Snapshot) -> None:
+def test_control_number_fires_when_townships_and_reserve_exceed_it(county: CountyFacts) -> None:
     control = ApprovedTotal(60, "川编发〔2024〕9号", date(2024, 1, 10))
     snapshot = replace(county, control_numbers={INSTITUTION_QUOTA: control})
     assert findings(snapshot, "control-number") == []  # 59 <= 60
@@ -441,7 +441,7 @@ def test_control_number_fires_when_townships_and_reserve_exceed_it(county: Snaps
     assert found.source == "001_d6ec4a3fabdfb8f1.txt §(三)1（乡镇编制实行总量控制）"
 
 
-def test_control_number_exactly_reached_is_no_finding(county: Snapshot) -> None:
+def test_control_number_exactly_reached_is_no_finding(county: CountyFacts) -> None:
     snapshot = replace(county, control_numbers={ADMIN_QUOTA: ApprovedTotal(51)})
     assert findings(snapshot, "control-number") == []
 
@@ -449,11 +449,11 @@ def test_control_number_exactly_reached_is_no_finding(county: Snapshot) -> None:
 # --- over-quota ---------------------------------------------------------------------------
 
 
-def test_over_quota_is_silent_when_full(county: Snapshot) -> None:
+def test_over_quota_is_silent_when_full(county: CountyFacts) -> None:
     assert findings(county, "over-quota") == []  # every township at exactly 100%
 
 
-def test_over_quota_fires_per_quota_type(county: Snapshot) -> None:
+def test_over_quota_fires_per_quota_type(county: CountyFacts) -> None:
     snapshot = change_persons(county, [newcomer(XIANGSHAN, 1), newcomer(XIANGSHAN, 2)])
     found = only(findings(snapshot, "over-quota"))
     assert found.object.id == XIANGSHAN
@@ -461,12 +461,12 @@ def test_over_quota_fires_per_quota_type(county: Snapshot) -> None:
     assert found.severity is Severity.BLOCK
 
 
-def test_borrowed_in_persons_do_not_fill_the_quota(county: Snapshot) -> None:
+def test_borrowed_in_persons_do_not_fill_the_quota(county: CountyFacts) -> None:
     guest = newcomer(XIANGSHAN, 1, status=PersonStatus.BORROWED_IN)
     assert findings(change_persons(county, [guest]), "over-quota") == []
 
 
-def test_seconded_out_persons_still_hold_the_quota(county: Snapshot) -> None:
+def test_seconded_out_persons_still_hold_the_quota(county: CountyFacts) -> None:
     away = newcomer(XIANGSHAN, 1, status=PersonStatus.SECONDED_OUT)
     assert only(findings(change_persons(county, [away]), "over-quota")).object.id == XIANGSHAN
 
@@ -474,13 +474,13 @@ def test_seconded_out_persons_still_hold_the_quota(county: Snapshot) -> None:
 # --- usage-rate ------------------------------------------------------------------------------
 
 
-def test_usage_rate_passes_at_exactly_95_percent(county: Snapshot) -> None:
+def test_usage_rate_passes_at_exactly_95_percent(county: CountyFacts) -> None:
     # 象山镇: 15 + 5 = 20 approved; 19 persons is exactly 95%.
     snapshot = without_persons(county, persons_of(county, XIANGSHAN)[-1:])
     assert findings(snapshot, "usage-rate") == []
 
 
-def test_usage_rate_fires_below_95_percent(county: Snapshot) -> None:
+def test_usage_rate_fires_below_95_percent(county: CountyFacts) -> None:
     snapshot = without_persons(county, persons_of(county, XIANGSHAN)[-2:])
     found = only(findings(snapshot, "usage-rate"))
     assert found.object.id == XIANGSHAN
@@ -489,13 +489,13 @@ def test_usage_rate_fires_below_95_percent(county: Snapshot) -> None:
     assert found.source == "001_d6ec4a3fabdfb8f1.txt §(三)3"
 
 
-def test_usage_rate_severity_can_be_raised_to_block(county: Snapshot) -> None:
+def test_usage_rate_severity_can_be_raised_to_block(county: CountyFacts) -> None:
     snapshot = without_persons(county, persons_of(county, XIANGSHAN)[-2:])
     strict = {"usage-rate": RuleSettings(severity=Severity.BLOCK)}
     assert only(findings(snapshot, "usage-rate", strict)).severity is Severity.BLOCK
 
 
-def test_usage_rate_percent_can_be_a_decimal(county: Snapshot) -> None:
+def test_usage_rate_percent_can_be_a_decimal(county: CountyFacts) -> None:
     # 蓬莱镇 50 approved, 47 persons = 94%: fails 94.5%, passes 94%.
     snapshot = without_persons(county, persons_of(county, SEAT)[-3:])
     at = {"usage-rate": RuleSettings(parameters={"min_percent": 94})}
@@ -513,13 +513,13 @@ def seconded(person: PersonState) -> PersonState:
     return replace(person, status=PersonStatus.SECONDED_OUT)
 
 
-def test_secondment_share_passes_at_exactly_5_percent(county: Snapshot) -> None:
+def test_secondment_share_passes_at_exactly_5_percent(county: CountyFacts) -> None:
     # 河边镇: 16 + 24 = 40 quota; 2 seconded out is exactly 5%.
     snapshot = change_persons(county, map(seconded, persons_of(county, HEBIAN)[-2:]))
     assert findings(snapshot, "secondment-share") == []
 
 
-def test_secondment_share_fires_above_5_percent(county: Snapshot) -> None:
+def test_secondment_share_fires_above_5_percent(county: CountyFacts) -> None:
     snapshot = change_persons(county, map(seconded, persons_of(county, HEBIAN)[-3:]))
     found = only(findings(snapshot, "secondment-share"))
     assert found.object.id == HEBIAN
@@ -527,7 +527,7 @@ def test_secondment_share_fires_above_5_percent(county: Snapshot) -> None:
     assert found.severity is Severity.BLOCK
 
 
-def test_secondment_share_can_be_disabled(county: Snapshot) -> None:
+def test_secondment_share_can_be_disabled(county: CountyFacts) -> None:
     snapshot = change_persons(county, map(seconded, persons_of(county, HEBIAN)[-3:]))
     off = {"secondment-share": RuleSettings(enabled=False)}
     assert findings(snapshot, "secondment-share", off) == []
@@ -536,7 +536,7 @@ def test_secondment_share_can_be_disabled(county: Snapshot) -> None:
 # --- service-period ------------------------------------------------------------------------------
 
 
-def test_service_period_fires_for_a_secondment_inside_it(county: Snapshot) -> None:
+def test_service_period_fires_for_a_secondment_inside_it(county: CountyFacts) -> None:
     person = replace(
         persons_of(county, SEAT)[10],
         status=PersonStatus.SECONDED_OUT,
@@ -553,7 +553,7 @@ def test_service_period_fires_for_a_secondment_inside_it(county: Snapshot) -> No
     assert found.source == "003_9e6110b5b282007e.txt §一(五)一是"
 
 
-def test_service_period_allows_a_secondment_from_its_last_day_on(county: Snapshot) -> None:
+def test_service_period_allows_a_secondment_from_its_last_day_on(county: CountyFacts) -> None:
     person = replace(
         persons_of(county, SEAT)[10],
         status=PersonStatus.SECONDED_OUT,
@@ -563,7 +563,7 @@ def test_service_period_allows_a_secondment_from_its_last_day_on(county: Snapsho
     assert findings(change_persons(county, [person]), "service-period") == []
 
 
-def test_service_period_with_unknown_start_is_judged_by_today(county: Snapshot) -> None:
+def test_service_period_with_unknown_start_is_judged_by_today(county: CountyFacts) -> None:
     inside = replace(
         persons_of(county, SEAT)[10],
         status=PersonStatus.SECONDED_OUT,
@@ -575,7 +575,7 @@ def test_service_period_with_unknown_start_is_judged_by_today(county: Snapshot) 
     assert findings(change_persons(county, [over]), "service-period") == []
 
 
-def test_service_period_ignores_persons_on_post(county: Snapshot) -> None:
+def test_service_period_ignores_persons_on_post(county: CountyFacts) -> None:
     person = replace(persons_of(county, SEAT)[10], service_period_end=date(2030, 1, 1))
     assert findings(change_persons(county, [person]), "service-period") == []
 
@@ -583,11 +583,11 @@ def test_service_period_ignores_persons_on_post(county: Snapshot) -> None:
 # --- enforcement-staff -------------------------------------------------------------------------------
 
 
-def test_enforcement_staff_passes_with_exactly_2(county: Snapshot) -> None:
+def test_enforcement_staff_passes_with_exactly_2(county: CountyFacts) -> None:
     assert findings(county, "enforcement-staff") == []
 
 
-def test_enforcement_staff_fires_below_2(county: Snapshot) -> None:
+def test_enforcement_staff_fires_below_2(county: CountyFacts) -> None:
     officer = persons_of(county, HEBIAN)[0]
     snapshot = change_persons(county, [replace(officer, is_enforcement_staff=False)])
     found = only(findings(snapshot, "enforcement-staff"))
@@ -597,7 +597,7 @@ def test_enforcement_staff_fires_below_2(county: Snapshot) -> None:
     assert found.source.startswith("000_a14086b89449fcd2.txt §二.4；004_650ebb92df68bbb8.txt")
 
 
-def test_enforcement_staff_counts_who_works_in_the_township(county: Snapshot) -> None:
+def test_enforcement_staff_counts_who_works_in_the_township(county: CountyFacts) -> None:
     first, second = persons_of(county, HEBIAN)[:2]
     guest = newcomer(HEBIAN, 1, status=PersonStatus.BORROWED_IN, is_enforcement_staff=True)
     away = seconded(second)
@@ -607,7 +607,7 @@ def test_enforcement_staff_counts_who_works_in_the_township(county: Snapshot) ->
     assert first.is_enforcement_staff
 
 
-def test_enforcement_staff_certified_only(county: Snapshot) -> None:
+def test_enforcement_staff_certified_only(county: CountyFacts) -> None:
     officer = persons_of(county, HEBIAN)[0]
     certified_only = {"enforcement-staff": RuleSettings(parameters={"certified_only": 1})}
     valid_today = change_persons(county, [replace(officer, enforcement_certificate_expiry=TODAY)])
@@ -623,7 +623,7 @@ def test_enforcement_staff_certified_only(county: Snapshot) -> None:
 # --- office-admin-min -------------------------------------------------------------------------------
 
 
-def test_office_admin_min(county: Snapshot) -> None:
+def test_office_admin_min(county: CountyFacts) -> None:
     offices = [i for i in county.institutions if i.kind is InstitutionKind.OFFICE]
     at_two = replace(offices[0], admin_quota=2)
     at_one = replace(offices[1], admin_quota=1)
@@ -637,7 +637,7 @@ def test_office_admin_min(county: Snapshot) -> None:
     assert found.source == "004_650ebb92df68bbb8.txt《优化机构编制资源配置工作方案》§二(六)"
 
 
-def test_office_admin_min_ignores_public_institutions(county: Snapshot) -> None:
+def test_office_admin_min_ignores_public_institutions(county: CountyFacts) -> None:
     # Public institutions in the fixture have no admin quota at all.
     assert any(i.admin_quota == 0 for i in county.institutions)
     assert findings(county, "office-admin-min") == []
@@ -646,7 +646,7 @@ def test_office_admin_min_ignores_public_institutions(county: Snapshot) -> None:
 # --- institution-limits --------------------------------------------------------------------------------
 
 
-def add_institutions(snapshot: Snapshot, code: str, kind: InstitutionKind, count: int) -> Snapshot:
+def add_institutions(snapshot: CountyFacts, code: str, kind: InstitutionKind, count: int) -> CountyFacts:
     extra = tuple(
         InstitutionState(f"{code}-{kind}-x{k}", f"新设机构{k}", code, kind, admin_quota=2)
         for k in range(count)
@@ -656,7 +656,7 @@ def add_institutions(snapshot: Snapshot, code: str, kind: InstitutionKind, count
 
 def test_institution_limits_class_1_boundary() -> None:
     code = "620531100"
-    at_limit = Snapshot(
+    at_limit = CountyFacts(
         "620531",
         "通渭县",
         (township(code, "平襄镇", CLASS_1, 30, 40),),
@@ -673,7 +673,7 @@ def test_institution_limits_class_1_boundary() -> None:
     assert {f.object.id for f in found} == {code}
 
 
-def test_institution_limits_maps_ordinary_townships_to_class_3(county: Snapshot) -> None:
+def test_institution_limits_maps_ordinary_townships_to_class_3(county: CountyFacts) -> None:
     # 象山镇 (一般乡镇 -> 三类) has 4 offices, the class-3 limit; a fifth breaks it.
     assert findings(county, "institution-limits") == []
     snapshot = add_institutions(county, XIANGSHAN, InstitutionKind.OFFICE, 1)
@@ -683,18 +683,18 @@ def test_institution_limits_maps_ordinary_townships_to_class_3(county: Snapshot)
     assert found.source == "002_3a9e3071a16f65c8.txt §1"
 
 
-def test_institution_limits_mapping_is_a_parameter(county: Snapshot) -> None:
+def test_institution_limits_mapping_is_a_parameter(county: CountyFacts) -> None:
     snapshot = add_institutions(county, XIANGSHAN, InstitutionKind.OFFICE, 1)
     as_class_2 = {"institution-limits": RuleSettings(parameters={"ordinary_as": 2})}
     assert findings(snapshot, "institution-limits", as_class_2) == []
 
 
-def test_institution_limits_do_not_count_dispatched_agencies(county: Snapshot) -> None:
+def test_institution_limits_do_not_count_dispatched_agencies(county: CountyFacts) -> None:
     snapshot = add_institutions(county, XIANGSHAN, InstitutionKind.DISPATCHED_AGENCY, 10)
     assert findings(snapshot, "institution-limits") == []
 
 
-def test_institution_limits_skip_unknown_classes(county: Snapshot) -> None:
+def test_institution_limits_skip_unknown_classes(county: CountyFacts) -> None:
     snapshot = with_township(county, XIANGSHAN, township_class="街道")
     snapshot = add_institutions(snapshot, XIANGSHAN, InstitutionKind.OFFICE, 10)
     assert findings(snapshot, "institution-limits") == []
@@ -703,18 +703,18 @@ def test_institution_limits_skip_unknown_classes(county: Snapshot) -> None:
 # --- leadership-posts -----------------------------------------------------------------------------------
 
 
-def test_leadership_posts_pass_when_all_used(county: Snapshot) -> None:
+def test_leadership_posts_pass_when_all_used(county: CountyFacts) -> None:
     assert findings(county, "leadership-posts") == []
 
 
-def test_leadership_posts_fire_per_township(county: Snapshot) -> None:
+def test_leadership_posts_fire_per_township(county: CountyFacts) -> None:
     snapshot = with_township(county, SEAT, leadership_posts_used=9)
     found = only(findings(snapshot, "leadership-posts"))
     assert found.object.id == SEAT
     assert found.message == "领导职数已配备9名，超过核定7名，超出2名"
 
 
-def test_leadership_posts_pooled_compare_the_county_total(county: Snapshot) -> None:
+def test_leadership_posts_pooled_compare_the_county_total(county: CountyFacts) -> None:
     pooled = {"leadership-posts": RuleSettings(parameters={"pooled": 1})}
     balanced = with_township(
         with_township(county, SEAT, leadership_posts_used=9), HEBIAN, leadership_posts_used=5
@@ -733,13 +733,13 @@ def graded(people: Iterable[PersonState]) -> list[PersonState]:
     return [replace(p, assessment_grade=EXCELLENT) for p in people]
 
 
-def test_excellent_share_passes_at_exactly_20_percent(county: Snapshot) -> None:
+def test_excellent_share_passes_at_exactly_20_percent(county: CountyFacts) -> None:
     # 蓬莱镇 has 50 staff: 10 excellent is exactly 20%.
     snapshot = change_persons(county, graded(persons_of(county, SEAT)[:10]))
     assert findings(snapshot, "excellent-share") == []
 
 
-def test_excellent_share_fires_above_20_percent(county: Snapshot) -> None:
+def test_excellent_share_fires_above_20_percent(county: CountyFacts) -> None:
     snapshot = change_persons(county, graded(persons_of(county, SEAT)[:11]))
     found = only(findings(snapshot, "excellent-share"))
     assert found.object.id == SEAT
@@ -747,7 +747,7 @@ def test_excellent_share_fires_above_20_percent(county: Snapshot) -> None:
     assert found.source == "002_3a9e3071a16f65c8.txt §11"
 
 
-def test_excellent_share_ignores_borrowed_in_persons(county: Snapshot) -> None:
+def test_excellent_share_ignores_borrowed_in_persons(county: CountyFacts) -> None:
     guests = [
         newcomer(SEAT, k, status=PersonStatus.BORROWED_IN, assessment_grade=EXCELLENT)
         for k in range(5)
@@ -759,7 +759,7 @@ def test_excellent_share_ignores_borrowed_in_persons(county: Snapshot) -> None:
 # --- settings -------------------------------------------------------------------------------------------------
 
 
-def test_disabled_rules_do_not_run(county: Snapshot) -> None:
+def test_disabled_rules_do_not_run(county: CountyFacts) -> None:
     snapshot = with_quotas(county, XIANGSHAN, admin=1, institution=1)
     everything_off = {r.id: RuleSettings(enabled=False) for r in RULES}
     assert evaluate(snapshot, everything_off, today=TODAY) == []
@@ -827,12 +827,12 @@ def test_layers_override_field_by_field() -> None:
 # --- write-time checks ------------------------------------------------------------------------------------------
 
 
-def test_check_entry_into_a_vacancy_is_clean(county: Snapshot) -> None:
+def test_check_entry_into_a_vacancy_is_clean(county: CountyFacts) -> None:
     snapshot = without_persons(county, persons_of(county, XIANGSHAN)[:1])  # one admin vacancy
     assert check_entry(snapshot, XIANGSHAN, ADMIN_QUOTA) == []
 
 
-def test_check_entry_without_a_vacancy_is_blocked(county: Snapshot) -> None:
+def test_check_entry_without_a_vacancy_is_blocked(county: CountyFacts) -> None:
     found = only(check_entry(county, XIANGSHAN, ADMIN_QUOTA))
     assert (found.rule, found.severity, found.object.id) == (
         "over-quota",
@@ -842,20 +842,20 @@ def test_check_entry_without_a_vacancy_is_blocked(county: Snapshot) -> None:
     assert found.message == "入编后行政编制在编16人，超过核定15名，超编1名"
 
 
-def test_check_entry_into_an_unapproved_quota_type(county: Snapshot) -> None:
+def test_check_entry_into_an_unapproved_quota_type(county: CountyFacts) -> None:
     found = only(check_entry(county, XIANGSHAN, "工勤编制"))
     assert found.message == "入编后工勤编制在编1人，超过核定0名，超编1名"
 
 
-def test_check_entry_follows_settings(county: Snapshot) -> None:
+def test_check_entry_follows_settings(county: CountyFacts) -> None:
     off = {"over-quota": RuleSettings(enabled=False)}
     warn = {"over-quota": RuleSettings(severity=Severity.WARNING)}
     assert check_entry(county, XIANGSHAN, ADMIN_QUOTA, off) == []
     assert only(check_entry(county, XIANGSHAN, ADMIN_QUOTA, warn)).severity is Severity.WARNING
 
 
-def test_check_entry_needs_a_known_township(county: Snapshot) -> None:
-    with pytest.raises(SnapshotError, match="乡镇代码999不在本次数据中"):
+def test_check_entry_needs_a_known_township(county: CountyFacts) -> None:
+    with pytest.raises(CountyFactsError, match="乡镇代码999不在本次数据中"):
         check_entry(county, "999", ADMIN_QUOTA)
 
 
@@ -871,7 +871,7 @@ def test_check_secondment_inside_the_service_period() -> None:
     assert check_secondment(person, date(2026, 9, 1)) == []
 
 
-def test_check_secondment_counts_the_share_with_a_snapshot(county: Snapshot) -> None:
+def test_check_secondment_counts_the_share_with_a_snapshot(county: CountyFacts) -> None:
     # 河边镇 40 quota: 2 seconded allowed. One is out already; a second is fine,
     # a third is not.
     first, second, third = persons_of(county, HEBIAN)[-3:]
@@ -893,7 +893,7 @@ def test_service_period_end_of_a_leap_day_entry() -> None:
 # --- output and errors ---------------------------------------------------------------------------------------------
 
 
-def test_finding_to_dict_is_the_json_shape(county: Snapshot) -> None:
+def test_finding_to_dict_is_the_json_shape(county: CountyFacts) -> None:
     snapshot = with_quotas(county, XIANGSHAN, admin=14, institution=5)
     found = findings(snapshot, "ordinary-admin-floor")
     payload = json.loads(json.dumps([finding_to_dict(f) for f in found], ensure_ascii=False))
@@ -908,19 +908,19 @@ def test_finding_to_dict_is_the_json_shape(county: Snapshot) -> None:
     ]
 
 
-def test_findings_come_in_catalogue_order(county: Snapshot) -> None:
+def test_findings_come_in_catalogue_order(county: CountyFacts) -> None:
     snapshot = with_quotas(county, XIANGSHAN, admin=14, institution=5)  # floor + over-quota
     snapshot = with_township(snapshot, SEAT, leadership_posts_used=8)
     rules = [f.rule for f in evaluate(snapshot, today=TODAY)]
     assert rules == ["ordinary-admin-floor", "no-total-decrease", "over-quota", "leadership-posts"]
 
 
-def test_snapshot_errors(county: Snapshot) -> None:
+def test_snapshot_errors(county: CountyFacts) -> None:
     duplicate = replace(county, townships=(*county.townships, county.townships[0]))
-    with pytest.raises(SnapshotError, match=f"乡镇代码{SEAT}重复"):
+    with pytest.raises(CountyFactsError, match=f"乡镇代码{SEAT}重复"):
         evaluate(duplicate, today=TODAY)
     stray = change_persons(county, [newcomer("000", 1)])
-    with pytest.raises(SnapshotError, match="不在本次数据中"):
+    with pytest.raises(CountyFactsError, match="不在本次数据中"):
         evaluate(stray, today=TODAY)
 
 
@@ -934,7 +934,7 @@ def test_a_snapshot_does_not_follow_later_changes_to_its_inputs() -> None:
 # --- properties -------------------------------------------------------------------------------------------------------
 
 
-def one_township(approved: int, staff: int, excellent: int = 0, away: int = 0) -> Snapshot:
+def one_township(approved: int, staff: int, excellent: int = 0, away: int = 0) -> CountyFacts:
     code = "1"
     people = [
         PersonState(
@@ -947,7 +947,7 @@ def one_township(approved: int, staff: int, excellent: int = 0, away: int = 0) -
         )
         for k in range(staff)
     ]
-    return Snapshot(
+    return CountyFacts(
         "0", "测试县", (township(code, "甲乡", CLASS_1, approved, 0),), (), tuple(people)
     )
 
@@ -1034,7 +1034,7 @@ def test_findings_name_real_objects_and_ignore_person_order(
         )
         for n, (t, q, s, e, g, end) in enumerate(people)
     )
-    snapshot = Snapshot("0", "测试县", townships, (), persons)
+    snapshot = CountyFacts("0", "测试县", townships, (), persons)
     shuffled = replace(snapshot, persons=tuple(data.draw(st.permutations(persons))))
 
     found = evaluate(snapshot, today=TODAY)
@@ -1096,7 +1096,7 @@ def test_a_province_sized_snapshot_evaluates() -> None:
             ["office", "public-institution", "dispatched-agency"] * (n_townships * 3)
         )
     )
-    snapshot = Snapshot("510000", "四川省", townships, institutions, persons)
+    snapshot = CountyFacts("510000", "四川省", townships, institutions, persons)
     found = evaluate(snapshot, today=TODAY)
     assert {f.rule for f in found} <= set(RULES_BY_ID)
     assert len(found) > 0
@@ -1146,7 +1146,7 @@ def test_an_uncertified_leader_in_charge_of_enforcement_is_a_warning() -> None:
                          post_category="leader", enforcement_certificate_expiry=on)
     town = TownshipState(code="510923100", name="蓬莱镇", township_class=ORDINARY,
                          enforcement_leader_id="p1")
-    snapshot = Snapshot(region_code="510923", region_name="大英县", townships=[town], persons=[leader])
+    snapshot = CountyFacts(region_code="510923", region_name="大英县", townships=[town], persons=[leader])
     only = {r.id: RuleSettings(enabled=r.id == "enforcement-leader-certified") for r in RULES}
     assert evaluate(snapshot, only, today=on) == []  # the last valid day still counts
     findings = evaluate(snapshot, only, today=on + timedelta(days=1))

@@ -16,7 +16,7 @@ from tests.staffing import HUILONG, PENGLAI, TONGWEI_TOWNSHIP
 from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.audit.models import AuditRecord
 from bianzhi.institutions.importing import COLUMNS
-from bianzhi.institutions.models import Institution, LedgerEntry, Nameplate
+from bianzhi.institutions.models import Institution, InstitutionLedgerEntry, Nameplate
 from bianzhi.institutions.selectors import ledger_balances
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def _upload(rows: list[list[Any]], name: str = "机构.xlsx") -> SimpleUploadedF
 
 def _state() -> tuple[list[Any], int, int, int]:
     return (list(Institution.objects.values_list("pk", "name", "kind", "abolished_on")),
-            LedgerEntry.objects.count(), Nameplate.objects.count(), AuditRecord.objects.count())
+            InstitutionLedgerEntry.objects.count(), Nameplate.objects.count(), AuditRecord.objects.count())
 
 
 def test_the_template_has_the_columns_and_the_users_townships(

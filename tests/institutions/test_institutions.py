@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from tests.staffing import enter
 
-from bianzhi.institutions.models import Institution, LedgerEntry
+from bianzhi.institutions.models import Institution, InstitutionLedgerEntry
 from bianzhi.institutions.selectors import (
     institution_list,
     ledger_balances,
@@ -21,7 +21,7 @@ from bianzhi.institutions.services import (
     ledger_change,
     nameplate_add,
 )
-from bianzhi.rules.snapshot import county_snapshot
+from bianzhi.rules.facts import county_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_the_eight_unified_offices_are_offered_once(penglai: Any) -> None:
 def test_nameplates_are_never_institutions(office: Any) -> None:
     nameplate_add(actor=None, institution=office, name="党群服务中心", added_on=date(2021, 1, 1))
     assert Institution.objects.count() == 1
-    snapshot = county_snapshot(office.region)
+    snapshot = county_facts(office.region)
     assert [i.name for i in snapshot.institutions] == ["综合办公室"]
 
 
@@ -80,7 +80,7 @@ def test_the_ledger_never_goes_below_zero_and_needs_a_document_number(office: An
     with pytest.raises(InstitutionError, match="文号"):
         ledger_change(actor=None, institution=office, item="行政编制", delta=1, effective_on=date(2024, 1, 1),
                       document_number=" ", reason="增加")
-    assert LedgerEntry.objects.count() == 1
+    assert InstitutionLedgerEntry.objects.count() == 1
 
 
 def test_ledger_totals_are_compared_with_the_approved_quota(office: Any, scope_of: Any) -> None:

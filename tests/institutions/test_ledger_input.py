@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bianzhi.institutions.models import LedgerEntry
+from bianzhi.institutions.models import InstitutionLedgerEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def test_a_malformed_ledger_change_is_refused_and_not_recorded(
     login: Any, daying_officer: Any, office: Any, fields: dict[str, str], message: str
 ) -> None:
-    entries = LedgerEntry.objects.count()
+    entries = InstitutionLedgerEntry.objects.count()
     data = {
         "item": "行政编制",
         "delta": "1",
@@ -37,4 +37,4 @@ def test_a_malformed_ledger_change_is_refused_and_not_recorded(
     response = login(daying_officer).post(f"/institutions/{office.pk}/ledger/", data, follow=True)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert LedgerEntry.objects.count() == entries
+    assert InstitutionLedgerEntry.objects.count() == entries

@@ -12,7 +12,7 @@ import pytest
 from tests.staffing import PENGLAI, approve, enter
 
 from bianzhi.audit.models import AuditRecord
-from bianzhi.institutions.models import Institution, LedgerEntry
+from bianzhi.institutions.models import Institution, InstitutionLedgerEntry
 from bianzhi.institutions.services import (
     InstitutionError,
     InstitutionRuleViolation,
@@ -69,12 +69,12 @@ def test_a_ledger_cut_below_the_leaders_in_post_is_refused_and_nothing_is_writte
     )
     enter(1, institution=office, post_category="leader")
     enter(2, institution=office, post_category="leader")
-    entries, audits = LedgerEntry.objects.count(), AuditRecord.objects.count()
+    entries, audits = InstitutionLedgerEntry.objects.count(), AuditRecord.objects.count()
     with pytest.raises(InstitutionRuleViolation, match="领导职数") as refused:
         ledger_change(actor=None, institution=office, item="leader-deputy", delta=-1,
                       effective_on=date(2024, 3, 1), document_number=DOC, reason="精简")
     assert [f.rule for f in refused.value.findings] == ["leadership-posts"]
-    assert LedgerEntry.objects.count() == entries
+    assert InstitutionLedgerEntry.objects.count() == entries
     assert AuditRecord.objects.count() == audits
 
 
@@ -86,7 +86,7 @@ def test_a_ledger_change_creating_no_new_block_finding_is_saved(ordinary: Any) -
     enter(1, institution=office, post_category="leader")
     ledger_change(actor=None, institution=office, item="leader-deputy", delta=-1,
                   effective_on=date(2024, 3, 1), document_number=DOC, reason="精简")
-    assert LedgerEntry.objects.filter(item="leader-deputy", delta=-1).exists()
+    assert InstitutionLedgerEntry.objects.filter(item="leader-deputy", delta=-1).exists()
 
 
 def test_the_unified_offices_are_refused_where_the_office_limit_is_a_block(ordinary: Any) -> None:

@@ -14,7 +14,7 @@ D1, D2 = dt.date(2021, 6, 30), dt.date(2021, 12, 31)
 
 @pytest.fixture
 def penglai_data(regions: Any) -> Any:
-    from bianzhi.institutions.models import Institution, LedgerEntry, Nameplate
+    from bianzhi.institutions.models import Institution, InstitutionLedgerEntry, Nameplate
     from bianzhi.roster.models import Person
     from bianzhi.townships.models import ApprovedQuota, Township
 
@@ -28,7 +28,7 @@ def penglai_data(regions: Any) -> Any:
             region=township, name=name, kind=kind, established_on=dt.date(2020, 1, 1)
         )
         for item, delta in items.items():
-            LedgerEntry.objects.create(
+            InstitutionLedgerEntry.objects.create(
                 institution=inst,
                 region=township,
                 item=item.replace("_", "-"),

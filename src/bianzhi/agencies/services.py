@@ -38,7 +38,7 @@ from bianzhi.agencies.models import (
     Mode,
 )
 from bianzhi.agencies.selectors import effective_floors
-from bianzhi.audit.services import audit_record, snapshot
+from bianzhi.audit.services import audit_record, field_values
 from bianzhi.core.duties import (
     AGENCY_FLOOR_SOURCE,
     DEPARTMENT_FLOOR_SOURCE,
@@ -136,7 +136,7 @@ def agency_create(
         institution=institution,
         vertical=agency_type.strip() in VERTICAL_TYPES if vertical is None else vertical,
     )
-    audit_record(actor=actor, action="create", obj=agency, region_code=township.code, after=snapshot(agency))
+    audit_record(actor=actor, action="create", obj=agency, region_code=township.code, after=field_values(agency))
     return agency
 
 
@@ -225,7 +225,7 @@ def agency_hand_over(
         ledger_note=note,
         recorded_by=_user(actor),
     )
-    before = snapshot(agency)
+    before = field_values(agency)
     agency.mode = Mode.LOCAL
     agency.save()
     audit_record(
@@ -234,7 +234,7 @@ def agency_hand_over(
         obj=agency,
         region_code=agency.township.code,
         before=before,
-        after={**snapshot(agency), "划转编制": quota_moved, "随编划转人员": staff_moved},
+        after={**field_values(agency), "划转编制": quota_moved, "随编划转人员": staff_moved},
         reason=document_number,
     )
     return HandoverResult(handover, quota_moved, staff_moved)
@@ -338,7 +338,7 @@ def head_change_complete(
     change.status = HeadChangeStatus.COMPLETED
     change.completed_on = completed_on or clock.today()
     change.save()
-    before = snapshot(agency)
+    before = field_values(agency)
     agency.head_name = change.person_name if change.kind == HeadChangeKind.APPOINT else ""
     agency.save(update_fields=["head_name"])
     audit_record(
@@ -347,7 +347,7 @@ def head_change_complete(
         obj=agency,
         region_code=agency.township.code,
         before=before,
-        after=snapshot(agency),
+        after=field_values(agency),
         reason=change.document_number,
     )
     return change
@@ -373,10 +373,10 @@ def floor_set(
         if value is not None and not (minimum <= _score(value) <= 100):
             raise AgencyError(f"{label}的乡镇权重下限须在{minimum}%～100%之间（000 §二.2）")
     floor, _ = AssessmentFloor.objects.get_or_create(region=region)
-    before = snapshot(floor)
+    before = field_values(floor)
     floor.agency_floor, floor.department_floor = agency_floor, department_floor
     floor.save()
-    audit_record(actor=actor, action="update", obj=floor, region_code=region.code, before=before, after=snapshot(floor))
+    audit_record(actor=actor, action="update", obj=floor, region_code=region.code, before=before, after=field_values(floor))
     return floor
 
 
@@ -467,7 +467,7 @@ def _assessment_save(
         action="create" if created else "update",
         obj=assessment,
         region_code=region.code,
-        after=snapshot(assessment, ["year", "township_weight", "township_score", other_field, "total"]),
+        after=field_values(assessment, ["year", "township_weight", "township_score", other_field, "total"]),
     )
     return assessment
 

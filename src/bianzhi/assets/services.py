@@ -31,7 +31,7 @@ from bianzhi.assets.models import (
     PlanReport,
     RevitalisationPlan,
 )
-from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, snapshot
+from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, field_values
 from bianzhi.core.assets import (
     CLASSES,
     DISPOSED,
@@ -131,7 +131,7 @@ def asset_create(*, actor: Any, township: Region, fields: AssetFields) -> Asset:
     if Asset.objects.filter(township=township, village=asset.village, name=asset.name).exists():
         raise AssetError(f"“{asset}”已登记。")
     asset.save()
-    audit_record(actor=actor, action="create", obj=asset, region_code=township.code, after=snapshot(asset))
+    audit_record(actor=actor, action="create", obj=asset, region_code=township.code, after=field_values(asset))
     return asset
 
 
@@ -161,7 +161,7 @@ def asset_import(*, actor: Any, township: Region, rows: Sequence[tuple[int, Asse
         action="import",
         entries=(
             AuditEntry(object_type="assets.asset", object_id=str(a.pk), object_label=str(a),
-                       region_code=township.code, after=snapshot(a))
+                       region_code=township.code, after=field_values(a))
             for a in created
         ),
         reason="导入镇村公有资产台账",
@@ -214,7 +214,7 @@ def asset_transfer(
         raise AssetError(f"请选择接收方类型（{'、'.join(RECEIVER_KINDS)}）并填写接收方。")
     if asset.use_status == DISPOSED:
         raise AssetError("该资产已处置，不能再移交。")
-    before = snapshot(asset, ["owner", "village", "use_status"])
+    before = field_values(asset, ["owner", "village", "use_status"])
     transfer = AssetTransfer.objects.create(
         asset=asset, from_party=asset.village or asset.township.name, receiver_kind=receiver_kind,
         to_party=to_party.strip(), document_number=number, transferred_on=on, note=note.strip(),
@@ -227,8 +227,8 @@ def asset_transfer(
         asset.use_status = DISPOSED
     asset.save()
     audit_record(actor=actor, action="update", obj=asset, region_code=asset.township.code, before=before,
-                 after=snapshot(asset, ["owner", "village", "use_status"]), reason=f"资产移交 {number}")
-    audit_record(actor=actor, action="create", obj=transfer, region_code=asset.township.code, after=snapshot(transfer))
+                 after=field_values(asset, ["owner", "village", "use_status"]), reason=f"资产移交 {number}")
+    audit_record(actor=actor, action="create", obj=transfer, region_code=asset.township.code, after=field_values(transfer))
     return transfer
 
 
@@ -254,7 +254,7 @@ def plan_create(
         asset=asset, category=category, measures=measures.strip(), responsible_unit=responsible_unit.strip(),
         deadline=deadline,
     )
-    audit_record(actor=actor, action="create", obj=plan, region_code=asset.township.code, after=snapshot(plan))
+    audit_record(actor=actor, action="create", obj=plan, region_code=asset.township.code, after=field_values(plan))
     return plan
 
 
@@ -272,13 +272,13 @@ def _facts(plan: RevitalisationPlan, evidence: int | None = None) -> CloseoutFac
 
 
 def _set_status(*, actor: Any, plan: RevitalisationPlan, status: TaskStatus, reason: str) -> None:
-    before = snapshot(plan, ["status"])
+    before = field_values(plan, ["status"])
     plan.status = status.value
     if status is TaskStatus.CLOSED:
         plan.closed_at = clock.now()
     plan.save()
     audit_record(actor=actor, action="approve" if status is TaskStatus.CLOSED else "update", obj=plan,
-                 region_code=plan.asset.township.code, before=before, after=snapshot(plan, ["status"]), reason=reason)
+                 region_code=plan.asset.township.code, before=before, after=field_values(plan, ["status"]), reason=reason)
 
 
 @transaction.atomic
@@ -325,11 +325,11 @@ def plan_approve_closeout(*, actor: Any, plan: RevitalisationPlan, text: str = "
                               text=text.strip() or "经核实，准予销号。", author=_user(actor))
     _set_status(actor=actor, plan=plan, status=TaskStatus.CLOSED, reason=f"准予销号（依据：{SOURCE}）")
     asset = plan.asset
-    before = snapshot(asset, ["use_status"])
+    before = field_values(asset, ["use_status"])
     asset.use_status = REVITALISED
     asset.save()
     audit_record(actor=actor, action="update", obj=asset, region_code=asset.township.code, before=before,
-                 after=snapshot(asset, ["use_status"]), reason="盘活销号")
+                 after=field_values(asset, ["use_status"]), reason="盘活销号")
     return plan
 
 
@@ -363,7 +363,7 @@ def round_create(*, actor: Any, county: Region, year: int, title: str = "",
         county=county, year=year, title=title.strip() or f"{year}年镇村公有资产清查",
         deadline=deadline or inventory_deadline(year),
     )
-    audit_record(actor=actor, action="create", obj=item, region_code=county.code, after=snapshot(item))
+    audit_record(actor=actor, action="create", obj=item, region_code=county.code, after=field_values(item))
     return item
 
 

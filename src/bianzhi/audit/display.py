@@ -117,9 +117,14 @@ class Row:
     changes: list[Change] = field(default_factory=list)
 
 
+# Records keep the object type they were written with; a model renamed
+# since (issue 11) is still found under its earlier name.
+RENAMED_TYPES = {"institutions.ledgerentry": "institutions.institutionledgerentry"}
+
+
 def _model_of(object_type: str) -> type[models.Model] | None:
     try:
-        return apps.get_model(object_type)
+        return apps.get_model(RENAMED_TYPES.get(object_type, object_type))
     except (LookupError, ValueError):
         return None
 

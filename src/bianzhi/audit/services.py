@@ -42,7 +42,7 @@ def object_type_of(obj: models.Model | type[models.Model]) -> str:
     return obj._meta.label_lower
 
 
-def snapshot(obj: models.Model, fields: Sequence[str] | None = None) -> dict[str, Any]:
+def field_values(obj: models.Model, fields: Sequence[str] | None = None) -> dict[str, Any]:
     """A JSON-ready dict of ``obj``'s field values (FKs as primary keys).
 
     Use it for ``before``/``after``: take one before changing the object and

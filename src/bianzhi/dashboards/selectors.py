@@ -19,7 +19,12 @@ from django.urls import reverse
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.core.rules import RULES, Severity
-from bianzhi.institutions.models import LEADERSHIP_ITEMS, LedgerEntry, LedgerItem, QuotaType
+from bianzhi.institutions.models import (
+    LEADERSHIP_ITEMS,
+    InstitutionLedgerEntry,
+    LedgerItem,
+    QuotaType,
+)
 from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person, PostCategory, Status
@@ -103,7 +108,7 @@ def dashboard_data(*, scope: Scope, region: Region, today: date | None = None) -
         if code in rows:
             rows[code].approved[quota_type] = int(total or 0)
     for code, item, total in (
-        LedgerEntry.objects.filter(**{f"region__{k}": v for k, v in under.items()},
+        InstitutionLedgerEntry.objects.filter(**{f"region__{k}": v for k, v in under.items()},
                                    item__in=[*LEADERSHIP_ITEMS, LedgerItem.WORKER])
         .values(f"region__{child}", "item").annotate(total=Sum("delta"))
         .values_list(f"region__{child}", "item", "total")

@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from bianzhi.accounts.scope import scope_for
-from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, snapshot
+from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, field_values
 from bianzhi.core.credit_code import CreditCodeError, validate_credit_code
 from bianzhi.core.enforcement import (
     SOURCE_OFFICE_HEAD,
@@ -66,7 +66,7 @@ def _user(actor: Any) -> Any:
 
 
 def _case_snapshot(case: Case, fields: Sequence[str] | None = None) -> dict[str, Any]:
-    data = snapshot(case, list(fields) if fields is not None else None)
+    data = field_values(case, list(fields) if fields is not None else None)
     if "party_id" in data:
         data["party_id"] = selectors.party_id_shown(case, full=False)
     return data
@@ -111,7 +111,7 @@ def team_set(
             f"（依据：{SOURCE_OFFICE_HEAD}）。"
         )
     team, _ = EnforcementTeam.objects.select_for_update().get_or_create(township=township)
-    before = snapshot(team, ["leader_in_charge", "office_head"])
+    before = field_values(team, ["leader_in_charge", "office_head"])
     team.leader_in_charge = leader_in_charge
     team.office_head = office_head
     team.save()
@@ -121,7 +121,7 @@ def team_set(
         obj=team,
         region_code=township.code,
         before=before,
-        after=snapshot(team, ["leader_in_charge", "office_head"]),
+        after=field_values(team, ["leader_in_charge", "office_head"]),
     )
     # The rule enforcement-leader-certified reads the team: store its findings afresh.
     rule_guard().refresh(county_code=township.county_code)
@@ -396,7 +396,7 @@ def case_transfer(
     )
     audit_record(
         actor=actor, action="create", obj=transfer, region_code=case.township.code,
-        after=snapshot(transfer),
+        after=field_values(transfer),
     )
     _record(actor=actor, case=case, stage="移送", text=f"移送{transfer.department}（{transfer.document_number}）：{transfer.reason}")
     return transfer
@@ -415,12 +415,12 @@ def transfer_receipt(
         raise EnforcementError("请填写接收人。")
     if on < transfer.transferred_on:
         raise EnforcementError("回执日期早于移送日期。")
-    before = snapshot(transfer, ["receipt_on", "receipt_by", "receipt_note"])
+    before = field_values(transfer, ["receipt_on", "receipt_by", "receipt_note"])
     transfer.receipt_on, transfer.receipt_by, transfer.receipt_note = on, received_by.strip(), note.strip()
     transfer.save()
     audit_record(
         actor=actor, action="update", obj=transfer, region_code=transfer.case.township.code,
-        before=before, after=snapshot(transfer, ["receipt_on", "receipt_by", "receipt_note"]),
+        before=before, after=field_values(transfer, ["receipt_on", "receipt_by", "receipt_note"]),
         reason="登记移送回执",
     )
     _record(actor=actor, case=transfer.case, stage="移送回执", text=f"{transfer.department} {received_by.strip()} 于 {on:%Y-%m-%d} 签收。")
@@ -503,7 +503,7 @@ def meeting_create(
         action="create",
         obj=meeting,
         region_code=region.code,
-        after={**snapshot(meeting, ["held_on", "title", "participants", "decisions"]),
+        after={**field_values(meeting, ["held_on", "title", "participants", "decisions"]),
                "tasks": [t.pk for t in tasks]},
     )
     return meeting

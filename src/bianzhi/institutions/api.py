@@ -35,7 +35,7 @@ from bianzhi.institutions.models import (
     LEADERSHIP_ITEMS,
     QUOTA_ITEMS,
     Institution,
-    LedgerEntry,
+    InstitutionLedgerEntry,
     LedgerItem,
 )
 from bianzhi.kernel.hooks import staff_counts
@@ -118,11 +118,11 @@ def serializer_context(institutions: Sequence[Institution]) -> dict[str, Any]:
     }
 
 
-class LedgerEntrySerializer(serializers.ModelSerializer[LedgerEntry]):
+class InstitutionLedgerEntrySerializer(serializers.ModelSerializer[InstitutionLedgerEntry]):
     item_label = serializers.CharField(source="get_item_display")
 
     class Meta:
-        model = LedgerEntry
+        model = InstitutionLedgerEntry
         fields = ["id", "item", "item_label", "delta", "effective_on", "document_number", "reason"]
 
 
@@ -130,7 +130,7 @@ class LedgerSerializer(serializers.Serializer[Any]):
     institution = serializers.IntegerField()
     as_of = serializers.DateField(allow_null=True)
     balances = serializers.DictField(child=serializers.IntegerField(), help_text="各项目截至该日的余额")
-    entries = LedgerEntrySerializer(many=True)
+    entries = InstitutionLedgerEntrySerializer(many=True)
 
 
 def _as_of(request: Request) -> date | None:

@@ -39,7 +39,7 @@ def demo_county_institutions(county: Region) -> int:
     guard = rule_guard()
     if Institution.objects.filter(region__county_code=county.code).exists():
         return 0
-    states = {t.code: t for t in guard.county_snapshot(county).townships}
+    states = {t.code: t for t in guard.county_facts(county).townships}
     document = DOCUMENTS.get(county.code, "示例文号")
     created = 0
     ordinary_fault_done = False

@@ -20,7 +20,7 @@ class UnifiedForm(forms.Form):
 
 class LedgerForm(forms.Form):
     item = forms.ChoiceField(label="项目", choices=LedgerItem.choices)
-    # LedgerEntry.delta is an IntegerField: a bigger number cannot be stored.
+    # InstitutionLedgerEntry.delta is an IntegerField: a bigger number cannot be stored.
     delta = integer_field("增减（减少填负数）")
     effective_on = DateField(label="生效日期")
     document_number = forms.CharField(label="文号", max_length=100)

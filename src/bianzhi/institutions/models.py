@@ -139,7 +139,7 @@ class Nameplate(models.Model):
         return self.name
 
 
-class LedgerEntry(models.Model):
+class InstitutionLedgerEntry(models.Model):
     """One dated change of one ledger item of an institution (编制台账)."""
 
     institution = models.ForeignKey(
@@ -168,6 +168,9 @@ class LedgerEntry(models.Model):
     class Meta:
         verbose_name = "编制台账"
         verbose_name_plural = "编制台账"
+        # The table keeps its first name: the model was renamed (issue 11),
+        # the data of earlier releases was not moved.
+        db_table = "institutions_ledgerentry"
         ordering = ["effective_on", "id"]
         indexes = [models.Index(fields=["region", "item", "effective_on"], name="ledger_region_idx")]
 

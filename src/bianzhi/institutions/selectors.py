@@ -21,7 +21,7 @@ from bianzhi.institutions.models import (
     EventKind,
     Institution,
     InstitutionEvent,
-    LedgerEntry,
+    InstitutionLedgerEntry,
     LedgerItem,
     Nameplate,
 )
@@ -88,7 +88,7 @@ def ledger_balances(
     """institution id -> {ledger item: balance} on `as_of` (default: all
     entries). One GROUP BY query. Callers pass ids or a region they have
     already scoped."""
-    qs = LedgerEntry.objects.all()
+    qs = InstitutionLedgerEntry.objects.all()
     if institution_ids is not None:
         qs = qs.filter(institution_id__in=institution_ids)
     if region is not None:
@@ -108,7 +108,7 @@ def ledger_balances(
 def township_ledger_totals(*, county: Region, as_of: date | None = None) -> dict[int, dict[str, int]]:
     """township region id -> {ledger item: total over its institutions}: one
     GROUP BY. The caller has checked the county is in scope."""
-    qs = LedgerEntry.objects.filter(region__county_code=county.code)
+    qs = InstitutionLedgerEntry.objects.filter(region__county_code=county.code)
     if as_of is not None:
         qs = qs.filter(effective_on__lte=as_of)
     result: dict[int, dict[str, int]] = defaultdict(dict)
@@ -121,8 +121,8 @@ def township_ledger_totals(*, county: Region, as_of: date | None = None) -> dict
     return result
 
 
-def ledger_entries(*, scope: Scope, institution: Institution) -> QuerySet[LedgerEntry]:
-    return scope.filter(LedgerEntry.objects.filter(institution=institution)).select_related(
+def ledger_entries(*, scope: Scope, institution: Institution) -> QuerySet[InstitutionLedgerEntry]:
+    return scope.filter(InstitutionLedgerEntry.objects.filter(institution=institution)).select_related(
         "created_by"
     ).order_by("-effective_on", "-id")
 
@@ -183,7 +183,7 @@ def unified_offices_limit_problems(*, township: Region, missing: list[str]) -> l
 
     guard = rule_guard()
     rule = rule_in_force("institution-limits", guard.settings([township.county_code])[township.county_code])
-    snapshot = guard.county_snapshot(township)
+    snapshot = guard.county_facts(township)
     state = next((t for t in snapshot.townships if t.code == township.code), None)
     if rule is None or state is None or not rule.applies_to(state.township_class):
         return []

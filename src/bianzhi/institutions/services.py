@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db import transaction
 from django.db.models import Sum
 
-from bianzhi.audit.services import audit_record, snapshot
+from bianzhi.audit.services import audit_record, field_values
 from bianzhi.institutions.models import (
     UNIFIED_OFFICES,
     EventKind,
     Institution,
     InstitutionEvent,
+    InstitutionLedgerEntry,
     Kind,
-    LedgerEntry,
     LedgerItem,
     Nameplate,
 )
@@ -130,7 +130,7 @@ def institution_create(
         action="create",
         obj=institution,
         region_code=township.code,
-        after=snapshot(institution),
+        after=field_values(institution),
         reason=document_number,
     )
     for item, count in (quotas or {}).items():
@@ -206,7 +206,7 @@ def institution_rename(
         .exists()
     ):
         raise InstitutionError(f"本乡镇已有名为“{new_name}”的机构")
-    before = snapshot(institution)
+    before = field_values(institution)
     InstitutionEvent.objects.create(
         institution=institution,
         kind=EventKind.RENAME,
@@ -223,7 +223,7 @@ def institution_rename(
         obj=institution,
         region_code=institution.region.code,
         before=before,
-        after=snapshot(institution),
+        after=field_values(institution),
         reason=document_number,
     )
     return institution
@@ -250,9 +250,9 @@ def institution_abolish(
     staff = staff_counts(institution_ids=[institution.pk]).get(institution.pk, StaffCount()).on_roster
     if staff:
         raise InstitutionError(f"该机构还有{staff}名在册人员，请先调整其所在机构再撤销")
-    before = snapshot(institution)
+    before = field_values(institution)
     balances = (
-        LedgerEntry.objects.filter(institution=institution)
+        InstitutionLedgerEntry.objects.filter(institution=institution)
         .values("item")
         .annotate(total=Sum("delta"))
         .values_list("item", "total")
@@ -288,7 +288,7 @@ def institution_abolish(
         obj=institution,
         region_code=institution.region.code,
         before=before,
-        after=snapshot(institution),
+        after=field_values(institution),
         reason=document_number,
     )
     return institution
@@ -315,7 +315,7 @@ def nameplate_add(
         obj=plate,
         object_label=f"{institution.name}（挂牌：{name}）",
         region_code=institution.region.code,
-        after=snapshot(plate),
+        after=field_values(plate),
         reason=document_number,
     )
     return plate
@@ -325,7 +325,7 @@ def nameplate_add(
 def nameplate_remove(
     *, actor: User | None, nameplate: Nameplate, removed_on: date, document_number: str = ""
 ) -> Nameplate:
-    before = snapshot(nameplate)
+    before = field_values(nameplate)
     nameplate.removed_on = removed_on
     nameplate.save(update_fields=["removed_on"])
     audit_record(
@@ -334,14 +334,14 @@ def nameplate_remove(
         obj=nameplate,
         region_code=nameplate.institution.region.code,
         before=before,
-        after=snapshot(nameplate),
+        after=field_values(nameplate),
         reason=document_number,
     )
     return nameplate
 
 
 def _balance(institution: Institution, item: str, on: date | None = None) -> int:
-    qs = LedgerEntry.objects.filter(institution=institution, item=item)
+    qs = InstitutionLedgerEntry.objects.filter(institution=institution, item=item)
     if on is not None:
         qs = qs.filter(effective_on__lte=on)
     return int(qs.aggregate(total=Sum("delta"))["total"] or 0)
@@ -359,7 +359,7 @@ def ledger_change(
     document_number: str,
     reason: str,
     refresh: bool = True,
-) -> LedgerEntry:
+) -> InstitutionLedgerEntry:
     """One dated change (增减) of one ledger item, with 文号 and reason. The
     balance may never go below zero, neither on the date nor afterwards."""
     document_number = require_document_number(document_number, InstitutionError)
@@ -376,7 +376,7 @@ def ledger_change(
     for on in (effective_on, None):
         if _balance(institution, item, on) + delta < 0:
             raise InstitutionError(f"{institution.name}的{label}调整后将少于0")
-    entry = LedgerEntry.objects.create(
+    entry = InstitutionLedgerEntry.objects.create(
         institution=institution,
         region_id=institution.region_id,
         item=item,

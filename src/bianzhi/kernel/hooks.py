@@ -19,7 +19,7 @@ from INSTALLED_APPS or Django was not set up), so it raises
 ``HookNotRegistered`` instead of quietly skipping the check.
 
 This module imports no app of the project, not even ``bianzhi.core``: the
-rule engine's values (``Finding``, ``Snapshot``, ``RuleSettings``,
+rule engine's values (``Finding``, ``CountyFacts``, ``RuleSettings``,
 ``PersonState``) cross it as ``Any`` and are named in the docstrings; the
 callers annotate them with the core types.
 """
@@ -83,8 +83,8 @@ class RuleGuard(Protocol):
         county layered: ``dict[str, core.rules.RuleSettings]`` each)."""
         ...
 
-    def county_snapshot(self, county: Any) -> Any:
-        """The ``core.rules.Snapshot`` of one county as stored now."""
+    def county_facts(self, county: Any) -> Any:
+        """The ``core.rules.CountyFacts`` of one county as stored now."""
         ...
 
     def evaluate(self, *, county_code: str) -> list[Any]:

@@ -75,7 +75,7 @@ def sanding_load_county(
     from bianzhi.institutions.selectors import ledger_balances, nameplates_of
     from bianzhi.reports.models import MainDuty
     from bianzhi.roster.models import Person, Status
-    from bianzhi.rules.snapshot import settings_for
+    from bianzhi.rules.facts import settings_for
     from bianzhi.townships.models import ApprovedQuota, QuotaLedgerEntry, Township
 
     townships = list(

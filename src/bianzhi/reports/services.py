@@ -133,7 +133,7 @@ def thresholds_of(county: Region) -> Thresholds:
     """The evaluation's limits from the rule settings in force for ``county``
     (province, then city, then county; a city gives province then city)."""
     from bianzhi.core.rules.checks import rule_in_force
-    from bianzhi.rules.snapshot import settings_for
+    from bianzhi.rules.facts import settings_for
 
     settings = settings_for(county.code)
     usage = rule_in_force("usage-rate", settings)
@@ -231,8 +231,8 @@ def _filing_checks(
     and its rule is in force)."""
     from bianzhi.core.rules.catalogue import RULES_BY_ID
     from bianzhi.core.rules.checks import rule_in_force
+    from bianzhi.rules.facts import counties_facts, settings_for
     from bianzhi.rules.services import findings_evaluate
-    from bianzhi.rules.snapshot import county_snapshots, settings_for
 
     findings: list[FilingFinding] = []
     controls: dict[str, list[ControlCheck]] = {"行政编制": [], "事业编制": []}
@@ -268,7 +268,7 @@ def _filing_checks(
             )
         # The control numbers of issue 12 §2 (rule "control-number", numbers on the
         # county's rule snapshot); until both exist nothing is claimed about them.
-        snapshot = county_snapshots(county)[0]
+        snapshot = counties_facts(county)[0]
         numbers = getattr(snapshot, "control_numbers", None)
         in_force = (
             "control-number" in RULES_BY_ID

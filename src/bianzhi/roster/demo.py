@@ -47,7 +47,7 @@ def demo_roster_rows(county: Region, *, today: date | None = None) -> list[list[
     """The demo roster of one county as import rows (HEADERS order)."""
     today = today or clock.today()
     rng = random.Random(int(county.code))
-    states = {t.code: t for t in rule_guard().county_snapshot(county).townships}
+    states = {t.code: t for t in rule_guard().county_facts(county).townships}
     townships = list(Region.objects.filter(level=Level.TOWNSHIP, county_code=county.code).order_by("code"))
     institutions: dict[int, dict[str, list[str]]] = {}
     for region_id, name, kind in Institution.objects.filter(

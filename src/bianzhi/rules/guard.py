@@ -14,18 +14,18 @@ from contextlib import contextmanager
 from datetime import date
 
 from bianzhi.core.rules import (
+    CountyFacts,
     Finding,
     PersonState,
     RuleSettings,
     Severity,
-    Snapshot,
     check_entry,
     check_secondment,
 )
 from bianzhi.kernel.hooks import GuardedWrite, RuleRefusal
 from bianzhi.regions.models import Region
+from bianzhi.rules.facts import county_facts, settings_by_county, settings_for
 from bianzhi.rules.services import findings_evaluate, findings_refresh
-from bianzhi.rules.snapshot import county_snapshot, settings_by_county, settings_for
 
 BlockKey = tuple[str, str, str]
 
@@ -43,22 +43,22 @@ class DatabaseRuleGuard:
 
     def check_entry(self, *, township: Region, quota_type: str) -> list[Finding]:
         return check_entry(
-            county_snapshot(township), township.code, quota_type, settings_for(township.county_code)
+            county_facts(township), township.code, quota_type, settings_for(township.county_code)
         )
 
     def check_secondment(self, *, person: PersonState, start: date, township: Region) -> list[Finding]:
         return check_secondment(
             person,
             start,
-            snapshot=county_snapshot(township),
+            snapshot=county_facts(township),
             settings=settings_for(township.county_code),
         )
 
     def settings(self, county_codes: Iterable[str]) -> dict[str, dict[str, RuleSettings]]:
         return settings_by_county(county_codes)
 
-    def county_snapshot(self, county: Region) -> Snapshot:
-        return county_snapshot(county)
+    def county_facts(self, county: Region) -> CountyFacts:
+        return county_facts(county)
 
     def evaluate(self, *, county_code: str) -> list[Finding]:
         county = Region.objects.filter(code=county_code).first()

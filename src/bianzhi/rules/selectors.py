@@ -142,7 +142,7 @@ def rule_rows(*, region: Region) -> list[RuleRow]:
         codes = codes[:3]
     own_rows = {r.rule: r for r in RuleSetting.objects.filter(region=region)}
     from bianzhi.core.rules import layer_settings
-    from bianzhi.rules.snapshot import _setting
+    from bianzhi.rules.facts import _setting
 
     layers: list[dict[str, RuleSettings]] = []
     by_region: dict[str, dict[str, RuleSettings]] = {}

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from bianzhi.accounts.models import Role
-from bianzhi.audit.services import audit_record, snapshot
+from bianzhi.audit.services import audit_record, field_values
 from bianzhi.core.rules import (
     RULES_BY_ID,
     Finding,
@@ -29,8 +29,8 @@ from bianzhi.inbox.services import notify_users, role_holders
 from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person
+from bianzhi.rules.facts import counties_facts, settings_by_county
 from bianzhi.rules.models import RuleSetting, StoredFinding
-from bianzhi.rules.snapshot import county_snapshots, settings_by_county
 
 if TYPE_CHECKING:
     from bianzhi.accounts.models import User
@@ -53,7 +53,7 @@ def findings_evaluate(region: Region, *, today: date | None = None) -> list[Coun
     `today` defaults to ``kernel.clock.today()`` (certificate validity,
     ongoing secondments), so a frozen clock freezes the rules too."""
     today = today if today is not None else clock.today()
-    snapshots = county_snapshots(region, today=today)
+    snapshots = counties_facts(region, today=today)
     settings = settings_by_county(s.region_code for s in snapshots)
     return [
         CountyFindings(s.region_code, s.region_name, evaluate(s, settings[s.region_code], today=today))
@@ -227,7 +227,7 @@ def rule_setting_save(
     effective_rules({rule: _setting_from_form(enabled=enabled, severity=severity,
                                               parameters=parameters, scope=scope)})
     row = RuleSetting.objects.filter(region=region, rule=rule).first()
-    before = snapshot(row) if row else None
+    before = field_values(row) if row else None
     if row is None:
         row = RuleSetting(region=region, rule=rule)
     row.enabled = enabled
@@ -241,7 +241,7 @@ def rule_setting_save(
         obj=row,
         region_code=region.code,
         before=before,
-        after=snapshot(row),
+        after=field_values(row),
         reason=reason,
     )
     findings_refresh(region=region)

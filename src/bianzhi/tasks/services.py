@@ -23,7 +23,7 @@ from django.urls import reverse
 from bianzhi.accounts.models import Role, User
 from bianzhi.accounts.scope import Scope, scope_for
 from bianzhi.adapters.xlsx_tasks import TaskRow
-from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, snapshot
+from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, field_values
 from bianzhi.core.tasks import (
     Cadence,
     CloseoutFacts,
@@ -137,7 +137,7 @@ def plan_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(
-        actor=actor, action="create", obj=plan, region_code=region.code, after=snapshot(plan)
+        actor=actor, action="create", obj=plan, region_code=region.code, after=field_values(plan)
     )
     return plan
 
@@ -178,7 +178,7 @@ def plan_import_tasks(*, actor: User | None, plan: WorkPlan, rows: Sequence[Task
                 object_id=str(t.pk),
                 object_label=str(t),
                 region_code=plan.region.code,
-                after=snapshot(t),
+                after=field_values(t),
             )
             for t in tasks
         ),
@@ -258,7 +258,7 @@ def _facts(task: Task) -> CloseoutFacts:
 
 
 def _set_status(*, actor: User | None, task: Task, status: TaskStatus, reason: str) -> None:
-    before = snapshot(task, ["status"])
+    before = field_values(task, ["status"])
     task.status = status.value
     if status is TaskStatus.CLOSED:
         task.closed_at = clock.now()
@@ -270,7 +270,7 @@ def _set_status(*, actor: User | None, task: Task, status: TaskStatus, reason: s
         obj=task,
         region_code=task.plan.region.code,
         before=before,
-        after=snapshot(task, ["status"]),
+        after=field_values(task, ["status"]),
         reason=reason,
     )
 
@@ -426,7 +426,7 @@ def round_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(
-        actor=actor, action="create", obj=item, region_code=region.code, after=snapshot(item)
+        actor=actor, action="create", obj=item, region_code=region.code, after=field_values(item)
     )
     return item
 
@@ -459,7 +459,7 @@ def finding_create(
         action="create",
         obj=finding,
         region_code=round.region.code,
-        after=snapshot(finding),
+        after=field_values(finding),
     )
     region = task.plan.region if task is not None else round.region
     for user in _reporters_of(region):
@@ -493,7 +493,7 @@ def finding_rectify(
     if not text.strip():
         raise ServiceError("整改情况不能为空。")
     checked = check_uploads(list(files))
-    before = snapshot(finding, ["status", "rectification"])
+    before = field_values(finding, ["status", "rectification"])
     finding.rectification = text.strip()
     finding.status = FindingStatus.RECTIFIED.value
     finding.rectified_at = clock.now()
@@ -506,7 +506,7 @@ def finding_rectify(
         obj=finding,
         region_code=region.code,
         before=before,
-        after=snapshot(finding, ["status", "rectification"]),
+        after=field_values(finding, ["status", "rectification"]),
         reason="报送整改情况",
     )
     return finding
@@ -519,7 +519,7 @@ def finding_verify(*, actor: User | None, finding: Finding) -> Finding:
     _check(actor, actor is None or _scope(actor).can_edit(finding.round.region))
     if finding.status != FindingStatus.RECTIFIED.value:
         raise ServiceError("只有已整改的问题可以核实。")
-    before = snapshot(finding, ["status"])
+    before = field_values(finding, ["status"])
     finding.status = FindingStatus.VERIFIED.value
     finding.verified_at = clock.now()
     finding.verified_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -530,7 +530,7 @@ def finding_verify(*, actor: User | None, finding: Finding) -> Finding:
         obj=finding,
         region_code=finding.round.region.code,
         before=before,
-        after=snapshot(finding, ["status"]),
+        after=field_values(finding, ["status"]),
         reason="核实整改",
     )
     return finding

@@ -2,11 +2,11 @@
 
 Every numeric policy rule is data (`RULES`, see docs/rules.md); a region
 overrides parameters, severity, scope or switches a rule off with
-`RuleSettings`. `evaluate(snapshot, settings, today)` checks a county's
+`RuleSettings`. `evaluate(facts, settings, today=)` checks a county's
 current state; `check_entry` and `check_secondment` answer, before a roster
 write, which findings the write would leave.
 
-Modules: `model` (snapshot and finding dataclasses), `catalogue` (rule
+Modules: `model` (county facts and finding dataclasses), `catalogue` (rule
 definitions and settings), `engine` (evaluation), `checks` (write-time checks).
 """
 
@@ -44,6 +44,8 @@ from bianzhi.core.rules.model import (
     KEY,
     ORDINARY,
     ApprovedTotal,
+    CountyFacts,
+    CountyFactsError,
     Finding,
     InstitutionKind,
     InstitutionState,
@@ -52,8 +54,6 @@ from bianzhi.core.rules.model import (
     PersonState,
     PersonStatus,
     Severity,
-    Snapshot,
-    SnapshotError,
     TownshipState,
     finding_to_dict,
 )
@@ -88,8 +88,8 @@ __all__ = [
     "RuleSettings",
     "RuleSettingsError",
     "Severity",
-    "Snapshot",
-    "SnapshotError",
+    "CountyFacts",
+    "CountyFactsError",
     "TownshipState",
     "apply_settings",
     "check_entry",

@@ -38,11 +38,11 @@ from bianzhi.core.rules.model import (
     INSTITUTION_QUOTA,
     KEY,
     ORDINARY,
+    CountyFacts,
+    CountyFactsError,
     Finding,
     PersonState,
     PersonStatus,
-    Snapshot,
-    SnapshotError,
     TownshipState,
 )
 
@@ -71,7 +71,7 @@ def service_period_end(entry_date: date, years: int = 3) -> date:
 
 
 def check_entry(
-    snapshot: Snapshot,
+    snapshot: CountyFacts,
     township_code: str,
     quota_type: str,
     settings: Mapping[str, RuleSettings] | None = None,
@@ -80,7 +80,7 @@ def check_entry(
     (入编) would leave: over-quota when the township has no vacancy of that
     type. An empty list means the entry fills a vacancy.
 
-    Raises SnapshotError when the township is not in the snapshot.
+    Raises CountyFactsError when the township is not in the snapshot.
     """
     township = _township(snapshot, township_code)
     rule = rule_in_force("over-quota", settings)
@@ -103,7 +103,7 @@ def check_secondment(
     person: PersonState,
     start_date: date,
     *,
-    snapshot: Snapshot | None = None,
+    snapshot: CountyFacts | None = None,
     settings: Mapping[str, RuleSettings] | None = None,
 ) -> list[Finding]:
     """Findings that seconding `person` out from `start_date` (借调) would
@@ -113,7 +113,7 @@ def check_secondment(
     township's class (for rule scope) is known only with `snapshot`; without
     it the service-period rule is applied whatever its scope.
 
-    Raises SnapshotError when `snapshot` lacks the person's township.
+    Raises CountyFactsError when `snapshot` lacks the person's township.
     """
     township = _township(snapshot, person.township_code) if snapshot else None
     findings: list[Finding] = []
@@ -153,7 +153,7 @@ def check_secondment(
 
 
 def _understaffed(
-    snapshot: Snapshot, township: TownshipState, person: PersonState, settings: Mapping[str, RuleSettings] | None
+    snapshot: CountyFacts, township: TownshipState, person: PersonState, settings: Mapping[str, RuleSettings] | None
 ) -> list[Finding]:
     """secondment-understaffed: the township's usage rate (the person still
     counts: a secondee keeps the quota) below the line (000 §二.3)."""
@@ -174,11 +174,11 @@ def _understaffed(
     return [Finding(rule.id, rule.severity, township_ref(township), message, rule.source)]
 
 
-def _township(snapshot: Snapshot, code: str) -> TownshipState:
+def _township(snapshot: CountyFacts, code: str) -> TownshipState:
     for township in snapshot.townships:
         if township.code == code:
             return township
-    raise SnapshotError(f"乡镇代码{code}不在本次数据中")
+    raise CountyFactsError(f"乡镇代码{code}不在本次数据中")
 
 
 # --- key towns in a plan (001 §(三)1 重点保障) ---------------------------------

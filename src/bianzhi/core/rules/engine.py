@@ -35,6 +35,8 @@ from bianzhi.core.rules.model import (
     CLASSES_002,
     EXCELLENT,
     INSTITUTION_QUOTA,
+    CountyFacts,
+    CountyFactsError,
     Finding,
     InstitutionKind,
     InstitutionState,
@@ -42,8 +44,6 @@ from bianzhi.core.rules.model import (
     ObjectRef,
     PersonState,
     PersonStatus,
-    Snapshot,
-    SnapshotError,
     TownshipState,
 )
 
@@ -62,7 +62,7 @@ class CountyIndex:
     """Counts per township position (the order of snapshot.townships), built
     once by `build_index` and read by every rule."""
 
-    snapshot: Snapshot
+    snapshot: CountyFacts
     today: date
     position: Mapping[str, int]
     classes: Sequence[str]
@@ -106,15 +106,15 @@ class CountyIndex:
         return np.zeros(len(self.classes), dtype=np.int64)
 
 
-def build_index(snapshot: Snapshot, today: date) -> CountyIndex:
-    """Count everything once. Raises SnapshotError for duplicate township
+def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
+    """Count everything once. Raises CountyFactsError for duplicate township
     codes and for persons or institutions in a township not in the snapshot."""
     townships = snapshot.townships
     n = len(townships)
     position: dict[str, int] = {}
     for i, township in enumerate(townships):
         if township.code in position:
-            raise SnapshotError(f"乡镇代码{township.code}重复")
+            raise CountyFactsError(f"乡镇代码{township.code}重复")
         position[township.code] = i
 
     def counts(positions: Sequence[int]) -> IntArray:
@@ -131,7 +131,7 @@ def build_index(snapshot: Snapshot, today: date) -> CountyIndex:
     for person in snapshot.persons:
         i = position.get(person.township_code, -1)
         if i < 0:
-            raise SnapshotError(
+            raise CountyFactsError(
                 f"人员“{person.name}”所在乡镇代码{person.township_code}不在本次数据中"
             )
         status = person.status
@@ -157,7 +157,7 @@ def build_index(snapshot: Snapshot, today: date) -> CountyIndex:
     for institution in snapshot.institutions:
         i = position.get(institution.township_code, -1)
         if i < 0:
-            raise SnapshotError(
+            raise CountyFactsError(
                 f"机构“{institution.name}”所在乡镇代码{institution.township_code}不在本次数据中"
             )
         if institution.kind == InstitutionKind.OFFICE:
@@ -603,7 +603,7 @@ def institution_ref(institution: InstitutionState) -> ObjectRef:
 
 
 def evaluate(
-    snapshot: Snapshot,
+    snapshot: CountyFacts,
     settings: Mapping[str, RuleSettings] | None = None,
     *,
     today: date,
@@ -614,7 +614,7 @@ def evaluate(
     `settings` maps rule ids to a region's overrides (see `effective_rules`,
     which raises RuleSettingsError for bad ones); `today` (the caller's
     date: the core never reads the clock) decides certificate validity and ongoing secondments.
-    Raises SnapshotError for an inconsistent snapshot.
+    Raises CountyFactsError for an inconsistent snapshot.
     """
     rules = effective_rules(settings)
     index = build_index(snapshot, today)

@@ -215,7 +215,7 @@ class ApprovedTotal:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class CountyFacts:
     """A county's current state: its townships, their institutions and the
     persons on their quotas. Rules that add townships up (no-total-decrease,
     pooled leadership posts) add up the whole snapshot, so give it one county.
@@ -282,6 +282,6 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-class SnapshotError(ValueError):
+class CountyFactsError(ValueError):
     """A snapshot that does not hold together (duplicate township code, a
     person or institution in an unknown township). Chinese message."""

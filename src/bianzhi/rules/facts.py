@@ -1,4 +1,4 @@
-"""Build the rule engine's input (bianzhi.core.rules.Snapshot) from the
+"""Build the rule engine's input (bianzhi.core.rules.CountyFacts) from the
 database, and a region's layered rule settings.
 
 A fixed number of queries whatever the region's size: for a province every
@@ -33,13 +33,13 @@ from django.db.models import Count, Sum
 
 from bianzhi.core.rules import (
     ApprovedTotal,
+    CountyFacts,
     InstitutionKind,
     InstitutionState,
     PersonState,
     PersonStatus,
     RuleSettings,
     Severity,
-    Snapshot,
     TownshipState,
     layer_settings,
 )
@@ -48,7 +48,7 @@ from bianzhi.institutions.models import (
     LEADERSHIP_ITEMS,
     QUOTA_ITEMS,
     Institution,
-    LedgerEntry,
+    InstitutionLedgerEntry,
     LedgerItem,
 )
 from bianzhi.kernel import clock
@@ -62,7 +62,7 @@ def _under(region: Region, prefix: str = "") -> dict[str, str]:
     return {f"{prefix}{region.level_field}": region.code}
 
 
-def county_snapshots(region: Region, *, today: date | None = None) -> list[Snapshot]:
+def counties_facts(region: Region, *, today: date | None = None) -> list[CountyFacts]:
     """One snapshot per county under (or equal to) `region`, in code order.
     A township region gives its county's snapshot."""
     from bianzhi.townships.models import (
@@ -134,7 +134,7 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
     # 3. Ledger totals per township and per institution (one GROUP BY each).
     ledger_township: dict[int, dict[str, int]] = defaultdict(dict)
     for township_id, item, total in (
-        LedgerEntry.objects.filter(**_under(region, "region__"))
+        InstitutionLedgerEntry.objects.filter(**_under(region, "region__"))
         .values("region_id", "item")
         .annotate(total=Sum("delta"))
         .values_list("region_id", "item", "total")
@@ -142,7 +142,7 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
         ledger_township[township_id][item] = int(total or 0)
     ledger_institution: dict[int, dict[str, int]] = defaultdict(dict)
     for institution_id, item, total in (
-        LedgerEntry.objects.filter(
+        InstitutionLedgerEntry.objects.filter(
             **_under(region, "region__"), item__in=[LedgerItem.ADMIN, LedgerItem.INSTITUTION]
         )
         .values("institution_id", "item")
@@ -256,7 +256,7 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
     # Township codes start with their county's code (6 digits), so code[:6]
     # splits institutions and persons by county without another lookup.
     snapshots = [
-        Snapshot(
+        CountyFacts(
             region_code=code,
             region_name=name,
             townships=township_states.get(code, []),
@@ -272,7 +272,7 @@ def county_snapshots(region: Region, *, today: date | None = None) -> list[Snaps
 
 
 def county_previous_totals(
-    region: Region, snapshots: dict[str, Snapshot]
+    region: Region, snapshots: dict[str, CountyFacts]
 ) -> dict[str, dict[str, ApprovedTotal]]:
     """Per county and quota type, the county total (townships + reserve pool)
     as last approved: the total now minus the net change of the latest
@@ -309,11 +309,11 @@ def county_previous_totals(
     return result
 
 
-def county_snapshot(county: Region, *, today: date | None = None) -> Snapshot:
+def county_facts(county: Region, *, today: date | None = None) -> CountyFacts:
     """The snapshot of one county (a township region gives its county's)."""
-    snapshots = county_snapshots(county, today=today)
+    snapshots = counties_facts(county, today=today)
     if not snapshots:
-        return Snapshot(region_code=county.code, region_name=county.name, townships=[])
+        return CountyFacts(region_code=county.code, region_name=county.name, townships=[])
     return snapshots[0]
 
 
