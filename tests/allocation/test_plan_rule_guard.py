@@ -117,4 +117,4 @@ def test_the_plan_page_warns_when_key_towns_get_less_than_ordinary_townships(
     params[ADMIN].update({"total": 400, "reserve": "0", "floors": {"一般乡镇": 20}})
     plan = services.plan_run(plan=services.plan_create(region=daying, name="保底过高", year=2026, params=params))
     page = login(daying_officer).get(reverse("allocation:detail", args=[plan.pk])).content.decode()
-    assert "（县政府驻地镇）每单位得分" in page and "未体现重点保障（001_d6ec4a3fabdfb8f1.txt §(三)1）" in page
+    assert "（县政府驻地镇）每单位得分" in page and "未体现重点保障（" in page and 'href="/rules/policy/001/' in page

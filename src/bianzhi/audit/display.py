@@ -67,6 +67,16 @@ TERMS: dict[str, str] = {
     "tasks_closed": "已销号任务",
     "tasks_overdue": "逾期任务",
     "task_completion": "任务完成率",
+    # keys of the registers' audit records (enforcement, assets)
+    "case": "案件",
+    "stage": "环节",
+    "text": "内容",
+    "published": "已公示",
+    "photos": "照片数",
+    "assets": "资产数",
+    "asset": "资产",
+    "county_findings": "全县性问题",
+    "totp": "动态口令",
     # fields some models left without a Chinese verbose_name
     "created_by": "创建人",
     "verified_by": "核验人",

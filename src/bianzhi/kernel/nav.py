@@ -33,12 +33,19 @@ class NavItem:
     url_name: str
     order: int = 100
     section: str = DEFAULT_SECTION
+    # Roles that may not open the page (三权分立: the 系统管理员 and the
+    # 安全管理员 do not read the audit trail); the entry is not shown to them.
+    hidden_for: frozenset[str] = frozenset()
+
+    def shown_to(self, roles: frozenset[str] | set[str]) -> bool:
+        return not (self.hidden_for & set(roles))
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(label="首页", url_name="web:home", order=0, section=HOME_SECTION),
     NavItem(label="行政区划", url_name="regions:browse", order=10, section="编制测算"),
-    NavItem(label="变更记录", url_name="audit:list", order=90, section="系统"),
+    NavItem(label="变更记录", url_name="audit:list", order=90, section="系统",
+            hidden_for=frozenset({"sysadmin", "secadmin"})),
 ]
 
 

@@ -9,12 +9,14 @@ from django.urls import reverse
 from bianzhi.kernel.nav import HOME_SECTION, NAV_SECTIONS, nav_items, nav_section_of
 
 
-def _navigation(path: str) -> dict[str, Any]:
+def _navigation(path: str, roles: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Sections with their entries; the entry whose URL is the longest prefix
     of the current path is current (the home page "/" only matches itself),
     and so is its section."""
     entries: list[dict[str, Any]] = []
     for item in nav_items():
+        if not item.shown_to(roles):
+            continue
         url = reverse(item.url_name)
         matches = path == url if url == "/" else path.startswith(url)
         entries.append({"label": item.label, "url": url, "current": False,
@@ -40,9 +42,10 @@ def _navigation(path: str) -> dict[str, Any]:
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Top-bar data: the user's region (full name) and roles, and the navigation."""
-    context: dict[str, Any] = {"site_name": settings.SITE_NAME, **_navigation(request.path)}
     user = getattr(request, "user", None)
     scope = getattr(request, "scope", None)
+    roles = frozenset(scope.roles) if scope is not None and user is not None and user.is_authenticated else frozenset()
+    context: dict[str, Any] = {"site_name": settings.SITE_NAME, **_navigation(request.path, roles)}
     if user is not None and user.is_authenticated and scope is not None:
         from bianzhi.regions.selectors import region_full_name
 
