@@ -9,7 +9,10 @@ VERTICAL_TYPES = ("法庭", "检察室", "派出所", "司法所")
 
 def mark_vertical(apps, schema_editor):
     agency = apps.get_model("agencies", "DispatchedAgency")
-    agency.objects.filter(agency_type__in=VERTICAL_TYPES, mode="dispatched").update(vertical=True)
+    # The database being migrated (migrate-db migrates a target that is not the default).
+    agency.objects.using(schema_editor.connection.alias).filter(
+        agency_type__in=VERTICAL_TYPES, mode="dispatched"
+    ).update(vertical=True)
 
 
 class Migration(migrations.Migration):

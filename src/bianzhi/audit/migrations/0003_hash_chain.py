@@ -10,16 +10,19 @@ from bianzhi.audit import chain, dbguard
 
 def seal_existing(apps: Any, schema_editor: Any) -> None:
     """Chain the records written before the chain existed, in id order."""
+    # The database being migrated, not the default one: `bianzhi migrate-db`
+    # migrates its target while the default is the (sealed) source.
+    db = schema_editor.connection.alias
     Record = apps.get_model("audit", "AuditRecord")
     Head = apps.get_model("audit", "AuditChainHead")
     prev, last_id = chain.GENESIS, None
-    for record in Record.objects.order_by("id").iterator(chunk_size=2000):
+    for record in Record.objects.using(db).order_by("id").iterator(chunk_size=2000):
         sealed = chain.digest(prev, chain.record_content(record))
-        Record.objects.filter(pk=record.pk).update(
+        Record.objects.using(db).filter(pk=record.pk).update(
             prev_digest=prev, digest=sealed, hash_alg=chain.ALGORITHM
         )
         prev, last_id = sealed, record.pk
-    Head.objects.update_or_create(pk=1, defaults={"last_id": last_id, "last_digest": prev})
+    Head.objects.using(db).update_or_create(pk=1, defaults={"last_id": last_id, "last_digest": prev})
 
 
 def triggers_create(apps: Any, schema_editor: Any) -> None:
