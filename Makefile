@@ -59,10 +59,10 @@ typecheck: $(STAMP)
 # PYTEST_WORKERS: processes for pytest-xdist (default: one per core).
 PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15
 	@if [ -n "$${BIANZHI_TEST_POSTGRES_URL:-}" ]; then \
 		echo "== PostgreSQL: $${BIANZHI_TEST_POSTGRES_URL}"; \
-		BIANZHI_DATABASE_URL="$${BIANZHI_TEST_POSTGRES_URL}" $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/core; \
+		BIANZHI_DATABASE_URL="$${BIANZHI_TEST_POSTGRES_URL}" $(BIN)/pytest -n $(PYTEST_WORKERS) --durations=15 --ignore=tests/core; \
 	fi
 
 test: lint typecheck pytest
