@@ -107,8 +107,8 @@ def demo_county_data(county: Region, *, actor: User | None = None) -> int:
         )
     # Classes after the quotas: a 一般乡镇 without its 15 行政编制 yet would
     # break the floor, and the rule guard refuses a class that does.
-    for township, cls in classes:
-        services.township_class_set(township=township, township_class=cls, actor=actor)
+    if classes:
+        services.township_classes_set(county=county, classes=dict(classes), actor=actor)
     return len(townships)
 
 

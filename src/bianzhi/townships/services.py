@@ -108,12 +108,52 @@ def county_settings_set(*, county: Region, class_scheme: str, actor: User | None
 def township_class_set(*, township: Region, township_class: str, actor: User | None = None) -> Township:
     _require_level(township, Level.TOWNSHIP, "乡镇（街道）")
     county = Region.objects.get(code=township.county_code)
-    classes = _classes_of(county)
-    if township_class not in classes:
-        raise ServiceError(f"乡镇类别“{township_class}”不在本县类别方案中（{'、'.join(classes)}）")
-    profile = Township.objects.filter(region=township).first()
-    if profile is not None and profile.township_class == township_class:
-        return profile
+    return township_classes_set(county=county, classes={township: township_class}, actor=actor)[0]
+
+
+@transaction.atomic
+def township_classes_set(
+    *, county: Region, classes: Mapping[Region, str], actor: User | None = None
+) -> list[Township]:
+    """Set the class of several townships of one county as one write.
+
+    The rule guard evaluates the county once for the whole change, so classes
+    that are only consistent together (the demo, a county re-classifying all
+    its townships) are judged together, and the cost is one evaluation, not
+    one per township. Returns the profiles in the order given.
+    """
+    _require_level(county, Level.COUNTY, "县")
+    allowed = _classes_of(county)
+    for township, township_class in classes.items():
+        _require_level(township, Level.TOWNSHIP, "乡镇（街道）")
+        if township.county_code != county.code:
+            raise ServiceError(f"{township.name}（{township.code}）不属于{county.name}")
+        if township_class not in allowed:
+            raise ServiceError(f"乡镇类别“{township_class}”不在本县类别方案中（{'、'.join(allowed)}）")
+    profiles = {p.region_id: p for p in Township.objects.filter(region__in=list(classes))}
+    changed = [(t, c) for t, c in classes.items() if getattr(profiles.get(t.pk), "township_class", None) != c]
+    if changed:
+        # The class decides which floors and institution limits apply: a class
+        # that puts a township under a block rule it breaks is refused.
+        with rule_guard().write(county_codes=[county.code], refusal=QuotaRuleViolation):
+            for township, township_class in changed:
+                profile = profiles.get(township.pk)
+                before = None if profile is None else {"乡镇类别": profile.township_class}
+                if profile is None:
+                    profile = Township.objects.create(region=township, township_class=township_class)
+                    profiles[township.pk] = profile
+                else:
+                    profile.township_class = township_class
+                    profile.save()
+                audit_record(
+                    actor=actor,
+                    action="update" if before else "create",
+                    obj=profile,
+                    region_code=township.code,
+                    before=before,
+                    after={"乡镇类别": township_class},
+                )
+    return [profiles[t.pk] for t in classes]
     before = None if profile is None else {"乡镇类别": profile.township_class}
     # The class decides which floors and institution limits apply: a class
     # that puts the township under a block rule it breaks is refused.
