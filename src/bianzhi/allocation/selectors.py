@@ -14,7 +14,14 @@ from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
-from bianzhi.core.allocation import MAIN_INDICATORS, AllocationError, AllocationResult, Bound
+from bianzhi.core.allocation import (
+    MAIN_INDICATORS,
+    AllocationError,
+    AllocationResult,
+    Bound,
+    SeatExplanation,
+    explain_seats,
+)
 from bianzhi.core.rules import ORDINARY
 from bianzhi.core.rules.checks import PlannedTownship, key_town_warnings
 from bianzhi.regions.models import Region
@@ -335,6 +342,7 @@ class TownshipExplanation:
     doc: dict[str, Any]
     indicators: list[dict[str, Any]]
     area_label: str
+    seats: SeatExplanation | None = None  # why this number: held seats, d, q, rounding
 
     @property
     def lower_label(self) -> str:
@@ -354,7 +362,13 @@ class TownshipExplanation:
             "area_label": self.area_label,
             "lower_label": self.lower_label,
             "upper_label": self.upper_label,
+            "seats": self.seats.sentences() if self.seats is not None else (),
         }
+
+    @property
+    def seat_steps_unnamed(self) -> tuple[str, ...]:
+        """The steps without other townships' names, for the township's own page."""
+        return self.seats.sentences(named=False) if self.seats is not None else ()
 
 
 def township_explanation(
@@ -376,12 +390,43 @@ def township_explanation(
         {"name": name, "unit": units.get(name, ""), "share_pct": 100 * c["share"], **c}
         for name, c in row["indicators"].items()
     ]
+    area = "全市" if plan.mode == PlanMode.POOLED else "全县"
     return TownshipExplanation(
         quota_type=quota_type,
         row=row,
         doc=figures,
         indicators=indicators,
-        area_label="全市" if plan.mode == PlanMode.POOLED else "全县",
+        area_label=area,
+        seats=_seat_explanation(plan=plan, quota_type=quota_type, row=row, group=doc, area=area),
+    )
+
+
+def _seat_explanation(
+    *, plan: AllocationPlan, quota_type: str, row: dict[str, Any], group: dict[str, Any], area: str
+) -> SeatExplanation | None:
+    """The engine's step-by-step explanation from the stored rows of the
+    group the township was allocated in (its county in a 各县分别控制 plan)."""
+    rows = [
+        t for t in plan.results[quota_type]["townships"]
+        if "groups" not in plan.results[quota_type] or t.get("county") == row.get("county")
+    ]
+    method = (group.get("plan") or {}).get("method")
+    if not method or any("bound" not in t or "score" not in t for t in rows):
+        return None
+    return explain_seats(
+        names=[t["name"] for t in rows],
+        scores=[t["score"] for t in rows],
+        quotas=[t["quota"] for t in rows],
+        allocations=[t["allocation"] for t in rows],
+        bounds=[t["bound"] for t in rows],
+        index=rows.index(row),
+        method=method,
+        distributable=group["distributable"],
+        divisor=group.get("divisor"),
+        lower=row["lower"],
+        upper=row.get("upper"),
+        tied=bool(row.get("tied")),
+        area=area,
     )
 
 
