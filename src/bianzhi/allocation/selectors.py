@@ -406,10 +406,8 @@ def _seat_explanation(
 ) -> SeatExplanation | None:
     """The engine's step-by-step explanation from the stored rows of the
     group the township was allocated in (its county in a 各县分别控制 plan)."""
-    rows = [
-        t for t in plan.results[quota_type]["townships"]
-        if "groups" not in plan.results[quota_type] or t.get("county") == row.get("county")
-    ]
+    whole = (plan.results or {})[quota_type]
+    rows = [t for t in whole["townships"] if "groups" not in whole or t.get("county") == row.get("county")]
     method = (group.get("plan") or {}).get("method")
     if not method or any("bound" not in t or "score" not in t for t in rows):
         return None
