@@ -16,6 +16,7 @@ from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.core.allocation import (
     MAIN_INDICATORS,
+    Method,
     AllocationError,
     AllocationResult,
     Bound,
@@ -296,6 +297,85 @@ def plan_compare(*, a: AllocationPlan, b: AllocationPlan) -> tuple[list[str], li
             cells.append((x, y, None if x is None or y is None else y - x))
         rows.append(CompareRow(code, names[code], cells))
     return quota_types, rows
+
+
+@dataclass
+class MethodRow:
+    """One township under every method: numbers in ``Method`` order and the
+    difference of each from the plan's own method."""
+
+    code: str
+    name: str
+    allocations: list[int]
+    differences: list[int]
+
+    @property
+    def differs(self) -> bool:
+        return any(self.differences)
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        return list(zip(self.allocations, self.differences, strict=True))
+
+
+@dataclass
+class MethodComparison:
+    """The plan's inputs and parameters allocated by each of the five methods."""
+
+    methods: list[tuple[str, str]]  # (value, label), Method order
+    chosen: str  # the plan's method
+    rows: list[MethodRow] = field(default_factory=list)
+    max_deviation: list[float] = field(default_factory=list)  # per method, over all groups
+    disproportionality: list[float | None] = field(default_factory=list)  # None: several groups
+    problems: dict[str, list[str]] = field(default_factory=dict)  # method -> why it could not run
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for r in self.rows if r.differs)
+
+
+def method_comparison(*, plan: AllocationPlan, quota_type: str) -> MethodComparison | None:
+    """Five methods side by side on the plan's stored inputs (nothing saved),
+    for the plan page: what the CLI's ``allocate --compare`` shows. None
+    before the plan is computed."""
+    if not plan.inputs or quota_type not in (plan.results or {}) or quota_type not in plan.params:
+        return None
+    chosen = str(plan.params[quota_type].get("method", Method.WEBSTER.value))
+    comparison = MethodComparison(methods=[(m.value, m.label) for m in Method], chosen=chosen)
+    by_method: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    for method in Method:
+        params = {**plan.params[quota_type], "method": method.value}
+        try:
+            groups = engine.run_one(quota_type, params, plan.inputs, plan.mode)
+        except AllocationError as exc:
+            comparison.problems[method.value] = list(exc.problems)
+            by_method[method.value] = {}
+            comparison.max_deviation.append(float("nan"))
+            comparison.disproportionality.append(None)
+            continue
+        allocations: dict[str, int] = {}
+        for g in groups:
+            rows = g.result.townships
+            names.update(zip(rows.codes, rows.names, strict=True))
+            allocations.update(zip(rows.codes, rows.allocation.tolist(), strict=True))
+        by_method[method.value] = allocations
+        comparison.max_deviation.append(max(g.result.max_deviation for g in groups))
+        comparison.disproportionality.append(groups[0].result.disproportionality if len(groups) == 1 else None)
+    base = by_method.get(chosen, {})
+    for code in sorted(names):
+        numbers = [by_method[m.value].get(code) for m in Method]
+        comparison.rows.append(
+            MethodRow(
+                code=code,
+                name=names[code],
+                allocations=[n if n is not None else 0 for n in numbers],
+                differences=[
+                    0 if n is None or code not in base else n - base[code] for n in numbers
+                ],
+            )
+        )
+    return comparison
 
 
 def chart_data(*, plan: AllocationPlan, quota_type: str) -> dict[str, Any]:
