@@ -16,10 +16,10 @@ from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
 from bianzhi.core.allocation import (
     MAIN_INDICATORS,
-    Method,
     AllocationError,
     AllocationResult,
     Bound,
+    Method,
     SeatExplanation,
     explain_seats,
 )
