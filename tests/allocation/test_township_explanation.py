@@ -156,3 +156,6 @@ def test_a_per_county_city_plan_is_explained_with_the_county_figures(
     assert admin.doc["name"] == "大英县" and admin.doc["distributable"] == group["distributable"]
     body = login(penglai_user).get(_page(PENGLAI)).content.decode()
     assert "遂编发〔2026〕1号" in body and "（大英县本县测算）" in body
+    # The step-by-step explanation uses the county's own rows, divisor and seats.
+    assert admin.seats is not None and admin.seats.distributable == group["distributable"]
+    assert admin.seats.divisor == group["divisor"] and f"测算编制为 {admin.row['allocation']}。" in body

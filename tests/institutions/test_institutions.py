@@ -112,3 +112,49 @@ def test_writes_through_the_pages_need_the_officer(login: Any, penglai_user: Any
     assert login(penglai_user).post(f"/institutions/{office.pk}/ledger/", data).status_code == 403
     login(daying_officer).post(f"/institutions/{office.pk}/ledger/", data)
     assert ledger_balances(institution_ids=[office.pk])[office.pk]["行政编制"] == 4
+
+
+def test_the_county_summary_agrees_with_each_township_page_today_and_on_a_past_date(
+    login: Any, daying_officer: Any, office: Any
+) -> None:
+    """The county row of a township (institutions by kind, ledger sums, 核定)
+    is what the township's own page shows, for today and for a date before
+    later changes: 核定 then is the ledger's value then, not today's."""
+    from bianzhi.institutions.services import institution_create
+    from bianzhi.townships.services import approved_quota_set
+
+    township = office.region
+    doc = "大委编发〔2021〕9号"
+    second = institution_create(actor=None, township=township, name="党建工作办公室", kind="office",
+                                established_on=date(2021, 1, 1), document_number=doc, quotas={"行政编制": 2})
+    institution_create(actor=None, township=township, name="便民服务中心", kind="public-institution",
+                       established_on=date(2021, 1, 1), document_number=doc, quotas={"事业编制": 4})
+    # After 2024-12-31: a new institution, an abolition, more quota on the ledger, a new 核定.
+    later = date(2025, 6, 1)
+    institution_create(actor=None, township=township, name="农民工服务中心", kind="public-institution",
+                       established_on=later, document_number="x", quotas={"事业编制": 3})
+    institution_abolish(actor=None, institution=second, effective_on=later, document_number="x")
+    ledger_change(actor=None, institution=office, item="行政编制", delta=2, effective_on=later,
+                  document_number="x", reason="增加")
+    approved_quota_set(township=township, quota_type="行政编制", count=12, document_number="x", date=later)
+
+    client = login(daying_officer)
+    expected = {  # as_of -> (offices, public institutions, admin ledger, admin 核定, institution ledger)
+        "": (1, 2, 5, 12, 7),
+        "2024-12-31": (2, 1, 5, 10, 4),
+    }
+    for as_of, (offices, publics, admin, admin_approved, inst) in expected.items():
+        county = client.get(f"/institutions/county/{township.county_code}/?as_of={as_of}").context
+        row = next(t for t in county["table"] if t["row"].region == township)
+        kinds = dict(zip(county["kinds"], row["counts"], strict=True))
+        page = client.get(f"/institutions/township/{township.code}/?as_of={as_of}").context
+        page_kinds: dict[str, int] = {}
+        for r in page["rows"]:
+            label = r["institution"].get_kind_display()
+            page_kinds[label] = page_kinds.get(label, 0) + 1
+        assert kinds["党政综合办事机构"] == page_kinds.get("党政综合办事机构", 0) == offices
+        assert kinds["直属事业单位"] == page_kinds.get("直属事业单位", 0) == publics
+        (_, admin_ledger, approved, _), (_, inst_ledger, _, _) = row["quotas"]
+        assert admin_ledger == page["totals"][0] == admin
+        assert inst_ledger == page["totals"][1] == inst
+        assert approved == page["approved"][0] == admin_approved

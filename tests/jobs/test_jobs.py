@@ -105,6 +105,7 @@ def test_progress_page_polls_until_done_then_offers_the_download(
     jobs_run_pending()
     fragment = client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in fragment and "已完成" in fragment and "下载 结果.txt" in fragment
+    assert "· 完成" not in fragment  # the status says it once, not "已完成 · 完成"
     download = client.get(f"/jobs/{job.pk}/download/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"ok"

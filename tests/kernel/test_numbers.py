@@ -26,3 +26,21 @@ def test_the_township_and_county_pages_show_areas_without_trailing_zeros(
     county = client.get("/townships/county/510923/?year=2026").content.decode()
     for page in (township, county):
         assert ">96.2<" in page and "96.2000" not in page
+
+
+def test_a_negative_vacancy_is_said_as_an_excess() -> None:
+    from bianzhi.kernel.templatetags.numbers import vacancy
+
+    assert vacancy(-1) == "超编1" and vacancy(0) == "0" and vacancy(5) == "5" and vacancy(None) == ""
+
+
+def test_the_dashboard_table_shows_an_excess_as_chao_bian(
+    login: object, daying_officer: object, regions: dict
+) -> None:
+    from tests.staffing import PENGLAI, approve, enter
+
+    approve(PENGLAI, admin=1, institution=1)
+    enter(1)
+    approve(PENGLAI, admin=0, institution=1)  # one person on the roster, no admin quota left
+    page = login(daying_officer).get("/dashboards/510923/").content.decode()  # type: ignore[operator]
+    assert "0/1/超编1" in page and "/-1<" not in page

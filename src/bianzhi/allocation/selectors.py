@@ -14,7 +14,15 @@ from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
 from bianzhi.allocation import engine
 from bianzhi.allocation.models import AllocationPlan, PlanMode, PlanStatus
-from bianzhi.core.allocation import MAIN_INDICATORS, AllocationError, AllocationResult, Bound
+from bianzhi.core.allocation import (
+    MAIN_INDICATORS,
+    AllocationError,
+    AllocationResult,
+    Bound,
+    Method,
+    SeatExplanation,
+    explain_seats,
+)
 from bianzhi.core.rules import ORDINARY
 from bianzhi.core.rules.checks import PlannedTownship, key_town_warnings
 from bianzhi.regions.models import Region
@@ -291,6 +299,85 @@ def plan_compare(*, a: AllocationPlan, b: AllocationPlan) -> tuple[list[str], li
     return quota_types, rows
 
 
+@dataclass
+class MethodRow:
+    """One township under every method: numbers in ``Method`` order and the
+    difference of each from the plan's own method."""
+
+    code: str
+    name: str
+    allocations: list[int]
+    differences: list[int]
+
+    @property
+    def differs(self) -> bool:
+        return any(self.differences)
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        return list(zip(self.allocations, self.differences, strict=True))
+
+
+@dataclass
+class MethodComparison:
+    """The plan's inputs and parameters allocated by each of the five methods."""
+
+    methods: list[tuple[str, str]]  # (value, label), Method order
+    chosen: str  # the plan's method
+    rows: list[MethodRow] = field(default_factory=list)
+    max_deviation: list[float] = field(default_factory=list)  # per method, over all groups
+    disproportionality: list[float | None] = field(default_factory=list)  # None: several groups
+    problems: dict[str, list[str]] = field(default_factory=dict)  # method -> why it could not run
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for r in self.rows if r.differs)
+
+
+def method_comparison(*, plan: AllocationPlan, quota_type: str) -> MethodComparison | None:
+    """Five methods side by side on the plan's stored inputs (nothing saved),
+    for the plan page: what the CLI's ``allocate --compare`` shows. None
+    before the plan is computed."""
+    if not plan.inputs or quota_type not in (plan.results or {}) or quota_type not in plan.params:
+        return None
+    chosen = str(plan.params[quota_type].get("method", Method.WEBSTER.value))
+    comparison = MethodComparison(methods=[(m.value, m.label) for m in Method], chosen=chosen)
+    by_method: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    for method in Method:
+        params = {**plan.params[quota_type], "method": method.value}
+        try:
+            groups = engine.run_one(quota_type, params, plan.inputs, plan.mode)
+        except AllocationError as exc:
+            comparison.problems[method.value] = list(exc.problems)
+            by_method[method.value] = {}
+            comparison.max_deviation.append(float("nan"))
+            comparison.disproportionality.append(None)
+            continue
+        allocations: dict[str, int] = {}
+        for g in groups:
+            rows = g.result.townships
+            names.update(zip(rows.codes, rows.names, strict=True))
+            allocations.update(zip(rows.codes, rows.allocation.tolist(), strict=True))
+        by_method[method.value] = allocations
+        comparison.max_deviation.append(max(g.result.max_deviation for g in groups))
+        comparison.disproportionality.append(groups[0].result.disproportionality if len(groups) == 1 else None)
+    base = by_method.get(chosen, {})
+    for code in sorted(names):
+        numbers = [by_method[m.value].get(code) for m in Method]
+        comparison.rows.append(
+            MethodRow(
+                code=code,
+                name=names[code],
+                allocations=[n if n is not None else 0 for n in numbers],
+                differences=[
+                    0 if n is None or code not in base else n - base[code] for n in numbers
+                ],
+            )
+        )
+    return comparison
+
+
 def chart_data(*, plan: AllocationPlan, quota_type: str) -> dict[str, Any]:
     """ECharts series of current against proposed for one quota type."""
     doc = (plan.results or {}).get(quota_type)
@@ -335,6 +422,7 @@ class TownshipExplanation:
     doc: dict[str, Any]
     indicators: list[dict[str, Any]]
     area_label: str
+    seats: SeatExplanation | None = None  # why this number: held seats, d, q, rounding
 
     @property
     def lower_label(self) -> str:
@@ -354,7 +442,13 @@ class TownshipExplanation:
             "area_label": self.area_label,
             "lower_label": self.lower_label,
             "upper_label": self.upper_label,
+            "seats": self.seats.sentences() if self.seats is not None else (),
         }
+
+    @property
+    def seat_steps_unnamed(self) -> tuple[str, ...]:
+        """The steps without other townships' names, for the township's own page."""
+        return self.seats.sentences(named=False) if self.seats is not None else ()
 
 
 def township_explanation(
@@ -376,12 +470,41 @@ def township_explanation(
         {"name": name, "unit": units.get(name, ""), "share_pct": 100 * c["share"], **c}
         for name, c in row["indicators"].items()
     ]
+    area = "全市" if plan.mode == PlanMode.POOLED else "全县"
     return TownshipExplanation(
         quota_type=quota_type,
         row=row,
         doc=figures,
         indicators=indicators,
-        area_label="全市" if plan.mode == PlanMode.POOLED else "全县",
+        area_label=area,
+        seats=_seat_explanation(plan=plan, quota_type=quota_type, row=row, group=doc, area=area),
+    )
+
+
+def _seat_explanation(
+    *, plan: AllocationPlan, quota_type: str, row: dict[str, Any], group: dict[str, Any], area: str
+) -> SeatExplanation | None:
+    """The engine's step-by-step explanation from the stored rows of the
+    group the township was allocated in (its county in a 各县分别控制 plan)."""
+    whole = (plan.results or {})[quota_type]
+    rows = [t for t in whole["townships"] if "groups" not in whole or t.get("county") == row.get("county")]
+    method = (group.get("plan") or {}).get("method")
+    if not method or any("bound" not in t or "score" not in t for t in rows):
+        return None
+    return explain_seats(
+        names=[t["name"] for t in rows],
+        scores=[t["score"] for t in rows],
+        quotas=[t["quota"] for t in rows],
+        allocations=[t["allocation"] for t in rows],
+        bounds=[t["bound"] for t in rows],
+        index=rows.index(row),
+        method=method,
+        distributable=group["distributable"],
+        divisor=group.get("divisor"),
+        lower=row["lower"],
+        upper=row.get("upper"),
+        tied=bool(row.get("tied")),
+        area=area,
     )
 
 

@@ -235,6 +235,7 @@ def _detail_context(request: HttpRequest, plan: AllocationPlan) -> dict[str, Any
                 "chart_id": f"chart-data-{QUOTA_TYPE_KEYS.get(quota_type, '')}",
                 "weights": _slider_weights(plan, quota_type),
                 "sum_current": sum(t["current"] or 0 for t in doc["townships"]),
+                "methods": selectors.method_comparison(plan=plan, quota_type=quota_type),
             }
         )
     # What approving would newly break, shown before anyone presses 批准.

@@ -1086,3 +1086,243 @@ def _replace_method(params: AllocationParams, method: Method) -> AllocationParam
     from dataclasses import replace
 
     return replace(params, method=method)
+
+
+# ---------------------------------------------------------------------------
+# Explanation: why one township got its number, in steps a township officer
+# can redo with a calculator. Read from a result (or its stored rows); the
+# allocation itself is not recomputed.
+
+ROUNDING_RULES: dict[Method, str] = {
+    Method.WEBSTER: "四舍五入（小数部分不小于0.5进一，否则舍去）",
+    Method.HUNTINGTON_HILL: "几何平均取整（商大于√(k×(k+1))取k+1，否则取k；k为商的整数部分）",
+    Method.DHONDT: "去尾（只取整数部分）",
+    Method.ADAMS: "进一（有小数即进一）",
+    Method.HAMILTON: "先取整数部分，剩余编制按余数从大到小逐个补1名",
+}
+
+
+@dataclass(frozen=True)
+class HeldTownships:
+    """The other townships held at one kind of bound and the seats they took."""
+
+    bound: Bound
+    names: tuple[str, ...]
+    seats: int
+    quota: float  # Σ of their 理论编制数: what their scores alone would give them
+
+
+@dataclass(frozen=True)
+class SeatExplanation:
+    """One township's allocation, step by step.
+
+    Divisor methods: the townships held at a floor or cap keep it; the other
+    `free_count` townships share `free_seats` = D − the held seats, each
+    getting round(s_i / d) with the one divisor d that makes them add up.
+    Hamilton: the free townships share `free_seats` in proportion to their
+    scores (q_i = free_seats · s_i / Σ_free s), whole parts first, the rest
+    by largest remainder.
+    """
+
+    name: str
+    method: Method
+    area: str  # 全县 / 全市: what the score sum covers
+    distributable: int
+    score: float
+    score_sum: float
+    quota: float  # 理论编制数 D · s_i / Σ s
+    held: tuple[HeldTownships, ...]  # other townships at a bound
+    free_count: int  # townships not at a bound (this one included when free)
+    free_seats: int
+    free_score: float
+    divisor: float | None  # d (divisor methods)
+    quotient: float  # s_i / d, or Hamilton's free_seats · s_i / Σ_free s
+    rounded: int  # the quotient rounded by the method
+    remainder_rank: int | None  # Hamilton: rank of the township's remainder
+    remainder_seats: int | None  # Hamilton: seats handed out by remainder
+    allocation: int
+    bound: Bound
+    lower: int
+    upper: int | None
+    tied: bool
+
+    @property
+    def is_held(self) -> bool:
+        return self.bound is not Bound.NONE
+
+    def sentences(self, *, named: bool = True) -> tuple[str, ...]:
+        """The explanation in Chinese, one sentence per step. `named=False`
+        leaves out the other townships' names (a township's own page shows
+        no other township), keeping every number needed to redo it."""
+        d_total = self.distributable
+        out = [
+            f"理论编制数 = 可分配编制 {d_total} × 本乡镇得分 {self.score:.6f} ÷ {self.area}得分合计 "
+            f"{self.score_sum:.6f} = {self.quota:.4f}。"
+        ]
+        if self.held:
+            parts = []
+            for group in self.held:
+                shown = "、".join(group.names[:6]) + ("等" if len(group.names) > 6 else "")
+                extra = group.seats - group.quota
+                who = f"{shown}（{len(group.names)}个乡镇）" if named else f"其他{len(group.names)}个乡镇"
+                parts.append(
+                    f"{who}受“{group.bound.label}”约束，共取 {group.seats} 名"
+                    f"（按得分应得 {group.quota:.2f} 名，{'多' if extra >= 0 else '少'}{abs(extra):.2f} 名）"
+                )
+            out.append("；".join(parts) + "。")
+        else:
+            out.append("其他乡镇都没有受下限或上限约束。")
+        others = "（不含本乡镇）" if self.is_held else "（含本乡镇）"
+        out.append(
+            f"可分配编制 {d_total} 减去受约束乡镇所取编制，其余 {self.free_count} 个乡镇{others}"
+            f"共分 {self.free_seats} 名，这些乡镇得分合计 {self.free_score:.6f}。"
+        )
+        rule = ROUNDING_RULES[self.method]
+        if self.method.is_divisor:
+            plain = self.score_sum / d_total if d_total else 0.0
+            out.append(
+                f"取整方法：{self.method.label}。除数 d = {_digits(self.divisor)}：各乡镇得分除以 d 得到商，"
+                f"按{rule}取整后合计正好 {self.free_seats} 名（不受约束时除数为 {plain:.6g}）。"
+            )
+            out.append(
+                f"本乡镇的商 q = {self.score:.6f} ÷ {_digits(self.divisor)} = {self.quotient:.4f}，"
+                f"取整得 {self.rounded}。"
+            )
+        else:
+            whole = math.floor(self.quotient + 1e-9)
+            out.append(
+                f"取整方法：{self.method.label}。本乡镇的份额 q = {self.free_seats} × {self.score:.6f} ÷ "
+                f"{self.free_score:.6f} = {self.quotient:.4f}，整数部分 {whole}。"
+            )
+            if self.remainder_seats == 0:
+                out.append(f"各乡镇整数部分合计正好 {self.free_seats} 名，不再按余数补足，得 {self.rounded}。")
+            elif self.remainder_rank is not None and self.remainder_seats is not None:
+                got = self.rounded > whole
+                out.append(
+                    f"整数部分合计后剩余 {self.remainder_seats} 名按余数从大到小逐个补1名："
+                    f"本乡镇余数 {self.quotient - whole:.4f} 排第 {self.remainder_rank} 位，"
+                    f"{'补1名' if got else '未补'}，得 {self.rounded}。"
+                )
+        if self.is_held:
+            value = self.lower if self.rounded < self.allocation else self.upper
+            side = "低于" if self.rounded < self.allocation else "高于"
+            out.append(
+                f"{self.rounded} {side}本乡镇的{self.bound.label} {value}，故测算编制为 {self.allocation}。"
+            )
+        else:
+            out.append(f"测算编制为 {self.allocation}。")
+        if self.tied:
+            out.append("本乡镇处于得分并列的边际：按规则得分高者优先，再按代码顺序决定。")
+        return tuple(out)
+
+
+def _digits(value: float | None) -> str:
+    """A divisor with every digit it has (the kernel picks the roundest one)."""
+    return "—" if value is None else f"{value:.10g}"
+
+
+def explain_seats(
+    *,
+    names: Sequence[str],
+    scores: Sequence[float],
+    quotas: Sequence[float],
+    allocations: Sequence[int],
+    bounds: Sequence[str],
+    index: int,
+    method: Method | str,
+    distributable: int,
+    divisor: float | None,
+    lower: int,
+    upper: int | None,
+    tied: bool = False,
+    area: str = "全县",
+) -> SeatExplanation:
+    """Explain township `index` of one group from its rows (as a result or a
+    stored result document holds them, in code order)."""
+    method = Method(method)
+    s = np.asarray(scores, dtype=np.float64)
+    quota = np.asarray(quotas, dtype=np.float64)
+    alloc = np.asarray(allocations, dtype=np.int64)
+    bound_of = [Bound(b) for b in bounds]
+    held = np.array([b is not Bound.NONE for b in bound_of], dtype=bool)
+    groups: list[HeldTownships] = []
+    for kind in Bound:
+        members = [j for j, b in enumerate(bound_of) if b is kind and j != index and kind is not Bound.NONE]
+        if members:
+            groups.append(
+                HeldTownships(
+                    bound=kind,
+                    names=tuple(names[j] for j in members),
+                    seats=int(alloc[members].sum()),
+                    quota=float(quota[members].sum()),
+                )
+            )
+    free = ~held
+    free_seats = int(distributable - alloc[held].sum())
+    free_score = float(s[free].sum())
+    rank: int | None = None
+    by_remainder: int | None = None
+    if method.is_divisor:
+        quotient = float(s[index] / divisor) if divisor else 0.0
+        rounded = int(round_quotients(np.array([quotient]), method.value)[0])
+    else:
+        share = free_seats / free_score if free_score > 0 else 0.0
+        q = s * share
+        quotient = float(q[index])
+        whole = np.floor(q + 1e-9)
+        rounded = int(whole[index])
+        if free[index]:
+            by_remainder = int(free_seats - whole[free].sum())
+            remainder = q - whole
+            # Largest remainder first; ties: higher score, then code order (the rows' order).
+            ordered = sorted(np.flatnonzero(free).tolist(), key=lambda j: (-remainder[j], -s[j], j))
+            rank = ordered.index(index) + 1
+            rounded += 1 if rank <= by_remainder else 0
+    return SeatExplanation(
+        name=names[index],
+        method=method,
+        area=area,
+        distributable=distributable,
+        score=float(s[index]),
+        score_sum=float(s.sum()),
+        quota=float(quota[index]),
+        held=tuple(groups),
+        free_count=int(free.sum()),
+        free_seats=free_seats,
+        free_score=free_score,
+        divisor=divisor if method.is_divisor else None,
+        quotient=quotient,
+        rounded=rounded,
+        remainder_rank=rank,
+        remainder_seats=by_remainder,
+        allocation=int(alloc[index]),
+        bound=bound_of[index],
+        lower=lower,
+        upper=upper,
+        tied=tied,
+    )
+
+
+def explain(result: AllocationResult, code: str, *, area: str = "全县") -> SeatExplanation:
+    """Why township `code` got its number in `result` (KeyError if absent)."""
+    rows = result.townships
+    try:
+        index = rows.codes.index(code)
+    except ValueError:
+        raise KeyError(code) from None
+    upper = int(rows.bounds.upper[index])
+    return explain_seats(
+        names=rows.names,
+        scores=rows.scores.scores.tolist(),
+        quotas=rows.quota.tolist(),
+        allocations=rows.allocation.tolist(),
+        bounds=[_BOUND_LIST[c].value for c in rows.bound.tolist()],
+        index=index,
+        method=result.method,
+        distributable=result.distributable,
+        divisor=result.divisor,
+        lower=int(rows.bounds.lower[index]),
+        upper=None if upper >= _NO_CAP else upper,
+        tied=bool(rows.tied[index]),
+        area=area,
+    )

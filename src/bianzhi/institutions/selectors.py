@@ -105,22 +105,6 @@ def ledger_balances(
     return result
 
 
-def township_ledger_totals(*, county: Region, as_of: date | None = None) -> dict[int, dict[str, int]]:
-    """township region id -> {ledger item: total over its institutions}: one
-    GROUP BY. The caller has checked the county is in scope."""
-    qs = InstitutionLedgerEntry.objects.filter(region__county_code=county.code)
-    if as_of is not None:
-        qs = qs.filter(effective_on__lte=as_of)
-    result: dict[int, dict[str, int]] = defaultdict(dict)
-    for region_id, item, total in (
-        qs.values("region_id", "item").annotate(total=Sum("delta")).values_list(
-            "region_id", "item", "total"
-        )
-    ):
-        result[region_id][item] = int(total or 0)
-    return result
-
-
 def ledger_entries(*, scope: Scope, institution: Institution) -> QuerySet[InstitutionLedgerEntry]:
     return scope.filter(InstitutionLedgerEntry.objects.filter(institution=institution)).select_related(
         "created_by"
@@ -130,11 +114,12 @@ def ledger_entries(*, scope: Scope, institution: Institution) -> QuerySet[Instit
 @dataclass
 class LedgerComparison:
     """One township: ledger totals per quota type against the approved
-    quotas (核定编制, from the approved allocation plan)."""
+    quotas (核定编制), and its institutions by kind."""
 
     region: Region
     ledger: dict[str, int] = field(default_factory=dict)
     approved: dict[str, int | None] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # institution kind -> number
 
     def difference(self, quota_type: str) -> int | None:
         approved = self.approved.get(quota_type)
@@ -149,24 +134,31 @@ class LedgerComparison:
 
 def ledger_comparison(*, scope: Scope, county: Region, as_of: date | None = None) -> list[LedgerComparison]:
     """Per township of the county (in scope): the ledger totals of each quota
-    type and the approved quota; a non-zero difference is flagged on the page.
-    Approved quotas are today's (核定编制 has no history of its own here)."""
-    from bianzhi.townships.models import ApprovedQuota
+    type over the institutions existing on `as_of` (what the township's own
+    page adds up), the number of those institutions by kind, and the approved
+    quota (核定编制) on the same date replayed from the quota ledger (today's
+    when `as_of` is None); a non-zero difference is flagged on the page."""
+    from bianzhi.townships.selectors import township_quotas_on
 
     townships = list(
         scope.regions().filter(level=Level.TOWNSHIP, county_code=county.code).order_by("code")
     )
-    totals = township_ledger_totals(county=county, as_of=as_of)
-    rows = {
-        t.pk: LedgerComparison(
-            region=t, ledger={k: v for k, v in totals.get(t.pk, {}).items() if k in QUOTA_ITEMS}
-        )
-        for t in townships
-    }
-    for township_id, quota_type, count in ApprovedQuota.objects.filter(
-        township__in=townships
-    ).values_list("township_id", "quota_type", "count"):
-        rows[township_id].approved[quota_type] = count
+    rows = {t.pk: LedgerComparison(region=t) for t in townships}
+    institutions = list(
+        institution_list(scope=scope, region=county, as_of=as_of).values_list("pk", "region_id", "kind")
+    )
+    balances = ledger_balances(region=county, as_of=as_of)  # one GROUP BY for the county
+    for pk, region_id, kind in institutions:
+        row = rows.get(region_id)
+        if row is None:
+            continue
+        row.counts[kind] = row.counts.get(kind, 0) + 1
+        for item, balance in balances.get(pk, {}).items():
+            if item in QUOTA_ITEMS:
+                row.ledger[item] = row.ledger.get(item, 0) + balance
+    approved = township_quotas_on(county=county, on=as_of)
+    for township_id, row in rows.items():
+        row.approved.update(approved.get(township_id, {}))
     return list(rows.values())
 
 

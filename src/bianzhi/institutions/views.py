@@ -11,7 +11,6 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,13 +25,14 @@ from bianzhi.institutions.importing import (
     institution_import_parse,
     institution_template,
 )
-from bianzhi.institutions.models import UNIFIED_OFFICES, Institution, Kind, LedgerItem
+from bianzhi.institutions.models import QUOTA_ITEMS, UNIFIED_OFFICES, Institution, Kind, LedgerItem
 from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
 from bianzhi.kernel.hooks import StaffCount, staff_counts
 from bianzhi.regions.drill import drill_context
 from bianzhi.regions.models import Level, Region
+from bianzhi.townships.selectors import township_quotas_on
 
 
 def _as_of(request: HttpRequest) -> date | None:
@@ -62,12 +62,6 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
     region = scope.county_or_404(county_code)
     as_of = _as_of(request)
     rows = selectors.ledger_comparison(scope=scope, county=region, as_of=as_of)
-    counts: dict[int, dict[str, int]] = {}
-    for region_id, kind, n in (
-        selectors.institution_list(scope=scope, region=region, as_of=as_of)
-        .values("region_id", "kind").annotate(n=Count("id")).values_list("region_id", "kind", "n")
-    ):
-        counts.setdefault(region_id, {})[kind] = n
     table = [
         {
             "row": row,
@@ -75,7 +69,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
                 (label, row.ledger.get(item, 0), row.approved.get(item), row.difference(item))
                 for label, item in COUNT_COLUMNS[:2]
             ],
-            "counts": [counts.get(row.region.pk, {}).get(k, 0) for k in Kind.values],
+            "counts": [row.counts.get(k, 0) for k in Kind.values],
         }
         for row in rows
     ]
@@ -106,10 +100,13 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
         for i in institutions
     ]
     totals = [sum(r["balances"][k] for r in rows) for k in range(len(COUNT_COLUMNS))]
+    # 核定编制 on the same date as the ledger sums (the county summary's figures).
+    approved_on = township_quotas_on(county=region.parent, on=as_of).get(region.pk, {}) if region.parent else {}
+    approved = [approved_on.get(item) if item in QUOTA_ITEMS else None for _, item in COUNT_COLUMNS]
     existing = {i.name for i in institutions}
     missing = [n for n, _ in UNIFIED_OFFICES if n not in existing]
     return render(request, "institutions/township.html", {
-        "township": region, "rows": rows, "totals": totals, "as_of": as_of,
+        "township": region, "rows": rows, "totals": totals, "as_of": as_of, "approved": approved,
         "headers": [h for h, _ in COUNT_COLUMNS], "can_edit": scope.can_edit(region),
         "form": forms.InstitutionForm(initial={"established_on": clock.today()}),
         "unified_form": forms.UnifiedForm(initial={"established_on": clock.today()}),

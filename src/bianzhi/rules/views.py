@@ -61,9 +61,13 @@ def findings_refresh(request: HttpRequest) -> HttpResponse:
     if region is None:  # a superuser without a region: check nothing implicitly
         messages.error(request, "请指定要检查的区划代码。")
         return redirect("policy_rules:findings")
-    found = services.findings_refresh(region=region)
-    blocks = sum(1 for f in found if f.severity == Severity.BLOCK)
-    messages.success(request, f"已重新检查{region.name}：共{len(found)}个问题，其中阻止级{blocks}个。")
+    services.findings_refresh(region=region)
+    # Rules are evaluated per county; the counts are those the user's list
+    # shows for the region checked (a township user: their own township).
+    shown = selectors.finding_list(scope=scope, region=region)
+    total = shown.count()
+    blocks = shown.filter(severity=Severity.BLOCK.value).count()
+    messages.success(request, f"已重新检查{region.name}：共{total}个问题，其中阻止级{blocks}个。")
     url = reverse("policy_rules:findings")
     return redirect(f"{url}?region={code}" if code else url)
 

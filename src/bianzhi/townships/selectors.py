@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -217,12 +218,13 @@ class CountyQuotaTotal:
         return 0 if self.control is None else max(0, self.total - self.control.count)
 
 
-def county_totals_on(*, county: Region, on: dt.date) -> dict[str, tuple[int, int]]:
-    """(townships' approved total, reserve pool) per quota type as they stood
-    at the end of day `on`, replayed from the ledger: each quota takes the
-    value after its last entry dated on or before `on`, the value before its
-    first entry when all its entries are later, its current value when it
-    has no entry. Three queries."""
+def _quotas_on(*, county: Region, on: dt.date) -> tuple[dict[tuple[int, str], int], dict[int, bool]]:
+    """Every approved quota of the county's townships and its reserve pool as
+    it stood at the end of day `on`, replayed from the ledger: each quota
+    takes the value after its last entry dated on or before `on`, the value
+    before its first entry when all its entries are later, its current value
+    when it has no entry. Returns ({(region id, quota type): count},
+    {region id: is the county (reserve pool)}). Three queries."""
     current: dict[tuple[int, str], int] = {}
     level_of: dict[int, bool] = {}  # region id -> is the county (reserve pool)
     for region_id, quota_type, count in ApprovedQuota.objects.filter(
@@ -246,12 +248,41 @@ def county_totals_on(*, county: Region, on: dt.date) -> dict[str, tuple[int, int
             value[key] = after
         elif key not in value and key not in later:
             later[key] = before or 0
+    counts = {
+        key: value.get(key, later.get(key, current.get(key, 0)))
+        for key in set(current) | set(value) | set(later)
+    }
+    return counts, level_of
+
+
+def county_totals_on(*, county: Region, on: dt.date) -> dict[str, tuple[int, int]]:
+    """(townships' approved total, reserve pool) per quota type as they stood
+    at the end of day `on` (see `_quotas_on`). Three queries."""
+    counts, level_of = _quotas_on(county=county, on=on)
     totals: dict[str, list[int]] = {qt: [0, 0] for qt in QuotaType.values}
-    for key in set(current) | set(value) | set(later):
-        region_id, quota_type = key
-        count = value.get(key, later.get(key, current.get(key, 0)))
+    for (region_id, quota_type), count in counts.items():
         totals.setdefault(quota_type, [0, 0])[1 if level_of.get(region_id) else 0] += count
     return {qt: (t[0], t[1]) for qt, t in totals.items()}
+
+
+def township_quotas_on(*, county: Region, on: dt.date | None = None) -> dict[int, dict[str, int]]:
+    """township region id -> {quota type: approved quota (核定编制)} at the end
+    of day `on` (default: today's values), the same replay of the ledger as
+    the county totals, so a past date never pairs today's 核定 with past
+    ledger sums. Only quotas that existed (had a value or an entry)."""
+    if on is None:
+        result: dict[int, dict[str, int]] = defaultdict(dict)
+        for region_id, quota_type, count in ApprovedQuota.objects.filter(
+            township__county_code=county.code, township__level=Level.TOWNSHIP
+        ).values_list("township_id", "quota_type", "count"):
+            result[region_id][quota_type] = count
+        return dict(result)
+    counts, level_of = _quotas_on(county=county, on=on)
+    result = defaultdict(dict)
+    for (region_id, quota_type), count in counts.items():
+        if not level_of.get(region_id):
+            result[region_id][quota_type] = count
+    return dict(result)
 
 
 def control_numbers_in_force(*, county: Region, on: dt.date) -> dict[str, ControlNumber]:
