@@ -191,7 +191,7 @@ BENCHMARKS = [
         baseline_repeat=1,
         check=rules_check,
         repeat=5,
-        note="CPU 时间主要在数据库的分组统计和 183 个县的规则计算；墙钟时间另受共享负载放大（见 CPU 时间列）",
+        note="CPU 时间（见该列）在数据库的分组统计和 183 个县的规则计算；墙钟时间是 CPU 时间的数倍，因测量时 2 核上的 1 分钟负载约为 10",
     ),
     Benchmark(
         name="rules.province_refresh",
@@ -210,7 +210,7 @@ BENCHMARKS = [
         baseline_name="改前的模板（逐乡镇模板循环、整份数据嵌入页面）",
         check=dashboard_check,
         repeat=5,
-        note="余下的时间在各项分组统计查询（名册、执法、资产按乡镇）和页面中 3,111 个乡镇两张表；墙钟时间另受共享负载放大",
+        note="余下的 CPU 时间在各项分组统计查询（名册按市、执法和资产按乡镇）和页面中 3,111 个乡镇的两张表（约 1 MB HTML）；墙钟时间是 CPU 时间的数倍，因测量时 2 核上的 1 分钟负载约为 10",
     ),
     Benchmark(
         name="documents.sanding_county_pdf_job",
@@ -220,7 +220,7 @@ BENCHMARKS = [
         target_s=30.0,
         check=pdf_job_check,
         repeat=1,
-        note="每份 PDF 由 WeasyPrint 排版（约 1 s CPU）；墙钟时间另受共享负载放大",
+        note="31 份 PDF（含备案报告）由 WeasyPrint 逐份排版，共约 14 s CPU；墙钟时间是 CPU 时间的约 6 倍，因测量时 2 核上的 1 分钟负载约为 10",
     ),
 ]
 BENCHMARKS = [_named(b) for b in BENCHMARKS]
