@@ -14,6 +14,7 @@ from bench.runner import Benchmark, run_all, save
 
 # Modules that define BENCHMARKS; others append their module name here.
 MODULES = ["bench.bench_allocation", "bench.bench_roster", "bench.bench_documents"]
+MODULES.append("bench.bench_province")
 
 
 def main() -> None:

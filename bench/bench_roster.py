@@ -11,10 +11,8 @@ approved quotas, institutions, ledgers and persons.
   committed with one audit record per person, rules refreshed for every
   county touched. Each run first deletes the previous run's persons and
   their audit records with two SQL DELETEs (counted in the time).
-* dashboard.province: GET /dashboards/51/ (the full page) as a superuser, with
-  150,000 persons on the roster.
-* rules.province: every rule for every county of the province (evaluate only),
-  and the same with storing the findings (findings_refresh).
+The dashboard and rule rows on this data, with their baselines, are in
+bench_province.py (issue 16).
 """
 
 from __future__ import annotations
@@ -235,28 +233,5 @@ BENCHMARKS = [
         target_s=30.0,
         repeat=2,
         extra={"rows": IMPORT_ROWS},
-    ),
-    Benchmark(
-        name="dashboard.province",
-        description="(b) 省级统计图页面（3,111 个乡镇，150,000 人）",
-        setup=dashboard_setup,
-        run=dashboard_run,
-        target_s=1.0,
-        repeat=5,
-    ),
-    Benchmark(
-        name="rules.province",
-        description="(c) 全省各县全部规则检查（只计算）",
-        setup=rules_setup,
-        run=rules_run,
-        target_s=2.0,
-        repeat=5,
-    ),
-    Benchmark(
-        name="rules.province_refresh",
-        description="(c') 全省各县全部规则检查并保存结果",
-        setup=rules_setup,
-        run=rules_refresh_run,
-        repeat=3,
     ),
 ]

@@ -427,3 +427,24 @@ def test_a_national_table_lists_its_first_townships_and_totals_all_of_them() -> 
     total = next(line for line in lines if line.startswith("合计"))
     assert str(3 * count) in total.split()
     assert any(f"共 {count:,} 个乡镇" in line for line in lines)
+
+
+def test_the_json_file_holds_the_document_the_standard_library_would_write(
+    report: AllocationReport, compared: AllocationReport
+) -> None:
+    # json_bytes encodes with orjson and splits the townships into lines by
+    # hand; the plain reference is json.dumps of the same document.
+    weird = allocate(
+        [
+            TownshipInput("01", '镇"},{"code":"x', "一般乡镇", {"人口": 1e-7}),
+            TownshipInput("02", "镇\\", '类"},{"code":', {"人口": 3.0}),
+        ],
+        AllocationParams(total=9, weights={"人口": 1}),
+    )
+    for case in (report, compared, AllocationReport(weird, "t", source="t.csv")):
+        text = render(case, "json").decode("utf-8")
+        assert json.loads(text) == json.loads(json.dumps(json_document(case), ensure_ascii=False))
+        lines = text.splitlines()
+        start = lines.index('  "townships": [')
+        townships = [json.loads(line.strip().rstrip(",")) for line in lines[start + 1 : start + 1 + len(case.result.townships)]]
+        assert [t["code"] for t in townships] == [t.code for t in case.result.townships]

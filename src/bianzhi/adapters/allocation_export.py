@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from bianzhi import __version__
 from bianzhi.adapters.allocation_report import (
@@ -157,6 +158,12 @@ def _township_documents(result: AllocationResult) -> list[dict[str, Any]]:
     return [_document(*row) for row in zip(*result.townships.columns().values(), strict=True)]
 
 
+# Enum attribute reads are slow next to a dict lookup; a national result
+# reads three per township.
+_VALUE = {b: b.value for b in Bound}
+_LABEL = {b: (b.label if b is not Bound.NONE else None) for b in Bound}
+
+
 def _document(
     code: str,
     name: str,
@@ -183,14 +190,14 @@ def _document(
         "score": score,
         "quota": quota,
         "allocation": allocation,
-        "bound": bound.value,
-        "bound_label": bound.label if bound is not Bound.NONE else None,
+        "bound": _VALUE[bound],
+        "bound_label": _LABEL[bound],
         "current": current,
         "change": change,
         "lower": lower,
-        "lower_source": lower_source.value,
+        "lower_source": _VALUE[lower_source],
         "upper": upper,
-        "upper_source": upper_source.value,
+        "upper_source": _VALUE[upper_source],
         "coefficient": coefficient,
         "tied": tied,
         "indicators": {
@@ -267,20 +274,25 @@ _TOWNSHIPS_SLOT = "\x00townships\x00"
 def json_bytes(report: AllocationReport) -> bytes:
     """The document indented by two, each township on one line.
 
-    json.dumps with an indent runs the pure-Python encoder (some 20 s for
-    the 41,352 townships of the country); without one it runs the C
-    encoder. So the townships are encoded compactly, one per line, and put
-    into the indented rest of the document.
+    Encoded with orjson (the national result is 29 MB: the standard
+    library's encoder took about 2 s of the CLI's run, orjson about a
+    tenth of that). An indent would put every field of every township on a
+    line of its own, so the townships are encoded compactly, one per line,
+    and put into the indented rest of the document.
     """
     document = json_document(report)
     townships = document["townships"]
     document["townships"] = _TOWNSHIPS_SLOT
-    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
-    body = ",\n    ".join(map(encode, townships))
-    listing = f"[\n    {body}\n  ]" if townships else "[]"
-    text = text.replace(json.dumps(_TOWNSHIPS_SLOT), listing, 1)
-    return (text + "\n").encode("utf-8")
+    text = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    # One call for the whole list (a call per township costs three times as
+    # much), then a line break before each township. `},{"code":` occurs
+    # only there: inside a JSON string every `"` is escaped as `\"`, so the
+    # `"` after `{` is a delimiter; a `,{` is an array element, and the
+    # only array of objects is the townships, each beginning with "code".
+    body = orjson.dumps(townships)[1:-1].replace(b'},{"code":', b'},\n    {"code":')
+    listing = b"[\n    " + body + b"\n  ]" if townships else b"[]"
+    head, tail = text.split(orjson.dumps(_TOWNSHIPS_SLOT), 1)
+    return head + listing + tail + b"\n"
 
 
 # ---------------------------------------------------------------------------

@@ -30,8 +30,9 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 from bianzhi.adapters.problems import InputError, InputProblem, closest
 from bianzhi.adapters.xlsx_limits import (
@@ -317,9 +318,15 @@ class _Column:
 
 
 def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
+    """The spreadsheet letter of a 0-based column (A, …, Z, AA, …), computed
+    here rather than with openpyxl, whose import alone costs `bianzhi
+    allocate` on a CSV a third of a second."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _is_blank(cells: Sequence[object]) -> bool:
@@ -350,7 +357,6 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[object]]], file: str) -> Count
     if header_at is None:
         raise TableError([InputProblem(file, None, None, "表中没有表头和数据")], None)
     header_row, header_cells = all_rows[header_at]
-    data_rows = [(n, cells) for n, cells in all_rows[header_at + 1 :] if not _is_blank(cells)]
 
     known: dict[str, _Column] = {}
     extras: list[_Column] = []
@@ -380,6 +386,13 @@ def parse_rows(rows: Iterable[tuple[int, Sequence[object]]], file: str) -> Count
         else:
             extras.append(column)
 
+    if not problems:
+        plain = _plain_table(
+            file, all_rows[header_at + 1 :], len(header_cells), known, extras, ignored, unnamed
+        )
+        if plain is not None:
+            return replace(plain, title=title, header_row=header_row)
+    data_rows = [(n, cells) for n, cells in all_rows[header_at + 1 :] if not _is_blank(cells)]
     data_rows = [(n, cells) for n, cells in data_rows if not _is_total_row(cells, known)]
 
     # Data in a column without a header cannot be named as an indicator.
@@ -583,3 +596,150 @@ class _RowProblems(list[InputProblem]):
 
     def add(self, column: _Column, message: str) -> None:
         self.append(InputProblem(self.file, self.row, column.header, message, column.letter))
+
+
+# ---------------------------------------------------------------------------
+# The fast path for tables typed cleanly
+
+# A number as a program writes it: ASCII digits, no sign, no separators, no
+# surrounding space. Every such cell reads the same through parse_number.
+_PLAIN_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_PLAIN_WHOLE = re.compile(r"[0-9]+")
+
+
+def _plain_text(column: Sequence[object]) -> bool:
+    """Every cell a non-empty str with nothing for `_text` to trim."""
+    try:
+        joined = "".join(column)  # type: ignore[arg-type]  # TypeError: not all str
+    except TypeError:
+        return False
+    return (
+        all(column)
+        and "\ufeff" not in joined
+        and all(map(str.__eq__, column, map(str.strip, column)))  # type: ignore[arg-type]
+    )
+
+
+def _plain_numbers(column: Sequence[object], blank_ok: bool) -> list[float | None] | None:
+    """The column's numbers (None for an empty cell when `blank_ok`), or None
+    when any cell is not a plain non-negative finite number."""
+    if not all(c.__class__ is str for c in column):
+        return None
+    cells: Sequence[str] = column  # type: ignore[assignment]
+    filled = [c for c in cells if c] if blank_ok else cells
+    if len(filled) < len(cells) and not blank_ok:
+        return None
+    if not all(map(_PLAIN_NUMBER.fullmatch, filled)):
+        return None
+    numbers = list(map(float, filled))
+    if not all(map(math.isfinite, numbers)):
+        return None  # "1e999": parse_number refuses it, with a message
+    if len(filled) == len(cells):
+        return numbers  # type: ignore[return-value]
+    it = iter(numbers)
+    return [next(it) if c else None for c in cells]
+
+
+def _plain_table(
+    file: str,
+    body: Sequence[tuple[int, Sequence[object]]],
+    width: int,
+    known: Mapping[str, _Column],
+    extras: Sequence[_Column],
+    ignored: Sequence[_Column],
+    unnamed: Sequence[int],
+) -> CountyTable | None:
+    """The table when every cell below the header is already clean, read
+    column by column; None as soon as anything is not (a blank or total row,
+    a cell with spaces, full-width digits, a thousands separator, a unit, a
+    duplicate code …), and `parse_rows` then reads it cell by cell with
+    every lenient rule and every message.
+
+    For a clean table both paths give the same CountyTable (tests check
+    this); the fast one reads the 41,352 townships of the country about ten
+    times faster.
+    """
+    if not body or any(name not in known for name in REQUIRED_COLUMNS):
+        return None
+    if any(len(cells) != width for _, cells in body):
+        return None
+    numbers = [n for n, _ in body]
+    columns = list(zip(*(cells for _, cells in body), strict=True))
+    if any(any(columns[i]) for i in unnamed):
+        return None
+    texts = [columns[known[c].index] for c in (CODE, NAME, CLASS)] + [columns[0]]
+    if not all(map(_plain_text, texts)):
+        return None
+    codes, names, classes, first = cast(list[tuple[str, ...]], texts)
+    # Total rows (合计 in the first cell, the code or the name) and codes that
+    # Excel wrote in scientific notation or twice: the slow path reports them.
+    for column in (first, codes, names):
+        if "计" in "".join(column) and any("计" in c and _compact(c) in _TOTAL_LABELS for c in column):
+            return None
+    if len(set(codes)) != len(codes) or any(map(_SCIENTIFIC_CODE.fullmatch, codes)):
+        return None
+
+    values: dict[str, list[float | None]] = {}
+    for name in MAIN_INDICATORS:
+        main = _plain_numbers(columns[known[name].index], blank_ok=False)
+        if main is None:
+            return None
+        values[name] = main
+    indicators: list[_Column] = []
+    notes: list[_Column] = list(ignored)
+    blanks: dict[str, tuple[int, ...]] = {}
+    for extra in extras:
+        cells = columns[extra.index]
+        numeric_cells = _plain_numbers(cells, blank_ok=True)
+        if numeric_cells is None:
+            present = [v for v in cells if _text(v)]
+            numeric = [v for v in present if parse_number(v) is not None]
+            if 2 * len(numeric) >= len(present):
+                return None  # an indicator with cells to read leniently
+            notes.append(extra)
+            continue
+        indicators.append(extra)
+        values[extra.name] = numeric_cells
+        empty = tuple(n for n, v in zip(numbers, numeric_cells, strict=True) if v is None)
+        if empty:
+            blanks[extra.name] = empty
+
+    counts: dict[str, dict[str, int]] = {}
+    for name in OPTIONAL_COLUMNS:
+        if name not in known:
+            continue
+        cells = columns[known[name].index]
+        if not all(c.__class__ is str and (c == "" or _PLAIN_WHOLE.fullmatch(c)) for c in cells):
+            return None
+        counts[name] = {
+            code: int(cast(str, c))
+            for code, c in zip(codes, cells, strict=True)
+            if c
+        }
+    low, high = counts.get(MINIMUM, {}), counts.get(MAXIMUM, {})
+    if any(code in high and n > high[code] for code, n in low.items()):
+        return None
+
+    order = list(values)
+    rows = zip(*values.values(), strict=True)
+    if blanks:
+        per_township = [{k: v for k, v in zip(order, row, strict=True) if v is not None} for row in rows]
+    else:
+        per_township = [dict(zip(order, row, strict=True)) for row in rows]
+    townships = [
+        TownshipInput(code, name, cls, indicators_of)
+        for code, name, cls, indicators_of in zip(codes, names, classes, per_township, strict=True)
+    ]
+    return CountyTable(
+        file=file,
+        townships=TownshipColumns(townships),
+        current=counts.get(CURRENT, {}),
+        township_min=low,
+        township_max=high,
+        indicators=tuple(MAIN_INDICATORS) + tuple(c.name for c in indicators),
+        classes=tuple(dict.fromkeys(classes)),
+        rows=dict(zip(codes, numbers, strict=True)),
+        notes=tuple(c.name for c in notes),
+        letters={c.name: c.letter for c in [*known.values(), *indicators, *notes]},
+        blanks=blanks,
+    )

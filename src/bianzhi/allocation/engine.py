@@ -168,9 +168,13 @@ def run_one(
         only = allocate_groups([(township_inputs(inputs), allocation_params(quota_type, p, inputs))])
         return (Group("", "", only[0]),)
     counties = inputs["counties"]
+    # Split once (a province plan has 3,111 townships in 183 counties).
+    by_county: dict[str, list[Any]] = {}
+    for t in inputs["townships"]:
+        by_county.setdefault(t["county"], []).append(t)
     parts = []
     for county in counties:
-        own = {**inputs, "townships": [t for t in inputs["townships"] if t["county"] == county["code"]]}
+        own = {**inputs, "townships": by_county.get(county["code"], [])}
         parts.append(
             (township_inputs(own), allocation_params(quota_type, county_params(p, county["code"]), own))
         )

@@ -118,8 +118,10 @@ def figures(*, scope: Scope, region: Region) -> dict[str, Any]:
         towns = towns.filter(code=region.code)
     else:
         towns = towns.filter(**{region.level_field: region.code})
-    rows = {t.pk: Figures(t.code, t.name) for t in towns.order_by("code")}
-    for township_id, status in Asset.objects.filter(township_id__in=rows.keys()).values_list("township_id", "use_status"):
+    # The townships as a subquery, not a list of 3,111 ids (a province).
+    ids = towns.values("id")
+    rows = {pk: Figures(code, name) for pk, code, name in towns.order_by("code").values_list("id", "code", "name")}
+    for township_id, status in Asset.objects.filter(township_id__in=ids).values_list("township_id", "use_status"):
         row = rows[township_id]
         row.total += 1
         row.idle += status == IDLE
@@ -127,7 +129,7 @@ def figures(*, scope: Scope, region: Region) -> dict[str, Any]:
     by_category: Counter[str] = Counter()
     closed: Counter[str] = Counter()
     for category, status, township_id in RevitalisationPlan.objects.filter(
-        asset__township_id__in=rows.keys()
+        asset__township_id__in=ids
     ).values_list("category", "status", "asset__township_id"):
         by_category[category] += 1
         if status == TaskStatus.CLOSED.value:

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from itertools import repeat
 from typing import Any, overload
 
 import numpy as np
@@ -808,7 +809,9 @@ class TownshipAllocations(Sequence[TownshipAllocation]):
         names = sc.indicators
         weights = sc.weights.tolist()
         # w_k · p_ik / Σ w, elementwise in the order the formula reads.
-        parts = (sc.weights * sc.shares / sc.weights.sum()).tolist()
+        parts = sc.weights * sc.shares / sc.weights.sum()
+        n = len(self._townships)
+        values_t, shares_t, parts_t = (a.T.tolist() for a in (sc.values, sc.shares, parts))
         bound_list = _BOUND_LIST
         current: list[int | None] = [
             c if known else None
@@ -819,15 +822,22 @@ class TownshipAllocations(Sequence[TownshipAllocation]):
             "code": list(self._townships.codes),
             "name": list(self._townships.names),
             "township_class": list(self._townships.classes),
-            "contributions": [
-                tuple(
-                    (name, row_values[k], row_shares[k], weights[k], row_parts[k])
-                    for k, name in enumerate(names)
+            # One zip per indicator, zipped together: the tuples are made in
+            # C, not township by township in Python.
+            "contributions": list(
+                zip(
+                    *(
+                        zip(
+                            repeat(name, n), values_t[k], shares_t[k],
+                            repeat(weights[k], n), parts_t[k], strict=True,
+                        )  # fmt: skip
+                        for k, name in enumerate(names)
+                    ),
+                    strict=True,
                 )
-                for row_values, row_shares, row_parts in zip(
-                    sc.values.tolist(), sc.shares.tolist(), parts, strict=True
-                )
-            ],
+            )
+            if names
+            else [()] * n,
             "coefficient": sc.coefficients.tolist(),
             "score": sc.scores.tolist(),
             "quota": self.quota.tolist(),

@@ -37,6 +37,10 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         {
             "region": target,
             "data": data,
+            # What dashboard.js draws: the figures by child region. The
+            # per-township tables of issue 15 are in the page already; as JSON
+            # they were 1 MB of a province's page that no script read.
+            "chart_data": {k: v for k, v in data.items() if k not in ("enforcement", "assets")},
             # Figures of the grids and staffing-plans registers (issue 15 §3, §4).
             "grid_rows": grid_dashboard_rows(scope=scope, region=target),
             "staffing_years": staffing_dashboard_years(scope=scope, region=target),

@@ -209,8 +209,10 @@ def figures(*, scope: Scope, region: Region, today: dt.date) -> dict[str, Any]:
         towns = towns.filter(code=region.code)
     else:
         towns = towns.filter(**{region.level_field: region.code})
-    rows = {t.pk: TownshipFigures(t.code, t.name) for t in towns.order_by("code")}
-    case_rows = Case.objects.filter(township_id__in=rows.keys())
+    # The townships as a subquery, not a list of 3,111 ids (a province).
+    ids = towns.values("id")
+    rows = {pk: TownshipFigures(code, name) for pk, code, name in towns.order_by("code").values_list("id", "code", "name")}
+    case_rows = Case.objects.filter(township_id__in=ids)
     days: dict[int, list[int]] = defaultdict(list)
     by_matter: Counter[str] = Counter()
     for township_id, status, filed, closed, matter in case_rows.values_list(
@@ -231,7 +233,7 @@ def figures(*, scope: Scope, region: Region, today: dt.date) -> dict[str, Any]:
         rows[township_id].average_days_to_close = round(sum(values) / len(values), 1)
     working = Q(exited_on__isnull=True, status__in=[Status.ON_POST, Status.BORROWED_IN], is_enforcement_staff=True)
     for item in (
-        Person.objects.filter(working, region_id__in=rows.keys())
+        Person.objects.filter(working, region_id__in=ids)
         .values("region_id")
         .annotate(
             staff=Count("id"),

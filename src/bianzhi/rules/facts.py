@@ -29,15 +29,17 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from bianzhi.core.rules import (
+    EXCELLENT,
     ApprovedTotal,
     CountyFacts,
     InstitutionKind,
     InstitutionState,
     PersonState,
     PersonStatus,
+    PersonTally,
     RuleSettings,
     Severity,
     TownshipState,
@@ -62,9 +64,17 @@ def _under(region: Region, prefix: str = "") -> dict[str, str]:
     return {f"{prefix}{region.level_field}": region.code}
 
 
-def counties_facts(region: Region, *, today: date | None = None) -> list[CountyFacts]:
+def counties_facts(
+    region: Region, *, today: date | None = None, tally: bool = False
+) -> list[CountyFacts]:
     """One snapshot per county under (or equal to) `region`, in code order.
-    A township region gives its county's snapshot."""
+    A township region gives its county's snapshot.
+
+    With `tally`, the persons no rule names one by one come as
+    `person_tallies` (one GROUP BY instead of a row and an object per person:
+    a province has 150,000); only the seconded-out and the enforcement
+    leaders are listed. For the rule engine (`evaluate`) only: the checks
+    that count persons one by one (core.rules.checks) need `tally=False`."""
     from bianzhi.townships.models import (
         SCHEME_CLASSES,
         ApprovedQuota,
@@ -151,18 +161,21 @@ def counties_facts(region: Region, *, today: date | None = None) -> list[CountyF
     ):
         ledger_institution[institution_id][item] = int(total or 0)
 
-    # 4. Leaders on the roster, per township.
-    leaders = dict(
-        Person.objects.filter(
-            **_under(region, "region__"),
-            exited_on__isnull=True,
-            post_category=PostCategory.LEADER,
+    # 4. Leaders on the roster, per township (with `tally`, counted in the
+    # roster's GROUP BY below instead).
+    leaders: dict[int, int] = {}
+    if not tally:
+        leaders = dict(
+            Person.objects.filter(
+                **_under(region, "region__"),
+                exited_on__isnull=True,
+                post_category=PostCategory.LEADER,
+            )
+            .exclude(status=Status.BORROWED_IN)
+            .values("region_id")
+            .annotate(n=Count("id"))
+            .values_list("region_id", "n")
         )
-        .exclude(status=Status.BORROWED_IN)
-        .values("region_id")
-        .annotate(n=Count("id"))
-        .values_list("region_id", "n")
-    )
 
     # 5. The leader in charge of enforcement named per township (issue 15).
     enforcement_leaders = dict(
@@ -170,6 +183,71 @@ def counties_facts(region: Region, *, today: date | None = None) -> list[CountyF
             **_under(region, "township__"), leader_in_charge__isnull=False
         ).values_list("township_id", "leader_in_charge_id")
     )
+
+    # 5b. Persons, split by county through the township code.
+    persons: dict[str, list[PersonState]] = defaultdict(list)
+    on_roster = Person.objects.filter(**_under(region, "region__"), exited_on__isnull=True)
+    tallies: dict[str, list[PersonTally]] = defaultdict(list)
+    statuses = {s.value: s for s in PersonStatus}
+    if tally:
+        named = Q(status=Status.SECONDED_OUT) | Q(id__in=list(enforcement_leaders.values()))
+        for region_id, quota_type, status, enforcement, expiry, count, excellent, leader_count in (
+            on_roster.exclude(named)
+            .values("region_id", "quota_type", "status", "is_enforcement_staff", "certificate_expiry")
+            .annotate(
+                n=Count("id"),
+                excellent=Count("id", filter=Q(assessment_grade=EXCELLENT)),
+                leaders=Count("id", filter=Q(post_category=PostCategory.LEADER)),
+            )
+            .order_by()
+            .values_list("region_id", "quota_type", "status", "is_enforcement_staff", "certificate_expiry",
+                         "n", "excellent", "leaders")
+        ):  # fmt: skip
+            code = code_of[region_id]
+            if status != Status.BORROWED_IN:
+                leaders[region_id] = leaders.get(region_id, 0) + leader_count
+            tallies[code[:6]].append(
+                PersonTally(code, quota_type, statuses[status], enforcement, expiry, count, excellent)
+            )
+        on_roster = on_roster.filter(named)
+    rows = (
+        on_roster.order_by("id")
+        .values_list(
+            "id",
+            "name",
+            "region_id",
+            "quota_type",
+            "institution_id",
+            "post_category",
+            "is_enforcement_staff",
+            "certificate_expiry",
+            "status",
+            "service_period_end",
+            "secondment_start",
+            "assessment_grade",
+        )
+    )
+    for (pk, name, region_id, quota_type, institution_id, post, enforcement, expiry, status,
+         service_end, secondment_start, grade) in rows.iterator(chunk_size=5000):
+        code = code_of[region_id]
+        if tally and post == PostCategory.LEADER and status != Status.BORROWED_IN:
+            leaders[region_id] = leaders.get(region_id, 0) + 1
+        persons[code[:6]].append(
+            PersonState(
+                id=str(pk),
+                name=name,
+                township_code=code,
+                quota_type=quota_type,
+                institution_id=str(institution_id) if institution_id else None,
+                post_category=post,
+                is_enforcement_staff=enforcement,
+                enforcement_certificate_expiry=expiry,
+                status=statuses[status],
+                service_period_end=service_end,
+                secondment_start=secondment_start,
+                assessment_grade=grade or None,
+            )
+        )
 
     township_states: dict[str, list[TownshipState]] = defaultdict(list)
     for pk, code, name, county_code in townships:
@@ -195,7 +273,7 @@ def counties_facts(region: Region, *, today: date | None = None) -> list[CountyF
             )
         )
 
-    # 5. Institutions and persons, split by county through the township code.
+    # 6. Institutions, split by county through the township code.
     institutions: dict[str, list[InstitutionState]] = defaultdict(list)
     for pk, name, region_id, kind in (
         Institution.objects.filter(**_under(region, "region__"), abolished_on__isnull=True)
@@ -214,45 +292,6 @@ def counties_facts(region: Region, *, today: date | None = None) -> list[CountyF
                 institution_quota=quotas.get(LedgerItem.INSTITUTION, 0),
             )
         )
-    persons: dict[str, list[PersonState]] = defaultdict(list)
-    rows = (
-        Person.objects.filter(**_under(region, "region__"), exited_on__isnull=True)
-        .order_by("id")
-        .values_list(
-            "id",
-            "name",
-            "region_id",
-            "quota_type",
-            "institution_id",
-            "post_category",
-            "is_enforcement_staff",
-            "certificate_expiry",
-            "status",
-            "service_period_end",
-            "secondment_start",
-            "assessment_grade",
-        )
-    )
-    statuses = {s.value: s for s in PersonStatus}
-    for (pk, name, region_id, quota_type, institution_id, post, enforcement, expiry, status,
-         service_end, secondment_start, grade) in rows.iterator(chunk_size=5000):
-        code = code_of[region_id]
-        persons[code[:6]].append(
-            PersonState(
-                id=str(pk),
-                name=name,
-                township_code=code,
-                quota_type=quota_type,
-                institution_id=str(institution_id) if institution_id else None,
-                post_category=post,
-                is_enforcement_staff=enforcement,
-                enforcement_certificate_expiry=expiry,
-                status=statuses[status],
-                service_period_end=service_end,
-                secondment_start=secondment_start,
-                assessment_grade=grade or None,
-            )
-        )
     # Township codes start with their county's code (6 digits), so code[:6]
     # splits institutions and persons by county without another lookup.
     snapshots = [
@@ -264,6 +303,7 @@ def counties_facts(region: Region, *, today: date | None = None) -> list[CountyF
             persons=persons.get(code, []),
             reserve=reserves.get(code, {}),
             control_numbers=controls.get(code, {}),
+            person_tallies=tallies.get(code, []),
         )
         for code, name in counties
     ]

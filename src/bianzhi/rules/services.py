@@ -53,7 +53,7 @@ def findings_evaluate(region: Region, *, today: date | None = None) -> list[Coun
     `today` defaults to ``kernel.clock.today()`` (certificate validity,
     ongoing secondments), so a frozen clock freezes the rules too."""
     today = today if today is not None else clock.today()
-    snapshots = counties_facts(region, today=today)
+    snapshots = counties_facts(region, today=today, tally=True)
     settings = settings_by_county(s.region_code for s in snapshots)
     return [
         CountyFindings(s.region_code, s.region_name, evaluate(s, settings[s.region_code], today=today))

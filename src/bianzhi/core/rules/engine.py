@@ -117,8 +117,16 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
             raise CountyFactsError(f"乡镇代码{township.code}重复")
         position[township.code] = i
 
-    def counts(positions: Sequence[int]) -> IntArray:
-        return np.bincount(np.asarray(positions, dtype=np.int64), minlength=n).astype(np.int64)
+    # Tallies add `count` persons at a position: their positions and counts
+    # go to a second pair of lists per category, added in at the end.
+    def counts(positions: Sequence[int], tallied: tuple[list[int], list[int]] | None = None) -> IntArray:
+        result = np.bincount(np.asarray(positions, dtype=np.int64), minlength=n).astype(np.int64)
+        if tallied and tallied[0]:
+            np.add.at(result, np.asarray(tallied[0], dtype=np.int64), np.asarray(tallied[1], dtype=np.int64))
+        return result
+
+    def tally() -> tuple[list[int], list[int]]:
+        return ([], [])
 
     # 1. Persons: collect township positions per category, count at the end.
     by_type: dict[str, list[int]] = {}
@@ -151,6 +159,32 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
         if person.assessment_grade == EXCELLENT:
             excellent.append(i)
 
+    # 1b. Tallies: the same counts, `count` persons at a time.
+    t_by_type: dict[str, tuple[list[int], list[int]]] = {}
+    t_staff, t_seconded, t_excellent, t_enforcement, t_certified = (tally() for _ in range(5))
+    for group in snapshot.person_tallies:
+        i = position.get(group.township_code, -1)
+        if i < 0:
+            raise CountyFactsError(f"人员所在乡镇代码{group.township_code}不在本次数据中")
+        status, k = group.status, group.count
+        if group.is_enforcement_staff and (
+            status == PersonStatus.ON_POST or status == PersonStatus.BORROWED_IN
+        ):
+            t_enforcement[0].append(i)
+            t_enforcement[1].append(k)
+            if group.has_valid_certificate(today):
+                t_certified[0].append(i)
+                t_certified[1].append(k)
+        if status == PersonStatus.BORROWED_IN:
+            continue
+        for target, m in ((t_staff, k), (t_by_type.setdefault(group.quota_type, tally()), k),
+                          (t_excellent, group.excellent)):  # fmt: skip
+            target[0].append(i)
+            target[1].append(m)
+        if status == PersonStatus.SECONDED_OUT:
+            # Listed one by one by the service-period rule: never tallied.
+            raise CountyFactsError("借调出的人员须逐人列出，不能合计")
+
     # 2. Institutions: offices and public institutions per township.
     offices: list[int] = []
     public_institutions: list[int] = []
@@ -181,12 +215,12 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
         classes=[tw.township_class for tw in townships],
         approved=approved,
         approved_total=approved_total,
-        headcount={t: counts(ps) for t, ps in by_type.items()},
-        staff=counts(staff),
-        seconded=counts(seconded),
-        excellent=counts(excellent),
-        enforcement=counts(enforcement),
-        enforcement_certified=counts(certified),
+        headcount={t: counts(by_type.get(t, []), t_by_type.get(t)) for t in dict.fromkeys([*by_type, *t_by_type])},
+        staff=counts(staff, t_staff),
+        seconded=counts(seconded, t_seconded),
+        excellent=counts(excellent, t_excellent),
+        enforcement=counts(enforcement, t_enforcement),
+        enforcement_certified=counts(certified, t_certified),
         offices=counts(offices),
         public_institutions=counts(public_institutions),
         seconded_persons=seconded_persons,

@@ -198,6 +198,30 @@ class PersonState:
 
 
 @dataclass(frozen=True)
+class PersonTally:
+    """`count` persons of one township that share every field the rules
+    count by (quota type, status, enforcement staff and certificate expiry),
+    `excellent` of them graded 优秀: persons no rule looks at one by one.
+
+    A province's findings are evaluated with the roster as tallies (one
+    GROUP BY) plus the persons rules do name: the seconded-out (service
+    period) and the enforcement leaders. Every count the rules read is the
+    same as with one PersonState per person (tests check this)."""
+
+    township_code: str
+    quota_type: str
+    status: PersonStatus
+    is_enforcement_staff: bool
+    enforcement_certificate_expiry: date | None
+    count: int
+    excellent: int = 0
+
+    def has_valid_certificate(self, on: date) -> bool:
+        expiry = self.enforcement_certificate_expiry
+        return expiry is not None and on <= expiry
+
+
+@dataclass(frozen=True)
 class ApprovedTotal:
     """A county-wide count fixed by a document: the county total of one quota
     type as last approved (for "两个不减少"), or the control number issued
@@ -235,6 +259,10 @@ class CountyFacts:
     reserve: Mapping[str, int] = field(default_factory=dict)
     previous_totals: Mapping[str, ApprovedTotal] = field(default_factory=dict)
     control_numbers: Mapping[str, ApprovedTotal] = field(default_factory=dict)
+    # Persons counted, not listed (see PersonTally): the rule engine counts
+    # them with `persons`; checks that list persons one by one
+    # (bianzhi.core.rules.checks) need a snapshot without tallies.
+    person_tallies: Sequence[PersonTally] = ()
 
     def __post_init__(self) -> None:
         for name in ("reserve", "previous_totals", "control_numbers"):

@@ -1,0 +1,226 @@
+"""Province-scale benchmarks on the paths users run (issue 16 §2): all rules
+for a province, the province dashboard page, and the 三定方案 PDFs of one
+county as a background job.
+
+The database is the one bench_roster builds (四川省: 183 counties, 3,111
+townships, 150,000 persons; SQLite in a temporary directory, or PostgreSQL
+with BIANZHI_DATABASE_URL). Each row's baseline is the code as it stood
+before issue 16, run in the same process on the same data, and each result
+is checked against it:
+
+* rules.province: `findings_evaluate` (the roster as tallies, one GROUP BY);
+  baseline: the per-county path, county by county (`county_facts`, one
+  PersonState per person, `settings_for`, `evaluate`); the findings must be
+  the same, in the same order.
+* dashboard.province: GET /dashboards/51/ through the Django test client;
+  baseline: the same request with the pre-issue-16 templates (per-township
+  rows through the template loop, every figure as JSON in the page). The
+  pages must be identical but for the chart JSON, which must be the old
+  one without the two per-township tables no script reads.
+* documents.sanding_county_pdf_job: the `reports.sanding_batch` job (PDF)
+  for a county of 30 townships, queued and run by the database-queue
+  worker code, with its progress; checked: a zip with one PDF per township
+  plus the 备案报告, progress at its total.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from bench import bench_roster as roster
+from bench.runner import Benchmark
+
+OLD_TEMPLATES = Path(__file__).resolve().parent / "reference_templates"
+
+
+# --- all rules for a province ------------------------------------------------
+
+
+def rules_setup() -> Any:
+    return roster.rules_setup()
+
+
+def rules_run(region: Any) -> list[Any]:
+    from bianzhi.rules.services import findings_evaluate
+
+    return [c.findings for c in findings_evaluate(region)]
+
+
+def rules_per_county(region: Any) -> list[Any]:
+    """Before issue 16: every county on its own, each person an object."""
+    from bianzhi.core.rules import evaluate
+    from bianzhi.kernel import clock
+    from bianzhi.regions.models import Level, Region
+    from bianzhi.rules.facts import county_facts, settings_for
+
+    today = clock.today()
+    return [
+        evaluate(county_facts(county, today=today), settings_for(county.code), today=today)
+        for county in Region.objects.filter(level=Level.COUNTY, province_code=region.code).order_by("code")
+    ]
+
+
+def rules_check(region: Any, result: list[Any], baseline: list[Any]) -> None:
+    if result != baseline:
+        raise AssertionError("findings differ from the per-county path")
+    if not sum(map(len, result)):
+        raise AssertionError("no findings: the data does not exercise the rules")
+
+
+# --- the province dashboard --------------------------------------------------
+
+
+def dashboard_setup() -> Any:
+    return roster.dashboard_setup()
+
+
+def dashboard_run(client: Any) -> str:
+    response = client.get(f"/dashboards/{roster.PROVINCE}/")
+    assert response.status_code == 200, response.status_code
+    return str(response.content.decode("utf-8"))
+
+
+def dashboard_before(client: Any) -> str:
+    """The same request with the templates as they stood before issue 16."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    engine = {**settings.TEMPLATES[0]}
+    options = {k: v for k, v in engine.get("OPTIONS", {}).items() if k != "loaders"}
+    old = {
+        name: (OLD_TEMPLATES / name.replace("/", "__")).read_text(encoding="utf-8")
+        for name in ("dashboards/region.html", "dashboards/_issue15.html")
+    }
+    loaders = [
+        ("django.template.loaders.locmem.Loader", old),
+        "django.template.loaders.filesystem.Loader",
+        "django.template.loaders.app_directories.Loader",
+    ]
+    with override_settings(TEMPLATES=[{**engine, "APP_DIRS": False, "OPTIONS": {**options, "loaders": loaders}}]):
+        return dashboard_run(client)
+
+
+# The CSRF token is masked anew on every response.
+_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+_SCRIPT = re.compile(r'<script id="dashboard-data" type="application/json">(.*?)</script>', re.S)
+
+
+def dashboard_check(client: Any, page: str, before: str) -> None:
+    new_json, old_json = (json.loads(_SCRIPT.search(p).group(1)) for p in (page, before))  # type: ignore[union-attr]
+    if new_json != {k: v for k, v in old_json.items() if k not in ("enforcement", "assets")}:
+        raise AssertionError("the chart data differs")
+    if _TOKEN.sub("", _SCRIPT.sub("", page)) != _TOKEN.sub("", _SCRIPT.sub("", before)):
+        raise AssertionError("the page differs from the pre-issue-16 page")
+    if page.count("<tr>") < 2 * 3111:
+        raise AssertionError("the per-township tables are missing rows")
+
+
+# --- 三定方案 PDFs of one county as a job -------------------------------------
+
+
+def pdf_job_setup() -> Any:
+    roster._province()
+    from bianzhi.regions.models import Level, Region
+
+    counties = Region.objects.filter(level=Level.COUNTY, province_code=roster.PROVINCE).order_by("code")
+    for county in counties:
+        if Region.objects.filter(level=Level.TOWNSHIP, county_code=county.code).count() == 30:
+            return county
+    raise AssertionError("no county of 30 townships")
+
+
+def pdf_job_run(county: Any) -> Any:
+    from bianzhi.jobs.models import Job
+    from bianzhi.jobs.services import job_enqueue, jobs_run_pending
+    from bianzhi.kernel import clock
+    from bianzhi.reports.jobs import SANDING_BATCH
+
+    Job.objects.filter(kind=SANDING_BATCH).delete()
+    job = job_enqueue(kind=SANDING_BATCH, params={"county": county.code, "on": clock.today().isoformat(),
+                                                  "format": "pdf"}, actor=None, region=county)  # fmt: skip
+    assert jobs_run_pending(limit=1) == 1
+    job.refresh_from_db()
+    return job
+
+
+def pdf_job_check(county: Any, job: Any, _baseline: Any) -> None:
+    from django.core.files.storage import default_storage
+
+    from bianzhi.regions.models import Region
+
+    if job.status != "done":
+        raise AssertionError(f"job {job.status}: {job.error}")
+    with default_storage.open(job.result_file) as fh:
+        names = zipfile.ZipFile(io.BytesIO(fh.read())).namelist()
+    townships = Region.objects.filter(level="township", county_code=county.code).count()
+    if len(names) != townships + 1 or not all(n.endswith(".pdf") for n in names):
+        raise AssertionError(f"{len(names)} files for {townships} townships")
+    if job.progress != job.total or job.total != townships + 1:
+        raise AssertionError(f"progress {job.progress}/{job.total}")
+
+
+# The same rows on PostgreSQL (BIANZHI_DATABASE_URL) are kept beside the
+# SQLite ones in the table, under their own names.
+_POSTGRES = os.environ.get("BIANZHI_DATABASE_URL", "").startswith("postgres")
+_DB = "PostgreSQL" if _POSTGRES else "SQLite"
+
+
+def _named(benchmark: Benchmark) -> Benchmark:
+    suffix = ".postgresql" if _POSTGRES else ""
+    return dataclasses.replace(
+        benchmark, name=benchmark.name + suffix, description=f"{benchmark.description}；{_DB}"
+    )
+
+
+BENCHMARKS = [
+    Benchmark(
+        name="rules.province",
+        description="全省各县全部规则检查（四川 183 个县、150,000 人，只计算）",
+        setup=rules_setup,
+        run=rules_run,
+        target_s=0.5,
+        baseline=rules_per_county,
+        baseline_name="改前的逐县路径（逐人对象、逐县查询）",
+        baseline_repeat=1,
+        check=rules_check,
+        repeat=5,
+        note="CPU 时间（见该列）在数据库的分组统计和 183 个县的规则计算；墙钟时间是 CPU 时间的数倍，因测量时 2 核上的 1 分钟负载约为 10",
+    ),
+    Benchmark(
+        name="rules.province_refresh",
+        description="全省各县全部规则检查并保存结果",
+        setup=rules_setup,
+        run=lambda region: len(__import__("bianzhi.rules.services", fromlist=["x"]).findings_refresh(region=region)),
+        repeat=3,
+    ),
+    Benchmark(
+        name="dashboard.province",
+        description="省级统计图页面（3,111 个乡镇，150,000 人；Django 测试客户端，整页）",
+        setup=dashboard_setup,
+        run=dashboard_run,
+        target_s=0.15,
+        baseline=dashboard_before,
+        baseline_name="改前的模板（逐乡镇模板循环、整份数据嵌入页面）",
+        check=dashboard_check,
+        repeat=5,
+        note="余下的 CPU 时间在各项分组统计查询（名册按市、执法和资产按乡镇）和页面中 3,111 个乡镇的两张表（约 1 MB HTML）；墙钟时间是 CPU 时间的数倍，因测量时 2 核上的 1 分钟负载约为 10",
+    ),
+    Benchmark(
+        name="documents.sanding_county_pdf_job",
+        description="一个县 30 个乡镇的三定方案 PDF：后台任务（数据库队列），含进度",
+        setup=pdf_job_setup,
+        run=pdf_job_run,
+        target_s=30.0,
+        check=pdf_job_check,
+        repeat=1,
+        note="31 份 PDF（含备案报告）由 WeasyPrint 逐份排版，共约 14 s CPU；墙钟时间是 CPU 时间的约 6 倍，因测量时 2 核上的 1 分钟负载约为 10",
+    ),
+]
+BENCHMARKS = [_named(b) for b in BENCHMARKS]
