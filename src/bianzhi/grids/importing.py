@@ -245,12 +245,12 @@ def grid_import_parse(*, source: IO[bytes], filename: str, villages: list[Villag
             errors.append(RowError(filename, number, GRID_HEADERS[key], reason))
 
         cells = {key: text(values.get(key)) for key in GRID_HEADERS if key != "households"}
-        for column in GRID_COLUMNS:
-            if column.required and not cells[column.key]:
-                report(column.key, "不能为空")
-        for key, limit in GRID_MAX_TEXT.items():
-            if len(cells[key]) > limit:
-                report(key, f"不能超过{limit}个字")
+        for spec in GRID_COLUMNS:
+            if spec.required and not cells[spec.key]:
+                report(spec.key, "不能为空")
+        for name, limit in GRID_MAX_TEXT.items():
+            if len(cells[name]) > limit:
+                report(name, f"不能超过{limit}个字")
         if cells["village"] and cells["village"] not in by_name:
             report("village", f"“{cells['village']}”不是本乡镇已登记的村（社区），请先在页面上新增")
         households = 0
@@ -263,21 +263,21 @@ def grid_import_parse(*, source: IO[bytes], filename: str, villages: list[Villag
                 households = int(number_value)
             except ValueError:
                 report("households", f"“{raw_households}”应为0～{MAX_HOUSEHOLDS}的整数")
-        key = (cells["village"], cells["grid"])
+        grid_key = (cells["village"], cells["grid"])
         link = (households, cells["enforcement_officer"], cells["village_contact"])
-        if key in grids and not errors:
-            first, first_link, _ = grids[key]
+        if grid_key in grids and not errors:
+            first, first_link, _ = grids[grid_key]
             for index, column in enumerate(("households", "enforcement_officer", "village_contact")):
                 if link[index] != first_link[index]:
                     report(column, f"同一网格与第{first}行不一致")
-        worker_key = (*key, cells["worker"])
+        worker_key = (*grid_key, cells["worker"])
         if cells["worker"] and worker_key in workers_seen:
             report("worker", f"同一网格内与第{workers_seen[worker_key]}行重复")
         workers_seen.setdefault(worker_key, number)
         if errors:
             result.errors.extend(errors)
             continue
-        entry = grids.setdefault(key, (number, link, []))
+        entry = grids.setdefault(grid_key, (number, link, []))
         entry[2].append(
             WorkerData(name=cells["worker"], post=cells["post"], duties=cells["duties"], phone=cells["phone"])
         )
