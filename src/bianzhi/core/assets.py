@@ -44,6 +44,22 @@ def category_problem(owner: str, category: str) -> str | None:
     return f"{owner}资产的盘活方式应为{which}之一：{'、'.join(allowed)}（依据：{SOURCE}）。"
 
 
+def use_status_problem(*, current: str, new: str, open_plan: bool) -> str | None:
+    """Why an edit may not move an asset's use status from ``current`` to
+    ``new`` (None: it may). 已处置 is final; 已盘活 is reached only by a
+    plan's close-out (盘活一宗销号一宗, 004 二(五)); an idle asset under a
+    revitalisation plan not yet closed leaves 闲置 only through that plan."""
+    if current == new:
+        return None
+    if current == DISPOSED:
+        return "资产已处置，不能再改变使用状态。"
+    if new == REVITALISED:
+        return f"“已盘活”须经盘活方案销号审核（盘活一宗销号一宗，依据：{SOURCE}）。"
+    if open_plan:
+        return f"该资产的盘活方案尚未销号，使用状态随方案销号变化（依据：{SOURCE}）。"
+    return None
+
+
 def inventory_deadline(year: int) -> dt.date:
     """004 二(一): the 清理统计表 is due 3月20日前."""
     return dt.date(year, 3, 20)
