@@ -26,6 +26,7 @@ from bianzhi.assets.models import (
     Asset,
     AssetFile,
     AssetTransfer,
+    InventoryLine,
     InventoryReturn,
     InventoryRound,
     PlanReport,
@@ -43,8 +44,10 @@ from bianzhi.core.assets import (
     REVITALISED,
     SOURCE,
     USE_STATUSES,
+    InventoryItem,
     category_problem,
     inventory_deadline,
+    inventory_statistics,
     use_status_problem,
 )
 from bianzhi.core.tasks import (
@@ -412,16 +415,31 @@ def round_create(*, actor: Any, county: Region, year: int, title: str = "",
 
 @transaction.atomic
 def round_submit(*, actor: Any, round: InventoryRound, township: Region) -> InventoryReturn:
-    """The township reports its 清理统计表 (the register as it stands)."""
+    """The township reports its 清理统计表: the register as it stands, counted
+    per owner, region and class (``core.assets.inventory_statistics``) and
+    stored with the return."""
     _check(actor, township)
     if township.county_code != round.county.code:
         raise AssetError("该乡镇不属于本次清查的县。")
     if InventoryReturn.objects.filter(round=round, township=township).exists():
         raise AssetError(f"{township.name}已报送。")
+    stats = inventory_statistics(
+        InventoryItem(a.owner, a.village, a.asset_class, a.area, a.book_value, a.use_status, a.registration)
+        for a in Asset.objects.filter(township=township)
+    )
     item = InventoryReturn.objects.create(
         round=round, township=township, submitted_at=clock.now(),
-        assets=Asset.objects.filter(township=township).count(), submitted_by=_user(actor),
+        assets=sum(s.count for s in stats), submitted_by=_user(actor),
+    )
+    # The figures as reported: the round's table stays what was submitted.
+    InventoryLine.objects.bulk_create(
+        InventoryLine(
+            ret=item, owner=s.owner, region=s.region, asset_class=s.asset_class, count=s.count, area=s.area,
+            book_value=s.book_value, in_use=s.in_use, idle=s.idle, revitalised=s.revitalised,
+            disposed=s.disposed, registered=s.registered,
+        )
+        for s in stats
     )
     audit_record(actor=actor, action="create", obj=item, region_code=township.code,
-                 after={"round": round.title, "assets": item.assets})
+                 after={"round": round.title, "assets": item.assets, "lines": len(stats)})
     return item

@@ -302,5 +302,10 @@ def round_statistics(request: HttpRequest, round_id: int) -> HttpResponse:
     scope = scope_of(request)
     item = selectors.round_get(scope=scope, pk=round_id)
     rows = list(selectors.assets(scope=scope).filter(township__county_code=item.county.code))
-    content = importing.statistics_xlsx(rows, title=f"{item.county.name}镇村公有资产清理统计表（{item.title}）")
+    content = importing.statistics_xlsx(
+        title=f"{item.county.name}镇村公有资产清理统计表（{item.title}）",
+        deadline=item.deadline,
+        returns=selectors.round_returns(scope=scope, round=item),
+        assets=rows,
+    )
     return xlsx_download(content, f"{item.county.name}镇村公有资产清理统计表.xlsx")
