@@ -143,10 +143,26 @@ def test_the_inventory_round_is_due_on_20_march_and_exports_the_statistics_table
     penglai = login(penglai_user)
     penglai.post(reverse("assets:round_detail", args=[item.pk]), {"township": PENGLAI})
     assert item.returns.get().assets == 1
+    # The register changes after the report: the round's table keeps what was reported.
+    services.asset_create(actor=None, township=regions[PENGLAI], fields=services.AssetFields(
+        "=SUM(A1:A9)", "村集体", "村活动阵地", "撤并村", "未登记", "在用", village="一村"))
+    client = login(daying_officer)  # the same test client: the county officer again
     sheet = load_workbook(io.BytesIO(client.get(reverse("assets:round_statistics", args=[item.pk])).content))["清理统计表"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert rows[1][:4] == ["乡镇", "区域", "资产类别", "数量（宗）"]
-    assert rows[2][:4] == ["蓬莱镇", "镇本级", "办公用房", 1] and rows[2][7] == 1
+    assert "清理统计表" in rows[0][0]
+    assert rows[1][0].startswith("报送时限：3月20日前（2026年）") and "县财政局" in rows[1][0] and "县农业农村局" in rows[1][0]
+    assert rows[2][:5] == ["乡镇", "权属", "区域", "资产类别", "数量（宗）"]
+    table = rows[3:-1]
+    at = next(i for i, r in enumerate(table) if r[0] == "蓬莱镇")
+    assert table[at][:5] == ["蓬莱镇", "镇国有资产", "镇本级", "办公用房", 1] and table[at][8] == 1  # 闲置
+    assert table[at + 1][0] == "蓬莱镇小计" and table[at + 1][4] == 1
+    others = sum(1 for code in regions if code.startswith(DAYING) and len(code) == 9 and code != PENGLAI)
+    assert [r[1] for r in table].count("未报送") == others == len(table) - 2  # the townships yet to report
+    assert rows[-1][0] == "合计" and rows[-1][4] == 1
+    detail = load_workbook(io.BytesIO(client.get(reverse("assets:round_statistics", args=[item.pk])).content))
+    assert all(c.data_type != "f" for ws in detail.worksheets for r in ws.iter_rows() for c in r)
+    line = item.returns.get().lines.get()
+    assert (line.owner, line.region, line.asset_class, line.count, line.idle) == ("镇", "镇本级", "办公用房", 1, 1)
 
 
 def test_figures_give_the_idle_and_revitalised_shares(office: Asset, regions: Any, daying_officer: Any) -> None:

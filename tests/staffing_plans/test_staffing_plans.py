@@ -113,7 +113,7 @@ def test_a_transfer_down_raises_the_townships_approved_quota_in_the_ledger_with_
     staffed: Any, login: Any, daying_officer: Any
 ) -> None:
     response = login(daying_officer).post(f"/staffing-plans/county/{DAYING}/", {
-        "action": "transfer_record", "township": staffed[PENGLAI].pk, "direction": "down",
+        "action": "transfer_record", "holder": staffed[PENGLAI].pk, "direction": "down",
         "county_body": "县农业农村局", "quota_type": "事业编制", "count": "3",
         "document_number": "大委编发〔2024〕9号", "date": "2024-06-01",
     }, follow=True)
@@ -129,7 +129,7 @@ def test_a_transfer_down_raises_the_townships_approved_quota_in_the_ledger_with_
 def test_a_transfer_up_cannot_take_more_than_the_township_has(staffed: Any) -> None:
     with pytest.raises(StaffingPlanError, match="超过乡镇现有核定编制4名"):
         services.quota_transfer_record(
-            actor=None, township=staffed[PENGLAI], county_body="县委办", direction="up", quota_type="行政编制",
+            actor=None, holder=staffed[PENGLAI], county_body="县委办", direction="up", quota_type="行政编制",
             count=5, document_number="大委编发〔2024〕10号", date=date(2024, 6, 1),
         )
     assert not QuotaTransfer.objects.exists()
@@ -141,7 +141,7 @@ def test_a_transfer_up_that_cuts_the_county_total_is_refused_by_the_rule_guard(s
 
     with pytest.raises(QuotaRuleViolation):
         services.quota_transfer_record(
-            actor=None, township=staffed[PENGLAI], county_body="县委办", direction="up", quota_type="行政编制",
+            actor=None, holder=staffed[PENGLAI], county_body="县委办", direction="up", quota_type="行政编制",
             count=1, document_number="大委编发〔2024〕11号", date=date(2024, 6, 1),
         )
     assert not QuotaTransfer.objects.exists()
@@ -167,7 +167,7 @@ def test_the_dashboard_totals_plans_entries_and_transfers_per_year(
 ) -> None:
     services.planned_entries_set(actor=None, plan=plan, lines=[EntryLine(staffed[PENGLAI], "行政编制", 2)])
     services.quota_transfer_record(
-        actor=None, township=staffed[PENGLAI], county_body="县农业农村局", direction="down", quota_type="事业编制",
+        actor=None, holder=staffed[PENGLAI], county_body="县农业农村局", direction="down", quota_type="事业编制",
         count=3, document_number="大委编发〔2024〕9号", date=date(2024, 6, 1),
     )
     from bianzhi.accounts.scope import scope_for
@@ -177,3 +177,87 @@ def test_the_dashboard_totals_plans_entries_and_transfers_per_year(
     assert [(y.year, y.planned, y.entered, y.down, y.up) for y in years] == [(2024, 2, 1, 3, 0)]
     page = login(daying_officer).get(f"/dashboards/{DAYING}/").content.decode()
     assert 'data-testid="staffing-figures"' in page
+
+
+def _transfer(holder: Any, direction: str, count: int, number: str, quota_type: str = "行政编制") -> QuotaTransfer:
+    return services.quota_transfer_record(
+        actor=None, holder=holder, county_body="县农业农村局所属事业单位", direction=direction,
+        quota_type=quota_type, count=count, document_number=number, date=date(2024, 6, 1),
+    )
+
+
+def _county_total(county: Any, quota_type: str = "行政编制") -> int:
+    from bianzhi.townships.models import CountyReserve
+
+    townships = sum(
+        ApprovedQuota.objects.filter(township__county_code=county.code, quota_type=quota_type).values_list("count", flat=True)
+    )
+    reserve = CountyReserve.objects.filter(county=county, quota_type=quota_type).first()
+    return townships + (reserve.count if reserve else 0)
+
+
+def test_a_transfer_down_into_the_county_reserve_raises_the_pool_and_the_county_total_in_the_ledger(
+    staffed: Any, login: Any, daying_officer: Any
+) -> None:
+    from bianzhi.townships.models import CountyReserve
+
+    county = staffed[DAYING]
+    assert _county_total(county) == 6
+    page = login(daying_officer).get(f"/staffing-plans/county/{DAYING}/").content.decode()
+    assert f"{county.name}机动编制" in page  # the reserve pool is offered as a holder
+    response = login(daying_officer).post(f"/staffing-plans/county/{DAYING}/", {
+        "action": "transfer_record", "holder": county.pk, "direction": "down",
+        "county_body": "县农业农村局所属事业单位", "quota_type": "行政编制", "count": "3",
+        "document_number": "大委编发〔2024〕12号", "date": "2024-06-01",
+    }, follow=True)
+    assert f"记入{county.name}机动编制台账" in response.content.decode()
+    assert CountyReserve.objects.get(county=county, quota_type="行政编制").count == 3
+    assert _county_total(county) == 9  # quota from outside the townships' pool
+    assert ApprovedQuota.objects.get(township=staffed[PENGLAI], quota_type="行政编制").count == 4
+    entry = QuotaLedgerEntry.objects.get(document_number="大委编发〔2024〕12号")
+    assert entry.is_reserve and (entry.before, entry.after) == (None, 3)
+    transfer = QuotaTransfer.objects.get()
+    assert transfer.is_reserve and transfer.signed_count == 3
+    assert AuditRecord.objects.filter(object_type__endswith="countyreserve", reason="大委编发〔2024〕12号").exists()
+    assert AuditRecord.objects.filter(object_type__endswith="quotatransfer", region_code=county.code).exists()
+
+
+def test_a_transfer_up_from_the_reserve_is_bounded_by_the_pool_and_by_the_two_no_decrease_rule(staffed: Any) -> None:
+    from bianzhi.townships.models import CountyReserve
+    from bianzhi.townships.services import QuotaRuleViolation
+
+    county = staffed[DAYING]
+    _transfer(county, "down", 3, "大委编发〔2024〕12号")
+    with pytest.raises(StaffingPlanError, match=f"超过{county.name}机动编制3名"):
+        _transfer(county, "up", 4, "大委编发〔2024〕13号")
+    with pytest.raises(QuotaRuleViolation) as refused:
+        _transfer(county, "up", 1, "大委编发〔2024〕13号")
+    assert {f.rule for f in refused.value.findings} == {"no-total-decrease"}
+    assert CountyReserve.objects.get(county=county, quota_type="行政编制").count == 3
+    assert QuotaTransfer.objects.count() == 1
+    assert not QuotaLedgerEntry.objects.filter(document_number="大委编发〔2024〕13号").exists()
+
+
+def test_a_transfer_down_beyond_the_control_number_is_refused_and_saves_nothing(staffed: Any) -> None:
+    from bianzhi.townships.services import QuotaRuleViolation, control_number_set
+
+    county = staffed[DAYING]
+    control_number_set(county=county, quota_type="行政编制", count=7, document_number="川编发〔2024〕1号", date=date(2024, 1, 1))
+    _transfer(staffed[PENGLAI], "down", 1, "大委编发〔2024〕14号")  # 7: at the control number
+    for holder in (staffed[PENGLAI], county):
+        with pytest.raises(QuotaRuleViolation) as refused:
+            _transfer(holder, "down", 1, "大委编发〔2024〕15号")
+        assert {f.rule for f in refused.value.findings} == {"control-number"}
+    assert _county_total(county) == 7
+    assert QuotaTransfer.objects.count() == 1
+    assert not QuotaLedgerEntry.objects.filter(document_number="大委编发〔2024〕15号").exists()
+
+
+def test_the_township_user_does_not_see_the_county_reserve_transfers(staffed: Any, penglai_user: Any) -> None:
+    from bianzhi.accounts.scope import scope_for
+    from bianzhi.staffing_plans.selectors import transfer_list
+
+    _transfer(staffed[DAYING], "down", 2, "大委编发〔2024〕12号")
+    _transfer(staffed[PENGLAI], "down", 1, "大委编发〔2024〕16号")
+    seen = transfer_list(scope=scope_for(penglai_user), county=staffed[DAYING])
+    assert [t.township.code for t in seen] == [PENGLAI]

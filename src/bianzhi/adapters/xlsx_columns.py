@@ -291,6 +291,8 @@ class Table:
     rows: Iterable[Sequence[Any]]
     widths: Sequence[int] = ()
     caption: str = ""
+    # Lines under the caption (a deadline, where to report), one row each.
+    notes: Sequence[str] = ()
 
 
 def tables_workbook(tables: Sequence[Table]) -> bytes:
@@ -303,7 +305,10 @@ def tables_workbook(tables: Sequence[Table]) -> bytes:
         sheet = first if index == 0 else book.create_sheet(table.sheet)
         sheet.title = table.sheet
         write_table(sheet, table.headers, table.rows, table.widths)
-        if table.caption:
-            sheet.insert_rows(1)
-            put(sheet, 1, 1, table.caption)
+        above = [table.caption] if table.caption else []
+        above += list(table.notes)
+        if above:
+            sheet.insert_rows(1, len(above))
+            for row, line in enumerate(above, start=1):
+                put(sheet, row, 1, line)
     return workbook_bytes(book)

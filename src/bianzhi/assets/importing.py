@@ -5,8 +5,8 @@ export and the 镇村公有资产清理统计表 (004 二(一): 分区域、分�
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,14 +23,13 @@ from bianzhi.adapters.xlsx_columns import (
     write_workbook,
 )
 from bianzhi.assets.models import Asset
+from bianzhi.assets.selectors import ReturnRows
 from bianzhi.assets.services import AssetFields, field_problems
 from bianzhi.core.assets import (
     CLASSES,
-    IDLE,
     ORIGINS,
     OWNERS,
     REGISTRATION,
-    REVITALISED,
     USE_STATUSES,
 )
 
@@ -110,33 +109,52 @@ def assets_xlsx(assets: Sequence[Asset]) -> bytes:
     return write_workbook("镇村公有资产台账", ["乡镇", *EXPORT_HEADERS], ([a.township.name, *_row(a)] for a in assets))
 
 
-def statistics_xlsx(assets: Sequence[Asset], *, title: str) -> bytes:
-    """镇村公有资产清理统计表: one line per region (镇本级 / each village)
-    and class with counts, area and book value by use status; then the
-    detail."""
-    groups: dict[tuple[str, str, str], list[Asset]] = defaultdict(list)
-    for a in assets:
-        groups[(a.township.name, a.village or "镇本级", a.asset_class)].append(a)
+STATISTICS_HEADERS = [
+    "乡镇", "权属", "区域", "资产类别", "数量（宗）", "面积（平方米）", "账面价值（万元）", "在用", "闲置", "已盘活",
+    "已处置", "已办理不动产登记",
+]
 
-    def total(items: list[Asset], field: str) -> Decimal:
-        return sum((getattr(a, field) or Decimal(0) for a in items), Decimal(0))
 
-    rows = []
-    for (township, region, cls), items in sorted(groups.items()):
-        rows.append([
-            township, region, cls, len(items), total(items, "area"), total(items, "book_value"),
-            sum(a.use_status == "在用" for a in items), sum(a.use_status == IDLE for a in items),
-            sum(a.use_status == REVITALISED for a in items), sum(a.use_status == "已处置" for a in items),
-            sum(a.registration == "已登记" for a in items),
-        ])
+def statistics_xlsx(
+    *, title: str, deadline: dt.date, returns: Sequence[ReturnRows], assets: Sequence[Asset]
+) -> bytes:
+    """镇村公有资产清理统计表 of a round (004 二(一)): the deadline (3月20日前)
+    and where each part is reported under the title; then, per township, one
+    line per owner (镇国有资产, 村集体资产), region (镇本级 / each village) and
+    class with count, area, book value, use status and 不动产登记, as reported,
+    a subtotal per township, "未报送" for a township that has not reported,
+    and the total. The second sheet is the register's detail as it stands."""
+    rows: list[list[Any]] = []
+    fields = ("count", "area", "book_value", "in_use", "idle", "revitalised", "disposed", "registered")
+    grand: dict[str, Any] = {f: 0 for f in fields}
+    for item in returns:
+        if item.lines is None:
+            rows.append([item.township, "未报送", "", "", *([""] * len(fields))])
+            continue
+        subtotal: dict[str, Any] = {f: 0 for f in fields}
+        for line in item.lines:
+            owner = "镇国有资产" if line.owner == "镇" else "村集体资产"
+            rows.append([item.township, owner, line.region, line.asset_class, *(getattr(line, f) for f in fields)])
+            for f in fields:
+                subtotal[f] += getattr(line, f)
+        when = item.submitted_on.isoformat() if item.submitted_on else ""
+        late = "（逾期）" if item.submitted_on and item.submitted_on > deadline else ""
+        rows.append([f"{item.township}小计", f"{when}报送{late}", "", "", *(subtotal[f] for f in fields)])
+        for f in fields:
+            grand[f] += subtotal[f]
+    rows.append(["合计", "", "", "", *(grand[f] for f in fields)])
     return tables_workbook([
         Table(
             "清理统计表",
-            ["乡镇", "区域", "资产类别", "数量（宗）", "面积（平方米）", "账面价值（万元）", "在用", "闲置", "已盘活",
-             "已处置", "已办理不动产登记"],
+            STATISTICS_HEADERS,
             rows,
-            (12, 14, 12, 10, 14, 16, 8, 8, 8, 8, 16),
+            (14, 12, 14, 12, 10, 14, 16, 8, 8, 8, 8, 16),
             caption=title,
+            notes=(
+                f"报送时限：{deadline.month}月{deadline.day}日前（{deadline.year}年）。"
+                "镇国有资产报镇财政办汇总后报县财政局；村集体资产报镇农业综合服务中心汇总后报县农业农村局"
+                "（依据：004《盘活用好镇村公有资产工作方案》二(一)）。",
+            ),
         ),
-        Table("资产明细", ["乡镇", *EXPORT_HEADERS], [[a.township.name, *_row(a)] for a in assets]),
+        Table("资产明细（当前台账）", ["乡镇", *EXPORT_HEADERS], [[a.township.name, *_row(a)] for a in assets]),
     ])

@@ -180,3 +180,31 @@ class InventoryReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round.title}·{self.township.name}"
+
+
+class InventoryLine(models.Model):
+    """One line of a township's 清理统计表 as reported in a round (004 二(一):
+    分区域、分类别, 权属、分布和使用状况): the register's figures for one
+    owner, region (镇本级 or a village) and class at the time of reporting,
+    kept so the round's table does not change when the register does."""
+
+    ret = models.ForeignKey(InventoryReturn, verbose_name="清查报送", on_delete=models.CASCADE, related_name="lines")
+    owner = models.CharField("权属", max_length=10)
+    region = models.CharField("区域", max_length=50)
+    asset_class = models.CharField("资产类别", max_length=20)
+    count = models.PositiveIntegerField("数量（宗）")
+    area = models.DecimalField("面积（平方米）", max_digits=16, decimal_places=2)
+    book_value = models.DecimalField("账面价值（万元）", max_digits=16, decimal_places=2)
+    in_use = models.PositiveIntegerField("在用")
+    idle = models.PositiveIntegerField("闲置")
+    revitalised = models.PositiveIntegerField("已盘活")
+    disposed = models.PositiveIntegerField("已处置")
+    registered = models.PositiveIntegerField("已办理不动产登记")
+
+    class Meta:
+        verbose_name = "清理统计表行"
+        verbose_name_plural = "清理统计表行"
+        ordering = ["ret_id", "owner", "region", "asset_class"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.asset_class} {self.count}宗"

@@ -9,10 +9,18 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from bianzhi.accounts.models import Role
 from bianzhi.accounts.scope import Scope
-from bianzhi.assets.models import Asset, AssetFile, InventoryRound, RevitalisationPlan
+from bianzhi.assets.models import (
+    Asset,
+    AssetFile,
+    InventoryLine,
+    InventoryReturn,
+    InventoryRound,
+    RevitalisationPlan,
+)
 from bianzhi.core.assets import CATEGORIES, IDLE, REVITALISED, share
 from bianzhi.core.tasks import TaskStatus
 from bianzhi.regions.models import Level, Region
@@ -157,3 +165,32 @@ def today_status(plan: RevitalisationPlan, today: dt.date) -> str:
     if plan.task_status is TaskStatus.CLOSED:
         return "已销号"
     return "已逾期" if plan.deadline < today else plan.get_status_display()
+
+
+@dataclass(frozen=True)
+class ReturnRows:
+    """One township of a round: its reported 清理统计表 lines, None when not reported."""
+
+    township: str
+    submitted_on: dt.date | None
+    lines: list[InventoryLine] | None
+
+
+def round_returns(*, scope: Scope, round: InventoryRound) -> list[ReturnRows]:
+    """Every township of the round's county the user sees, in code order,
+    with its reported 清理统计表 lines (None: not reported yet)."""
+    towns = scope.filter(Region.objects.filter(level=Level.TOWNSHIP, county_code=round.county.code), "").order_by("code")
+    returns = {
+        r.township_id: r for r in InventoryReturn.objects.filter(round=round).prefetch_related("lines")
+    }
+    out = []
+    for town in towns:
+        ret = returns.get(town.pk)
+        out.append(
+            ReturnRows(
+                township=town.name,
+                submitted_on=timezone.localdate(ret.submitted_at) if ret else None,
+                lines=list(ret.lines.all()) if ret else None,
+            )
+        )
+    return out

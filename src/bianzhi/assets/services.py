@@ -26,6 +26,7 @@ from bianzhi.assets.models import (
     Asset,
     AssetFile,
     AssetTransfer,
+    InventoryLine,
     InventoryReturn,
     InventoryRound,
     PlanReport,
@@ -43,8 +44,11 @@ from bianzhi.core.assets import (
     REVITALISED,
     SOURCE,
     USE_STATUSES,
+    InventoryItem,
     category_problem,
     inventory_deadline,
+    inventory_statistics,
+    use_status_problem,
 )
 from bianzhi.core.tasks import (
     CloseoutFacts,
@@ -132,6 +136,48 @@ def asset_create(*, actor: Any, township: Region, fields: AssetFields) -> Asset:
         raise AssetError(f"“{asset}”已登记。")
     asset.save()
     audit_record(actor=actor, action="create", obj=asset, region_code=township.code, after=field_values(asset))
+    return asset
+
+
+# What an edit may set (the township is the asset's, never moved by an edit).
+ASSET_FIELDS = (
+    "village", "owner", "asset_class", "name", "origin", "location", "area", "book_value", "title_document",
+    "registration", "use_status", "note",
+)
+
+
+@transaction.atomic
+def asset_update(*, actor: Any, asset: Asset, fields: AssetFields) -> Asset:
+    """Correct an asset's register entry, checked as at creation. Its owner
+    and village change only by a transfer with its 文号 (``asset_transfer``,
+    "资产随职能和人员走"); its use status only as ``core.assets.use_status_problem``
+    allows (已处置 final, 已盘活 by close-out only, an open plan holds it).
+    Audited with the fields before and after; unchanged is a no-op."""
+    asset = Asset.objects.select_for_update(of=("self",)).select_related("township").get(pk=asset.pk)
+    _check(actor, asset.township)
+    problems = [f"{column}：{reason}" for column, reason in field_problems(fields)]
+    if asset.use_status == DISPOSED:
+        raise AssetError("该资产已处置，不能再修改。")
+    if fields.owner != asset.owner or fields.village.strip() != asset.village:
+        problems.append("权属和所属村（社区）的变化请登记资产移交（须有文号，资产随职能和人员走）。")
+    open_plan = RevitalisationPlan.objects.filter(asset=asset).exclude(status=TaskStatus.CLOSED).exists()
+    status_problem = use_status_problem(current=asset.use_status, new=fields.use_status, open_plan=open_plan)
+    if status_problem:
+        problems.append(status_problem)
+    if problems:
+        raise AssetError(problems)
+    new = _new_asset(asset.township, fields)
+    if Asset.objects.filter(township=asset.township, village=new.village, name=new.name).exclude(pk=asset.pk).exists():
+        raise AssetError(f"“{new}”已登记。")
+    names = list(ASSET_FIELDS)
+    before = field_values(asset, names)
+    for name in names:
+        setattr(asset, name, getattr(new, name))
+    after = field_values(asset, names)
+    if after != before:
+        asset.save()
+        audit_record(actor=actor, action="update", obj=asset, region_code=asset.township.code, before=before,
+                     after=after, reason="修改资产登记")
     return asset
 
 
@@ -369,16 +415,31 @@ def round_create(*, actor: Any, county: Region, year: int, title: str = "",
 
 @transaction.atomic
 def round_submit(*, actor: Any, round: InventoryRound, township: Region) -> InventoryReturn:
-    """The township reports its 清理统计表 (the register as it stands)."""
+    """The township reports its 清理统计表: the register as it stands, counted
+    per owner, region and class (``core.assets.inventory_statistics``) and
+    stored with the return."""
     _check(actor, township)
     if township.county_code != round.county.code:
         raise AssetError("该乡镇不属于本次清查的县。")
     if InventoryReturn.objects.filter(round=round, township=township).exists():
         raise AssetError(f"{township.name}已报送。")
+    stats = inventory_statistics(
+        InventoryItem(a.owner, a.village, a.asset_class, a.area, a.book_value, a.use_status, a.registration)
+        for a in Asset.objects.filter(township=township)
+    )
     item = InventoryReturn.objects.create(
         round=round, township=township, submitted_at=clock.now(),
-        assets=Asset.objects.filter(township=township).count(), submitted_by=_user(actor),
+        assets=sum(s.count for s in stats), submitted_by=_user(actor),
+    )
+    # The figures as reported: the round's table stays what was submitted.
+    InventoryLine.objects.bulk_create(
+        InventoryLine(
+            ret=item, owner=s.owner, region=s.region, asset_class=s.asset_class, count=s.count, area=s.area,
+            book_value=s.book_value, in_use=s.in_use, idle=s.idle, revitalised=s.revitalised,
+            disposed=s.disposed, registered=s.registered,
+        )
+        for s in stats
     )
     audit_record(actor=actor, action="create", obj=item, region_code=township.code,
-                 after={"round": round.title, "assets": item.assets})
+                 after={"round": round.title, "assets": item.assets, "lines": len(stats)})
     return item

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:asset_id>/", views.asset_detail, name="detail"),
     path("<int:asset_id>/photos/", views.asset_photos, name="photos"),
     path("<int:asset_id>/transfer/", views.asset_transfer, name="transfer"),
+    path("<int:asset_id>/edit/", views.asset_edit, name="edit"),
     path("<int:asset_id>/plan/", views.plan_create, name="plan_create"),
     path("<int:asset_id>/plan/report/", views.plan_report, name="plan_report"),
     path("<int:asset_id>/plan/closeout/", views.plan_closeout, name="plan_closeout"),

@@ -20,7 +20,7 @@ from bianzhi.adapters.xlsx_columns import SheetError
 from bianzhi.assets import importing, selectors, services
 from bianzhi.assets.forms import AssetForm, PlanForm, RoundForm, TransferForm
 from bianzhi.assets.models import Asset, InventoryReturn
-from bianzhi.core.assets import CLASSES, SOURCE, USE_STATUSES, categories_for
+from bianzhi.core.assets import CLASSES, DISPOSED, SOURCE, USE_STATUSES, categories_for
 from bianzhi.core.tasks import TaskStatus
 from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
@@ -122,6 +122,9 @@ def asset_detail(request: HttpRequest, asset_id: int) -> HttpResponse:
         "plan_status": selectors.today_status(plan, clock.today()) if plan else "",
         "categories": categories_for(asset.owner),
         "may_write": selectors.may_write(scope, asset.township),
+        "edit_form": AssetForm(
+            initial={name: getattr(asset, name) for name in services.ASSET_FIELDS}, auto_id="edit_%s"
+        ) if asset.use_status != DISPOSED else None,
         "may_approve": scope.can_approve(asset.township),
         "statuses": {s.name: s.value for s in TaskStatus}, "today": clock.today(), "source": SOURCE,
     })
@@ -149,6 +152,22 @@ def asset_photos(request: HttpRequest, asset_id: int) -> HttpResponseBase:
     _require_write(scope, asset.township)
     with service_errors(request) as outcome:
         services.asset_add_photos(actor=request.user, asset=asset, files=request.FILES.getlist("files"))
+    return _done(request, asset, outcome.ok)
+
+
+def asset_edit(request: HttpRequest, asset_id: int) -> HttpResponseBase:
+    """Correct the register entry (checked as at creation; owner and village
+    move only by a transfer, the use status only as the service allows)."""
+    got = _post(request, asset_id)
+    if isinstance(got, HttpResponseBase):
+        return got
+    scope, asset = got
+    _require_write(scope, asset.township)
+    form = AssetForm(request.POST)
+    with service_errors(request) as outcome:
+        if not form.is_valid():
+            raise ServiceError(form_errors(form))
+        services.asset_update(actor=request.user, asset=asset, fields=services.AssetFields(**form.cleaned_data))
     return _done(request, asset, outcome.ok)
 
 
@@ -283,5 +302,10 @@ def round_statistics(request: HttpRequest, round_id: int) -> HttpResponse:
     scope = scope_of(request)
     item = selectors.round_get(scope=scope, pk=round_id)
     rows = list(selectors.assets(scope=scope).filter(township__county_code=item.county.code))
-    content = importing.statistics_xlsx(rows, title=f"{item.county.name}镇村公有资产清理统计表（{item.title}）")
+    content = importing.statistics_xlsx(
+        title=f"{item.county.name}镇村公有资产清理统计表（{item.title}）",
+        deadline=item.deadline,
+        returns=selectors.round_returns(scope=scope, round=item),
+        assets=rows,
+    )
     return xlsx_download(content, f"{item.county.name}镇村公有资产清理统计表.xlsx")

@@ -118,6 +118,13 @@ def _register() -> None:
 
     main.add_command(audit.audit_group)
 
+    from bianzhi.cli import registers
+
+    for command in (registers.cases_import_command, registers.assets_import_command,
+                    registers.grids_import_command, registers.matters_import_command):
+        imports.import_group.add_command(command)
+    main.add_command(registers.export_group)
+
     from bianzhi.cli.chinese import localize
 
     localize(main)

@@ -10,6 +10,10 @@ and the villages' 四个一批 (二(五)).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 SOURCE = "004_650ebb92df68bbb8.txt《盘活用好镇村公有资产工作方案》"
 
@@ -42,6 +46,80 @@ def category_problem(owner: str, category: str) -> str | None:
         return None
     which = "“四个一批”" if owner == "村集体" else "“五个一批”"
     return f"{owner}资产的盘活方式应为{which}之一：{'、'.join(allowed)}（依据：{SOURCE}）。"
+
+
+def use_status_problem(*, current: str, new: str, open_plan: bool) -> str | None:
+    """Why an edit may not move an asset's use status from ``current`` to
+    ``new`` (None: it may). 已处置 is final; 已盘活 is reached only by a
+    plan's close-out (盘活一宗销号一宗, 004 二(五)); an idle asset under a
+    revitalisation plan not yet closed leaves 闲置 only through that plan."""
+    if current == new:
+        return None
+    if current == DISPOSED:
+        return "资产已处置，不能再改变使用状态。"
+    if new == REVITALISED:
+        return f"“已盘活”须经盘活方案销号审核（盘活一宗销号一宗，依据：{SOURCE}）。"
+    if open_plan:
+        return f"该资产的盘活方案尚未销号，使用状态随方案销号变化（依据：{SOURCE}）。"
+    return None
+
+
+@dataclass(frozen=True)
+class InventoryItem:
+    """One asset as the 清理统计表 counts it."""
+
+    owner: str
+    village: str
+    asset_class: str
+    area: Decimal | None
+    book_value: Decimal | None
+    use_status: str
+    registration: str
+
+
+@dataclass(frozen=True)
+class InventoryStat:
+    """One line of the 清理统计表: owner, region (镇本级 or the village), class."""
+
+    owner: str
+    region: str
+    asset_class: str
+    count: int
+    area: Decimal
+    book_value: Decimal
+    in_use: int
+    idle: int
+    revitalised: int
+    disposed: int
+    registered: int
+
+
+TOWN_LEVEL = "镇本级"
+
+
+def inventory_statistics(items: Iterable[InventoryItem]) -> list[InventoryStat]:
+    """004 二(一) asks for the assets 分区域、分类别 with 权属、分布和使用状况:
+    one line per owner (镇 first, then 村集体), region and class, in that order."""
+    groups: dict[tuple[int, str, str, str], list[InventoryItem]] = defaultdict(list)
+    for item in items:
+        region = item.village.strip() or TOWN_LEVEL
+        owner_order = OWNERS.index(item.owner) if item.owner in OWNERS else len(OWNERS)
+        groups[(owner_order, item.owner, region, item.asset_class)].append(item)
+    lines = []
+    for (_, owner, region, cls), group in sorted(groups.items()):
+        lines.append(
+            InventoryStat(
+                owner=owner, region=region, asset_class=cls, count=len(group),
+                area=sum((i.area or Decimal(0) for i in group), Decimal(0)),
+                book_value=sum((i.book_value or Decimal(0) for i in group), Decimal(0)),
+                in_use=sum(i.use_status == IN_USE for i in group),
+                idle=sum(i.use_status == IDLE for i in group),
+                revitalised=sum(i.use_status == REVITALISED for i in group),
+                disposed=sum(i.use_status == DISPOSED for i in group),
+                registered=sum(i.registration == "已登记" for i in group),
+            )
+        )
+    return lines
 
 
 def inventory_deadline(year: int) -> dt.date:

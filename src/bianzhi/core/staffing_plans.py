@@ -54,8 +54,8 @@ VACANCIES_FIRST = PlanRule(
 )
 TRANSFER_WITHIN_QUOTA = PlanRule(
     id="transfer-within-quota",
-    title="上收编制不超过乡镇核定编制",
-    description="从乡镇上收的编制数不超过该乡镇该类核定编制；下沉、上收均须有文号。",
+    title="上收编制不超过现有编制",
+    description="从乡镇（或县机动编制）上收的编制数不超过该乡镇该类核定编制（或该类机动编制）；下沉、上收均须有文号。",
     source=f"{P000} §二.3；{P001} §(三)1；{P002} §9；{P003} §一(四)一是",
     severity=Severity.BLOCK,
 )
@@ -114,19 +114,22 @@ def blocks(problems: Sequence[PlanProblem]) -> list[PlanProblem]:
 
 
 class TransferDirection(StrEnum):
-    DOWN = "down"  # 下沉: county body -> township
-    UP = "up"  # 上收: township -> county body
+    DOWN = "down"  # 下沉: county body -> township or county reserve pool
+    UP = "up"  # 上收: township or county reserve pool -> county body
 
 
-def quota_after_transfer(*, current: int, direction: TransferDirection, count: int) -> int:
-    """The township's approved quota after the transfer; ValueError (Chinese)
-    when a transfer up takes more than the township has."""
+def quota_after_transfer(
+    *, current: int, direction: TransferDirection, count: int, held: str = "乡镇现有核定编制"
+) -> int:
+    """The holder's count (a township's approved quota or the county's reserve
+    pool) after the transfer; ValueError (Chinese) when a transfer up takes
+    more than the holder has (``held`` names what it has in the message)."""
     if count <= 0:
         raise ValueError("调整编制数应为正整数")
     if direction is TransferDirection.DOWN:
         return current + count
     if count > current:
         raise ValueError(
-            f"上收{count}名超过乡镇现有核定编制{current}名（依据：{TRANSFER_WITHIN_QUOTA.source}）"
+            f"上收{count}名超过{held}{current}名（依据：{TRANSFER_WITHIN_QUOTA.source}）"
         )
     return current - count

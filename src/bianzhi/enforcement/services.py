@@ -227,6 +227,49 @@ def case_import(
     return created
 
 
+EDITABLE = (
+    "number", "matter_code", "matter_name", "power_type", "party_kind", "party_name", "party_id", "summary",
+    "filed_on", "is_major",
+)
+
+
+@transaction.atomic
+def case_update(*, actor: Any, case: Case, fields: CaseFields) -> Case:
+    """Correct what was entered at 立案 (number, matter, party, date, summary,
+    major), checked as at creation. The status never changes here: it moves
+    only through the steps (调查, 决定, 移送, 结案). A case that is closed or
+    transferred is no longer edited; a decided case cannot become a major
+    decision afterwards (its legal review had to come first, 004 §二(五)),
+    nor stop being one once reviewed. Dates stay in order. Audited with the
+    fields before and after, and noted in the full-process record."""
+    case = _locked(case)
+    _check(actor, case.township)
+    status = case.case_status
+    if status in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED):
+        raise EnforcementError(f"案件{status.label}，不能再修改。")
+    new = _new_case(case.township, fields, selectors.matter_by_code(township=case.township, today=clock.today()))
+    if Case.objects.filter(township=case.township, number=new.number).exclude(pk=case.pk).exists():
+        raise EnforcementError(f"案件编号“{new.number}”已存在。")
+    if status is CaseStatus.DECIDED and new.is_major != case.is_major:
+        raise EnforcementError(
+            "案件已作出决定，不能更改是否重大执法决定（重大执法决定须在决定前经法制审核）。"
+        )
+    if case.legal_reviewed_on is not None and not new.is_major:
+        raise EnforcementError("案件已进行重大执法决定法制审核，不能改为非重大案件。")
+    if case.legal_reviewed_on is not None and new.filed_on > case.legal_reviewed_on:
+        raise EnforcementError("立案日期晚于法制审核日期。")
+    before = _case_snapshot(case, list(EDITABLE))
+    for name in EDITABLE:
+        setattr(case, name, getattr(new, name))
+    after = _case_snapshot(case, list(EDITABLE))
+    if after == before:
+        return case
+    _save(actor=actor, case=case, before=before, fields=list(EDITABLE), reason="修改案件信息")
+    changed = "、".join(str(getattr(Case._meta.get_field(n), "verbose_name", n)) for n in EDITABLE if before.get(n) != after.get(n))
+    _record(actor=actor, case=case, stage="修改", text=f"修改案件信息：{changed}")
+    return case
+
+
 def _locked(case: Case) -> Case:
     return Case.objects.select_for_update(of=("self",)).select_related("township").get(pk=case.pk)
 

@@ -150,28 +150,29 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _case_fields(form: CaseForm) -> services.CaseFields:
+    """The case form's fields, the same for creation and edit."""
+    if not form.is_valid():
+        raise ServiceError(form_errors(form))
+    data = form.cleaned_data
+    return services.CaseFields(
+        number=data["number"],
+        matter_code=data["matter_code"],
+        party_kind=data["party_kind"],
+        party_name=data["party_name"],
+        party_id=data["party_id"],
+        filed_on=data["filed_on"],
+        summary=data["summary"],
+        is_major=data["is_major"],
+    )
+
+
 def _case_create(request: HttpRequest, scope: Scope) -> HttpResponse:
     region = scope.township_or_404(request.POST.get("township", ""))
     _require_write(scope, region)
     form = CaseForm(request.POST)
     with service_errors(request) as outcome:
-        if not form.is_valid():
-            raise ServiceError(form_errors(form))
-        data = form.cleaned_data
-        case = services.case_create(
-            actor=request.user,
-            township=region,
-            fields=services.CaseFields(
-                number=data["number"],
-                matter_code=data["matter_code"],
-                party_kind=data["party_kind"],
-                party_name=data["party_name"],
-                party_id=data["party_id"],
-                filed_on=data["filed_on"],
-                summary=data["summary"],
-                is_major=data["is_major"],
-            ),
-        )
+        case = services.case_create(actor=request.user, township=region, fields=_case_fields(form))
     if outcome.ok:
         return redirect("enforcement:case_detail", case_id=case.pk)
     return redirect(f"{request.path}?township={region.code}")
@@ -237,6 +238,15 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "transfer": getattr(case, "transfer", None),
             "may_write": writer,
             "open": case.case_status in (CaseStatus.FILED, CaseStatus.INVESTIGATING),
+            "editable": writer and case.case_status not in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED),
+            "edit_form": CaseForm(
+                initial={
+                    "number": case.number, "matter_code": case.matter_code, "party_kind": case.party_kind,
+                    "party_name": case.party_name, "party_id": case.party_id, "filed_on": case.filed_on,
+                    "is_major": case.is_major, "summary": case.summary,
+                },
+                auto_id="edit_%s",
+            ) if writer else None,
             "statuses": {s.name: s.value for s in CaseStatus},
             "today": clock.today(),
             "source_disclosure": SOURCE_DISCLOSURE,
@@ -262,6 +272,8 @@ def _case_action(request: HttpRequest, case_id: int, action: str) -> HttpRespons
                 text=record_form.cleaned_data["text"],
                 files=request.FILES.getlist("files"),
             )
+        elif action == "edit":
+            services.case_update(actor=request.user, case=case, fields=_case_fields(CaseForm(request.POST)))
         elif action == "publish":
             services.case_publish(actor=request.user, case=case)
         elif action == "withdraw":
@@ -298,7 +310,9 @@ def _step(request: HttpRequest, case: Case, action: str, data: dict[str, Any]) -
         services.transfer_receipt(actor=actor, transfer=transfer, on=on, received_by=data["received_by"], note=text)
 
 
-CASE_ACTIONS = ("investigate", "review", "decide", "close", "transfer", "receipt", "record", "publish", "withdraw")
+CASE_ACTIONS = (
+    "investigate", "review", "decide", "close", "transfer", "receipt", "record", "publish", "withdraw", "edit",
+)
 
 
 def _make_action(action: str) -> Any:

@@ -60,7 +60,7 @@ def township_grids(*, scope: Scope, code: str) -> TownshipGrids:
     villages = list(Village.objects.filter(township=township).order_by("name"))
     points = {p.village_id: p for p in ServicePoint.objects.filter(village__in=villages)}
     views = {v.pk: VillageView(v, points.get(v.pk)) for v in villages}
-    grids = list(Grid.objects.filter(village__in=villages).order_by("name"))
+    grids = list(Grid.objects.filter(village__in=villages).select_related("village").order_by("name"))
     workers: dict[int, list[GridWorker]] = defaultdict(list)
     for worker in GridWorker.objects.filter(grid__in=grids).order_by("id"):
         workers[worker.grid_id].append(worker)

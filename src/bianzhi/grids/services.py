@@ -218,6 +218,87 @@ def grid_worker_remove(*, actor: User | None, worker: GridWorker) -> None:
     worker.delete()
 
 
+@dataclass(frozen=True)
+class GridImportRow:
+    """One grid of an import with its workers (rows of the file grouped by
+    village and grid name; the caller has validated every cell)."""
+
+    village: Village
+    name: str
+    households: int
+    enforcement_officer: str
+    village_contact: str
+    workers: tuple[WorkerData, ...]
+
+
+def _grid_dict(grid: Grid) -> dict[str, Any]:
+    return {"户数": grid.households, "联系执法人员": grid.enforcement_officer, "村（社区）联系人": grid.village_contact}
+
+
+def _worker_dict(worker: GridWorker) -> dict[str, Any]:
+    return {"姓名": worker.name, "岗位": worker.post, "职责": worker.duties, "电话": worker.phone}
+
+
+@transaction.atomic
+def grids_import_save(*, actor: User | None, township: Region, rows: Sequence[GridImportRow]) -> tuple[int, int]:
+    """An import's grids, all or nothing: a new grid is created with its
+    workers (never without one, 002 §6、§7), a known one (same village and
+    name) takes the file's households and "1+1+N" link; a worker is matched
+    by name within its grid (updated) or added. Nobody is removed by an
+    import. Returns (grids added or changed, workers added or changed)."""
+    _require_edit(actor, township)
+    _township(township)
+    grid_entries: list[AuditEntry] = []
+    worker_entries: list[AuditEntry] = []
+    for row in rows:
+        if row.village.township_id != township.pk:
+            raise GridError(f"“{row.village.name}”不是{township.name}的村（社区）")
+        if not row.workers:
+            raise GridError(f"{row.village.name}{row.name}没有网格员（依据：{GRID_WORKER.source}）")
+        values = {
+            "households": row.households,
+            "enforcement_officer": row.enforcement_officer.strip(),
+            "village_contact": row.village_contact.strip(),
+        }
+        grid = Grid.objects.select_for_update().filter(village=row.village, name=row.name).first()
+        before = None if grid is None else _grid_dict(grid)
+        if grid is None:
+            grid = Grid.objects.create(village=row.village, name=_required(row.name, "网格名称"), **values)
+        else:
+            for field, value in values.items():
+                setattr(grid, field, value)
+            grid.save()
+        if before != _grid_dict(grid):
+            grid_entries.append(
+                AuditEntry(
+                    object_type=object_type_of(Grid), object_id=str(grid.pk),
+                    object_label=f"{row.village.name} {grid.name}", region_code=township.code,
+                    before=before, after=_grid_dict(grid),
+                )
+            )
+        known = {w.name: w for w in GridWorker.objects.filter(grid=grid)}
+        for data in row.workers:
+            worker_values = _worker_values(data)
+            worker = known.get(worker_values["name"])
+            worker_before = None if worker is None else _worker_dict(worker)
+            if worker is None:
+                worker = GridWorker.objects.create(grid=grid, **worker_values)
+            else:
+                for field, value in worker_values.items():
+                    setattr(worker, field, value)
+                worker.save()
+            if worker_before != _worker_dict(worker):
+                worker_entries.append(
+                    AuditEntry(
+                        object_type=object_type_of(GridWorker), object_id=str(worker.pk),
+                        object_label=f"{grid.name} {worker.name}", region_code=township.code,
+                        before=worker_before, after=_worker_dict(worker),
+                    )
+                )
+    audit_record_many(actor=actor, action="import", entries=grid_entries + worker_entries)
+    return len(grid_entries), len(worker_entries)
+
+
 # --- the departments' grid tasks and matters list ----------------------------
 
 

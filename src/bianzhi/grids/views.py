@@ -202,6 +202,17 @@ def _matters_import(request: HttpRequest, scope: Scope, township: Region) -> str
     return f"已导入政务服务事项：新增或修改{changed}项。"
 
 
+def _grids_import(request: HttpRequest, scope: Scope, township: Region) -> str:
+    # Before the file is read: only an editor's upload reaches the parser.
+    services.require_edit(actor_of(request), township)
+    data = _valid(UploadForm(request.POST, request.FILES))
+    upload = data["file"]
+    grids, workers = importing.grids_import(
+        actor=actor_of(request), township=township, source=upload, filename=upload.name
+    )
+    return f"已导入网格和网格员：新增或修改网格{grids}个、网格员{workers}名。"
+
+
 TOWNSHIP_ACTIONS = {
     "village_create": _village_create,
     "point_set": _point_set,
@@ -212,6 +223,7 @@ TOWNSHIP_ACTIONS = {
     "matter_save": _matter_save,
     "matter_delete": _matter_delete,
     "matters_import": _matters_import,
+    "grids_import": _grids_import,
 }
 
 
@@ -234,6 +246,7 @@ def township(request: HttpRequest, township_code: str) -> HttpResponse:
             "village_form": VillageForm(auto_id="village_%s"),
             "matter_form": MatterForm(initial={"in_hall": True}, auto_id="matter_%s"),
             "upload_form": UploadForm(auto_id="upload_%s"),
+            "grid_upload_form": UploadForm(auto_id="grid_upload_%s"),
             "hall_target": HALL_TARGET_PERCENT,
             "village_target": VILLAGE_MATTERS_TARGET,
             "rules": RULES,
@@ -250,6 +263,18 @@ def matters_xlsx(request: HttpRequest, township_code: str) -> HttpResponse:
     scope = scope_of(request)
     data = selectors.township_grids(scope=scope, code=township_code)
     return xlsx_download(importing.matter_export(data.matters), f"{data.township.name}政务服务事项.xlsx")
+
+
+def grids_template(request: HttpRequest, township_code: str) -> HttpResponse:
+    data = selectors.township_grids(scope=scope_of(request), code=township_code)
+    villages = [v.village for v in data.villages]
+    return xlsx_download(importing.grid_template(villages=villages), "网格和网格员导入模板.xlsx")
+
+
+def grids_xlsx(request: HttpRequest, township_code: str) -> HttpResponse:
+    data = selectors.township_grids(scope=scope_of(request), code=township_code)
+    rows = [(g.grid, g.workers) for v in data.villages for g in v.grids]
+    return xlsx_download(importing.grid_export(rows), f"{data.township.name}网格和网格员.xlsx")
 
 
 # --- published without login (002 §2) -----------------------------------------

@@ -32,7 +32,7 @@ def staffing_plans(ctx: DemoContext) -> None:
             continue
         prefix = SHORT.get(code, "编发")
         services.quota_transfer_record(
-            actor=None, township=first, county_body="县农业农村局所属事业单位", direction="down",
+            actor=None, holder=first, county_body="县农业农村局所属事业单位", direction="down",
             quota_type="事业编制", count=1, document_number=f"{prefix}〔{year - 1}〕8号", date=date(year - 1, 6, 1),
             reason="撤并生产经营类事业单位，空余编制下沉乡镇",
         )

@@ -5,9 +5,11 @@
 * ``PlannedEntry``: planned entries of one township and quota type; never
   beyond the vacancy when saved (``core.staffing_plans.WITHIN_VACANCY``).
 * ``QuotaTransfer``: one cross-level transfer (下沉编制 or its reverse, 上收)
-  between a county body and a township, with 文号, date and count; it sets the
-  township's approved quota through ``townships.services.approved_quota_set``
-  (rule-guarded, recorded in the approved-quota ledger with the same 文号).
+  between a county body and a township or the county's reserve pool
+  (``township`` is then the county itself, as in the quota ledger), with
+  文号, date and count; it moves the township's approved quota or the reserve
+  pool through ``townships.services.approved_quotas_apply`` (rule-guarded,
+  recorded in the quota ledger with the same 文号). See docs/model.md.
 """
 
 from __future__ import annotations
@@ -65,7 +67,10 @@ class Direction(models.TextChoices):
 
 class QuotaTransfer(models.Model):
     county = models.ForeignKey("regions.Region", verbose_name="县", on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey("regions.Region", verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="+")
+    # A township, or the county itself for its reserve pool (机动编制).
+    township = models.ForeignKey(
+        "regions.Region", verbose_name="乡镇（街道）或县（机动编制）", on_delete=models.PROTECT, related_name="+"
+    )
     county_body = models.CharField("县级机关或事业单位", max_length=100)
     direction = models.CharField("方向", max_length=4, choices=Direction.choices)
     quota_type = models.CharField("编制类型", max_length=10, choices=QuotaType.choices)
@@ -84,9 +89,18 @@ class QuotaTransfer(models.Model):
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.county_body}→{self.township.name} {self.quota_type}{self.count}（{self.document_number}）"
+        return f"{self.county_body}→{self.holder_name} {self.quota_type}{self.count}（{self.document_number}）"
+
+    @property
+    def is_reserve(self) -> bool:
+        """To or from the county's reserve pool rather than a township."""
+        return bool(self.township.level == "county")
+
+    @property
+    def holder_name(self) -> str:
+        return f"{self.township.name}机动编制" if self.is_reserve else self.township.name
 
     @property
     def signed_count(self) -> int:
-        """The change to the township's quota: + down, − up."""
+        """The change to the holder's count and to the county total: + down, − up."""
         return self.count if self.direction == Direction.DOWN else -self.count

@@ -4,10 +4,11 @@ function per use case. ``actor`` None is the command line or the demo.
 A recruitment plan belongs to the county: the county office edits and
 issues it (a township user sees its own rows). Its entries are set all or
 nothing and refused beyond a vacancy (``core.staffing_plans.WITHIN_VACANCY``).
-A quota transfer sets the township's approved quota through
-``townships.services.approved_quota_set`` with the transfer's 文号, so it is
-recorded in the approved-quota ledger and checked by the rule guard (a
-transfer up that breaks "两个不减少" is refused like any quota cut).
+A quota transfer moves a township's approved quota or the county's reserve
+pool through ``townships.services.approved_quotas_apply`` with the
+transfer's 文号, so it is recorded in the quota ledger and checked by the
+rule guard (an 上收 that breaks "两个不减少", a 下沉 beyond the control
+number, is refused like any other quota change).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ from bianzhi.staffing_plans.models import (
     RecruitmentPlan,
 )
 from bianzhi.staffing_plans.selectors import vacancy_table
-from bianzhi.townships.models import ApprovedQuota, QuotaType
-from bianzhi.townships.services import approved_quota_set
+from bianzhi.townships.models import ApprovedQuota, CountyReserve, QuotaType
+from bianzhi.townships.services import QuotaChange, ReserveChange, approved_quotas_apply
 
 
 class StaffingPlanError(ServiceError):
@@ -167,7 +168,7 @@ def recruitment_plan_issue(*, actor: User | None, plan: RecruitmentPlan, documen
 def quota_transfer_record(
     *,
     actor: User | None,
-    township: Region,
+    holder: Region,
     county_body: str,
     direction: str,
     quota_type: str,
@@ -176,12 +177,23 @@ def quota_transfer_record(
     date: date,
     reason: str = "",
 ) -> QuotaTransfer:
-    """Record a cross-level transfer and set the township's approved quota
-    accordingly (same 文号 in the approved-quota ledger). Only the county
-    office (edit right over the county) records one."""
-    if township.level != Level.TOWNSHIP:
-        raise StaffingPlanError("请选择乡镇（街道）")
-    county = Region.objects.get(code=township.county_code)
+    """Record a cross-level transfer between a county body and ``holder``: a
+    township (its approved quota moves by ``count``) or the county itself
+    (the county's reserve pool, 机动编制, moves by ``count``). Either way the
+    county total of the quota type (townships + reserve) moves by the same
+    count: a 下沉 brings quota in from outside the township system, an 上收
+    takes it out. The change goes through ``townships.services.approved_quotas_apply``
+    under the transfer's 文号: one ledger line (township or reserve) and the
+    rule guard, so a 下沉 beyond the control number, or an 上收 that cuts
+    the county total ("两个不减少"), is refused and nothing is saved. Moving
+    reserve quota to a township is not a transfer (``reserve_assign``).
+    Only the county office (edit right over the county) records one."""
+    if holder.level == Level.TOWNSHIP:
+        county = Region.objects.get(code=holder.county_code)
+    elif holder.level == Level.COUNTY:
+        county = holder
+    else:
+        raise StaffingPlanError("请选择乡镇（街道）或县机动编制")
     _require_edit(actor, county)
     document_number = require_document_number(document_number, StaffingPlanError)
     county_body = county_body.strip()
@@ -189,27 +201,37 @@ def quota_transfer_record(
         raise StaffingPlanError("请填写县级机关或事业单位")
     Direction(direction)
     QuotaType(quota_type)
-    quota = ApprovedQuota.objects.select_for_update().filter(township=township, quota_type=quota_type).first()
-    current = 0 if quota is None else quota.count
+    to_reserve = holder.level == Level.COUNTY
+    row: ApprovedQuota | CountyReserve | None = (
+        CountyReserve.objects.select_for_update().filter(county=county, quota_type=quota_type).first()
+        if to_reserve
+        else ApprovedQuota.objects.select_for_update().filter(township=holder, quota_type=quota_type).first()
+    )
+    current = 0 if row is None else row.count
+    held = f"{county.name}机动编制" if to_reserve else "乡镇现有核定编制"
     try:
-        after = quota_after_transfer(current=current, direction=TransferDirection(direction), count=count)
+        after = quota_after_transfer(current=current, direction=TransferDirection(direction), count=count, held=held)
     except ValueError as problem:
         raise StaffingPlanError(str(problem)) from None
     label = Direction(direction).label
     transfer = QuotaTransfer.objects.create(
-        county=county, township=township, county_body=county_body, direction=direction,
+        county=county, township=holder, county_body=county_body, direction=direction,
         quota_type=quota_type, count=count, document_number=document_number, date=date,
         reason=reason.strip(), created_by=_user(actor),
     )
-    approved_quota_set(
-        township=township, quota_type=quota_type, count=after, document_number=document_number, date=date,
-        reason=f"{label}：{county_body}{('；' + reason.strip()) if reason.strip() else ''}"[:255], actor=actor,
+    approved_quotas_apply(
+        changes=[] if to_reserve else [QuotaChange(township=holder, quota_type=quota_type, after=after)],
+        reserves=[ReserveChange(county=county, quota_type=quota_type, after=after)] if to_reserve else [],
+        document_number=document_number,
+        date=date,
+        reason=f"{label}：{county_body}{('；' + reason.strip()) if reason.strip() else ''}"[:255],
+        actor=actor,
     )
     audit_record(
-        actor=actor, action="create", obj=transfer, region_code=township.code,
+        actor=actor, action="create", obj=transfer, region_code=holder.code,
         after={
             "方向": label, "县级机关或事业单位": county_body, "编制类型": quota_type, "编制数": count,
-            "日期": date.isoformat(), "核定编制": f"{current}→{after}",
+            "日期": date.isoformat(), ("机动编制" if to_reserve else "核定编制"): f"{current}→{after}",
         },
         reason=document_number,
     )

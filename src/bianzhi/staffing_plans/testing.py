@@ -45,7 +45,7 @@ def _api_transfer(world: ForeignWorld) -> list[str]:
     existing = QuotaTransfer.objects.filter(township=world.township).first()
     if existing is None:
         existing = quota_transfer_record(
-            actor=None, township=world.township, county_body="县农业农村局", direction="down",
+            actor=None, holder=world.township, county_body="县农业农村局", direction="down",
             quota_type="事业编制", count=1, document_number="大委编发〔2024〕1号", date=date(2024, 3, 1),
         )
     return [str(existing.pk)]

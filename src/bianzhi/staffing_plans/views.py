@@ -74,11 +74,11 @@ def _plan_create(request: HttpRequest, county: Region) -> str:
 def _transfer_record(request: HttpRequest, county: Region) -> str:
     data = _valid(TransferForm(request.POST, county=county))
     transfer = services.quota_transfer_record(
-        actor=actor_of(request), township=data["township"], county_body=data["county_body"],
+        actor=actor_of(request), holder=data["holder"], county_body=data["county_body"],
         direction=data["direction"], quota_type=data["quota_type"], count=data["count"],
         document_number=data["document_number"], date=data["date"], reason=data["reason"],
     )
-    return f"已登记{transfer.get_direction_display()}{transfer.quota_type}{transfer.count}名（{transfer.document_number}），并记入{transfer.township.name}核定编制台账。"
+    return f"已登记{transfer.get_direction_display()}{transfer.quota_type}{transfer.count}名（{transfer.document_number}），并记入{transfer.holder_name}{'' if transfer.is_reserve else '核定编制'}台账。"
 
 
 COUNTY_ACTIONS: dict[str, Callable[[HttpRequest, Region], str]] = {

@@ -424,96 +424,101 @@ def _quotas_write(
     plan: AllocationPlan | None,
     actor: User | None,
 ) -> list[QuotaLedgerEntry]:
-    existing = {
+    record = _Record(document_number=document_number, date=date, reason=reason, plan=plan, actor=actor)
+    quotas = {
         (q.township_id, q.quota_type): q
         for q in ApprovedQuota.objects.select_for_update().filter(
             township__in=[c.township for c in changes]
         )
     }
-    ledger: list[QuotaLedgerEntry] = []
-    entries: list[AuditEntry] = []
-    for change in changes:
-        quota = existing.get((change.township.pk, change.quota_type))
-        before = None if quota is None else quota.count
-        if before == change.after:
-            continue
-        if quota is None:
-            quota = ApprovedQuota.objects.create(
-                township=change.township, quota_type=change.quota_type, count=change.after
-            )
-        else:
-            quota.count = change.after
-            quota.save()
-        ledger.append(
-            QuotaLedgerEntry(
-                township=change.township,
-                quota_type=change.quota_type,
-                before=before,
-                after=change.after,
-                document_number=document_number,
-                date=date,
-                plan=plan,
-                reason=reason,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
-        )
-        entries.append(
-            AuditEntry(
-                object_type=object_type_of(ApprovedQuota),
-                object_id=str(quota.pk),
-                object_label=f"{change.township.name} {change.quota_type}",
-                region_code=change.township.code,
-                before=None if before is None else {"核定编制": before},
-                after={"核定编制": change.after, "日期": date.isoformat()},
-            )
-        )
     pools = {
         (r.county_id, r.quota_type): r
         for r in CountyReserve.objects.select_for_update().filter(county__in=[r.county for r in reserves])
     }
-    for pool_change in reserves:
-        pool = pools.get((pool_change.county.pk, pool_change.quota_type))
-        before = None if pool is None else pool.count
-        if (before or 0) == pool_change.after:
-            continue
-        if pool is None:
-            pool = CountyReserve.objects.create(
-                county=pool_change.county, quota_type=pool_change.quota_type, count=pool_change.after
-            )
-        else:
-            pool.count = pool_change.after
-            pool.save()
-        ledger.append(
-            QuotaLedgerEntry(
-                township=pool_change.county,
-                quota_type=pool_change.quota_type,
-                before=before,
-                after=pool_change.after,
-                document_number=document_number,
-                date=date,
-                plan=plan,
-                reason=reason or "机动编制",
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
+    lines = [
+        _holder_count_set(
+            holder=change.township, quota_type=change.quota_type,
+            row=quotas.get((change.township.pk, change.quota_type)), after=change.after, record=record,
         )
-        entries.append(
-            AuditEntry(
-                object_type=object_type_of(CountyReserve),
-                object_id=str(pool.pk),
-                object_label=f"{pool_change.county.name} 机动{pool_change.quota_type}",
-                region_code=pool_change.county.code,
-                before=None if before is None else {"机动编制": before},
-                after={"机动编制": pool_change.after, "日期": date.isoformat()},
-            )
+        for change in changes
+    ] + [
+        _holder_count_set(
+            holder=pool.county, quota_type=pool.quota_type,
+            row=pools.get((pool.county.pk, pool.quota_type)), after=pool.after, record=record,
         )
-    written = QuotaLedgerEntry.objects.bulk_create(ledger)
+        for pool in reserves
+    ]
+    written = QuotaLedgerEntry.objects.bulk_create([line[0] for line in lines if line is not None])
     audit_record_many(
         actor=actor,
         action="approve" if plan is not None else "update",
-        entries=entries,
+        entries=[line[1] for line in lines if line is not None],
         reason=document_number,
     )
     return written
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What every ledger line of one approval shares."""
+
+    document_number: str
+    date: date
+    reason: str
+    plan: AllocationPlan | None
+    actor: User | None
+
+
+def _holder_count_set(
+    *,
+    holder: Region,
+    quota_type: str,
+    row: ApprovedQuota | CountyReserve | None,
+    after: int,
+    record: _Record,
+) -> tuple[QuotaLedgerEntry, AuditEntry] | None:
+    """Set one holder's count of one quota type to ``after``: a township's
+    approved quota (``row`` an ApprovedQuota) or, when ``holder`` is a county,
+    its reserve pool (a CountyReserve). Returns the (unsaved) ledger entry and
+    the audit entry of the change, None when nothing changed. The one place a
+    quota count and its ledger line are written: plans, manual changes,
+    reserve assignments and cross-level transfers all come through here."""
+    is_reserve = holder.level == Level.COUNTY
+    before = None if row is None else row.count
+    # A missing reserve row is a pool of 0; a missing township quota has never
+    # been approved, so setting it to 0 is still a first approval.
+    if ((before or 0) if is_reserve else before) == after:
+        return None
+    if row is None:
+        row = (
+            CountyReserve.objects.create(county=holder, quota_type=quota_type, count=after)
+            if is_reserve
+            else ApprovedQuota.objects.create(township=holder, quota_type=quota_type, count=after)
+        )
+    else:
+        row.count = after
+        row.save()
+    what = "机动编制" if is_reserve else "核定编制"
+    ledger = QuotaLedgerEntry(
+        township=holder,
+        quota_type=quota_type,
+        before=before,
+        after=after,
+        document_number=record.document_number,
+        date=record.date,
+        plan=record.plan,
+        reason=record.reason or ("机动编制" if is_reserve else ""),
+        created_by=record.actor if getattr(record.actor, "is_authenticated", False) else None,
+    )
+    audit = AuditEntry(
+        object_type=object_type_of(type(row)),
+        object_id=str(row.pk),
+        object_label=f"{holder.name} 机动{quota_type}" if is_reserve else f"{holder.name} {quota_type}",
+        region_code=holder.code,
+        before=None if before is None else {what: before},
+        after={what: after, "日期": record.date.isoformat()},
+    )
+    return ledger, audit
 
 
 def approved_quota_set(

@@ -6,14 +6,16 @@ Thin views: scope lookup (404 outside), permission (403), service, render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from bianzhi.accounts.scope import actor_of, scope_of
+from bianzhi.accounts.scope import Scope, actor_of, scope_of
 from bianzhi.adapters import xlsx_indicators
 from bianzhi.audit.selectors import audit_record_list
 from bianzhi.kernel import clock
@@ -342,79 +344,109 @@ def township_quota(request: HttpRequest, township_code: str) -> HttpResponse:
     )
 
 
-def county_reserve(request: HttpRequest, county_code: str) -> HttpResponse:
-    """The county's reserve pool (机动编制) and assigning part of it to a township."""
+def _county_form_page(
+    request: HttpRequest,
+    county_code: str,
+    *,
+    form_class: type[forms.Form],
+    form_kwargs: Callable[[Scope, Region], dict[str, Any]],
+    write: Callable[[HttpRequest, Scope, Region, dict[str, Any]], str],
+    template: str,
+    url_name: str,
+    context: Callable[[Scope, Region], dict[str, Any]],
+    edit_to_view: bool,
+) -> HttpResponse:
+    """A county page with one dated write form (reserve pool, control
+    numbers): scope lookup (404 outside), edit right (403; to view as well when
+    ``edit_to_view``), the write through ``write`` (which returns the success
+    message), a refusal shown on the form."""
     scope = scope_of(request)
     county = selectors.county_get(scope=scope, code=county_code)
-    scope.require_edit(county)
-    townships = list(selectors.township_regions(scope=scope, county=county))
-    form = ReserveAssignForm(request.POST or None, townships=townships, initial={"date": clock.today()})
-    if request.method == "POST" and form.is_valid():
-        township = scope.township_or_404(form.cleaned_data["township"])
-        try:
-            services.reserve_assign(
-                township=township,
-                quota_type=form.cleaned_data["quota_type"],
-                count=form.cleaned_data["count"],
-                document_number=form.cleaned_data["document_number"],
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-                actor=actor_of(request),
-            )
-        except ServiceError as exc:
-            show_error(request, exc, form=form)
-        else:
-            messages.success(
-                request,
-                f"已从机动编制调剂{form.cleaned_data['count']}名{form.cleaned_data['quota_type']}给{township.name}，记入编制台账。",
-            )
-            return redirect("townships:reserve", county_code=county.code)
+    if edit_to_view:
+        scope.require_edit(county)
+    form = form_class(request.POST or None, initial={"date": clock.today()}, **form_kwargs(scope, county))
+    if request.method == "POST":
+        scope.require_edit(county)
+        if form.is_valid():
+            try:
+                done = write(request, scope, county, form.cleaned_data)
+            except ServiceError as exc:
+                show_error(request, exc, form=form)
+            else:
+                messages.success(request, done)
+                return redirect(url_name, county_code=county.code)
     return render(
         request,
-        "townships/reserve.html",
+        template,
         {
             "county": county,
             "county_name": region_full_name(region=county),
             "totals": selectors.control_number_check(scope=scope, county_code=county.code, on=clock.today()),
             "form": form,
-            "entries": [e for e in selectors.quota_ledger(scope=scope, county=county)[:500] if e.is_reserve],
+            "can_edit": scope.can_edit(county),
+            **context(scope, county),
         },
     )
+
+
+def _reserve_assign(request: HttpRequest, scope: Scope, county: Region, data: dict[str, Any]) -> str:
+    township = scope.township_or_404(data["township"])
+    services.reserve_assign(
+        township=township,
+        quota_type=data["quota_type"],
+        count=data["count"],
+        document_number=data["document_number"],
+        date=data["date"],
+        reason=data["reason"],
+        actor=actor_of(request),
+    )
+    return f"已从机动编制调剂{data['count']}名{data['quota_type']}给{township.name}，记入编制台账。"
+
+
+def county_reserve(request: HttpRequest, county_code: str) -> HttpResponse:
+    """The county's reserve pool (机动编制) and assigning part of it to a township."""
+    return _county_form_page(
+        request,
+        county_code,
+        form_class=ReserveAssignForm,
+        form_kwargs=lambda scope, county: {
+            "townships": list(selectors.township_regions(scope=scope, county=county))
+        },
+        write=_reserve_assign,
+        template="townships/reserve.html",
+        url_name="townships:reserve",
+        context=lambda scope, county: {
+            "entries": [e for e in selectors.quota_ledger(scope=scope, county=county)[:500] if e.is_reserve]
+        },
+        edit_to_view=True,
+    )
+
+
+def _control_number_set(request: HttpRequest, scope: Scope, county: Region, data: dict[str, Any]) -> str:
+    services.control_number_set(
+        county=county,
+        quota_type=data["quota_type"],
+        count=data["count"],
+        document_number=data["document_number"],
+        date=data["date"],
+        actor=actor_of(request),
+    )
+    return "控制数已登记。"
 
 
 def county_control(request: HttpRequest, county_code: str) -> HttpResponse:
     """The control numbers issued from above: whether the county stays within
     them today, their history, and (for the county's officers) recording one."""
-    scope = scope_of(request)
-    county = selectors.county_get(scope=scope, code=county_code)
-    can_edit = scope.can_edit(county)
-    form = ControlNumberForm(request.POST or None, initial={"date": clock.today()})
-    if request.method == "POST":
-        scope.require_edit(county)
-        if form.is_valid():
-            try:
-                services.control_number_set(
-                    county=county,
-                    quota_type=form.cleaned_data["quota_type"],
-                    count=form.cleaned_data["count"],
-                    document_number=form.cleaned_data["document_number"],
-                    date=form.cleaned_data["date"],
-                    actor=actor_of(request),
-                )
-            except ServiceError as exc:
-                show_error(request, exc, form=form)
-            else:
-                messages.success(request, "控制数已登记。")
-                return redirect("townships:control", county_code=county.code)
-    return render(
+    return _county_form_page(
         request,
-        "townships/control.html",
-        {
-            "county": county,
-            "county_name": region_full_name(region=county),
-            "totals": selectors.control_number_check(scope=scope, county_code=county.code, on=clock.today()),
-            "history": selectors.control_number_history(scope=scope, county=county),
-            "form": form,
-            "can_edit": can_edit,
+        county_code,
+        form_class=ControlNumberForm,
+        form_kwargs=lambda scope, county: {},
+        write=_control_number_set,
+        template="townships/control.html",
+        url_name="townships:control",
+        context=lambda scope, county: {
+            "history": selectors.control_number_history(scope=scope, county=county)
         },
+        edit_to_view=False,
     )
