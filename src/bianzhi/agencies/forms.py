@@ -63,11 +63,25 @@ def _department() -> forms.ModelChoiceField[Department]:
     )
 
 
+# 实行派驻、不作调整 (001 §(二)2): "" leaves it to the type (法庭、检察室、派出所、
+# 司法所 always), so the office need not know the list by heart.
+VERTICAL_CHOICES = [
+    ("", "按类型确定（法庭、检察室、派出所、司法所实行派驻）"),
+    ("1", "是：实行派驻、不作调整，不能划转属地管理"),
+    ("0", "否：可以划转属地管理"),
+]
+
+
 class AgencyForm(_CountyForm):
     township = _township()
     name = forms.CharField(label="机构名称", max_length=100)
     agency_type = forms.CharField(label="类型", max_length=30)
     department = _department()
+    vertical = forms.ChoiceField(label="实行派驻、不作调整", choices=VERTICAL_CHOICES, required=False)
+
+    def vertical_value(self) -> bool | None:
+        """The choice as the service takes it: None = decided by the type."""
+        return {"1": True, "0": False}.get(self.cleaned_data.get("vertical") or "")
 
 
 class EvaluationForm(_CountyForm):

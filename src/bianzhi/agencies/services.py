@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from bianzhi.accounts.models import Department, Role
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import Scope, acts_for_township
 from bianzhi.agencies.models import (
     VERTICAL_SOURCE,
     VERTICAL_TYPES,
@@ -112,6 +112,11 @@ def agency_create(
         raise AgencyError("请填写机构名称和类型")
     if DispatchedAgency.objects.filter(township=township, name=name).exists():
         raise AgencyError(f"{township.name}已有名为“{name}”的派驻机构")
+    if vertical is False and agency_type in VERTICAL_TYPES:
+        raise AgencyError(
+            f"{agency_type}属党中央、省级明确规定实行派驻的机构，不作调整，"
+            f"不能登记为可划转属地管理（{VERTICAL_SOURCE}）"
+        )
     institution = None
     if document_number.strip():
         from bianzhi.institutions.models import Kind
@@ -134,7 +139,7 @@ def agency_create(
         managing_department=managing_department,
         head_name=head_name.strip(),
         institution=institution,
-        vertical=agency_type.strip() in VERTICAL_TYPES if vertical is None else vertical,
+        vertical=agency_type in VERTICAL_TYPES if vertical is None else vertical,
     )
     audit_record(actor=actor, action="create", obj=agency, region_code=township.code, after=field_values(agency))
     return agency
@@ -277,11 +282,8 @@ def head_change_start(
 def head_opinion_record(*, actor: User | None, change: HeadChange, agrees: bool, text: str) -> HeadChange:
     """The township's written opinion (its own user, or the office entering the letter)."""
     township = change.agency.township
-    scope = _scope(actor)
-    if scope is not None:
-        own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == township.pk
-        if not (own or scope.can_edit(township)):
-            raise PermissionDenied("只能由驻地乡镇或编办登记乡镇意见")
+    if not acts_for_township(_scope(actor), township):
+        raise PermissionDenied("只能由驻地乡镇或编办登记乡镇意见")
     change = HeadChange.objects.select_for_update().get(pk=change.pk)
     if change.status != HeadChangeStatus.PENDING:
         raise AgencyError("该任免已完成")
@@ -491,7 +493,7 @@ def evaluation_record(
     scope = _scope(actor)
     if scope is not None and not scope.can_edit(township):
         if direction == Direction.TOWNSHIP_TO_DEPARTMENT:
-            own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == township.pk
+            own = acts_for_township(scope, township)
         else:
             own = Role.DEPARTMENT in scope.roles and scope.department_id == department.pk
         if not own:

@@ -21,8 +21,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bianzhi.accounts.models import Department
+from bianzhi.accounts.scope import acts_for_township
 from bianzhi.agencies import exports, selectors, services
 from bianzhi.agencies.forms import (
+    VERTICAL_CHOICES,
     AgencyForm,
     AssessmentForm,
     DepartmentAssessmentForm,
@@ -43,7 +45,6 @@ from bianzhi.agencies.models import (
 )
 from bianzhi.agencies.services import AgencyError
 from bianzhi.audit.selectors import audit_history
-from bianzhi.duties.services.common import acts_for_township
 from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.fields import form_errors
@@ -131,15 +132,18 @@ class _CountyPost(_Post):
 
 
 def _agency_create(post: _CountyPost) -> str:
-    data = _valid(AgencyForm(post.data, county=post.region))
+    form = AgencyForm(post.data, county=post.region)
+    data = _valid(form)
     agency = services.agency_create(
         actor=post.actor,
         township=data["township"],
         name=data["name"],
         agency_type=data["agency_type"],
         managing_department=data["department"],
+        vertical=form.vertical_value(),
     )
-    return f"已登记派驻机构：{agency.township.name}{agency.name}。"
+    kept = "，实行派驻、不作调整" if agency.vertical else ""
+    return f"已登记派驻机构：{agency.township.name}{agency.name}{kept}。"
 
 
 def _evaluation(post: _CountyPost) -> str:
@@ -243,6 +247,7 @@ def _county_page(request: HttpRequest, region: Region, year: int) -> HttpRespons
             "departments": list(Department.objects.filter(county=region).order_by("name")),
             "townships": Region.objects.filter(level=Level.TOWNSHIP, county_code=region.code).order_by("code"),
             "agency_types": AGENCY_TYPES,
+            "vertical_choices": VERTICAL_CHOICES,
             "directions": Direction.choices,
             "can_edit": scope.can_edit(region),
         },

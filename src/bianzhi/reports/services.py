@@ -231,7 +231,7 @@ def _filing_checks(
     and its rule is in force)."""
     from bianzhi.core.rules.catalogue import RULES_BY_ID
     from bianzhi.core.rules.checks import rule_in_force
-    from bianzhi.rules.facts import counties_facts, settings_for
+    from bianzhi.rules.facts import county_facts, settings_for
     from bianzhi.rules.services import findings_evaluate
 
     findings: list[FilingFinding] = []
@@ -266,16 +266,12 @@ def _filing_checks(
             findings.append(
                 FilingFinding(rule.title if rule else f.rule, str(f.severity), place, f.message)
             )
-        # The control numbers of issue 12 §2 (rule "control-number", numbers on the
-        # county's rule snapshot); until both exist nothing is claimed about them.
-        snapshot = counties_facts(county)[0]
-        numbers = getattr(snapshot, "control_numbers", None)
-        in_force = (
-            "control-number" in RULES_BY_ID
-            and rule_in_force("control-number", settings_for(county.code)) is not None
-        )
+        # The control numbers in force (rule "control-number"): nothing is
+        # claimed about a quota type without one, or with the rule switched off.
+        numbers = county_facts(county).control_numbers
+        in_force = rule_in_force("control-number", settings_for(county.code)) is not None
         for quota_type, checks in controls.items():
-            control = (numbers or {}).get(quota_type) if in_force else None
+            control = numbers.get(quota_type) if in_force else None
             if control is None:
                 checks.append(ControlCheck(quota_type, None))
                 continue
@@ -288,8 +284,8 @@ def _filing_checks(
                 ControlCheck(
                     quota_type,
                     not broken,
-                    int(getattr(control, "count", 0)),
-                    str(getattr(control, "document_number", "")),
+                    control.count,
+                    control.document_number,
                     broken[0].message if broken else "",
                 )
             )
