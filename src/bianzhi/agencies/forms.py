@@ -125,6 +125,55 @@ class HandoverForm(forms.Form):
     document_number = forms.CharField(label="文号", max_length=100, required=False)
 
 
+# The ledger items a quota change sets (field name -> ledger item): the three
+# quota types; posts stay with the institutions ledger.
+QUOTA_FIELDS: tuple[tuple[str, str], ...] = (
+    ("admin", "行政编制"),
+    ("institution", "事业编制"),
+    ("worker", "工勤编制"),
+)
+
+
+class QuotaStartForm(forms.Form):
+    """Target counts after the change; an empty field keeps the item as it is."""
+
+    admin = integer_field("调整后行政编制", min_value=0, required=False)
+    institution = integer_field("调整后事业编制", min_value=0, required=False)
+    worker = integer_field("调整后工勤编制", min_value=0, required=False)
+    reason = forms.CharField(label="调整原因", max_length=255, required=False)
+
+    def targets(self) -> dict[str, int]:
+        return {item: self.cleaned_data[name] for name, item in QUOTA_FIELDS if self.cleaned_data[name] is not None}
+
+
+class QuotaOpinionForm(forms.Form):
+    township = forms.CharField(label="乡镇", max_length=12)
+    agrees = forms.ChoiceField(label="乡镇党委意见", choices=[("1", "同意"), ("0", "不同意")])
+    text = forms.CharField(label="乡镇党委书面意见", required=False)
+
+
+class QuotaCompleteForm(forms.Form):
+    document_number = forms.CharField(label="文号", max_length=100, required=False)
+    effective_on = date_field("生效日期", required=False)
+
+
+class ServedForm(forms.Form):
+    """The other townships of a 片区 agency (codes of the agency's county)."""
+
+    townships = forms.MultipleChoiceField(label="服务的其他乡镇（片区）", choices=[], required=False)
+
+    def __init__(self, *args: Any, county_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["townships"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = list(
+            Region.objects.filter(level=Level.TOWNSHIP, county_code=county_code)
+            .order_by("code")
+            .values_list("code", "name")
+        )
+        field.error_messages["invalid_choice"] = "请选择本县的乡镇。"
+
+
 class AssessmentForm(forms.Form):
     year = _year()
     township_weight = _decimal("乡镇评价权重")

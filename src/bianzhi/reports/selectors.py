@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.regions.models import Level, Region
@@ -19,12 +20,29 @@ def county_get(*, scope: Scope, code: str) -> Region:
     return scope.county_or_404(code)
 
 
+def city_list(*, scope: Scope) -> QuerySet[Region]:
+    """Cities the reader sees whole (a city's officer or viewer, and above)."""
+    return scope.regions().filter(level=Level.CITY).order_by("code")
+
+
+def area_get(*, scope: Scope, code: str) -> Region:
+    """A county or a city in scope (the evaluation and filing reports exist
+    for both, one row per county for a city), else Http404."""
+    region = scope.region_or_404(code)
+    if region.level not in (Level.COUNTY, Level.CITY):
+        raise Http404("区划不存在或无权访问")
+    return region
+
+
 def township_get(*, scope: Scope, code: str) -> Region:
     return scope.township_or_404(code)
 
 
 def snapshot_dates(*, scope: Scope, county: Region) -> list[dt.date]:
-    qs: QuerySet[Snapshot] = scope.filter(Snapshot.objects.filter(region__county_code=county.code))
+    """Dates of the snapshots under ``county`` (a county or a city)."""
+    qs: QuerySet[Snapshot] = scope.filter(
+        Snapshot.objects.filter(**{f"region__{county.level_field}": county.code})
+    )
     return sorted(set(qs.values_list("taken_on", flat=True)), reverse=True)
 
 
@@ -32,11 +50,13 @@ def snapshots_on(*, scope: Scope, county: Region, on: dt.date) -> QuerySet[Snaps
     qs: QuerySet[Snapshot] = scope.filter(
         # Township rows only: the county's own row holds its county-wide findings.
         Snapshot.objects.filter(
-            region__county_code=county.code, region__level=Level.TOWNSHIP, taken_on=on
+            **{f"region__{county.level_field}": county.code}, region__level=Level.TOWNSHIP, taken_on=on
         ).select_related("region")
     )
     return qs.order_by("region__code")
 
 
 def townships_of(*, scope: Scope, county: Region) -> QuerySet[Region]:
-    return scope.regions().filter(county_code=county.code, level=Level.TOWNSHIP).order_by("code")
+    return scope.regions().filter(
+        **{county.level_field: county.code}, level=Level.TOWNSHIP
+    ).order_by("code")

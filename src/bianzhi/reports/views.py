@@ -38,18 +38,23 @@ def _download(rendered: services.Rendered) -> HttpResponse:
 
 def index(request: HttpRequest) -> HttpResponseBase:
     counties = list(selectors.county_list(scope=scope_of(request))[:300])
-    if len(counties) == 1:
+    cities = list(selectors.city_list(scope=scope_of(request))[:50])
+    if len(counties) == 1 and not cities:
         return redirect("reports:county", county_code=counties[0].code)
     scope = scope_of(request)
     township = (
         scope.region if scope.region is not None and scope.region.level == "township" else None
     )
-    return render(request, "reports/index.html", {"counties": counties, "township": township})
+    return render(
+        request, "reports/index.html", {"counties": counties, "cities": cities, "township": township}
+    )
 
 
 def county(request: HttpRequest, county_code: str) -> HttpResponse:
+    """A county's page, or a city's (its snapshots, the city-level evaluation
+    and filing reports: one row per county)."""
     scope = scope_of(request)
-    region = selectors.county_get(scope=scope, code=county_code)
+    region = selectors.area_get(scope=scope, code=county_code)
     dates = selectors.snapshot_dates(scope=scope, county=region)
     shown = _date(request.GET.get("on")) or (dates[0] if dates else None)
     snapshots = list(selectors.snapshots_on(scope=scope, county=region, on=shown)) if shown else []
@@ -64,6 +69,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
         ],
         "townships": selectors.townships_of(scope=scope, county=region),
         "may_edit": scope.can_edit(region),
+        "is_city": region.level == "city",
         "today": today(),
     }
     if request.headers.get("HX-Request"):
@@ -72,7 +78,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def snapshot_take(request: HttpRequest, county_code: str) -> HttpResponseBase:
-    region = selectors.county_get(scope=scope_of(request), code=county_code)
+    region = selectors.area_get(scope=scope_of(request), code=county_code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     on = _date(request.POST.get("on")) or today()
@@ -85,7 +91,7 @@ def snapshot_take(request: HttpRequest, county_code: str) -> HttpResponseBase:
 
 
 def evaluation(request: HttpRequest, county_code: str) -> HttpResponseBase:
-    region = selectors.county_get(scope=scope_of(request), code=county_code)
+    region = selectors.area_get(scope=scope_of(request), code=county_code)
     date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
     if date_from is None or date_to is None:
         messages.error(request, "请选择两次监测日期。")
@@ -107,7 +113,7 @@ def sanding(request: HttpRequest, township_code: str) -> HttpResponse:
 
 
 def filing(request: HttpRequest, county_code: str) -> HttpResponse:
-    region = selectors.county_get(scope=scope_of(request), code=county_code)
+    region = selectors.area_get(scope=scope_of(request), code=county_code)
     on = _date(request.GET.get("on")) or today()
     return _download(services.filing_build(county=region, on=on, fmt=_fmt(request)))
 

@@ -18,7 +18,7 @@ Where the numbers come from:
   number in force today (``ControlNumber``, latest dated on or before today);
 * leadership posts approved: the ledger total of 科级正职 + 科级副职 职数;
   used: persons on the roster with post category 领导 holding the township's
-  quota;
+  quota; middle posts the same with 中层职数 and post category 中层;
 * institutions: those not abolished, with their ledger admin/institution quotas.
 """
 
@@ -151,18 +151,21 @@ def counties_facts(region: Region, *, today: date | None = None) -> list[CountyF
     ):
         ledger_institution[institution_id][item] = int(total or 0)
 
-    # 4. Leaders on the roster, per township.
-    leaders = dict(
+    # 4. Leaders and middle managers on the roster, per township (one GROUP BY).
+    leaders: dict[int, int] = {}
+    middle: dict[int, int] = {}
+    for region_id, post, n in (
         Person.objects.filter(
             **_under(region, "region__"),
             exited_on__isnull=True,
-            post_category=PostCategory.LEADER,
+            post_category__in=[PostCategory.LEADER, PostCategory.MIDDLE],
         )
         .exclude(status=Status.BORROWED_IN)
-        .values("region_id")
+        .values("region_id", "post_category")
         .annotate(n=Count("id"))
-        .values_list("region_id", "n")
-    )
+        .values_list("region_id", "post_category", "n")
+    ):
+        (leaders if post == PostCategory.LEADER else middle)[region_id] = n
 
     # 5. The leader in charge of enforcement named per township (issue 15).
     enforcement_leaders = dict(
@@ -188,6 +191,8 @@ def counties_facts(region: Region, *, today: date | None = None) -> list[CountyF
                     ledger_township.get(pk, {}).get(i, 0) for i in LEADERSHIP_ITEMS
                 ),
                 leadership_posts_used=leaders.get(pk, 0),
+                middle_posts_approved=ledger_township.get(pk, {}).get(LedgerItem.MIDDLE, 0),
+                middle_posts_used=middle.get(pk, 0),
                 previous_quotas=previous.get(pk, {}),
                 enforcement_leader_id=(
                     str(enforcement_leaders[pk]) if pk in enforcement_leaders else None

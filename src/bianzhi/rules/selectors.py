@@ -53,6 +53,7 @@ _ROSTER_LINKS: Mapping[str, dict[str, str]] = {
     "secondment-share": {"status": "seconded-out"},
     "enforcement-staff": {"enforcement": "1"},
     "leadership-posts": {"post_category": "leader", "headcount": "1"},
+    "middle-posts": {"post_category": "middle", "headcount": "1"},
 }
 
 
@@ -83,6 +84,7 @@ REFUSED_WRITES: dict[str, str] = {
     "secondment-understaffed": "借调（写入前检查）；使之新出现的实名制写入",
     "institution-limits": "设立机构（含全县统一设置八个机构、机构导入）；派驻机构划转属地管理；修改乡镇类别",
     "leadership-posts": "机构台账调整（增减、按目标数设置、机构导入）；撤销机构；入编、调动、人员修改",
+    "middle-posts": "机构台账调整（中层职数的增减、按目标数设置、机构导入）；撤销机构；入编、调动、人员修改（岗位类别改为中层）",
     "excellent-share": "实名制写入（入编、调动、人员修改等）",
 }
 # Writes that run through the guard for every rule a region sets to 阻止.
