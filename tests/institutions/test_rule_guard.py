@@ -167,8 +167,9 @@ def test_a_middle_manager_beyond_the_township_total_is_refused_on_entry(ordinary
 
 
 def test_middle_posts_pooled_by_the_county_let_a_township_go_over(ordinary: Any, regions: Any) -> None:
-    from bianzhi.rules.services import rule_setting_save
     from tests.staffing import HUILONG
+
+    from bianzhi.rules.services import rule_setting_save
 
     approve(HUILONG, admin=20, institution=20, township_class="一般乡镇")
     institution_create(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from bianzhi.accounts.scope import Scope
 from bianzhi.regions.models import Level, Region
-from bianzhi.reports.models import Snapshot
+from bianzhi.reports.models import MainDuty, Snapshot
 
 
 def county_list(*, scope: Scope) -> QuerySet[Region]:
@@ -54,6 +55,29 @@ def snapshots_on(*, scope: Scope, county: Region, on: dt.date) -> QuerySet[Snaps
         ).select_related("region")
     )
     return qs.order_by("region__code")
+
+
+def main_duties_of(*, scope: Scope, township: Region, institution: Any = None) -> QuerySet[MainDuty]:
+    """The 主要职责 of one part of ``township`` (its own: ``institution`` None)."""
+    qs: QuerySet[MainDuty] = scope.filter(MainDuty.objects.filter(township=township), "township")
+    return qs.filter(institution=institution).order_by("position", "id")
+
+
+def institution_get(*, scope: Scope, pk: int) -> Any:
+    """A township institution in scope, else Http404."""
+    from bianzhi.institutions.models import Institution
+
+    institution = scope.filter(Institution.objects.select_related("region"), "region").filter(pk=pk).first()
+    if institution is None:
+        raise Http404("机构不存在或无权访问")
+    return institution
+
+
+def main_duty_history(*, scope: Scope, township: Region) -> QuerySet[Any]:
+    """The 变更记录 of the township's 主要职责 (imports and edits, every part)."""
+    from bianzhi.audit.selectors import audit_record_list
+
+    return audit_record_list(scope=scope, object_type="reports.mainduty", object_id=str(township.pk))
 
 
 def townships_of(*, scope: Scope, county: Region) -> QuerySet[Region]:
