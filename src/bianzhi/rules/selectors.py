@@ -168,6 +168,43 @@ def rule_rows(*, region: Region) -> list[RuleRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class ClassLimitRow:
+    """One class of the county's scheme as ``institution-limits`` counts it."""
+
+    township_class: str
+    as_class: str
+    parameter: str  # the *_as parameter that sets it ("" for 一类/二类/三类 themselves)
+    max_offices: int
+    max_public_institutions: int
+
+
+def class_limit_rows(*, county: Region, rows: list[RuleRow]) -> list[ClassLimitRow]:
+    """The county's class scheme mapped onto the limits table of 002 §1, as
+    the county's settings in force make it (empty when the rule is off)."""
+    from bianzhi.core.rules import CLASS_MAPPING_PARAMETERS, CLASSES_002, class_002_of
+    from bianzhi.townships.models import SCHEME_CLASSES, ClassScheme, CountySettings
+
+    rule = next((r.effective for r in rows if r.definition.id == "institution-limits"), None)
+    if rule is None or county.level != Level.COUNTY:
+        return []
+    scheme = (
+        CountySettings.objects.filter(county=county).values_list("class_scheme", flat=True).first()
+        or ClassScheme.FIVE_CLASSES
+    )
+    result = []
+    for township_class in SCHEME_CLASSES[scheme]:
+        as_class = class_002_of(township_class, rule)
+        if as_class is None:
+            continue
+        n = CLASSES_002.index(as_class) + 1
+        result.append(ClassLimitRow(
+            township_class, as_class, CLASS_MAPPING_PARAMETERS.get(township_class, ""),
+            rule.int_param(f"class{n}_max_offices"), rule.int_param(f"class{n}_max_public_institutions"),
+        ))
+    return result
+
+
 def finding_severity_counts(*, scope: Scope) -> dict[str, int]:
     """Open (stored) findings the user may see, counted per severity: one GROUP BY."""
     rows = (
