@@ -174,7 +174,6 @@ class ClassLimitRow:
 
     township_class: str
     as_class: str
-    parameter: str  # the *_as parameter that sets it ("" for 一类/二类/三类 themselves)
     max_offices: int
     max_public_institutions: int
 
@@ -182,7 +181,7 @@ class ClassLimitRow:
 def class_limit_rows(*, county: Region, rows: list[RuleRow]) -> list[ClassLimitRow]:
     """The county's class scheme mapped onto the limits table of 002 §1, as
     the county's settings in force make it (empty when the rule is off)."""
-    from bianzhi.core.rules import CLASS_MAPPING_PARAMETERS, CLASSES_002, class_002_of
+    from bianzhi.core.rules import CLASSES_002, class_002_of
     from bianzhi.townships.models import SCHEME_CLASSES, ClassScheme, CountySettings
 
     rule = next((r.effective for r in rows if r.definition.id == "institution-limits"), None)
@@ -199,7 +198,7 @@ def class_limit_rows(*, county: Region, rows: list[RuleRow]) -> list[ClassLimitR
             continue
         n = CLASSES_002.index(as_class) + 1
         result.append(ClassLimitRow(
-            township_class, as_class, CLASS_MAPPING_PARAMETERS.get(township_class, ""),
+            township_class, as_class,
             rule.int_param(f"class{n}_max_offices"), rule.int_param(f"class{n}_max_public_institutions"),
         ))
     return result
