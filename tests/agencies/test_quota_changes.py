@@ -146,3 +146,24 @@ def test_the_agency_page_runs_the_change_with_each_townships_opinion(
     response = officer.post(url, {"action": "quota-complete", "document_number": DOC}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [f"已完成编制调整（{DOC}）：事业编制4名。"]
     assert _balance(market) == 4 and not QuotaChange.objects.filter(status=QuotaChangeStatus.PENDING).exists()
+
+
+def test_a_pianqu_agencys_head_change_needs_every_served_townships_opinion(
+    market: Any, daying_officer: Any, penglai_user: Any, longsheng_user: Any, regions: Any, login: Any
+) -> None:
+    longsheng = regions[LONGSHENG]
+    services.agency_served_set(actor=daying_officer, agency=market, townships=[longsheng])
+    change = services.head_change_start(actor=daying_officer, agency=market, kind="appoint", person_name="张三")
+    services.head_opinion_record(actor=penglai_user, change=change, agrees=True, text="同意")
+    with pytest.raises(AgencyError, match=r"尚未登记隆盛镇的书面意见：派驻机构主要负责同志任免必须征求所在乡镇党委意见（002 §3）"):
+        services.head_change_complete(actor=daying_officer, change=change, document_number=DOC)
+    response = login(longsheng_user).post(
+        f"/agencies/{market.pk}/", {"action": "head-opinion", "township": LONGSHENG, "agrees": "0", "text": "建议另选"},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["已登记隆盛镇的书面意见（不同意）。"]
+    # The seat's consent decides (001 §(二)2); the other township's objection is on record.
+    services.head_change_complete(actor=daying_officer, change=change, document_number=DOC)
+    market.refresh_from_db()
+    assert market.head_name == "张三"
+    assert [(o.township.code, o.agrees) for o in change.other_opinions.all()] == [(LONGSHENG, False)]

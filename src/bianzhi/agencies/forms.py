@@ -112,6 +112,8 @@ class HeadStartForm(forms.Form):
 
 
 class HeadOpinionForm(forms.Form):
+    # Empty: the seat township; else another township of a 片区 agency.
+    township = forms.CharField(label="乡镇", max_length=12, required=False)
     agrees = forms.ChoiceField(label="乡镇意见", choices=[("1", "同意"), ("0", "不同意")])
     text = forms.CharField(label="乡镇书面意见", required=False)
 

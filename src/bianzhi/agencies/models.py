@@ -216,6 +216,34 @@ class QuotaOpinion(models.Model):
         return f"{self.township.name}意见"
 
 
+class HeadOpinion(models.Model):
+    """The written opinion on a head change of a township a 片区 agency serves
+    besides its seat (the seat's own is on ``HeadChange``, which needs its
+    consent, 001 §(二)2); one per township (002 §3)."""
+
+    change = models.ForeignKey(HeadChange, on_delete=models.PROTECT, related_name="other_opinions")
+    township = models.ForeignKey(
+        "regions.Region", verbose_name="乡镇", on_delete=models.PROTECT, related_name="+"
+    )
+    agrees = models.BooleanField("乡镇是否同意")
+    text = models.TextField("乡镇党委书面意见")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField("意见登记时间")
+
+    class Meta:
+        verbose_name = "任免片区乡镇意见"
+        verbose_name_plural = "任免片区乡镇意见"
+        ordering = ["township__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "township"], name="head_opinion_once_per_township")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township.name}意见"
+
+
 class AssessmentFloor(models.Model):
     """A region's floors (percent) for the township's weight in assessments;
     empty keeps the value of the region above (or the policy default)."""

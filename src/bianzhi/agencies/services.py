@@ -35,6 +35,7 @@ from bianzhi.agencies.models import (
     HeadChange,
     HeadChangeKind,
     HeadChangeStatus,
+    HeadOpinion,
     Mode,
     QuotaChange,
     QuotaChangeStatus,
@@ -485,8 +486,15 @@ def head_change_start(
 
 
 @transaction.atomic
-def head_opinion_record(*, actor: User | None, change: HeadChange, agrees: bool, text: str) -> HeadChange:
-    """The township's written opinion (its own user, or the office entering the letter)."""
+def head_opinion_record(
+    *, actor: User | None, change: HeadChange, agrees: bool, text: str, township: Region | None = None
+) -> HeadChange:
+    """The township's written opinion (its own user, or the office entering the
+    letter): the seat's by default, or that of another township of a 片区
+    agency (``township``), one each."""
+    if township is not None and township.pk != change.agency.township_id:
+        _other_head_opinion(actor=actor, change=change, township=township, agrees=agrees, text=text)
+        return change
     township = change.agency.township
     if not acts_for_township(_scope(actor), township):
         raise PermissionDenied("只能由驻地乡镇或编办登记乡镇意见")
@@ -521,6 +529,35 @@ def head_opinion_record(*, actor: User | None, change: HeadChange, agrees: bool,
     return change
 
 
+def _other_head_opinion(
+    *, actor: User | None, change: HeadChange, township: Region, agrees: bool, text: str
+) -> None:
+    if not acts_for_township(_scope(actor), township):
+        raise PermissionDenied("只能由该乡镇或编办登记乡镇意见")
+    change = HeadChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != HeadChangeStatus.PENDING:
+        raise AgencyError("该任免已完成")
+    if township.pk not in {t.pk for t in agency_townships(change.agency)}:
+        raise AgencyError(f"{change.agency.name}不服务{township.name}，无需其意见")
+    if not text.strip():
+        raise AgencyError("请填写乡镇党委书面意见")
+    HeadOpinion.objects.update_or_create(
+        change=change,
+        township=township,
+        defaults={"agrees": agrees, "text": text.strip(), "given_by": _user(actor), "given_at": clock.now()},
+    )
+    audit_record(
+        actor=actor, action="update", obj=change, region_code=township.code,
+        after={"乡镇": township.name, "乡镇意见": "同意" if agrees else "不同意", "书面意见": text.strip()},
+    )
+
+
+def head_opinions_missing(change: HeadChange) -> list[Region]:
+    """The townships of a 片区 agency besides its seat without an opinion yet."""
+    given = set(change.other_opinions.values_list("township_id", flat=True))
+    return [t for t in agency_townships(change.agency)[1:] if t.pk not in given]
+
+
 @transaction.atomic
 def head_change_complete(
     *, actor: User | None, change: HeadChange, document_number: str, completed_on: date | None = None
@@ -541,6 +578,12 @@ def head_change_complete(
     if not change.opinion_agrees:
         raise AgencyError(
             f"{agency.township.name}不同意该任免：主要负责人的任免应征得驻地乡镇同意（001 §(二)2）"
+        )
+    missing = head_opinions_missing(change)
+    if missing:
+        raise AgencyError(
+            f"尚未登记{_names(missing)}的书面意见：派驻机构主要负责同志任免必须征求所在乡镇党委意见"
+            f"（{QUOTA_OPINION_SOURCE}），不能完成任免"
         )
     change.document_number = require_document_number(document_number, AgencyError)
     change.status = HeadChangeStatus.COMPLETED

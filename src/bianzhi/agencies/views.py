@@ -306,11 +306,17 @@ def _head_start(post: _AgencyPost) -> str:
 def _head_opinion(post: _AgencyPost) -> str:
     pending = post.require_pending()
     data = _valid(HeadOpinionForm(post.data))
-    change = services.head_opinion_record(
-        actor=post.actor, change=pending, agrees=data["agrees"] == "1", text=data["text"]
+    chosen: Region | None = post.agency.township
+    if data["township"]:
+        chosen = next((t for t in services.agency_townships(post.agency) if t.code == data["township"]), None)
+    if chosen is None:
+        raise AgencyError("请选择该机构服务的乡镇。")
+    township = chosen
+    services.head_opinion_record(
+        actor=post.actor, change=pending, agrees=data["agrees"] == "1", text=data["text"], township=township
     )
-    opinion = "同意" if change.opinion_agrees else "不同意"
-    return f"已登记{post.agency.township.name}的书面意见（{opinion}）。"
+    opinion = "同意" if data["agrees"] == "1" else "不同意"
+    return f"已登记{township.name}的书面意见（{opinion}）。"
 
 
 def _head_complete(post: _AgencyPost) -> str:
@@ -412,6 +418,7 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
         return redirect("agencies:agency", agency_id=item.pk)
     served = services.agency_townships(item)
     opinions = {o.township_id: o for o in quota_pending.opinions.all()} if quota_pending else {}
+
     return render(
         request,
         "agencies/agency.html",
@@ -424,7 +431,11 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
             "handover": getattr(item, "handover", None),
             "records": audit_history(scope=scope, obj=item),
             "can_edit": scope.can_edit(item.township),
-            "may_opine": pending is not None and acts_for_township(scope, item.township),
+            "may_opine": pending is not None and any(acts_for_township(scope, t) for t in served),
+            "head_townships": [t for t in served if acts_for_township(scope, t)] if pending else [],
+            "head_others": (
+                [(t, pending.other_opinions.filter(township=t).first()) for t in served[1:]] if pending else []
+            ),
             "floors": selectors.effective_floors(region=item.township),
             "last_year": clock.today().year - 1,
             "served": served,
