@@ -69,3 +69,30 @@ def test_a_superuser_sees_everything(superuser: Any, regions: Any) -> None:
     scope = Scope.for_user(superuser)
     assert scope.regions().count() == len(regions)
     assert scope.can_approve(regions["621121"])
+
+
+def test_acts_for_township_is_the_township_itself_or_an_officer_over_it(
+    penglai_user: Any, daying_officer: Any, tongwei_officer: Any, suining_viewer: Any, regions: Any
+) -> None:
+    # One definition for duties (opinions, take-up), agencies (opinions,
+    # evaluations) and grids (registers).
+    from bianzhi.accounts.scope import acts_for_township
+
+    penglai, other = regions["510923100"], regions["510923101"]
+    assert acts_for_township(Scope.for_user(penglai_user), penglai)
+    assert not acts_for_township(Scope.for_user(penglai_user), other)
+    assert acts_for_township(Scope.for_user(daying_officer), other)
+    assert not acts_for_township(Scope.for_user(tongwei_officer), penglai)
+    assert not acts_for_township(Scope.for_user(suining_viewer), penglai)
+    assert acts_for_township(None, penglai)
+
+
+def test_the_own_township_check_is_written_once() -> None:
+    import pathlib
+
+    import bianzhi
+
+    root = pathlib.Path(bianzhi.__file__).parent
+    pattern = "Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk =="
+    holders = sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if pattern in p.read_text(encoding="utf-8"))
+    assert holders == ["accounts/scope.py"]

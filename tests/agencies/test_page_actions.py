@@ -150,7 +150,7 @@ def test_each_county_action_writes_audits_and_names_what_it_saved(
             follow=True,
         )
     )
-    assert saved == "已登记派驻机构：蓬莱镇蓬莱司法所。"
+    assert saved == "已登记派驻机构：蓬莱镇蓬莱司法所，实行派驻、不作调整。"
     _audited(DispatchedAgency, "create")
 
     response = client.post(
@@ -234,4 +234,56 @@ def test_a_refused_action_shows_the_services_message_and_no_success(
     response = login(daying_officer).post(f"/agencies/{agency.pk}/", data, follow=True)
     [message] = _no_success(response)
     assert "50" in message
+    assert _counts() == before
+
+
+def test_the_county_page_offers_the_vertical_choice_in_chinese(
+    login: Any, daying_officer: Any, department: Any
+) -> None:
+    page = login(daying_officer).get(COUNTY).content.decode()
+    assert '<label for="agency-vertical">实行派驻、不作调整（001 §(二)2）</label>' in page
+    assert '<option value="1">是：实行派驻、不作调整，不能划转属地管理</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("agency_type", "choice", "vertical"),
+    [("农技站", "1", True), ("市场监管所", "", False), ("派出所", "", True), ("市场监管所", "0", False)],
+)
+def test_the_vertical_choice_is_stored_on_the_agency(
+    login: Any, daying_officer: Any, department: Any, agency_type: str, choice: str, vertical: bool
+) -> None:
+    client = login(daying_officer)
+    data = {"action": "agency", "township": PENGLAI, "name": f"蓬莱{agency_type}", "agency_type": agency_type,
+            "department": str(department.pk), "vertical": choice}
+    _saved(client.post(COUNTY, data, follow=True))
+    created = DispatchedAgency.objects.get(name=f"蓬莱{agency_type}")
+    assert created.vertical is vertical
+
+
+def test_an_agency_marked_vertical_on_the_page_cannot_be_handed_over(
+    login: Any, daying_officer: Any, department: Any
+) -> None:
+    client = login(daying_officer)
+    data = {"action": "agency", "township": PENGLAI, "name": "蓬莱农技站", "agency_type": "农技站",
+            "department": str(department.pk), "vertical": "1"}
+    _saved(client.post(COUNTY, data, follow=True))
+    created = DispatchedAgency.objects.get(name="蓬莱农技站")
+    response = client.post(
+        f"/agencies/{created.pk}/",
+        {"action": "handover", "handed_over_on": "2025-01-01", "document_number": "大委编发〔2025〕1号"},
+        follow=True,
+    )
+    [message] = _no_success(response)
+    assert "不作调整" in message and "001 §(二)2" in message
+    assert not AgencyHandover.objects.exists()
+
+
+def test_a_police_station_cannot_be_registered_as_handed_over_later(
+    login: Any, daying_officer: Any, department: Any
+) -> None:
+    before = _counts()
+    data = {"action": "agency", "township": PENGLAI, "name": "蓬莱派出所", "agency_type": "派出所",
+            "department": str(department.pk), "vertical": "0"}
+    [message] = _no_success(login(daying_officer).post(COUNTY, data, follow=True))
+    assert message == "派出所属党中央、省级明确规定实行派驻的机构，不作调整，不能登记为可划转属地管理（001 §(二)2）"
     assert _counts() == before

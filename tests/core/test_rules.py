@@ -243,6 +243,7 @@ def test_the_catalogue_ships_these_rules() -> None:
         "office-admin-min",
         "institution-limits",
         "leadership-posts",
+        "middle-posts",
         "excellent-share",
     ]
     assert set(CHECKS) == set(RULES_BY_ID)
@@ -269,6 +270,7 @@ def test_every_rule_cites_a_policy_file_and_describes_its_parameters(
         ("service-period", {"years": 3}, Severity.BLOCK, ()),
         ("excellent-share", {"max_percent": 20}, Severity.BLOCK, ()),
         ("leadership-posts", {"pooled": 0}, Severity.BLOCK, ()),
+        ("middle-posts", {"pooled": 0}, Severity.BLOCK, ()),
         ("no-total-decrease", {"per_township": 0}, Severity.BLOCK, ()),
     ],
 )
@@ -724,6 +726,39 @@ def test_leadership_posts_pooled_compare_the_county_total(county: CountyFacts) -
     found = only(findings(over, "leadership-posts", pooled))
     assert found.object.kind is ObjectKind.COUNTY
     assert found.message == "乡镇领导职数已配备23名，超过全县核定总数21名，超出2名"
+
+
+# --- middle-posts --------------------------------------------------------------------------------------
+
+
+def test_middle_posts_cite_the_city_review() -> None:
+    assert RULES_BY_ID["middle-posts"].source == "003_9e6110b5b282007e.txt §一(四)三是"
+
+
+def test_middle_posts_pass_up_to_the_approved_total(county: CountyFacts) -> None:
+    at_limit = with_township(county, SEAT, middle_posts_approved=6, middle_posts_used=6)
+    assert findings(at_limit, "middle-posts") == []
+
+
+def test_middle_posts_fire_per_township(county: CountyFacts) -> None:
+    snapshot = with_township(county, SEAT, middle_posts_approved=6, middle_posts_used=8)
+    found = only(findings(snapshot, "middle-posts"))
+    assert (found.object.id, found.severity) == (SEAT, Severity.BLOCK)
+    assert found.message == "中层干部已配备8名，超过核定中层职数6名，超出2名"
+
+
+def test_middle_posts_pooled_use_the_county_total_as_a_pool(county: CountyFacts) -> None:
+    pooled = {"middle-posts": RuleSettings(parameters={"pooled": 1})}
+    lent = with_township(
+        with_township(county, SEAT, middle_posts_approved=6, middle_posts_used=8),
+        HEBIAN, middle_posts_approved=4, middle_posts_used=2,
+    )
+    assert findings(lent, "middle-posts", pooled) == []
+    assert only(findings(lent, "middle-posts")).object.id == SEAT  # not pooled: the township is over
+    over = with_township(lent, XIANGSHAN, middle_posts_used=1)
+    found = only(findings(over, "middle-posts", pooled))
+    assert found.object.kind is ObjectKind.COUNTY
+    assert found.message == "乡镇中层干部已配备11名，超过全县核定中层职数总量10名，超出1名"
 
 
 # --- excellent-share ----------------------------------------------------------------------------------------

@@ -117,3 +117,67 @@ def test_the_unified_offices_action_says_beforehand_when_the_county_limits_forbi
                                parameters={"class3_max_offices": 6})
     page = login(daying_officer).get(reverse("institutions:township", args=[PENGLAI])).content.decode()
     assert "设立会被拒绝" not in page
+
+
+def _two_middle_managers(township: Any) -> Institution:
+    """综合办公室 and 便民服务中心 share the township's 3 中层职数 (003 §一(四)三是:
+    the township distributes them); two middle managers hold posts."""
+    office = institution_create(
+        actor=None, township=township, name="综合办公室", kind="office", established_on=date(2020, 1, 1),
+        document_number=DOC, quotas={"行政编制": 3, "middle": 1},
+    )
+    institution_create(
+        actor=None, township=township, name="便民服务中心", kind="public-institution",
+        established_on=date(2020, 1, 1), document_number=DOC, quotas={"事业编制": 3, "middle": 2},
+    )
+    # Both in the office: over its own 1, within the township's 3.
+    enter(1, institution=office, post_category="middle")
+    enter(2, institution=office, post_category="middle")
+    return office
+
+
+def test_middle_posts_are_counted_per_township_not_per_institution(ordinary: Any) -> None:
+    _two_middle_managers(ordinary)
+    assert not StoredFinding.objects.filter(rule="middle-posts").exists()
+
+
+def test_a_ledger_cut_of_middle_posts_below_those_in_post_is_refused(ordinary: Any) -> None:
+    _two_middle_managers(ordinary)
+    centre = Institution.objects.get(name="便民服务中心")
+    entries, audits = InstitutionLedgerEntry.objects.count(), AuditRecord.objects.count()
+    with pytest.raises(InstitutionRuleViolation, match="中层干部已配备2名，超过核定中层职数1名") as refused:
+        ledger_change(actor=None, institution=centre, item="middle", delta=-2,
+                      effective_on=date(2024, 3, 1), document_number=DOC, reason="精简")
+    assert [f.rule for f in refused.value.findings] == ["middle-posts"]
+    assert "003_9e6110b5b282007e.txt §一(四)三是" in str(refused.value)
+    assert InstitutionLedgerEntry.objects.count() == entries
+    assert AuditRecord.objects.count() == audits
+
+
+def test_a_middle_manager_beyond_the_township_total_is_refused_on_entry(ordinary: Any) -> None:
+    from bianzhi.roster.models import Person
+    from bianzhi.roster.services import RosterError
+
+    office = _two_middle_managers(ordinary)
+    enter(3, institution=office, post_category="middle")  # the third of 3
+    persons = Person.objects.count()
+    with pytest.raises(RosterError, match="中层干部已配备4名，超过核定中层职数3名"):
+        enter(4, institution=office, post_category="middle")
+    assert Person.objects.count() == persons
+
+
+def test_middle_posts_pooled_by_the_county_let_a_township_go_over(ordinary: Any, regions: Any) -> None:
+    from tests.staffing import HUILONG
+
+    from bianzhi.rules.services import rule_setting_save
+
+    approve(HUILONG, admin=20, institution=20, township_class="一般乡镇")
+    institution_create(
+        actor=None, township=regions[HUILONG], name="回龙综合办公室", kind="office",
+        established_on=date(2020, 1, 1), document_number=DOC, quotas={"行政编制": 3, "middle": 2},
+    )
+    rule_setting_save(actor=None, region=regions["510923"], rule="middle-posts", parameters={"pooled": 1})
+    office = _two_middle_managers(ordinary)
+    enter(3, institution=office, post_category="middle")
+    enter(4, institution=office, post_category="middle")  # 4 of 蓬莱镇's 3, 4 of the county's 5
+    assert not StoredFinding.objects.filter(rule="middle-posts").exists()

@@ -359,3 +359,23 @@ def test_main_duties_go_into_the_sanding_before_the_powers_summary_with_history(
     assert records.last().after["主要职责"] == [
         {"机构": "", "领域": "党的建设", "职责": "新的表述。"}
     ]
+
+
+def test_filing_report_quotes_the_recorded_control_numbers(
+    penglai_data: Any, regions: Any, clock: Any
+) -> None:
+    from bianzhi.townships.services import control_number_set
+
+    clock(D2)
+    county = regions[DAYING]
+    control_number_set(
+        county=county, quota_type="行政编制", count=40, document_number="遂编发〔2021〕7号", date=D1
+    )
+    control_number_set(
+        county=county, quota_type="事业编制", count=15, document_number="遂编发〔2021〕8号", date=D1
+    )
+    texts, _ = _texts(filing_build(county=county, on=D2, fmt="docx").content)
+    assert "全县乡镇行政编制核定总量未突破上级下达的控制数（40名，遂编发〔2021〕7号）。" in texts
+    over = next(t for t in texts if t.startswith("突破上级下达的控制数："))
+    assert "事业编制核定总量20名，超过上级下达的控制数15名" in over
+    assert not any("控制数未在本系统登记" in t for t in texts)

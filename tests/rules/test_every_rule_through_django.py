@@ -120,6 +120,15 @@ def leadership_posts() -> None:
     enter(2, post_category="leader")
 
 
+def middle_posts() -> None:
+    approve(PENGLAI, admin=10)
+    office = _office()
+    ledger_change(actor=None, institution=office, item="middle", delta=1, effective_on=date(2020, 1, 1),
+                  document_number="x", reason="核定")
+    enter(1, post_category="middle")
+    enter(2, post_category="middle")
+
+
 def excellent_share() -> None:
     approve(PENGLAI, admin=10)
     people = [enter(i) for i in range(1, 5)]
@@ -141,6 +150,7 @@ SETUPS: dict[str, Callable[[], None]] = {
     "office-admin-min": office_admin_min,
     "institution-limits": institution_limits,
     "leadership-posts": leadership_posts,
+    "middle-posts": middle_posts,
     "excellent-share": excellent_share,
 }
 

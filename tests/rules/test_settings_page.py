@@ -133,3 +133,45 @@ def test_a_count_too_big_to_compare_is_refused_and_nothing_is_stored(
     assert response.status_code == 200
     assert "执法人员下限（人））过大（不能超过2147483647）" in response.content.decode()
     assert not RuleSetting.objects.exists() and not _setting_audits().exists()
+
+
+def test_the_county_maps_its_classes_onto_the_limits_table_on_the_rules_page(
+    login: Any, daying_officer: Any, regions: Any
+) -> None:
+    from datetime import date
+
+    from bianzhi.institutions.models import Institution
+
+    # 蓬莱镇, a 一般乡镇 (三类 by default: at most 4 offices), has 5 offices.
+    approve(PENGLAI, admin=20, township_class="一般乡镇")
+    for n in range(5):
+        Institution.objects.create(region=regions[PENGLAI], name=f"办公室{n}", kind="office",
+                                   established_on=date(2020, 1, 1))
+    client = login(daying_officer)
+    page = client.get(f"/rules/?region={DAYING}").content.decode()
+    assert "<td>一般乡镇</td><td>三类</td><td class=\"num\">4</td>" in page
+    assert "<td>县政府驻地镇</td><td>一类" in page
+    response = client.post("/rules/settings/", {
+        "region": DAYING, "rule": "institution-limits", "enabled": "", "severity": "", "scope": "",
+        "param_ordinary_as": "2", "reason": "大编办〔2025〕4号",
+    }, follow=True)
+    page = response.content.decode()
+    assert "<td>一般乡镇</td><td>二类</td><td class=\"num\">5</td>" in page
+    record = _setting_audits().get()
+    assert record.after is not None and record.after["parameters"] == {"ordinary_as": 2}
+    assert record.reason == "大编办〔2025〕4号"
+    # Counted as 二类 (5 offices allowed), 蓬莱镇's five offices are within.
+    assert not StoredFinding.objects.filter(rule="institution-limits").exists()
+
+
+def test_the_class_mapping_is_the_countys_own_not_its_neighbours(
+    login: Any, daying_officer: Any, tongwei_officer: Any, regions: Any
+) -> None:
+    rule_setting_save(actor=None, region=regions[DAYING], rule="institution-limits", parameters={"ordinary_as": 1})
+    tongwei = login(tongwei_officer).get("/rules/?region=621121").content.decode()
+    assert "<td>一般乡镇</td><td>三类" in tongwei
+    # And an outsider cannot change 大英县's mapping.
+    response = login(tongwei_officer).post("/rules/settings/", {"region": DAYING, "rule": "institution-limits",
+                                                                "param_ordinary_as": "3"})
+    assert response.status_code == 404
+    assert RuleSetting.objects.get(region__code=DAYING, rule="institution-limits").parameters == {"ordinary_as": 1}

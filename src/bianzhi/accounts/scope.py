@@ -145,6 +145,16 @@ class Scope:
         return labels
 
 
+def acts_for_township(scope: Scope | None, township: Region) -> bool:
+    """The 乡镇用户 of ``township`` itself, or an officer over it (entering a
+    township's opinion or register on its behalf, e.g. a letter received on
+    paper). ``None`` is the system (command line, demo): always allowed."""
+    if scope is None or scope.is_superuser:
+        return True
+    own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == township.pk
+    return own or scope.can_edit(township)
+
+
 def scope_for(user: User | Any) -> Scope:
     """Shorthand for ``Scope.for_user``."""
     return Scope.for_user(user)

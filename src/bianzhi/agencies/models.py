@@ -7,6 +7,10 @@ county departments.
   the quotas and staff that moved with it ("编随事走、人随编走", 002 §3).
 * ``HeadChange``: appointing or removing the head; cannot complete without
   the township's written opinion (000 §二.2, 001 §(二)2, 002 §3).
+* ``QuotaChange`` / ``QuotaOpinion``: a change of the agency's quotas in
+  the institutions ledger; cannot complete before every township it serves
+  (its own and, for a 片区 agency, ``served_townships``) has given its
+  written opinion, one each (002 §3).
 * ``AssessmentFloor``: a region's floors for the township's weight
   (defaults 50% / 30% from bianzhi.core.duties); the nearest region up the
   tree that sets a floor wins.
@@ -60,6 +64,11 @@ class DispatchedAgency(models.Model):
     )
     mode = models.CharField("管理方式", max_length=12, choices=Mode.choices, default=Mode.DISPATCHED)
     head_name = models.CharField("主要负责人", max_length=50, blank=True)
+    # A 片区 agency serves townships besides the one it sits in; each of them
+    # gives its opinion on a quota change (002 §3 所在乡镇党委意见).
+    served_townships = models.ManyToManyField(
+        "regions.Region", verbose_name="服务的其他乡镇（片区）", blank=True, related_name="+"
+    )
     # The agency's record in the institutions ledger: a 派驻机构 institution of
     # the township while dispatched, the township's own institution after the
     # handover. Quotas and staff are read from there, never kept here.
@@ -145,6 +154,94 @@ class HeadChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.name} {self.get_kind_display()}{self.person_name}"
+
+
+class QuotaChangeStatus(models.TextChoices):
+    PENDING = "pending", "征求乡镇意见中"
+    COMPLETED = "completed", "已完成"
+
+
+class QuotaChange(models.Model):
+    """A change of the agency's quotas (人员编制调整), as target balances of
+    ledger items; written to the institutions ledger on completion."""
+
+    agency = models.ForeignKey(
+        DispatchedAgency, on_delete=models.PROTECT, related_name="quota_changes"
+    )
+    targets = models.JSONField("调整后编制", default=dict)
+    reason = models.CharField("调整原因", max_length=255)
+    status = models.CharField(
+        "状态", max_length=10, choices=QuotaChangeStatus.choices, default=QuotaChangeStatus.PENDING
+    )
+    document_number = models.CharField("文号", max_length=100, blank=True)
+    completed_on = models.DateField("生效日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "派驻机构编制调整"
+        verbose_name_plural = "派驻机构编制调整"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency.name} 编制调整"
+
+
+class QuotaOpinion(models.Model):
+    """One served township's written opinion on a quota change (revisable
+    while the change is pending: the latest stands, the audit log keeps all)."""
+
+    change = models.ForeignKey(QuotaChange, on_delete=models.PROTECT, related_name="opinions")
+    township = models.ForeignKey(
+        "regions.Region", verbose_name="乡镇", on_delete=models.PROTECT, related_name="+"
+    )
+    agrees = models.BooleanField("乡镇是否同意")
+    text = models.TextField("乡镇党委书面意见")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField("意见登记时间")
+
+    class Meta:
+        verbose_name = "编制调整乡镇意见"
+        verbose_name_plural = "编制调整乡镇意见"
+        ordering = ["township__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "township"], name="quota_opinion_once_per_township")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township.name}意见"
+
+
+class HeadOpinion(models.Model):
+    """The written opinion on a head change of a township a 片区 agency serves
+    besides its seat (the seat's own is on ``HeadChange``, which needs its
+    consent, 001 §(二)2); one per township (002 §3)."""
+
+    change = models.ForeignKey(HeadChange, on_delete=models.PROTECT, related_name="other_opinions")
+    township = models.ForeignKey(
+        "regions.Region", verbose_name="乡镇", on_delete=models.PROTECT, related_name="+"
+    )
+    agrees = models.BooleanField("乡镇是否同意")
+    text = models.TextField("乡镇党委书面意见")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField("意见登记时间")
+
+    class Meta:
+        verbose_name = "任免片区乡镇意见"
+        verbose_name_plural = "任免片区乡镇意见"
+        ordering = ["township__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "township"], name="head_opinion_once_per_township")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township.name}意见"
 
 
 class AssessmentFloor(models.Model):

@@ -72,7 +72,15 @@ def agencies(*, scope: Scope) -> QuerySet[DispatchedAgency]:
 
 
 def agency_get(*, scope: Scope, pk: int) -> DispatchedAgency:
+    """An agency in scope: of a township the user sees, or serving one (a
+    片区 agency's other townships give their opinions on its page)."""
     agency = agencies(scope=scope).filter(pk=pk).first()
+    if agency is None:
+        agency = (
+            DispatchedAgency.objects.select_related("township", "managing_department", "institution")
+            .filter(scope.q("served_townships"), pk=pk)
+            .first()
+        )
     if agency is None:
         raise Http404("派驻机构不存在或无权访问")
     return agency

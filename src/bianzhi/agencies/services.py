@@ -10,7 +10,7 @@ never keeps a count of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from bianzhi.accounts.models import Department, Role
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.scope import Scope, acts_for_township
 from bianzhi.agencies.models import (
     VERTICAL_SOURCE,
     VERTICAL_TYPES,
@@ -35,7 +35,11 @@ from bianzhi.agencies.models import (
     HeadChange,
     HeadChangeKind,
     HeadChangeStatus,
+    HeadOpinion,
     Mode,
+    QuotaChange,
+    QuotaChangeStatus,
+    QuotaOpinion,
 )
 from bianzhi.agencies.selectors import effective_floors
 from bianzhi.audit.services import audit_record, field_values
@@ -93,6 +97,7 @@ def agency_create(
     document_number: str = "",
     quotas: Mapping[str, int] | None = None,
     vertical: bool | None = None,
+    served_townships: Sequence[Region] = (),
 ) -> DispatchedAgency:
     """Register a dispatched agency of a county department in a township.
     `vertical` (kept dispatched, never handed over, 001 §(二)2) defaults to
@@ -112,6 +117,11 @@ def agency_create(
         raise AgencyError("请填写机构名称和类型")
     if DispatchedAgency.objects.filter(township=township, name=name).exists():
         raise AgencyError(f"{township.name}已有名为“{name}”的派驻机构")
+    if vertical is False and agency_type in VERTICAL_TYPES:
+        raise AgencyError(
+            f"{agency_type}属党中央、省级明确规定实行派驻的机构，不作调整，"
+            f"不能登记为可划转属地管理（{VERTICAL_SOURCE}）"
+        )
     institution = None
     if document_number.strip():
         from bianzhi.institutions.models import Kind
@@ -134,10 +144,212 @@ def agency_create(
         managing_department=managing_department,
         head_name=head_name.strip(),
         institution=institution,
-        vertical=agency_type.strip() in VERTICAL_TYPES if vertical is None else vertical,
+        vertical=agency_type in VERTICAL_TYPES if vertical is None else vertical,
     )
-    audit_record(actor=actor, action="create", obj=agency, region_code=township.code, after=field_values(agency))
+    served = _served_check(township, served_townships)
+    agency.served_townships.set(served)
+    audit_record(
+        actor=actor, action="create", obj=agency, region_code=township.code,
+        after={**field_values(agency), "服务的其他乡镇": _names(served)},
+    )
     return agency
+
+
+def _names(townships: Sequence[Region]) -> str:
+    return "、".join(t.name for t in townships)
+
+
+def _served_check(seat: Region, townships: Sequence[Region]) -> list[Region]:
+    """The other townships of a 片区 agency: townships of the same county, its
+    seat left out (it serves that one anyway)."""
+    served = sorted({t.pk: t for t in townships if t.pk != seat.pk}.values(), key=lambda t: t.code)
+    for township in served:
+        if township.level != Level.TOWNSHIP or township.county_code != seat.county_code:
+            raise AgencyError(f"“{township.name}”不是本县的乡镇（街道），不能列为片区服务的乡镇")
+    return served
+
+
+def agency_townships(agency: DispatchedAgency) -> list[Region]:
+    """Every township the agency serves: its seat first, then the others of
+    its 片区 in code order. Each gives its opinion on a quota change."""
+    return [agency.township, *agency.served_townships.order_by("code")]
+
+
+@transaction.atomic
+def agency_served_set(
+    *, actor: User | None, agency: DispatchedAgency, townships: Sequence[Region]
+) -> list[Region]:
+    """Set the other townships a 片区 agency serves (its seat is always served).
+    Refused while a quota change is being consulted on: its opinions are
+    asked of the townships served when it started."""
+    _require_edit(actor, agency.township)
+    if QuotaChange.objects.filter(agency=agency, status=QuotaChangeStatus.PENDING).exists():
+        raise AgencyError("该机构有正在征求意见的编制调整，完成后再修改服务的乡镇")
+    before = _names(list(agency.served_townships.order_by("code")))
+    served = _served_check(agency.township, townships)
+    agency.served_townships.set(served)
+    audit_record(
+        actor=actor, action="update", obj=agency, region_code=agency.township.code,
+        before={"服务的其他乡镇": before}, after={"服务的其他乡镇": _names(served)},
+    )
+    return served
+
+
+QUOTA_OPINION_SOURCE = "002 §3"
+
+
+def _ledger_items() -> Mapping[str, str]:
+    from bianzhi.institutions.models import LedgerItem
+
+    return dict(LedgerItem.choices)
+
+
+def targets_text(targets: Mapping[str, int]) -> str:
+    labels = _ledger_items()
+    return "、".join(f"{labels.get(k, k)}{v}名" for k, v in targets.items())
+
+
+@transaction.atomic
+def quota_change_start(
+    *, actor: User | None, agency: DispatchedAgency, targets: Mapping[str, int], reason: str
+) -> QuotaChange:
+    """Start a change of a dispatched agency's quotas (人员编制调整): the
+    counts ``targets`` (ledger item -> count) it should have afterwards. The
+    written opinion of every township it serves comes next (002 §3)."""
+    from bianzhi.institutions.selectors import ledger_balances
+
+    _require_edit(actor, agency.township)
+    agency = DispatchedAgency.objects.select_for_update().get(pk=agency.pk)
+    if agency.mode != Mode.DISPATCHED:
+        raise AgencyError(f"{agency.name}已实行属地管理，其编制在机构台账中调整")
+    if agency.institution is None:
+        raise AgencyError(f"{agency.name}尚未在机构台账中登记，不能调整编制")
+    if QuotaChange.objects.filter(agency=agency, status=QuotaChangeStatus.PENDING).exists():
+        raise AgencyError("该机构已有未完成的编制调整")
+    reason = reason.strip()
+    if not reason:
+        raise AgencyError("请填写调整原因")
+    labels = _ledger_items()
+    clean: dict[str, int] = {}
+    for item, count in targets.items():
+        if item not in labels:
+            raise AgencyError(f"台账项目“{item}”无效")
+        if count < 0:
+            raise AgencyError(f"{labels[item]}不能少于0")
+        clean[item] = int(count)
+    current = ledger_balances(institution_ids=[agency.institution.pk]).get(agency.institution.pk, {})
+    changed = {k: v for k, v in clean.items() if current.get(k, 0) != v}
+    if not changed:
+        raise AgencyError("调整后的编制与现有编制相同，无需调整")
+    change = QuotaChange.objects.create(
+        agency=agency, targets=changed, reason=reason, created_by=_user(actor)
+    )
+    townships = agency_townships(agency)
+    audit_record(
+        actor=actor, action="create", obj=change, region_code=agency.township.code,
+        before={labels[k]: current.get(k, 0) for k in changed},
+        after={labels[k]: v for k, v in changed.items()} | {"征求意见乡镇": _names(townships)},
+        reason=reason,
+    )
+    for township in townships:
+        notify_role(
+            region=township,
+            role=Role.TOWNSHIP,
+            kind=NotificationKind.APPROVAL,
+            title=f"待反馈意见：{agency.name}人员编制调整（{targets_text(changed)}）",
+            url=reverse("agencies:agency", args=[agency.pk]),
+            key=f"quota-change:{change.pk}:opinion:{township.pk}",
+        )
+    return change
+
+
+@transaction.atomic
+def quota_opinion_record(
+    *, actor: User | None, change: QuotaChange, township: Region, agrees: bool, text: str
+) -> QuotaOpinion:
+    """One served township's written opinion (its own user, or the office
+    entering the letter); given again while pending, it replaces the earlier one."""
+    if not acts_for_township(_scope(actor), township):
+        raise PermissionDenied("只能由该乡镇或编办登记乡镇意见")
+    change = QuotaChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != QuotaChangeStatus.PENDING:
+        raise AgencyError("该编制调整已完成")
+    if township.pk not in {t.pk for t in agency_townships(change.agency)}:
+        raise AgencyError(f"{change.agency.name}不服务{township.name}，无需其意见")
+    if not text.strip():
+        raise AgencyError("请填写乡镇党委书面意见")
+    previous = QuotaOpinion.objects.filter(change=change, township=township).first()
+    opinion, _ = QuotaOpinion.objects.update_or_create(
+        change=change,
+        township=township,
+        defaults={"agrees": agrees, "text": text.strip(), "given_by": _user(actor), "given_at": clock.now()},
+    )
+    audit_record(
+        actor=actor, action="update" if previous else "create", obj=change, region_code=township.code,
+        before=({"乡镇": township.name, "乡镇意见": "同意" if previous.agrees else "不同意", "书面意见": previous.text}
+                if previous else None),
+        after={"乡镇": township.name, "乡镇意见": "同意" if agrees else "不同意", "书面意见": opinion.text},
+    )
+    if change.created_by is not None:
+        notify_users(
+            users=[change.created_by],
+            kind=NotificationKind.RESULT,
+            title=f"{township.name}已反馈意见（{'同意' if agrees else '不同意'}）：{change.agency.name}人员编制调整",
+            body=opinion.text,
+            url=reverse("agencies:agency", args=[change.agency_id]),
+            key=f"quota-change:{change.pk}:opinion-given:{township.pk}:{opinion.given_at.isoformat()}",
+        )
+    return opinion
+
+
+def quota_opinions_missing(change: QuotaChange) -> list[Region]:
+    """The served townships whose opinion is not recorded yet."""
+    given = set(change.opinions.values_list("township_id", flat=True))
+    return [t for t in agency_townships(change.agency) if t.pk not in given]
+
+
+@transaction.atomic
+def quota_change_complete(
+    *, actor: User | None, change: QuotaChange, document_number: str, effective_on: date | None = None
+) -> QuotaChange:
+    """Write the change to the institutions ledger (rule-guarded there).
+    Refused until every township the agency serves has given its written
+    opinion (002 §3: 必须征求所在乡镇党委意见). 002 §3 asks for the opinion,
+    not the consent: an opinion against is recorded beside the change."""
+    from bianzhi.institutions.services import ledger_set
+
+    agency = change.agency
+    _require_edit(actor, agency.township)
+    change = QuotaChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != QuotaChangeStatus.PENDING:
+        raise AgencyError("该编制调整已完成")
+    missing = quota_opinions_missing(change)
+    if missing:
+        raise AgencyError(
+            f"尚未登记{_names(missing)}的书面意见：派驻机构人员编制调整必须征求所在乡镇党委意见"
+            f"（{QUOTA_OPINION_SOURCE}），不能完成调整"
+        )
+    if agency.institution is None:
+        raise AgencyError(f"{agency.name}尚未在机构台账中登记，不能调整编制")
+    change.document_number = require_document_number(document_number, AgencyError)
+    change.completed_on = effective_on or clock.today()
+    ledger_set(
+        actor=actor,
+        institution=agency.institution,
+        targets=change.targets,
+        effective_on=change.completed_on,
+        document_number=change.document_number,
+        reason=f"派驻机构人员编制调整（已征求{_names(agency_townships(agency))}党委意见）：{change.reason}",
+        consulted=True,
+    )
+    change.status = QuotaChangeStatus.COMPLETED
+    change.save()
+    audit_record(
+        actor=actor, action="approve", obj=change, region_code=agency.township.code,
+        after={"状态": change.get_status_display(), "生效日期": change.completed_on.isoformat()},
+        reason=change.document_number,
+    )
+    return change
 
 
 @dataclass(frozen=True)
@@ -274,14 +486,18 @@ def head_change_start(
 
 
 @transaction.atomic
-def head_opinion_record(*, actor: User | None, change: HeadChange, agrees: bool, text: str) -> HeadChange:
-    """The township's written opinion (its own user, or the office entering the letter)."""
+def head_opinion_record(
+    *, actor: User | None, change: HeadChange, agrees: bool, text: str, township: Region | None = None
+) -> HeadChange:
+    """The township's written opinion (its own user, or the office entering the
+    letter): the seat's by default, or that of another township of a 片区
+    agency (``township``), one each."""
+    if township is not None and township.pk != change.agency.township_id:
+        _other_head_opinion(actor=actor, change=change, township=township, agrees=agrees, text=text)
+        return change
     township = change.agency.township
-    scope = _scope(actor)
-    if scope is not None:
-        own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == township.pk
-        if not (own or scope.can_edit(township)):
-            raise PermissionDenied("只能由驻地乡镇或编办登记乡镇意见")
+    if not acts_for_township(_scope(actor), township):
+        raise PermissionDenied("只能由驻地乡镇或编办登记乡镇意见")
     change = HeadChange.objects.select_for_update().get(pk=change.pk)
     if change.status != HeadChangeStatus.PENDING:
         raise AgencyError("该任免已完成")
@@ -313,6 +529,35 @@ def head_opinion_record(*, actor: User | None, change: HeadChange, agrees: bool,
     return change
 
 
+def _other_head_opinion(
+    *, actor: User | None, change: HeadChange, township: Region, agrees: bool, text: str
+) -> None:
+    if not acts_for_township(_scope(actor), township):
+        raise PermissionDenied("只能由该乡镇或编办登记乡镇意见")
+    change = HeadChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != HeadChangeStatus.PENDING:
+        raise AgencyError("该任免已完成")
+    if township.pk not in {t.pk for t in agency_townships(change.agency)}:
+        raise AgencyError(f"{change.agency.name}不服务{township.name}，无需其意见")
+    if not text.strip():
+        raise AgencyError("请填写乡镇党委书面意见")
+    HeadOpinion.objects.update_or_create(
+        change=change,
+        township=township,
+        defaults={"agrees": agrees, "text": text.strip(), "given_by": _user(actor), "given_at": clock.now()},
+    )
+    audit_record(
+        actor=actor, action="update", obj=change, region_code=township.code,
+        after={"乡镇": township.name, "乡镇意见": "同意" if agrees else "不同意", "书面意见": text.strip()},
+    )
+
+
+def head_opinions_missing(change: HeadChange) -> list[Region]:
+    """The townships of a 片区 agency besides its seat without an opinion yet."""
+    given = set(change.other_opinions.values_list("township_id", flat=True))
+    return [t for t in agency_townships(change.agency)[1:] if t.pk not in given]
+
+
 @transaction.atomic
 def head_change_complete(
     *, actor: User | None, change: HeadChange, document_number: str, completed_on: date | None = None
@@ -333,6 +578,12 @@ def head_change_complete(
     if not change.opinion_agrees:
         raise AgencyError(
             f"{agency.township.name}不同意该任免：主要负责人的任免应征得驻地乡镇同意（001 §(二)2）"
+        )
+    missing = head_opinions_missing(change)
+    if missing:
+        raise AgencyError(
+            f"尚未登记{_names(missing)}的书面意见：派驻机构主要负责同志任免必须征求所在乡镇党委意见"
+            f"（{QUOTA_OPINION_SOURCE}），不能完成任免"
         )
     change.document_number = require_document_number(document_number, AgencyError)
     change.status = HeadChangeStatus.COMPLETED
@@ -491,7 +742,7 @@ def evaluation_record(
     scope = _scope(actor)
     if scope is not None and not scope.can_edit(township):
         if direction == Direction.TOWNSHIP_TO_DEPARTMENT:
-            own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == township.pk
+            own = acts_for_township(scope, township)
         else:
             own = Role.DEPARTMENT in scope.roles and scope.department_id == department.pk
         if not own:

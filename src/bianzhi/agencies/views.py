@@ -21,8 +21,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bianzhi.accounts.models import Department
+from bianzhi.accounts.scope import acts_for_township
 from bianzhi.agencies import exports, selectors, services
 from bianzhi.agencies.forms import (
+    VERTICAL_CHOICES,
     AgencyForm,
     AssessmentForm,
     DepartmentAssessmentForm,
@@ -32,6 +34,10 @@ from bianzhi.agencies.forms import (
     HeadCompleteForm,
     HeadOpinionForm,
     HeadStartForm,
+    QuotaCompleteForm,
+    QuotaOpinionForm,
+    QuotaStartForm,
+    ServedForm,
     YearForm,
 )
 from bianzhi.agencies.models import (
@@ -40,10 +46,11 @@ from bianzhi.agencies.models import (
     DispatchedAgency,
     HeadChange,
     HeadChangeStatus,
+    QuotaChange,
+    QuotaChangeStatus,
 )
 from bianzhi.agencies.services import AgencyError
 from bianzhi.audit.selectors import audit_history
-from bianzhi.duties.services.common import acts_for_township
 from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.fields import form_errors
@@ -131,15 +138,18 @@ class _CountyPost(_Post):
 
 
 def _agency_create(post: _CountyPost) -> str:
-    data = _valid(AgencyForm(post.data, county=post.region))
+    form = AgencyForm(post.data, county=post.region)
+    data = _valid(form)
     agency = services.agency_create(
         actor=post.actor,
         township=data["township"],
         name=data["name"],
         agency_type=data["agency_type"],
         managing_department=data["department"],
+        vertical=form.vertical_value(),
     )
-    return f"已登记派驻机构：{agency.township.name}{agency.name}。"
+    kept = "，实行派驻、不作调整" if agency.vertical else ""
+    return f"已登记派驻机构：{agency.township.name}{agency.name}{kept}。"
 
 
 def _evaluation(post: _CountyPost) -> str:
@@ -243,6 +253,7 @@ def _county_page(request: HttpRequest, region: Region, year: int) -> HttpRespons
             "departments": list(Department.objects.filter(county=region).order_by("name")),
             "townships": Region.objects.filter(level=Level.TOWNSHIP, county_code=region.code).order_by("code"),
             "agency_types": AGENCY_TYPES,
+            "vertical_choices": VERTICAL_CHOICES,
             "directions": Direction.choices,
             "can_edit": scope.can_edit(region),
         },
@@ -265,6 +276,13 @@ class _AgencyPost(_Post):
     agency: DispatchedAgency
     # The head change waiting for the township's opinion or for completion.
     pending: HeadChange | None
+    # The quota change waiting for the townships' opinions or for completion.
+    quota_pending: QuotaChange | None = None
+
+    def require_quota_pending(self) -> QuotaChange:
+        if self.quota_pending is None:
+            raise AgencyError("没有正在征求意见的编制调整，未保存任何内容。")
+        return self.quota_pending
 
     def require_pending(self) -> HeadChange:
         # The page offers the opinion and completion forms only while a change
@@ -288,11 +306,17 @@ def _head_start(post: _AgencyPost) -> str:
 def _head_opinion(post: _AgencyPost) -> str:
     pending = post.require_pending()
     data = _valid(HeadOpinionForm(post.data))
-    change = services.head_opinion_record(
-        actor=post.actor, change=pending, agrees=data["agrees"] == "1", text=data["text"]
+    chosen: Region | None = post.agency.township
+    if data["township"]:
+        chosen = next((t for t in services.agency_townships(post.agency) if t.code == data["township"]), None)
+    if chosen is None:
+        raise AgencyError("请选择该机构服务的乡镇。")
+    township = chosen
+    services.head_opinion_record(
+        actor=post.actor, change=pending, agrees=data["agrees"] == "1", text=data["text"], township=township
     )
-    opinion = "同意" if change.opinion_agrees else "不同意"
-    return f"已登记{post.agency.township.name}的书面意见（{opinion}）。"
+    opinion = "同意" if data["agrees"] == "1" else "不同意"
+    return f"已登记{township.name}的书面意见（{opinion}）。"
 
 
 def _head_complete(post: _AgencyPost) -> str:
@@ -331,7 +355,51 @@ def _assessment(post: _AgencyPost) -> str:
     return f"已保存{assessment.year}年度考核：综合得分{assessment.total}。"
 
 
+def _quota_start(post: _AgencyPost) -> str:
+    form = QuotaStartForm(post.data)
+    data = _valid(form)
+    change = services.quota_change_start(
+        actor=post.actor, agency=post.agency, targets=form.targets(), reason=data["reason"]
+    )
+    townships = "、".join(t.name for t in services.agency_townships(post.agency))
+    return f"已发起编制调整（{services.targets_text(change.targets)}），待{townships}党委书面反馈意见。"
+
+
+def _quota_opinion(post: _AgencyPost) -> str:
+    pending = post.require_quota_pending()
+    data = _valid(QuotaOpinionForm(post.data))
+    township = next((t for t in services.agency_townships(post.agency) if t.code == data["township"]), None)
+    if township is None:
+        raise AgencyError("请选择该机构服务的乡镇。")
+    opinion = services.quota_opinion_record(
+        actor=post.actor, change=pending, township=township, agrees=data["agrees"] == "1", text=data["text"]
+    )
+    return f"已登记{township.name}党委的书面意见（{'同意' if opinion.agrees else '不同意'}）。"
+
+
+def _quota_complete(post: _AgencyPost) -> str:
+    pending = post.require_quota_pending()
+    data = _valid(QuotaCompleteForm(post.data))
+    change = services.quota_change_complete(
+        actor=post.actor, change=pending, document_number=data["document_number"],
+        effective_on=data["effective_on"],
+    )
+    return f"已完成编制调整（{change.document_number}）：{services.targets_text(change.targets)}。"
+
+
+def _served(post: _AgencyPost) -> str:
+    data = _valid(ServedForm(post.data, county_code=post.agency.township.county_code))
+    townships = list(Region.objects.filter(level=Level.TOWNSHIP, code__in=data["townships"]))
+    served = services.agency_served_set(actor=post.actor, agency=post.agency, townships=townships)
+    names = "、".join(t.name for t in served) or "无"
+    return f"已保存{post.agency.name}服务的其他乡镇（片区）：{names}。"
+
+
 AGENCY_ACTIONS: Mapping[str, Callable[[_AgencyPost], str]] = {
+    "quota-start": _quota_start,
+    "quota-opinion": _quota_opinion,
+    "quota-complete": _quota_complete,
+    "served": _served,
     "head-start": _head_start,
     "head-opinion": _head_opinion,
     "head-complete": _head_complete,
@@ -344,9 +412,13 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
     scope = _scope(request)
     item: DispatchedAgency = selectors.agency_get(scope=scope, pk=agency_id)
     pending = selectors.head_changes(agency=item).filter(status=HeadChangeStatus.PENDING).first()
+    quota_pending = item.quota_changes.filter(status=QuotaChangeStatus.PENDING).first()
     if request.method == "POST":
-        _run(request, AGENCY_ACTIONS, _AgencyPost(request, item, pending))
+        _run(request, AGENCY_ACTIONS, _AgencyPost(request, item, pending, quota_pending))
         return redirect("agencies:agency", agency_id=item.pk)
+    served = services.agency_townships(item)
+    opinions = {o.township_id: o for o in quota_pending.opinions.all()} if quota_pending else {}
+
     return render(
         request,
         "agencies/agency.html",
@@ -359,8 +431,22 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
             "handover": getattr(item, "handover", None),
             "records": audit_history(scope=scope, obj=item),
             "can_edit": scope.can_edit(item.township),
-            "may_opine": pending is not None and acts_for_township(scope, item.township),
+            "may_opine": pending is not None and any(acts_for_township(scope, t) for t in served),
+            "head_townships": [t for t in served if acts_for_township(scope, t)] if pending else [],
+            "head_others": (
+                [(t, pending.other_opinions.filter(township=t).first()) for t in served[1:]] if pending else []
+            ),
             "floors": selectors.effective_floors(region=item.township),
             "last_year": clock.today().year - 1,
+            "served": served,
+            "county_townships": Region.objects.filter(
+                level=Level.TOWNSHIP, county_code=item.township.county_code
+            ).order_by("code"),
+            "quota_pending": quota_pending,
+            "quota_targets": services.targets_text(quota_pending.targets) if quota_pending else "",
+            "quota_opinions": [(t, opinions.get(t.pk)) for t in served],
+            # The townships whose opinion this user may enter (own, or an officer's).
+            "opinion_townships": [t for t in served if acts_for_township(scope, t)] if quota_pending else [],
+            "quota_changes": item.quota_changes.all()[:50],
         },
     )

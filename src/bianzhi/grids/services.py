@@ -17,8 +17,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from bianzhi.accounts.models import Role, User
-from bianzhi.accounts.scope import Scope
+from bianzhi.accounts.models import User
+from bianzhi.accounts.scope import Scope, acts_for_township
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many, object_type_of
 from bianzhi.core.grids import GRID_WORKER
 from bianzhi.grids.models import (
@@ -42,8 +42,7 @@ class GridError(ServiceError):
 def may_edit(scope: Scope, region: Region) -> bool:
     """The 乡镇用户 of a township keeps its own registers; an 编办管理员 over
     the region may edit them too (and the county's grid-task list)."""
-    own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == region.pk
-    return own or scope.can_edit(region)
+    return acts_for_township(scope, region)
 
 
 def require_edit(actor: User | None, region: Region) -> None:

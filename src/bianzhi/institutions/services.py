@@ -45,6 +45,12 @@ class InstitutionError(ServiceError):
     """A refused write; the message is Chinese and meant for the user."""
 
 
+DISPATCHED_QUOTA_NEEDS_OPINION = (
+    "{name}是派驻机构：派驻机构人员编制调整必须征求所在乡镇党委意见（002 §3），"
+    "请在“派驻与考核”的机构页面发起编制调整，登记各乡镇的书面意见后完成"
+)
+
+
 def _require_township(region: Region) -> None:
     if region.level != Level.TOWNSHIP:
         raise InstitutionError(f"“{region.name}”不是乡镇（街道），机构只能设在乡镇")
@@ -144,6 +150,7 @@ def institution_create(
                 document_number=document_number,
                 reason=reason or "机构设立时核定",
                 refresh=False,
+                consulted=True,  # setting up, not an adjustment
             )
     return institution
 
@@ -268,6 +275,7 @@ def institution_abolish(
                 document_number=document_number,
                 reason="机构撤销，核销编制和职数",
                 refresh=False,
+                consulted=True,  # closing the balances of an abolished institution
             )
     InstitutionEvent.objects.create(
         institution=institution,
@@ -359,9 +367,16 @@ def ledger_change(
     document_number: str,
     reason: str,
     refresh: bool = True,
+    consulted: bool = False,
 ) -> InstitutionLedgerEntry:
     """One dated change (增减) of one ledger item, with 文号 and reason. The
-    balance may never go below zero, neither on the date nor afterwards."""
+    balance may never go below zero, neither on the date nor afterwards.
+
+    A 派驻机构's 人员编制调整 needs the written opinion of every township it
+    serves (002 §3), which the agencies app collects: only its completed
+    change (and an institution's setting up) pass ``consulted=True``."""
+    if institution.kind == Kind.DISPATCHED_AGENCY and not consulted:
+        raise InstitutionError(DISPATCHED_QUOTA_NEEDS_OPINION.format(name=institution.name))
     document_number = require_document_number(document_number, InstitutionError)
     reason = (reason or "").strip()
     if not reason:
@@ -416,6 +431,7 @@ def ledger_set(
     document_number: str,
     reason: str,
     refresh: bool = True,
+    consulted: bool = False,
 ) -> list[LedgerTargetChange]:
     """Bring the balances of `targets` (item -> count) to the given counts by
     writing one entry per item that differs; returns what changed."""
@@ -434,6 +450,7 @@ def ledger_set(
                 document_number=document_number,
                 reason=reason,
                 refresh=False,
+                consulted=consulted,
             )
             changes.append(LedgerTargetChange(item, current, target))
     return changes

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from bianzhi.accounts.scope import scope_for
+from bianzhi.accounts.scope import acts_for_township, scope_for
 from bianzhi.adapters.docx_official import DOCX_MIME, render_docx
 from bianzhi.audit.services import AuditEntry, audit_record, audit_record_many
 from bianzhi.core.document import Document
@@ -231,7 +231,7 @@ def _filing_checks(
     and its rule is in force)."""
     from bianzhi.core.rules.catalogue import RULES_BY_ID
     from bianzhi.core.rules.checks import rule_in_force
-    from bianzhi.rules.facts import counties_facts, settings_for
+    from bianzhi.rules.facts import county_facts, settings_for
     from bianzhi.rules.services import findings_evaluate
 
     findings: list[FilingFinding] = []
@@ -266,16 +266,12 @@ def _filing_checks(
             findings.append(
                 FilingFinding(rule.title if rule else f.rule, str(f.severity), place, f.message)
             )
-        # The control numbers of issue 12 §2 (rule "control-number", numbers on the
-        # county's rule snapshot); until both exist nothing is claimed about them.
-        snapshot = counties_facts(county)[0]
-        numbers = getattr(snapshot, "control_numbers", None)
-        in_force = (
-            "control-number" in RULES_BY_ID
-            and rule_in_force("control-number", settings_for(county.code)) is not None
-        )
+        # The control numbers in force (rule "control-number"): nothing is
+        # claimed about a quota type without one, or with the rule switched off.
+        numbers = county_facts(county).control_numbers
+        in_force = rule_in_force("control-number", settings_for(county.code)) is not None
         for quota_type, checks in controls.items():
-            control = (numbers or {}).get(quota_type) if in_force else None
+            control = numbers.get(quota_type) if in_force else None
             if control is None:
                 checks.append(ControlCheck(quota_type, None))
                 continue
@@ -288,8 +284,8 @@ def _filing_checks(
                 ControlCheck(
                     quota_type,
                     not broken,
-                    int(getattr(control, "count", 0)),
-                    str(getattr(control, "document_number", "")),
+                    control.count,
+                    control.document_number,
                     broken[0].message if broken else "",
                 )
             )
@@ -391,12 +387,18 @@ def main_duties_replace(
 ) -> int:
     """Replace the 主要职责 of ``township`` by ``entries`` ((institution id or
     None, area, text), in order); audited with the old and new lists."""
-    from bianzhi.institutions.models import Institution
-
     if township.level != Level.TOWNSHIP:
         raise ServiceError(f"{township.name}不是乡镇（街道）。")
     if actor is not None and not scope_for(actor).can_edit(township):
         raise PermissionDenied("无权修改该乡镇的主要职责")
+    return _main_duties_write(actor=actor, township=township, entries=entries)
+
+
+def _main_duties_write(
+    *, actor: User | None, township: Region, entries: list[tuple[int | None, str, str]]
+) -> int:
+    from bianzhi.institutions.models import Institution
+
     own = set(Institution.objects.filter(region=township).values_list("pk", flat=True))
     for institution_id, area, text in entries:
         if institution_id is not None and institution_id not in own:
@@ -429,6 +431,52 @@ def main_duties_replace(
             after={"主要职责": after},
         )
     return len(created)
+
+
+MAIN_DUTY_AREA_MAX = 50
+
+
+@transaction.atomic
+def main_duties_set(
+    *,
+    actor: User | None,
+    township: Region,
+    institution: Any = None,
+    entries: list[tuple[str, str]],
+) -> int:
+    """Replace the 主要职责 of one part of a township's 三定方案: the township's
+    own (``institution`` None) or one institution's, by ``entries`` ((area,
+    text), in order); the other parts keep theirs and their order. The
+    township's own user or an officer over it may; audited like the import
+    (the township's whole list before and after)."""
+    if township.level != Level.TOWNSHIP:
+        raise ServiceError(f"{township.name}不是乡镇（街道）。")
+    if actor is not None and not acts_for_township(scope_for(actor), township):
+        raise PermissionDenied("无权修改该乡镇的主要职责")
+    if institution is not None and institution.region_id != township.pk:
+        raise ServiceError("机构不属于该乡镇。")
+    part = institution.pk if institution is not None else None
+    problems = [
+        f"第{n}行：领域不能超过{MAIN_DUTY_AREA_MAX}个字。"
+        for n, (area, _) in enumerate(entries, start=1)
+        if len(area.strip()) > MAIN_DUTY_AREA_MAX
+    ]
+    if problems:
+        raise ServiceError(problems)
+    new = [(part, area, text) for area, text in entries]
+    current = [
+        (d.institution_id, d.area, d.text)
+        for d in MainDuty.objects.filter(township=township).order_by("position", "id")
+    ]
+    # The part's new entries go where its first old one stood (else at the end).
+    at = next((i for i, row in enumerate(current) if row[0] == part), None)
+    others = [row for row in current if row[0] != part]
+    if at is None:
+        merged = others + new
+    else:
+        before = sum(1 for row in current[:at] if row[0] != part)
+        merged = others[:before] + new + others[before:]
+    return _main_duties_write(actor=actor, township=township, entries=merged)
 
 
 @transaction.atomic

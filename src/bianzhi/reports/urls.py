@@ -12,4 +12,6 @@ urlpatterns = [
     path("county/<str:county_code>/filing/", views.filing, name="filing"),
     path("county/<str:county_code>/batch/", views.batch, name="batch"),
     path("township/<str:township_code>/sanding/", views.sanding, name="sanding"),
+    path("township/<str:township_code>/main-duties/", views.main_duties, name="main_duties"),
+    path("institution/<int:institution_id>/main-duties/", views.institution_main_duties, name="institution_main_duties"),
 ]

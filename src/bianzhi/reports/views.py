@@ -4,13 +4,15 @@ downloads, and the county batch as a background job."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from bianzhi.accounts.scope import actor_of, scope_of
+from bianzhi.accounts.scope import actor_of, acts_for_township, scope_of
 from bianzhi.core.tasks import format_value
 from bianzhi.kernel.clock import today
 from bianzhi.kernel.downloads import download
@@ -38,18 +40,23 @@ def _download(rendered: services.Rendered) -> HttpResponse:
 
 def index(request: HttpRequest) -> HttpResponseBase:
     counties = list(selectors.county_list(scope=scope_of(request))[:300])
-    if len(counties) == 1:
+    cities = list(selectors.city_list(scope=scope_of(request))[:50])
+    if len(counties) == 1 and not cities:
         return redirect("reports:county", county_code=counties[0].code)
     scope = scope_of(request)
     township = (
         scope.region if scope.region is not None and scope.region.level == "township" else None
     )
-    return render(request, "reports/index.html", {"counties": counties, "township": township})
+    return render(
+        request, "reports/index.html", {"counties": counties, "cities": cities, "township": township}
+    )
 
 
 def county(request: HttpRequest, county_code: str) -> HttpResponse:
+    """A county's page, or a city's (its snapshots, the city-level evaluation
+    and filing reports: one row per county)."""
     scope = scope_of(request)
-    region = selectors.county_get(scope=scope, code=county_code)
+    region = selectors.area_get(scope=scope, code=county_code)
     dates = selectors.snapshot_dates(scope=scope, county=region)
     shown = _date(request.GET.get("on")) or (dates[0] if dates else None)
     snapshots = list(selectors.snapshots_on(scope=scope, county=region, on=shown)) if shown else []
@@ -64,6 +71,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
         ],
         "townships": selectors.townships_of(scope=scope, county=region),
         "may_edit": scope.can_edit(region),
+        "is_city": region.level == "city",
         "today": today(),
     }
     if request.headers.get("HX-Request"):
@@ -72,7 +80,7 @@ def county(request: HttpRequest, county_code: str) -> HttpResponse:
 
 
 def snapshot_take(request: HttpRequest, county_code: str) -> HttpResponseBase:
-    region = selectors.county_get(scope=scope_of(request), code=county_code)
+    region = selectors.area_get(scope=scope_of(request), code=county_code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     on = _date(request.POST.get("on")) or today()
@@ -85,7 +93,7 @@ def snapshot_take(request: HttpRequest, county_code: str) -> HttpResponseBase:
 
 
 def evaluation(request: HttpRequest, county_code: str) -> HttpResponseBase:
-    region = selectors.county_get(scope=scope_of(request), code=county_code)
+    region = selectors.area_get(scope=scope_of(request), code=county_code)
     date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
     if date_from is None or date_to is None:
         messages.error(request, "请选择两次监测日期。")
@@ -106,8 +114,74 @@ def sanding(request: HttpRequest, township_code: str) -> HttpResponse:
     return _download(services.sanding_build(township=township, on=on, fmt=_fmt(request)))
 
 
+def _main_duty_rows(request: HttpRequest) -> list[tuple[str, str]]:
+    """The posted (area, text) rows in order; rows left empty are dropped,
+    a half-filled one is an error naming its row."""
+    areas, texts = request.POST.getlist("area"), request.POST.getlist("text")
+    if len(areas) != len(texts) or len(areas) > 500:
+        raise ServiceError("提交的主要职责格式不正确。")
+    rows, problems = [], []
+    for n, (area, text) in enumerate(zip(areas, texts, strict=True), start=1):
+        area, text = area.strip(), text.strip()
+        if not area and not text:
+            continue
+        if not area or not text:
+            problems.append(f"第{n}行：请同时填写领域和职责。")
+        rows.append((area, text))
+    if problems:
+        raise ServiceError(problems)
+    return rows
+
+
+def _main_duties_page(request: HttpRequest, township: Any, institution: Any, back: str) -> HttpResponseBase:
+    scope = scope_of(request)
+    may_edit = acts_for_township(scope, township)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("无权修改该乡镇的主要职责")
+        try:
+            count = services.main_duties_set(
+                actor=actor_of(request), township=township, institution=institution,
+                entries=_main_duty_rows(request),
+            )
+        except ServiceError as exc:
+            show_error(request, exc)
+        else:
+            part = institution.name if institution is not None else township.name
+            messages.success(request, f"已保存{part}的主要职责（全乡镇共{count}条）。")
+        return redirect(request.path)
+    duties = list(selectors.main_duties_of(scope=scope, township=township, institution=institution))
+    return render(
+        request,
+        "reports/main_duties.html",
+        {
+            "township": township,
+            "institution": institution,
+            "rows": [(d.area, d.text) for d in duties] + [("", "")] * 3,
+            "may_edit": may_edit,
+            "records": selectors.main_duty_history(scope=scope, township=township),
+            "back": back,
+            "area_max": services.MAIN_DUTY_AREA_MAX,
+        },
+    )
+
+
+def main_duties(request: HttpRequest, township_code: str) -> HttpResponseBase:
+    """三定方案 "主要职责": the township's own, by area (edit page)."""
+    township = selectors.township_get(scope=scope_of(request), code=township_code)
+    return _main_duties_page(request, township, None, reverse("institutions:township", args=[township.code]))
+
+
+def institution_main_duties(request: HttpRequest, institution_id: int) -> HttpResponseBase:
+    """三定方案 "主要职责" of one institution of a township (edit page)."""
+    institution = selectors.institution_get(scope=scope_of(request), pk=institution_id)
+    return _main_duties_page(
+        request, institution.region, institution, reverse("institutions:detail", args=[institution.pk])
+    )
+
+
 def filing(request: HttpRequest, county_code: str) -> HttpResponse:
-    region = selectors.county_get(scope=scope_of(request), code=county_code)
+    region = selectors.area_get(scope=scope_of(request), code=county_code)
     on = _date(request.GET.get("on")) or today()
     return _download(services.filing_build(county=region, on=on, fmt=_fmt(request)))
 

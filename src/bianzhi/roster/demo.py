@@ -83,7 +83,11 @@ def demo_roster_rows(county: Region, *, today: date | None = None) -> list[list[
                     "乡镇代码": township.code,
                     "机构": rng.choice(offices if is_admin else centres),
                     "编制类型": quota_type,
-                    "岗位类别": "领导" if is_admin and serial <= leaders else ("中层" if serial % 7 == 0 else "一般"),
+                    # At most 4 中层 (serials 7…28): within the 4 or 6 中层职数 the
+                    # institutions demo approves (rule middle-posts).
+                    "岗位类别": "领导" if is_admin and serial <= leaders else (
+                        "中层" if serial % 7 == 0 and serial <= 28 else "一般"
+                    ),
                     "执法人员": "否",
                     "状态": "在岗",
                     "借调单位": "",

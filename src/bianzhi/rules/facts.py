@@ -18,7 +18,7 @@ Where the numbers come from:
   number in force today (``ControlNumber``, latest dated on or before today);
 * leadership posts approved: the ledger total of 科级正职 + 科级副职 职数;
   used: persons on the roster with post category 领导 holding the township's
-  quota;
+  quota; middle posts the same with 中层职数 and post category 中层;
 * institutions: those not abolished, with their ledger admin/institution quotas.
 """
 
@@ -161,21 +161,23 @@ def counties_facts(
     ):
         ledger_institution[institution_id][item] = int(total or 0)
 
-    # 4. Leaders on the roster, per township (with `tally`, counted in the
-    # roster's GROUP BY below instead).
+    # 4. Leaders and middle managers on the roster, per township: one GROUP BY
+    # here, or (with `tally`) counted in the roster's GROUP BY below instead.
     leaders: dict[int, int] = {}
+    middle: dict[int, int] = {}
     if not tally:
-        leaders = dict(
+        for region_id, post, n in (
             Person.objects.filter(
                 **_under(region, "region__"),
                 exited_on__isnull=True,
-                post_category=PostCategory.LEADER,
+                post_category__in=[PostCategory.LEADER, PostCategory.MIDDLE],
             )
             .exclude(status=Status.BORROWED_IN)
-            .values("region_id")
+            .values("region_id", "post_category")
             .annotate(n=Count("id"))
-            .values_list("region_id", "n")
-        )
+            .values_list("region_id", "post_category", "n")
+        ):
+            (leaders if post == PostCategory.LEADER else middle)[region_id] = n
 
     # 5. The leader in charge of enforcement named per township (issue 15).
     enforcement_leaders = dict(
@@ -191,21 +193,23 @@ def counties_facts(
     statuses = {s.value: s for s in PersonStatus}
     if tally:
         named = Q(status=Status.SECONDED_OUT) | Q(id__in=list(enforcement_leaders.values()))
-        for region_id, quota_type, status, enforcement, expiry, count, excellent, leader_count in (
+        for region_id, quota_type, status, enforcement, expiry, count, excellent, leader_count, middle_count in (
             on_roster.exclude(named)
             .values("region_id", "quota_type", "status", "is_enforcement_staff", "certificate_expiry")
             .annotate(
                 n=Count("id"),
                 excellent=Count("id", filter=Q(assessment_grade=EXCELLENT)),
                 leaders=Count("id", filter=Q(post_category=PostCategory.LEADER)),
+                middles=Count("id", filter=Q(post_category=PostCategory.MIDDLE)),
             )
             .order_by()
             .values_list("region_id", "quota_type", "status", "is_enforcement_staff", "certificate_expiry",
-                         "n", "excellent", "leaders")
+                         "n", "excellent", "leaders", "middles")
         ):  # fmt: skip
             code = code_of[region_id]
             if status != Status.BORROWED_IN:
                 leaders[region_id] = leaders.get(region_id, 0) + leader_count
+                middle[region_id] = middle.get(region_id, 0) + middle_count
             tallies[code[:6]].append(
                 PersonTally(code, quota_type, statuses[status], enforcement, expiry, count, excellent)
             )
@@ -230,8 +234,11 @@ def counties_facts(
     for (pk, name, region_id, quota_type, institution_id, post, enforcement, expiry, status,
          service_end, secondment_start, grade) in rows.iterator(chunk_size=5000):
         code = code_of[region_id]
-        if tally and post == PostCategory.LEADER and status != Status.BORROWED_IN:
-            leaders[region_id] = leaders.get(region_id, 0) + 1
+        if tally and status != Status.BORROWED_IN:
+            if post == PostCategory.LEADER:
+                leaders[region_id] = leaders.get(region_id, 0) + 1
+            elif post == PostCategory.MIDDLE:
+                middle[region_id] = middle.get(region_id, 0) + 1
         persons[code[:6]].append(
             PersonState(
                 id=str(pk),
@@ -266,6 +273,8 @@ def counties_facts(
                     ledger_township.get(pk, {}).get(i, 0) for i in LEADERSHIP_ITEMS
                 ),
                 leadership_posts_used=leaders.get(pk, 0),
+                middle_posts_approved=ledger_township.get(pk, {}).get(LedgerItem.MIDDLE, 0),
+                middle_posts_used=middle.get(pk, 0),
                 previous_quotas=previous.get(pk, {}),
                 enforcement_leader_id=(
                     str(enforcement_leaders[pk]) if pk in enforcement_leaders else None

@@ -53,6 +53,7 @@ _ROSTER_LINKS: Mapping[str, dict[str, str]] = {
     "secondment-share": {"status": "seconded-out"},
     "enforcement-staff": {"enforcement": "1"},
     "leadership-posts": {"post_category": "leader", "headcount": "1"},
+    "middle-posts": {"post_category": "middle", "headcount": "1"},
 }
 
 
@@ -83,6 +84,7 @@ REFUSED_WRITES: dict[str, str] = {
     "secondment-understaffed": "借调（写入前检查）；使之新出现的实名制写入",
     "institution-limits": "设立机构（含全县统一设置八个机构、机构导入）；派驻机构划转属地管理；修改乡镇类别",
     "leadership-posts": "机构台账调整（增减、按目标数设置、机构导入）；撤销机构；入编、调动、人员修改",
+    "middle-posts": "机构台账调整（中层职数的增减、按目标数设置、机构导入）；撤销机构；入编、调动、人员修改（岗位类别改为中层）",
     "excellent-share": "实名制写入（入编、调动、人员修改等）",
 }
 # Writes that run through the guard for every rule a region sets to 阻止.
@@ -164,6 +166,42 @@ def rule_rows(*, region: Region) -> list[RuleRow]:
                 effective, problem = definition, str(error)
         rows.append(RuleRow(definition, effective, own_rows.get(definition.id), problem))
     return rows
+
+
+@dataclass(frozen=True)
+class ClassLimitRow:
+    """One class of the county's scheme as ``institution-limits`` counts it."""
+
+    township_class: str
+    as_class: str
+    max_offices: int
+    max_public_institutions: int
+
+
+def class_limit_rows(*, county: Region, rows: list[RuleRow]) -> list[ClassLimitRow]:
+    """The county's class scheme mapped onto the limits table of 002 §1, as
+    the county's settings in force make it (empty when the rule is off)."""
+    from bianzhi.core.rules import CLASSES_002, class_002_of
+    from bianzhi.townships.models import SCHEME_CLASSES, ClassScheme, CountySettings
+
+    rule = next((r.effective for r in rows if r.definition.id == "institution-limits"), None)
+    if rule is None or county.level != Level.COUNTY:
+        return []
+    scheme = (
+        CountySettings.objects.filter(county=county).values_list("class_scheme", flat=True).first()
+        or ClassScheme.FIVE_CLASSES
+    )
+    result = []
+    for township_class in SCHEME_CLASSES[scheme]:
+        as_class = class_002_of(township_class, rule)
+        if as_class is None:
+            continue
+        n = CLASSES_002.index(as_class) + 1
+        result.append(ClassLimitRow(
+            township_class, as_class,
+            rule.int_param(f"class{n}_max_offices"), rule.int_param(f"class{n}_max_public_institutions"),
+        ))
+    return result
 
 
 def finding_severity_counts(*, scope: Scope) -> dict[str, int]:

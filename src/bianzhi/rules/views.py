@@ -79,8 +79,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     editable = (
         region is not None and region.level != Level.TOWNSHIP and scope.can_edit(region)
     )
+    class_limits = selectors.class_limit_rows(county=region, rows=rows) if region is not None else []
     return render(request, "rules/catalogue.html", {"rows": rows, "region": region, "editable": editable,
-                                                    "severities": [(s.value, s.label) for s in Severity]})
+                                                    "severities": [(s.value, s.label) for s in Severity],
+                                                    "class_limits": class_limits})
 
 
 def setting_save(request: HttpRequest) -> HttpResponse:

@@ -316,6 +316,20 @@ RULES: tuple[RuleDefinition, ...] = (
         severity=Severity.BLOCK,
     ),
     RuleDefinition(
+        id="middle-posts",
+        title="中层职数",
+        description=(
+            "乡镇已配备的中层干部不超过县核定的本乡镇中层职数总量（行政事业合计，"
+            "乡镇在机构之间自主分配，所以逐个乡镇比较合计，不逐个机构比较）。"
+            "pooled=1 表示全县统筹调配，只比较全县合计。"
+        ),
+        source=f"{P003} §一(四)三是",
+        scope=(),
+        parameters={"pooled": 0},
+        parameter_specs={"pooled": _flag("全县统筹调配，只比较合计（1=是，0=逐个乡镇）")},
+        severity=Severity.BLOCK,
+    ),
+    RuleDefinition(
         id="excellent-share",
         title="年度考核优秀比例",
         description="乡镇年度考核“优秀”等次人数不超过在编人员的一定比例（默认20%）。",

@@ -591,6 +591,31 @@ def _leadership_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding
         )
 
 
+def _middle_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
+    """003 §一(四)三是: the county approves each township's total of middle
+    posts and the township distributes them; pooled=1 compares only the
+    county's totals (the county total as a pool)."""
+    in_scope = ix.in_scope(rule)
+    used = np.fromiter((tw.middle_posts_used for tw in ix.townships), dtype=np.int64)
+    approved = np.fromiter((tw.middle_posts_approved for tw in ix.townships), dtype=np.int64)
+    if rule.int_param("pooled") == 1:
+        total_used, total_approved = int(used[in_scope].sum()), int(approved[in_scope].sum())
+        if total_used > total_approved:
+            yield _finding(
+                rule,
+                ix.county_ref(),
+                f"乡镇中层干部已配备{total_used}名，超过全县核定中层职数总量{total_approved}名，"
+                f"超出{total_used - total_approved}名",
+            )
+        return
+    for i in _offenders(in_scope & (used > approved)):
+        yield _finding(
+            rule,
+            ix.township_ref(i),
+            f"中层干部已配备{used[i]}名，超过核定中层职数{approved[i]}名，超出{used[i] - approved[i]}名",
+        )
+
+
 def _excellent_share(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     percent = rule.param("max_percent")
     bad = ix.in_scope(rule) & _above_percent(ix.excellent, ix.staff, percent)
@@ -618,6 +643,7 @@ CHECKS: Mapping[str, Check] = {
     "office-admin-min": _office_admin_min,
     "institution-limits": _institution_limits,
     "leadership-posts": _leadership_posts,
+    "middle-posts": _middle_posts,
     "excellent-share": _excellent_share,
 }
 # Every catalogued rule has a check and no check is uncatalogued.

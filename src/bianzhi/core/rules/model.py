@@ -139,6 +139,11 @@ class TownshipState:
     approved_quotas: Mapping[str, int] = field(default_factory=dict)
     leadership_posts_approved: int = 0
     leadership_posts_used: int = 0
+    # 中层职数 (003 §一(四)三是): the township's approved total, which the
+    # township distributes among its institutions itself, and the middle
+    # managers holding its quota.
+    middle_posts_approved: int = 0
+    middle_posts_used: int = 0
     previous_quotas: Mapping[str, int] = field(default_factory=dict)
     # The `PersonState.id` of the leader in charge of enforcement (分管执法的
     # 领导), None when none is named.

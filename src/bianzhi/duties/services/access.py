@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from bianzhi.accounts.models import Department, Role
+from bianzhi.accounts.scope import acts_for_township
 from bianzhi.audit.services import audit_record
 from bianzhi.core.duties import (
     FORBIDDEN_DEMANDS,
@@ -31,7 +32,6 @@ from bianzhi.duties.services.common import (
     _today,
     _user,
     acts_for_department,
-    acts_for_township,
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role, notify_users

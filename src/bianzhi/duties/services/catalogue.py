@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from bianzhi.accounts.models import Role
+from bianzhi.accounts.scope import acts_for_township
 from bianzhi.adapters.xlsx_duties import CatalogueFile
 from bianzhi.audit.services import audit_record, audit_record_many
 from bianzhi.core.duties import (
@@ -40,7 +41,6 @@ from bianzhi.duties.services.common import (
     _sync_by_code,
     _today,
     _user,
-    acts_for_township,
 )
 from bianzhi.inbox.kinds import NotificationKind
 from bianzhi.inbox.services import notify_role

@@ -55,15 +55,6 @@ def _require_level(region: Region, level: str, what: str) -> None:
         raise DutyError(f"“{region.name}”不是{what}")
 
 
-def acts_for_township(scope: Scope | None, township: Region) -> bool:
-    """The 乡镇用户 of ``township`` or an officer over it (recording a written
-    opinion received on paper)."""
-    if scope is None or scope.is_superuser:
-        return True
-    own = Role.TOWNSHIP in scope.roles and scope.region is not None and scope.region.pk == township.pk
-    return own or scope.can_edit(township)
-
-
 def acts_for_department(scope: Scope | None, department: Department) -> bool:
     """A 部门用户 of ``department`` or an officer of its county (entering on its behalf)."""
     if scope is None or scope.is_superuser:

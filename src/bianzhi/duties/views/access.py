@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bianzhi.accounts.models import Department, Role
-from bianzhi.accounts.scope import actor_of, scope_of
+from bianzhi.accounts.scope import actor_of, acts_for_township, scope_of
 from bianzhi.core.duties import AccessStatus
 from bianzhi.duties.forms import DecisionForm, DutyRequestForm, OpinionForm
 from bianzhi.duties.models import DutyAccessRequest
@@ -29,7 +29,7 @@ from bianzhi.duties.services.access import (
     duty_request_submit,
     duty_request_update,
 )
-from bianzhi.duties.services.common import DutyError, acts_for_department, acts_for_township
+from bianzhi.duties.services.common import DutyError, acts_for_department
 from bianzhi.duties.views.common import _error
 from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region

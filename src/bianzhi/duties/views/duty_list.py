@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from bianzhi.accounts.scope import actor_of, scope_of
+from bianzhi.accounts.scope import actor_of, acts_for_township, scope_of
 from bianzhi.core.duties import FEATURED_LISTS, ListKind, TakeUpChoice
 from bianzhi.duties import exports
 from bianzhi.duties.selectors.access import awaiting_opinion
@@ -21,7 +21,7 @@ from bianzhi.duties.selectors.catalogue import (
 )
 from bianzhi.duties.selectors.duty_list import duty_list, public_township
 from bianzhi.duties.services.catalogue import take_up_propose
-from bianzhi.duties.services.common import DutyError, acts_for_township
+from bianzhi.duties.services.common import DutyError
 from bianzhi.duties.views.common import _error
 from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import XLSX, download
