@@ -158,16 +158,22 @@ def _roster_files() -> tuple[Path, Path]:
 
 
 def _clear_roster() -> None:
-    # Audit records cannot be deleted through the ORM (by design); the
-    # benchmark resets its own data with plain SQL.
-    from django.db import connection
+    # Audit records cannot be deleted through the ORM, nor (audit.dbguard's
+    # triggers) through SQL: the benchmark's throw-away database lifts the
+    # triggers for the one transaction that resets its own data.
+    from django.db import connection, transaction
 
+    from bianzhi.audit import dbguard
     from bianzhi.audit.models import AuditRecord
     from bianzhi.roster.models import Person
 
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in dbguard.drop_sql(connection.vendor):
+            cursor.execute(statement)
         cursor.execute(f"DELETE FROM {AuditRecord._meta.db_table} WHERE object_type = %s", ["roster.person"])
         cursor.execute(f"DELETE FROM {Person._meta.db_table}")
+        for statement in dbguard.create_sql(connection.vendor):
+            cursor.execute(statement)
 
 
 @dataclass

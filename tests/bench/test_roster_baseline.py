@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.staffing import PENGLAI, id_number, office, penglai  # noqa: F401 (fixtures)
-
 from bench.bench_roster import _COMPARED
 from bench.roster_resource import import_rows
+from tests.staffing import PENGLAI, id_number
+
 from bianzhi.adapters.xlsx_columns import write_workbook
 from bianzhi.roster.importing import HEADERS, roster_import
 from bianzhi.roster.models import Person

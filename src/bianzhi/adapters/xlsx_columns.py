@@ -193,7 +193,12 @@ def _data_rows(
     rows: Iterator[list[Any]], positions: dict[str, int], width: int
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, values in enumerate(rows, start=2):
-        if all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in values):
+        # A row whose first cell is filled in is not empty (most rows): only
+        # the others are checked cell by cell.
+        first = values[0] if values else None
+        if not (isinstance(first, str) and first.strip()) and all(
+            v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in values
+        ):
             continue
         if len(values) < width:
             values = [*values, *([""] * (width - len(values)))]
@@ -203,6 +208,8 @@ def _data_rows(
 def text(value: Any) -> str:
     """A cell as trimmed text ("" for empty); 12.0 reads as "12" (numbers typed
     into text columns such as codes)."""
+    if value.__class__ is str:  # most cells: checked first
+        return value.strip()  # type: ignore[no-any-return]
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
