@@ -209,7 +209,7 @@ def text(value: Any) -> str:
     """A cell as trimmed text ("" for empty); 12.0 reads as "12" (numbers typed
     into text columns such as codes)."""
     if value.__class__ is str:  # most cells: checked first
-        return value.strip()  # type: ignore[no-any-return]
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
