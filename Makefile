@@ -12,7 +12,7 @@ RUN_STAMP := $(VENV)/.installed-run
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run example test lint typecheck pytest bench clean bundle
+.PHONY: run example test lint typecheck pytest bench load clean bundle
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --write-docs $(BENCH_ARGS)
+
+# The load test (docs/benchmarks.md, 负载测试): 50 locust users against
+# `bianzhi serve` on PostgreSQL, e.g.
+#   make load BIANZHI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bianzhi_load LOAD_ARGS="--label after"
+load: $(STAMP)
+	BIANZHI_DATABASE_URL=$(BIANZHI_DATABASE_URL) $(BIN)/python -m bench.load --write-docs $(LOAD_ARGS)
 
 # The offline install archive (docs/deploy.md): dist/bianzhi-<version>-offline-linux-x86_64.tar.gz.
 # BUNDLE_PYTHONS: the Python versions to include wheels for.

@@ -46,6 +46,11 @@ def machine() -> str:
 
 
 def _verdict(row: dict[str, Any]) -> str:
+    memory = f"；峰值内存 {row['peak_memory_mb']:,.0f} MB" if "peak_memory_mb" in row else ""
+    return _time_verdict(row) + memory
+
+
+def _time_verdict(row: dict[str, Any]) -> str:
     target = row.get("target_s")
     if target is None:
         return "—"

@@ -38,6 +38,14 @@ class Benchmark:
     extra: dict[str, Any] = field(default_factory=dict)
     # Why the row may miss its target (shown in docs/benchmarks.md when it does).
     note: str = ""
+    # False for a case too long to run an extra time (the 1,000,000-row import).
+    warmup: bool = True
+    # The baseline's time times this is compared with the case's: a baseline
+    # that does a hundredth of the work (10,000 of 1,000,000 rows) has scale 100.
+    baseline_scale: float = 1.0
+    # Run before every timed call (case and baseline), outside the time: e.g.
+    # emptying the roster an import fills.
+    before_each: Callable[[Any], None] | None = None
 
 
 def _cpu() -> float:
@@ -47,13 +55,16 @@ def _cpu() -> float:
 
 
 def _time(
-    fn: Callable[[Any], Any], state: Any, repeat: int, cpu: list[float] | None = None
+    fn: Callable[[Any], Any], state: Any, repeat: int, cpu: list[float] | None = None,
+    before: Callable[[Any], None] | None = None,
 ) -> tuple[list[float], Any]:
     """Wall-clock times; CPU times go to `cpu`. On a shared machine the CPU
     time moves much less with the load than the wall-clock time."""
     times: list[float] = []
     result = None
     for _ in range(repeat):
+        if before is not None:
+            before(state)
         start, start_cpu = time.perf_counter(), _cpu()
         result = fn(state)
         times.append(time.perf_counter() - start)
@@ -76,11 +87,12 @@ def run_all(benchmarks: list[Benchmark], *, quick: bool = False) -> list[dict[st
     for b in benchmarks:
         print(f"\n== {b.name}: {b.description}", flush=True)
         state = b.setup()
-        repeat = 3 if quick else b.repeat
+        repeat = min(3, b.repeat) if quick else b.repeat
         load_before = os.getloadavg()[0]
-        _time(b.run, state, 1)  # warm-up: imports, caches
+        if b.warmup:
+            _time(b.run, state, 1, before=b.before_each)  # warm-up: imports, caches
         cpu: list[float] = []
-        times, result = _time(b.run, state, repeat, cpu)
+        times, result = _time(b.run, state, repeat, cpu, before=b.before_each)
         row: dict[str, Any] = {
             "name": b.name,
             "description": b.description,
@@ -105,11 +117,13 @@ def run_all(benchmarks: list[Benchmark], *, quick: bool = False) -> list[dict[st
         if b.baseline is not None:
             brepeat = b.baseline_repeat or repeat
             bcpu: list[float] = []
-            btimes, bresult = _time(b.baseline, state, 1 if quick else brepeat, bcpu)
+            btimes, bresult = _time(b.baseline, state, 1 if quick else brepeat, bcpu, before=b.before_each)
             row["baseline_cpu_median_s"] = statistics.median(bcpu)
             row["baseline"] = b.baseline_name
             row["baseline_median_s"] = statistics.median(btimes)
-            row["speedup"] = row["baseline_median_s"] / row["median_s"]
+            row["speedup"] = row["baseline_median_s"] * b.baseline_scale / row["median_s"]
+            if b.baseline_scale != 1.0:
+                row["baseline_scale"] = b.baseline_scale
             print(
                 f"   baseline {b.baseline_name}: median {fmt(row['baseline_median_s'])}"
                 f" (CPU {fmt(row['baseline_cpu_median_s'])})"

@@ -40,3 +40,9 @@ def test_the_table_replaces_only_the_text_between_the_markers(tmp_path: Path, mo
     text = doc.read_text(encoding="utf-8")
     assert "旧表" not in text and "b.slow" in text
     assert text.startswith("# 标题\n\n") and text.endswith("## 手写的说明\n")
+
+
+def test_a_row_that_measured_its_peak_memory_shows_it() -> None:
+    row = {**ROWS[1], "name": "c.import", "peak_memory_mb": 1626.4}
+    line = next(x for x in report.table([row]).splitlines() if "c.import" in x)
+    assert "未达标：超出 1.00 s（目标的 1.5 倍）；读取 CSV 占一半；峰值内存 1,626 MB" in line

@@ -61,3 +61,12 @@ def test_demo_refuses_in_production(monkeypatch: Any) -> None:
     monkeypatch.setenv("BIANZHI_PRODUCTION", "1")
     result = CliRunner().invoke(main, ["demo", "--quick"])
     assert result.exit_code != 0 and "生产环境" in result.output
+
+
+def test_serve_starts_two_workers_per_core_and_one_more_unless_told() -> None:
+    # gunicorn's recommendation; the old fixed 2 left a 2-core server idle
+    # while its workers waited for the database (docs/benchmarks.md, 负载测试).
+    from bianzhi.cli.web import default_workers
+
+    assert (default_workers(1), default_workers(2), default_workers(8)) == (3, 5, 17)
+    assert default_workers() >= 3

@@ -28,6 +28,16 @@ from bianzhi.audit.services import login_event_record
 
 
 class LockoutModelBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user with its region, which every page's scope and
+        top bar read (one query a request, not two)."""
+        UserModel = get_user_model()
+        try:
+            user = UserModel._default_manager.select_related("region").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def authenticate(
         self,
         request: HttpRequest | None,

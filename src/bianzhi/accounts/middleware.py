@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from bianzhi.accounts.models import SecurityPolicy
 from bianzhi.accounts.passwords import must_change_password
 from bianzhi.accounts.scope import Scope
 from bianzhi.accounts.services import totp_enabled, totp_required
@@ -40,9 +41,12 @@ class SecurityPolicyMiddleware:
             return self.get_response(request)
         exempt = {reverse("accounts:logout"), reverse("accounts:password_change")}
         target = None
-        if must_change_password(user, clock.now()):
+        # Read once for both checks (one query a request, not two).
+        policy = SecurityPolicy.current()
+        if must_change_password(user, clock.now(), policy):
             target, message = "accounts:password_change", "请先修改密码。"
-        elif request.path != reverse("accounts:totp_setup") and totp_required(user) and not totp_enabled(user):
+        elif (request.path != reverse("accounts:totp_setup") and totp_required(user, policy)
+              and not totp_enabled(user)):
             target, message = "accounts:totp_setup", "请先启用动态口令（双因子认证）。"
         if target is None or request.path in exempt or request.path == reverse(target):
             return self.get_response(request)

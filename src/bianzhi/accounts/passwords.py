@@ -77,5 +77,5 @@ def password_expired(user: Any, now: datetime, policy: SecurityPolicy | None = N
     return bool(now - changed > timedelta(days=policy.expiry_days))
 
 
-def must_change_password(user: Any, now: datetime) -> bool:
-    return bool(getattr(user, "must_change_password", False)) or password_expired(user, now)
+def must_change_password(user: Any, now: datetime, policy: SecurityPolicy | None = None) -> bool:
+    return bool(getattr(user, "must_change_password", False)) or password_expired(user, now, policy)

@@ -608,11 +608,11 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
 
 # --- second factor -------------------------------------------------------------
 
-def totp_required(user: User) -> bool:
+def totp_required(user: User, policy: SecurityPolicy | None = None) -> bool:
     """The three administrator roles always; everyone when the policy says so."""
     if user.role_set() & ADMIN_ROLES:
         return True
-    return SecurityPolicy.current().totp_for_all
+    return (policy or SecurityPolicy.current()).totp_for_all
 
 
 def totp_enabled(user: User) -> bool:

@@ -147,6 +147,22 @@ def read_rows(
     A sheet beyond `limits` is refused before calamine sees it: calamine
     allocates the whole declared range at once.
     """
+    _, rows = open_rows(source, columns, filename=filename, limits=limits)
+    return rows
+
+
+def open_rows(
+    source: str | Path | IO[bytes],
+    columns: Sequence[Column],
+    *,
+    filename: str,
+    limits: SheetLimits = SHEET_LIMITS,
+) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
+    """`read_rows`, plus the number of rows below the header the sheet holds
+    (empty ones included): a caller that streams the rows instead of listing
+    them (a 1,000,000-row roster as Python objects is gigabytes) still
+    knows the total for its progress bar. The header is checked here, so
+    SheetError is raised by this call, not by the iteration."""
     try:
         check_xlsx(source, limits)
     except SheetRefused as refused:
@@ -170,9 +186,19 @@ def read_rows(
             missing.append(RowError(filename, 0, column.header, "缺少这一列（请使用下载的模板）"))
     if missing:
         raise SheetError(missing)
-    width = len(names)
+    return max(int(sheet.height) - 1, 0), _data_rows(rows, positions, len(names))
+
+
+def _data_rows(
+    rows: Iterator[list[Any]], positions: dict[str, int], width: int
+) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, values in enumerate(rows, start=2):
-        if all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in values):
+        # A row whose first cell is filled in is not empty (most rows): only
+        # the others are checked cell by cell.
+        first = values[0] if values else None
+        if not (isinstance(first, str) and first.strip()) and all(
+            v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in values
+        ):
             continue
         if len(values) < width:
             values = [*values, *([""] * (width - len(values)))]
@@ -182,6 +208,8 @@ def read_rows(
 def text(value: Any) -> str:
     """A cell as trimmed text ("" for empty); 12.0 reads as "12" (numbers typed
     into text columns such as codes)."""
+    if value.__class__ is str:  # most cells: checked first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

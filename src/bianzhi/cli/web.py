@@ -189,10 +189,23 @@ def collectstatic_command() -> None:
         click.echo("静态文件已收集。")
 
 
+def default_workers(cores: int | None = None) -> int:
+    """gunicorn's recommendation, 2 x cores + 1: while one worker waits for
+    the database another computes. In the load test (docs/benchmarks.md)
+    the old fixed default, 2, kept a 2-core machine's server at a third of
+    a core: much of each request is spent waiting for PostgreSQL."""
+    return 2 * (cores or os.cpu_count() or 1) + 1
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
 @click.option("--port", default=8000, show_default=True, type=int, help="监听端口。")
-@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn 工作进程数。")
+@click.option(
+    "--workers",
+    default=0,
+    type=click.IntRange(min=0),
+    help="gunicorn 工作进程数；默认 0：按本机 CPU 核数取 2×核数+1。",
+)
 @click.option(
     "--jobs/--no-jobs",
     default=True,
@@ -202,6 +215,7 @@ def collectstatic_command() -> None:
 def serve_command(host: str, port: int, workers: int, jobs: bool) -> None:
     """用 gunicorn 启动网页系统（静态文件有变化时先收集到数据目录的 static/）。"""
     _setup()
+    workers = workers or default_workers()
     import subprocess
 
     from bianzhi.cli.main import UNMIGRATED_MESSAGE
@@ -210,7 +224,7 @@ def serve_command(host: str, port: int, workers: int, jobs: bool) -> None:
     if not database_ready():
         raise click.ClickException(UNMIGRATED_MESSAGE)
     collectstatic_if_changed()
-    click.echo(f"网页系统：http://{host}:{port}/")
+    click.echo(f"网页系统：http://{host}:{port}/（{workers} 个工作进程）")
     args = [
         sys.executable,
         "-m",

@@ -22,6 +22,7 @@ Contract:
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,7 @@ from typing import Literal
 
 # ISO 7064 MOD 11-2 weights for positions 1..17 (2^(18-i) mod 11).
 _WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_WEIGHT_SUM = sum(_WEIGHTS)
 # Check character for (Σ weight·digit) mod 11 = 0, 1, …, 10.
 _CHECK_CHARS = "10X98765432"
 
@@ -95,7 +97,8 @@ class IdNumber:
 def normalize_id_number(text: str) -> str:
     """Full-width characters become half-width (NFKC), every kind of space is
     removed and a lower-case x becomes X. Nothing else is changed."""
-    folded = unicodedata.normalize("NFKC", text)
+    # NFKC leaves ASCII text as it is: skip it for the common case.
+    folded = text if text.isascii() else unicodedata.normalize("NFKC", text)
     return "".join(folded.split()).replace("x", "X")
 
 
@@ -106,7 +109,8 @@ def check_digit(first17: str) -> str:
     """
     if len(first17) != ID_NUMBER_LENGTH - 1 or not _is_ascii_digits(first17):
         raise IdNumberError("characters", "前17位必须全部是数字")
-    total = sum(w * (ord(c) - 48) for w, c in zip(_WEIGHTS, first17, strict=True))
+    # sum(w * digit) with the digits as bytes (digit = byte - 48), in C.
+    total = sum(map(operator.mul, _WEIGHTS, first17.encode("ascii"))) - 48 * _WEIGHT_SUM
     return _CHECK_CHARS[total % 11]
 
 
@@ -166,8 +170,9 @@ def mask_id_number(value: str) -> str:
 
 
 def _is_ascii_digits(text: str) -> bool:
-    # str.isdigit() accepts superscripts and other scripts' digits.
-    return all("0" <= c <= "9" for c in text)
+    # str.isdigit() alone accepts superscripts and other scripts' digits;
+    # among ASCII characters it accepts only 0-9.
+    return not text or (text.isascii() and text.isdigit())
 
 
 def _parse_birth_date(yyyymmdd: str) -> date:

@@ -13,6 +13,7 @@ for the user; the adapters add the row and column.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -103,6 +104,13 @@ def parse_whole(value: str) -> int:
     return int(number)
 
 
+@functools.lru_cache(maxsize=256)
+def _by_compact(labels: tuple[str, ...]) -> dict[str, str]:
+    """compact(label) -> label, once per set of labels (an import asks it for
+    every cell of every drop-down column)."""
+    return {compact(label): label for label in labels}
+
+
 def match_choice(value: str, choices: Mapping[str, T]) -> T:
     """The choice a typed label stands for.
 
@@ -112,8 +120,12 @@ def match_choice(value: str, choices: Mapping[str, T]) -> T:
     Refused, with the labels listed: anything else, including a short form
     that begins several labels (it is ambiguous) or a single character.
     """
+    by_compact = _by_compact(tuple(choices))
+    # The label as the drop-down wrote it (the common case) is already in
+    # compact form (compact is idempotent), so it needs no normalising.
+    if value in by_compact:
+        return choices[by_compact[value]]
     raw = compact(value)
-    by_compact = {compact(label): label for label in choices}
     if raw in by_compact:
         return choices[by_compact[raw]]
     options = "、".join(choices)

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, overload
 
 from django.db import IntegrityError, connection, transaction
 
@@ -37,10 +38,10 @@ from bianzhi.adapters.xlsx_columns import (
     RowError,
     SheetError,
     code_text,
+    open_rows,
     parse_choice,
     parse_date,
     parse_yes_no,
-    read_rows,
     template_workbook,
     text,
 )
@@ -135,6 +136,74 @@ def roster_template(*, township_codes: Sequence[str] = (), institution_names: Se
     return template_workbook(COLUMNS, title="实名制名册", lists=lists)
 
 
+class RowList(Sequence[dict[str, Any]]):
+    """Validated rows, all with the same keys in the same order, kept as
+    tuples: a million rows as dicts take about a gigabyte, as tuples a
+    quarter of that. Reads give dicts (item, slice, iteration), as a list of
+    dicts would."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]] = ()) -> None:
+        self.keys: tuple[str, ...] | None = None
+        self._index: dict[str, int] = {}
+        self._rows: list[tuple[Any, ...]] = []
+        for row in rows:
+            self.append(row)
+
+    def _same_keys(self, keys: tuple[str, ...]) -> None:
+        if self.keys is None:
+            self.keys = keys
+            self._index = {k: i for i, k in enumerate(keys)}
+        elif keys is not self.keys and keys != self.keys:
+            raise ValueError("rows of a RowList have the same keys in the same order")
+
+    def append(self, row: dict[str, Any]) -> None:
+        self._same_keys(tuple(row))
+        self._rows.append(tuple(row.values()))
+
+    def append_values(self, keys: tuple[str, ...], values: tuple[Any, ...]) -> None:
+        """Append a row given as its keys (another RowList's) and values."""
+        self._same_keys(keys)
+        self._rows.append(values)
+
+    def values(self, index: int) -> tuple[Any, ...]:
+        return self._rows[index]
+
+    def column(self, key: str) -> list[Any]:
+        position = self._index[key]
+        return [row[position] for row in self._rows]
+
+    def _dict(self, values: tuple[Any, ...]) -> dict[str, Any]:
+        return dict(zip(self.keys or (), values, strict=True))
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._dict(values) for values in self._rows[index]]
+        return self._dict(self._rows[index])
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for values in self._rows:
+            yield self._dict(values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowList | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RowList({len(self)} rows)"
+
+
 @dataclass
 class RosterImportPlan:
     """What an import would do. `rows` maps identity number to the validated
@@ -142,7 +211,7 @@ class RosterImportPlan:
     persons already on file."""
 
     filename: str
-    new: list[dict[str, Any]] = field(default_factory=list)
+    new: RowList = field(default_factory=RowList)
     changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -245,52 +314,57 @@ def roster_import_parse(
     today = today or clock.today()
     plan = RosterImportPlan(filename=filename)
     try:
-        raw_rows = list(read_rows(source, COLUMNS, filename=filename, limits=ROSTER_SHEET_LIMITS))
+        # Streamed, never listed: a 1,000,000-row file as Python objects
+        # would take gigabytes on top of calamine's own copy of the sheet.
+        total, raw_rows = open_rows(source, COLUMNS, filename=filename, limits=ROSTER_SHEET_LIMITS)
     except SheetError as error:
         plan.errors.extend(error.errors)
         return plan
-    total = len(raw_rows)
-    progress(0, total, f"已读取{total}行，正在校验")
+    progress(0, total, f"共{total}行，正在校验")
 
-    # 1. Everything the checks look up, loaded once.
+    # 1. Everything the checks look up, loaded once: every township the
+    # importer may name (a county's or a province's; all of them from the
+    # command line, some 41,000), so the file need not be read twice to learn
+    # which ones it names.
     townships_qs = Region.objects.filter(level=Level.TOWNSHIP)
     if region is not None:
         townships_qs = townships_qs.filter(**{region.level_field: region.code})
-    codes_in_file = {text(values.get("township_code")) for _, values in raw_rows}
-    townships = {
-        code: (pk, county)
-        for code, pk, county in townships_qs.filter(code__in=codes_in_file).values_list(
-            "code", "id", "county_code"
-        )
-    }
+    townships = {code: (pk, county) for code, pk, county in townships_qs.values_list("code", "id", "county_code")}
     plan.township_codes = {pk: code for code, (pk, _) in townships.items()}
+    institutions_qs = Institution.objects.filter(abolished_on__isnull=True)
+    if region is not None:
+        institutions_qs = institutions_qs.filter(**{f"region__{region.level_field}": region.code})
     institutions = {
-        (region_id, name): pk
-        for pk, region_id, name in Institution.objects.filter(
-            region_id__in=[pk for pk, _ in townships.values()], abolished_on__isnull=True
-        ).values_list("id", "region_id", "name")
+        (region_id, name): pk for pk, region_id, name in institutions_qs.values_list("id", "region_id", "name")
     }
     years: dict[str, int | None] = {}
     for county, settings in rule_guard().settings({c for _, c in townships.values()}).items():
         rule = rule_in_force("service-period", settings)
         years[county] = rule.int_param("years") if rule else None
 
-    # 2. Validate every row.
+    # 2. Validate every row. The valid rows are kept as tuples (RowList),
+    # the form that fits a million of them in memory.
     seen: dict[str, int] = {}
-    valid: list[tuple[int, dict[str, Any]]] = []
-    for done, (number, values) in enumerate(raw_rows, start=1):
+    valid = RowList()
+    numbers = array("l")
+    done = 0
+    for number, values in raw_rows:
         row = _validate_row(number, values, plan, townships, institutions, years, seen, today)
         if row is not None:
-            valid.append((number, row))
+            valid.append(row)
+            numbers.append(number)
+        done += 1
         if done % 5000 == 0:
             progress(done, total, f"已校验{done}行")
+    del raw_rows  # calamine's copy of the sheet goes with its iterator
+    total = done
     if plan.errors:
         return plan
 
     # 3. Compare with persons on file (by identity number, in chunks). A number
     # may have several records: at most one in post, and the exited records
     # the regions that held the person keep as their history.
-    ids = [row["id_number"] for _, row in valid]
+    ids = valid.column("id_number")
     on_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -299,9 +373,19 @@ def roster_import_parse(
         ):
             on_file[values["id_number"]].append(values)
     county_of = {pk: county for pk, county in townships.values()}
-    for number, row in valid:
-        records = on_file.get(row["id_number"], [])
-        current = _record_to_update(records, region=region, county=county_of[row["region_id"]])
+    region_ids = valid.column("region_id")
+    counties: set[str] = set()
+    for index, id_number in enumerate(ids):
+        county = county_of[region_ids[index]]
+        counties.add(county)
+        records = on_file.get(id_number)
+        if not records:
+            # Nobody on file with this number (the common case in a big
+            # import): the row stays a tuple.
+            plan.new.append_values(valid.keys or (), valid.values(index))
+            continue
+        row = valid[index]
+        current = _record_to_update(records, region=region, county=county)
         if current is None:
             plan.new.append(row)
             exited = _latest_first(records)
@@ -310,14 +394,15 @@ def roster_import_parse(
             continue
         if current["exited_on"] is None and region is not None and not current["region__code"].startswith(region.code):
             # Say no more than that: the person's region is not the importer's to see.
-            plan.errors.append(RowError(filename, number, "身份证号", REGISTERED_ELSEWHERE))
+            plan.errors.append(RowError(filename, numbers[index], "身份证号", REGISTERED_ELSEWHERE))
             continue
         differences = {k: row[k] for k in FIELDS if row[k] != current[k]}
         if differences:
             plan.changed.append((current["id"], row, {k: current[k] for k in differences}))
         else:
             plan.unchanged += 1
-    plan.counties = {townships[plan.township_codes[row["region_id"]]][1] for _, row in valid}
+    del valid, ids, region_ids, on_file
+    plan.counties = counties
     for _, _, before in plan.changed:
         if "region_id" in before:
             code = Region.objects.filter(pk=before["region_id"]).values_list("county_code", flat=True).first()
@@ -507,25 +592,26 @@ def _insert_persons(rows: list[dict[str, Any]], now: Any, previous: dict[str, in
     )
 
 
-def _write_rows(plan: RosterImportPlan, now: Any, progress: Progress) -> list[AuditEntry]:
-    """Insert the new rows and update the changed ones; the audit entries."""
+def _write_rows(plan: RosterImportPlan, now: Any, progress: Progress) -> Iterator[AuditEntry]:
+    """Insert the new rows and update the changed ones, a batch at a time,
+    yielding each batch's audit entries after it is written: the audit
+    trail consumes them as they come, so a million entries are never held
+    at once."""
     object_type = object_type_of(Person)
-    entries: list[AuditEntry] = []
     total = len(plan.new) + len(plan.changed)
     done = 0
     for start in range(0, len(plan.new), BATCH):
         batch = plan.new[start : start + BATCH]
         ids = _insert_persons(batch, now, plan.previous)
-        for row in batch:
-            entries.append(
-                AuditEntry(object_type, str(ids[row["id_number"]]), row["name"],
-                           plan.township_codes.get(row["region_id"], ""), None, _audit_data(row))
-            )
         done += len(batch)
         progress(done, total, f"已写入{done}人")
+        for row in batch:
+            yield AuditEntry(object_type, str(ids[row["id_number"]]), row["name"],
+                             plan.township_codes.get(row["region_id"], ""), None, _audit_data(row))
     for start in range(0, len(plan.changed), BATCH):
         chunk = plan.changed[start : start + BATCH]
         people = []
+        entries = []
         for pk, row, before in chunk:
             # exit_reason: a re-entered record is on the roster again (rows
             # are never exited), as the 入编 page leaves it.
@@ -542,7 +628,7 @@ def _write_rows(plan: RosterImportPlan, now: Any, progress: Progress) -> list[Au
         Person.objects.bulk_update(people, [*FIELDS, "exit_reason", "updated_at"], batch_size=500)
         done += len(chunk)
         progress(done, total, f"已写入{done}人")
-    return entries
+        yield from entries
 
 
 class ImportRefused(ServiceError):
@@ -563,16 +649,16 @@ def roster_import_commit(
         raise ImportRefused(plan.errors)
     now = clock.now()
     try:
-        entries = _write_rows(plan, now, progress)
+        records = audit_record_many(
+            actor=actor, action=Action.IMPORT, entries=_write_rows(plan, now, progress),
+            reason=f"导入 {plan.filename}",
+        )
     except IntegrityError:
         # The partial unique constraint: since the file was validated, someone
         # entered a person it names (a number can be in post only once).
         raise ImportRefused([RowError(
             plan.filename, 0, "身份证号", "校验后名册已有变动（文件中有人已在册），未导入任何数据，请重新上传"
         )]) from None
-    records = audit_record_many(
-        actor=actor, action=Action.IMPORT, entries=entries, reason=f"导入 {plan.filename}"
-    )
     blocks = warnings = 0
     # One county at a time costs a few queries each; an import spanning many
     # counties is refreshed province by province (one snapshot build each).

@@ -17,7 +17,15 @@ register = template.Library()
 def may_view(request: Any, code: str) -> bool:
     if request is None or not code:
         return False
-    return scope_of(request).regions().filter(code=code).exists()
+    # Asked once per code and request: a ledger table asks it on every row
+    # (20 identical queries on a plan page).
+    answers: dict[str, bool] | None = getattr(request, "_may_view", None)
+    if answers is None:
+        answers = {}
+        request._may_view = answers
+    if code not in answers:
+        answers[code] = scope_of(request).regions().filter(code=code).exists()
+    return answers[code]
 
 
 @register.simple_tag

@@ -1,0 +1,1 @@
+from tests.staffing import *  # noqa: F403
