@@ -72,6 +72,39 @@ def superuser(regions: Any) -> Any:
     return _user("admin", None, [])
 
 
+@pytest.fixture(scope="module")
+def module_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The whole demo on top of the named users, loaded ONCE for a test module.
+
+    Loading the demo runs every service with its rule guard and audit and takes
+    tens of seconds; a module of page tests that only read it shares one load
+    instead of paying it per test (per worker and per database pass). The load
+    is committed; each test still runs in its own transaction (it must request
+    ``db``), rolled back after it. At the module's end the database is emptied
+    (``flush``, as after every live-server test), so no other module sees the
+    demo. A module using this must not also create the named users.
+    """
+    from django.core.management import call_command
+
+    from bianzhi.kernel.demo import DemoContext, demo_run
+    from bianzhi.regions.services import regions_import
+
+    _install_flush_past_audit_triggers()
+    with django_db_blocker.unblock():
+        regions_import(only=[DAYING, TONGWEI])
+        users = {
+            "daying_officer": _user("daying", DAYING, ["officer", "approver"]),
+            "penglai_user": _user("penglai", PENGLAI, ["township"]),
+            "tongwei_officer": _user("tongwei", TONGWEI, ["officer"]),
+            "suining_viewer": _user("suining", SUINING, ["viewer"]),
+            "superuser": _user("admin", None, []),
+        }
+        demo_run(context=DemoContext(password="x", full_country=False, echo=lambda _: None))
+    yield users
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def login(client: Any) -> Any:
     """``login(user)`` → the test client logged in as ``user``."""
@@ -98,6 +131,10 @@ def clock() -> Iterator[Callable[[Any], Any]]:
 
 @pytest.fixture(autouse=True)
 def _flush_past_audit_triggers() -> None:
+    _install_flush_past_audit_triggers()
+
+
+def _install_flush_past_audit_triggers() -> None:
     """Let the test harness empty the audit tables between transactional tests.
 
     The database refuses DELETE/TRUNCATE on the audit trail (audit migration

@@ -11,21 +11,10 @@ from tests.conftest import DAYING, PENGLAI, TONGWEI
 
 
 @pytest.fixture
-def demo_world(
-    daying_officer: Any, penglai_user: Any, tongwei_officer: Any, suining_viewer: Any, superuser: Any
-) -> dict[str, Any]:
+def demo_world(module_demo: dict[str, Any], db: Any) -> dict[str, Any]:
     """The whole demo (roster, findings, tasks in every state, duty requests,
-    approved plans) on top of the named users: the demo reuses existing users."""
-    from bianzhi.kernel.demo import DemoContext, demo_run
-
-    demo_run(context=DemoContext(password="x", full_country=False, echo=lambda _: None))
-    return {
-        "daying_officer": daying_officer,
-        "penglai_user": penglai_user,
-        "tongwei_officer": tongwei_officer,
-        "suining_viewer": suining_viewer,
-        "superuser": superuser,
-    }
+    approved plans) and the named users, loaded once for this module."""
+    return module_demo
 
 
 def _expected(code: str | None) -> dict[str, int]:
@@ -167,26 +156,3 @@ def test_the_start_page_needs_a_bounded_number_of_queries(
     client = login(demo_world["daying_officer"])
     with django_assert_max_num_queries(25):
         assert client.get(reverse("web:home")).status_code == 200
-
-
-def test_a_user_without_a_role_gets_the_notice_only(login: Any, regions: Any) -> None:
-    from bianzhi.accounts.services import user_create
-
-    nobody = user_create(username="nobody", password="Xq7-test-pass", region=regions[DAYING], roles=[], validate=False)
-    response = login(nobody).get(reverse("web:home"))
-    assert response.status_code == 200 and "尚未分配区划或角色" in response.content.decode()
-    assert "figures" not in response.context
-
-
-def test_an_over_quota_type_reads_as_over_quota_not_a_negative_vacancy(
-    login: Any, penglai_user: Any
-) -> None:
-    from tests.staffing import approve, enter
-
-    approve("510923100", admin=2, institution=3)
-    enter(1)
-    enter(2)
-    approve("510923100", admin=1, institution=3)  # directly: one admin person too many
-    html = login(penglai_user).get("/").content.decode()
-    assert "行政编制超编 1" in html and "事业编制空编 3" in html
-    assert "-1" not in html.split('data-testid="fig-vacancies"', 1)[1].split("</li>", 1)[0]
