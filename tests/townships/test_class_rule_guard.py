@@ -51,3 +51,22 @@ def test_a_township_of_another_county_is_refused_in_a_batch(regions: Any) -> Non
     with pytest.raises(ServiceError, match="不属于大英县"):
         township_classes_set(county=regions["510923"], classes={regions[tongwei_township]: "中心镇"})
     assert not Township.objects.filter(region__code=tongwei_township).exists()
+
+
+def test_switching_the_class_scheme_that_would_break_a_floor_is_refused_and_nothing_changes(
+    regions: Any,
+) -> None:
+    # Under the three-class scheme 蓬莱镇 is 一类 with 10 行政编制; switching to
+    # the five classes of 001 sends it back to the default 一般乡镇, whose floor
+    # is 15: the switch is refused, the scheme and the class stay.
+    from bianzhi.townships.models import ClassScheme, CountySettings
+    from bianzhi.townships.services import county_settings_set
+
+    county_settings_set(county=regions["510923"], class_scheme=ClassScheme.THREE_CLASSES)
+    approve(PENGLAI, admin=10, institution=10, township_class="一类")
+    audits = AuditRecord.objects.count()
+    with pytest.raises(QuotaRuleViolation, match="一般乡镇核定行政编制10名，少于15名"):
+        county_settings_set(county=regions["510923"], class_scheme=ClassScheme.FIVE_CLASSES)
+    assert CountySettings.objects.get(county=regions["510923"]).class_scheme == ClassScheme.THREE_CLASSES
+    assert Township.objects.get(region=regions[PENGLAI]).township_class == "一类"
+    assert AuditRecord.objects.count() == audits

@@ -63,12 +63,21 @@ def county_settings_set(*, county: Region, class_scheme: str, actor: User | None
     _require_level(county, Level.COUNTY, "县")
     if class_scheme not in SCHEME_CLASSES:
         raise ServiceError(f"未知的乡镇类别方案“{class_scheme}”")
+    existing = CountySettings.objects.filter(county=county).first()
+    if existing is not None and existing.class_scheme == class_scheme:
+        return existing
+    # A new scheme sends townships whose class it lacks back to its default
+    # class, which can put them under a floor or limit they break (001 §(三)1,
+    # 002 §1): refused like any other write that creates a block finding.
+    with rule_guard().write(county_codes=[county.code], refusal=QuotaRuleViolation):
+        return _county_scheme_write(county=county, class_scheme=class_scheme, actor=actor)
+
+
+def _county_scheme_write(*, county: Region, class_scheme: str, actor: User | None) -> CountySettings:
     settings, created = CountySettings.objects.get_or_create(
         county=county, defaults={"class_scheme": class_scheme}
     )
     before = None if created else settings.class_scheme
-    if not created and before == class_scheme:
-        return settings
     settings.class_scheme = class_scheme
     settings.save()
     audit_record(
