@@ -3,6 +3,7 @@ command is documented in the README (the CLI is what many users see first)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -32,8 +33,29 @@ def test_every_command_has_chinese_help(path):
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "用法：" in result.output
-    for english in ("Usage:", "Options:", "Commands:", "Show this message"):
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "[required]", "[default:"):
         assert english not in result.output
+    # click's type names (TEXT, FILE, INTEGER…) read as 文本, 文件, 整数…
+    # (`allocate` writes its own help, with placeholders it explains.)
+    options = result.output.split("选项：", 1)[-1].splitlines()
+    terms = [line.strip().split("  ", 1)[0] for line in options if line.startswith("  -")]
+    if tuple(path) != ("allocate",):
+        assert not [t for t in terms if re.search(r"\b(TEXT|FILE|INTEGER|FLOAT|PATH|DIRECTORY)\b", t)]
+
+
+def test_option_descriptions_line_up_with_chinese_in_the_option_column() -> None:
+    result = CliRunner().invoke(main, ["export", "cases", "--help"])
+    lines = [line for line in result.output.splitlines() if line.startswith("  -")]
+    # Every description starts in the same terminal column (a Chinese
+    # character is two columns wide).
+    columns = {_width(line[: line.index("  ", 3)]) + len(line[line.index("  ", 3):]) - len(line[line.index("  ", 3):].lstrip()) for line in lines}
+    assert len(lines) >= 3 and len(columns) == 1, result.output
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def test_every_option_has_a_description():

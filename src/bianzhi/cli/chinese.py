@@ -14,20 +14,61 @@ become a `ChineseUsageError` there too, through `chinese_error`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import click
 
 HELP_TEXT = "显示本帮助并退出。"
 _METAVARS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
+# click appends these English notes to an option's help text.
+_OPTION_NOTES = (
+    ("[required]", "［必填］"),
+    ("[default: ", "［默认："),
+    ("; required]", "；必填］"),
+)
+
+
+# click's default metavars of an option's value type.
+_TYPE_NAMES = {
+    "TEXT": "文本", "FILE": "文件", "INTEGER": "整数", "FLOAT": "数值", "PATH": "路径",
+    "DIRECTORY": "目录", "FILENAME": "文件名", "BOOLEAN": "是/否", "UUID": "编号",
+}
+_TYPE_WORD = re.compile(r"\b(" + "|".join(_TYPE_NAMES) + r")\b")
+
+
+def _chinese_metavars(option_text: str) -> str:
+    return _TYPE_WORD.sub(lambda m: _TYPE_NAMES[m.group(1)], option_text)
+
+
+def _chinese_notes(help_text: str) -> str:
+    for english, chinese in _OPTION_NOTES:
+        help_text = help_text.replace(english, chinese)
+    # "[默认：x]" keeps click's closing bracket: make the pair match.
+    if "［默认：" in help_text and help_text.endswith("]"):
+        help_text = help_text[:-1] + "］"
+    return help_text
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two (click counts one,
+    which misaligns a definition list as soon as a term holds Chinese)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _section(formatter: click.HelpFormatter, title: str, rows: list[tuple[str, str]]) -> None:
     formatter.write_paragraph()
     formatter.write(f"{' ' * formatter.current_indent}{title}：\n")
-    formatter.indent()
-    formatter.write_dl(rows)
-    formatter.dedent()
+    indent = " " * (formatter.current_indent + 2)
+    column = min(max(_display_width(term) for term, _ in rows), 30) + 2
+    for term, text in rows:
+        gap = column - _display_width(term)
+        if not text:
+            formatter.write(f"{indent}{term}\n")
+        elif gap >= 2:
+            formatter.write(f"{indent}{term}{' ' * gap}{text}\n")
+        else:  # a long term: its text on the next line, in the text column
+            formatter.write(f"{indent}{term}\n{indent}{' ' * column}{text}\n")
 
 
 class ChineseHelpMixin:
@@ -60,7 +101,7 @@ class ChineseHelpMixin:
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [
-            record
+            (_chinese_metavars(record[0]), _chinese_notes(record[1]))
             for param in self.get_params(ctx)  # type: ignore[attr-defined]
             if isinstance(param, click.Option)
             and (record := param.get_help_record(ctx)) is not None
