@@ -178,3 +178,15 @@ def test_an_agency_kept_dispatched_by_001_cannot_be_handed_over(regions: Any, de
                                   document_number="大委编发〔2025〕1号")
     police.refresh_from_db()
     assert police.mode == Mode.DISPATCHED
+
+
+def test_the_agency_staffing_names_posts_by_their_labels(market: Any) -> None:
+    from bianzhi.institutions.models import InstitutionLedgerEntry, LedgerItem
+
+    # Written directly: the ledger service refuses direct changes to a
+    # dispatched agency's quota (002 §3); this test reads labels only.
+    InstitutionLedgerEntry.objects.create(
+        institution=market.institution, region=market.township, item=LedgerItem.LEADER_CHIEF, delta=1,
+        effective_on=date(2019, 1, 2), document_number="大编发〔2019〕2号", reason="所长职数",
+    )
+    assert selectors.agency_staffing(agency=market).quotas == {"事业编制": 3, "科级正职职数": 1}

@@ -99,7 +99,7 @@ def head_change_get(*, scope: Scope, pk: int) -> HeadChange:
 
 @dataclass(frozen=True)
 class AgencyStaffing:
-    quotas: dict[str, int]
+    quotas: dict[str, int]  # by the ledger item's label (科级正职职数, not leader-chief)
     staff: int
 
 
@@ -107,12 +107,14 @@ def agency_staffing(*, agency: DispatchedAgency) -> AgencyStaffing:
     """Quotas (ledger balances) and staff (roster) of the agency's institution."""
     if agency.institution_id is None:
         return AgencyStaffing({}, 0)
+    from bianzhi.institutions.models import LedgerItem
     from bianzhi.institutions.selectors import ledger_balances
     from bianzhi.roster.models import Person
 
     balances = ledger_balances(institution_ids=[agency.institution_id]).get(agency.institution_id, {})
     staff = Person.objects.filter(institution_id=agency.institution_id, exited_on__isnull=True).count()
-    return AgencyStaffing({k: v for k, v in balances.items() if v}, staff)
+    labels = dict(LedgerItem.choices)
+    return AgencyStaffing({str(labels.get(k, k)): v for k, v in balances.items() if v}, staff)
 
 
 def agency_ranking(*, county: Region, year: int) -> list[Ranked[AgencyAssessment]]:
