@@ -75,20 +75,20 @@ def finding_url(finding: StoredFinding) -> str:
 # The writes each rule refuses when it is at 阻止 level: the table
 # "阻止级规则在哪些写入时检查" of docs/rules.md (a test keeps the two equal).
 REFUSED_WRITES: dict[str, str] = {
-    "ordinary-admin-floor": "修改核定编制（乡镇页面、API）；批准测算方案（县、市方案）；修改乡镇类别（如把核定行政编制10名的乡镇改为一般乡镇）",
+    "ordinary-admin-floor": "修改核定编制（乡镇页面、API）；批准测算方案（县、市方案）；修改乡镇类别（如把核定行政编制10名的乡镇改为一般乡镇）；修改县的类别方案",
     "no-total-decrease": "修改核定编制（如不在同一文号下先减少一个乡镇的编制）；批准测算方案（如把全县事业编制由213名减为209名、且不留机动编制的方案）；机动编制调剂",
     "control-number": "修改核定编制；批准测算方案；机动编制调剂（登记控制数本身不拒绝）",
     "over-quota": "修改核定编制；批准测算方案；实名制写入（入编另有写入前检查 `check_entry`）",
     "secondment-share": "修改核定编制；批准测算方案；借调、人员修改",
     "service-period": "借调、人员修改",
     "secondment-understaffed": "借调（写入前检查）；使之新出现的实名制写入",
-    "institution-limits": "设立机构（含全县统一设置八个机构、机构导入）；派驻机构划转属地管理；修改乡镇类别",
+    "institution-limits": "设立机构（含全县统一设置八个机构、机构导入）；派驻机构划转属地管理；修改乡镇类别；修改县的类别方案",
     "leadership-posts": "机构台账调整（增减、按目标数设置、机构导入）；撤销机构；入编、调动、人员修改",
     "middle-posts": "机构台账调整（中层职数的增减、按目标数设置、机构导入）；撤销机构；入编、调动、人员修改（岗位类别改为中层）",
     "excellent-share": "实名制写入（入编、调动、人员修改等）",
 }
 # Writes that run through the guard for every rule a region sets to 阻止.
-ALL_GUARDED_WRITES = "修改核定编制；批准测算方案；实名制写入；机构设立、台账调整和撤销；修改乡镇类别"
+ALL_GUARDED_WRITES = "修改核定编制；批准测算方案；实名制写入；机构设立、台账调整和撤销；修改乡镇类别和县的类别方案"
 _PARAM_NAME = re.compile(r"\*_as 参数|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(=\d+)?")
 
 
