@@ -189,11 +189,10 @@ class QuotaChange(models.Model):
         return f"{self.agency.name} 编制调整"
 
 
-class QuotaOpinion(models.Model):
-    """One served township's written opinion on a quota change (revisable
-    while the change is pending: the latest stands, the audit log keeps all)."""
+class ServedTownshipOpinion(models.Model):
+    """A served township's written opinion on a pending change of a dispatched
+    agency (002 §3), one per township and change: the fields both kinds share."""
 
-    change = models.ForeignKey(QuotaChange, on_delete=models.PROTECT, related_name="opinions")
     township = models.ForeignKey(
         "regions.Region", verbose_name="乡镇", on_delete=models.PROTECT, related_name="+"
     )
@@ -203,6 +202,19 @@ class QuotaOpinion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     given_at = models.DateTimeField("意见登记时间")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.township.name}意见"
+
+
+class QuotaOpinion(ServedTownshipOpinion):
+    """One served township's written opinion on a quota change (revisable
+    while the change is pending: the latest stands, the audit log keeps all)."""
+
+    change = models.ForeignKey(QuotaChange, on_delete=models.PROTECT, related_name="opinions")
 
     class Meta:
         verbose_name = "编制调整乡镇意见"
@@ -212,25 +224,13 @@ class QuotaOpinion(models.Model):
             models.UniqueConstraint(fields=["change", "township"], name="quota_opinion_once_per_township")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.township.name}意见"
 
-
-class HeadOpinion(models.Model):
+class HeadOpinion(ServedTownshipOpinion):
     """The written opinion on a head change of a township a 片区 agency serves
     besides its seat (the seat's own is on ``HeadChange``, which needs its
     consent, 001 §(二)2); one per township (002 §3)."""
 
     change = models.ForeignKey(HeadChange, on_delete=models.PROTECT, related_name="other_opinions")
-    township = models.ForeignKey(
-        "regions.Region", verbose_name="乡镇", on_delete=models.PROTECT, related_name="+"
-    )
-    agrees = models.BooleanField("乡镇是否同意")
-    text = models.TextField("乡镇党委书面意见")
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    given_at = models.DateTimeField("意见登记时间")
 
     class Meta:
         verbose_name = "任免片区乡镇意见"
@@ -239,9 +239,6 @@ class HeadOpinion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["change", "township"], name="head_opinion_once_per_township")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.township.name}意见"
 
 
 class AssessmentFloor(models.Model):

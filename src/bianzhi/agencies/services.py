@@ -263,6 +263,30 @@ def quota_change_start(
     return change
 
 
+OpinionT = TypeVar("OpinionT", QuotaOpinion, HeadOpinion)
+
+
+def _served_opinion_save(
+    model: type[OpinionT], *, actor: User | None, change: QuotaChange | HeadChange, township: Region,
+    agrees: bool, text: str,
+) -> tuple[OpinionT, OpinionT | None]:
+    """Store a served township's opinion on a pending change (after the
+    caller's permission and status checks): the township must be one the
+    agency serves and the letter must be given. Returns it and the one it
+    replaces, if any."""
+    if township.pk not in {t.pk for t in agency_townships(change.agency)}:
+        raise AgencyError(f"{change.agency.name}不服务{township.name}，无需其意见")
+    if not text.strip():
+        raise AgencyError("请填写乡镇党委书面意见")
+    previous = model.objects.filter(change_id=change.pk, township=township).first()
+    opinion, _ = model.objects.update_or_create(
+        change_id=change.pk,
+        township=township,
+        defaults={"agrees": agrees, "text": text.strip(), "given_by": _user(actor), "given_at": clock.now()},
+    )
+    return opinion, previous
+
+
 @transaction.atomic
 def quota_opinion_record(
     *, actor: User | None, change: QuotaChange, township: Region, agrees: bool, text: str
@@ -274,15 +298,8 @@ def quota_opinion_record(
     change = QuotaChange.objects.select_for_update().get(pk=change.pk)
     if change.status != QuotaChangeStatus.PENDING:
         raise AgencyError("该编制调整已完成")
-    if township.pk not in {t.pk for t in agency_townships(change.agency)}:
-        raise AgencyError(f"{change.agency.name}不服务{township.name}，无需其意见")
-    if not text.strip():
-        raise AgencyError("请填写乡镇党委书面意见")
-    previous = QuotaOpinion.objects.filter(change=change, township=township).first()
-    opinion, _ = QuotaOpinion.objects.update_or_create(
-        change=change,
-        township=township,
-        defaults={"agrees": agrees, "text": text.strip(), "given_by": _user(actor), "given_at": clock.now()},
+    opinion, previous = _served_opinion_save(
+        QuotaOpinion, actor=actor, change=change, township=township, agrees=agrees, text=text
     )
     audit_record(
         actor=actor, action="update" if previous else "create", obj=change, region_code=township.code,
@@ -537,15 +554,7 @@ def _other_head_opinion(
     change = HeadChange.objects.select_for_update().get(pk=change.pk)
     if change.status != HeadChangeStatus.PENDING:
         raise AgencyError("该任免已完成")
-    if township.pk not in {t.pk for t in agency_townships(change.agency)}:
-        raise AgencyError(f"{change.agency.name}不服务{township.name}，无需其意见")
-    if not text.strip():
-        raise AgencyError("请填写乡镇党委书面意见")
-    HeadOpinion.objects.update_or_create(
-        change=change,
-        township=township,
-        defaults={"agrees": agrees, "text": text.strip(), "given_by": _user(actor), "given_at": clock.now()},
-    )
+    _served_opinion_save(HeadOpinion, actor=actor, change=change, township=township, agrees=agrees, text=text)
     audit_record(
         actor=actor, action="update", obj=change, region_code=township.code,
         after={"乡镇": township.name, "乡镇意见": "同意" if agrees else "不同意", "书面意见": text.strip()},
