@@ -4,13 +4,14 @@ import io
 import zipfile
 
 import docx
+import pytest
 
 from bench import bench_documents as bench
 
 
 def test_generated_data_covers_every_sichuan_township() -> None:
     townships = bench.generate()
-    assert len(townships) == 3_111
+    assert len(townships) == 3_111 == bench.SICHUAN_TOWNSHIPS  # the baseline's scale
     assert len({t.township_code for t in townships}) == 3_111
     assert all(t.township_code.startswith("51") for t in townships)
 
@@ -26,5 +27,13 @@ def test_render_all_writes_one_readable_docx_per_township() -> None:
     bench._check_all(townships, bench.render_all(townships), None)
 
 
-def test_python_docx_comparison_runs() -> None:
-    assert bench.python_docx_sample(bench.generate()[:2]) > 0
+def test_check_accepts_the_python_docx_baseline_with_the_same_text() -> None:
+    townships = bench.generate()[:2]
+    bench._check_all(townships, bench.render_all(townships), bench.python_docx_sample(townships))
+
+
+def test_check_refuses_documents_whose_text_differs_from_the_baseline() -> None:
+    townships = bench.generate()[:2]
+    baseline = bench.python_docx_sample(townships[1:])  # the second township's text
+    with pytest.raises(AssertionError, match="text differs"):
+        bench._check_all(townships, bench.render_all(townships), baseline)
