@@ -3,6 +3,7 @@ session, and the old browser is told why."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.test import Client
@@ -36,3 +37,37 @@ def test_the_limit_is_a_policy_setting(daying_officer: Any) -> None:
     _login(second)
     assert first.get(reverse("web:home")).status_code == 200
     assert second.get(reverse("web:home")).status_code == 200
+
+
+def test_the_idle_timeout_moves_forward_at_most_once_a_minute_not_on_every_request(
+    daying_officer: Any, clock: Any
+) -> None:
+    """SessionRefreshMiddleware: a session write per request cost the load
+    test a database transaction a click; once a minute keeps the timeout."""
+    from datetime import datetime, timedelta
+
+    from django.contrib.sessions.models import Session
+
+    start = clock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    client = Client()
+    _login(client)
+    key = client.cookies["sessionid"].value
+
+    def expiry() -> datetime:
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get(reverse("web:home"))  # the first request after the login sets the mark
+    first = expiry()
+    clock(start + timedelta(seconds=30))
+    client.get(reverse("web:home"))
+    assert expiry() == first  # within the minute: not written
+    clock(start + timedelta(seconds=61))
+    client.get(reverse("web:home"))
+    assert expiry() > first  # a minute on: the expiry moved forward
+
+
+def test_an_anonymous_visitor_gets_no_session_row(db: Any) -> None:
+    from django.contrib.sessions.models import Session
+
+    Client().get(reverse("accounts:login"))
+    assert not Session.objects.exists()

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "bianzhi.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout's expiry moves forward at most once a minute.
+    "bianzhi.accounts.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,10 +220,12 @@ if TESTING:
 BIANZHI_LOCKOUT_FAILURES = 5
 BIANZHI_LOCKOUT_MINUTES = 15
 
-# 30-minute idle timeout: every request pushes the expiry forward.
+# 30-minute idle timeout: a request pushes the expiry forward when the last
+# push is a minute old or more (accounts.middleware.SessionRefreshMiddleware),
+# not on every request (a database write each).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # --- TLS (production: behind a reverse proxy that terminates https) -----------
