@@ -212,17 +212,29 @@ def apportion(
 
     a = _estimate(s, lo, up, g, seats, method)
     a = _correct(a, s, lo, up, g, seats, rank, method)
-    a = _resolve_ties(a, s, lo, up, g, rank, method, n_groups)
+    margins = _margins(a, s, lo, up, g, method, n_groups)
+    resolved = _resolve_ties(a, s, lo, up, g, rank, n_groups, margins)
+    if resolved is not a:
+        a, margins = resolved, _margins(resolved, s, lo, up, g, method, n_groups)
 
     # Divisor interval and ties, from the final state.
-    p_next = np.where(a < up, _priority(s, a, method), -np.inf)
-    q_last = np.where(a > lo, _priority(s, np.maximum(a - 1, 0), method), np.inf)
-    d_low = np.maximum(-_group_min(-p_next, g, n_groups), 0.0)
-    d_high = _group_min(q_last, g, n_groups)
+    p_next, q_last, low, d_high = margins
+    d_low = np.maximum(low, 0.0)
     tie_group = (d_low == d_high) & np.isfinite(d_high)
     tied = tie_group[g] & (((a < up) & (p_next == d_low[g])) | ((a > lo) & (q_last == d_high[g])))
     divisor = _roundest_between(d_low, d_high)
     return Apportionment(a, d_low, d_high, divisor, tied)
+
+
+def _margins(
+    a: IntArray, s: FloatArray, lo: IntArray, up: IntArray, g: IntArray, method: str, n_groups: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Per township, the priority of its next seat (p_next; -inf at its cap)
+    and of its last seat (q_last; inf at its floor); per group, the highest
+    next-seat priority (low) and the lowest last-seat priority (high)."""
+    p_next = np.where(a < up, _priority(s, a, method), -np.inf)
+    q_last = np.where(a > lo, _priority(s, np.maximum(a - 1, 0), method), np.inf)
+    return p_next, q_last, _group_min(-p_next, g, n_groups) * -1.0, _group_min(q_last, g, n_groups)
 
 
 def _resolve_ties(
@@ -232,8 +244,8 @@ def _resolve_ties(
     up: IntArray,
     g: IntArray,
     rank: IntArray,
-    method: str,
     n_groups: int,
+    margins: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
 ) -> IntArray:
     """Apply the tie rule at the margin.
 
@@ -241,12 +253,10 @@ def _resolve_ties(
     any of those seats could be taken: the estimate may have rounded them
     either way. The seats of priority v go to the townships with the higher
     score, then the smaller rank. (A township holds at most one seat of a
-    given positive priority, since its priorities strictly fall.)
+    given positive priority, since its priorities strictly fall.) Returns
+    ``a`` itself when there is no tie (the caller then reuses ``margins``).
     """
-    p_next = np.where(a < up, _priority(s, a, method), -np.inf)
-    q_last = np.where(a > lo, _priority(s, np.maximum(a - 1, 0), method), np.inf)
-    low = _group_min(-p_next, g, n_groups) * -1.0
-    high = _group_min(q_last, g, n_groups)
+    p_next, q_last, low, high = margins
     tie = (low == high) & np.isfinite(high) & (high > 0)
     if not tie.any():
         return a
