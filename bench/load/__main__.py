@@ -1,4 +1,4 @@
-"""`python -m bench.load [--label before|after] [--duration 60] [--write-docs]`
+"""`python -m bench.load [--label before|after] [--pace 0] [--duration 60] [--write-docs]`
 (`make load`): the load test of issue 16 §3.
 
 Needs BIANZHI_DATABASE_URL (PostgreSQL). Prepares the users (fixtures.py),
@@ -6,8 +6,11 @@ starts `bianzhi serve` exactly as an installation runs it, waits until it
 answers, runs locust headless with 50 users (locustfile.py), stops the
 server and stores the per-endpoint figures in bench/results/load.json under
 the label; --write-docs rewrites the load table of docs/benchmarks.md
-(report.py). The server's own CPU time (all its processes) is measured too:
-on this shared 2-core machine it varies much less than wall-clock figures.
+(report.py). `--pace 5` makes it the paced run (each user one request
+every 5 s: response times at a realistic rate, not behind a saturated
+server); store it as before-paced / after-paced. The server's own CPU
+time (all its processes) is measured too: on this shared 2-core machine
+it varies much less than wall-clock figures.
 """
 
 from __future__ import annotations
@@ -84,6 +87,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="全部用户登录后计量的秒数")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--write-docs", action="store_true", help="把结果表写入 docs/benchmarks.md")
+    parser.add_argument("--pace", type=float, default=0.0,
+                        help="每个用户每隔几秒发一个请求（0：短暂停顿，测服务器能承担的吞吐）")
     parser.add_argument("--note", default="", help="写在结果旁的说明（如所测的代码版本）")
     args = parser.parse_args()
     if not os.environ.get("BIANZHI_DATABASE_URL", "").startswith("postgres"):
@@ -94,7 +99,7 @@ def main() -> None:
     users = prepare(WORK)
     url = f"http://127.0.0.1:{args.port}"
     env = {**os.environ, "BIANZHI_VAR_DIR": os.environ["BIANZHI_VAR_DIR"], "BIANZHI_LOAD_USERS": str(users),
-           "BIANZHI_LOAD_SECONDS": str(args.duration)}
+           "BIANZHI_LOAD_SECONDS": str(args.duration), "BIANZHI_LOAD_PACE": str(args.pace)}
     # The server exactly as installed: `bianzhi serve` with its defaults.
     log = (WORK / f"serve-{args.label}.log").open("w")  # noqa: SIM115 (open while the server runs)
     server = subprocess.Popen(
@@ -132,6 +137,7 @@ def main() -> None:
         "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "users": USERS,
         "duration_s": args.duration,
+        "pace_s": args.pace,
         "server_workers": processes,
         "cores": os.cpu_count(),
         "load": window["load"],

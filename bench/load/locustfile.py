@@ -2,9 +2,13 @@
 
 Every user logs in through the login form (or, for the API clients, uses a
 token issued by fixtures.py) and then clicks through its role's pages with
-a short pause (0.1–0.5 s): the test measures what the server can carry, so
-the users must keep it busy; with minutes-long human pauses 50 users would
-not load it at all. Request names are the URL patterns, so the table groups
+a short pause (0.1–0.5 s): the capacity run measures what the server can
+carry, so the users must keep it busy; with minutes-long human pauses 50
+users would not load it at all. The paced run (BIANZHI_LOAD_PACE=seconds,
+`python -m bench.load --pace 5`) measures response times at a set rate
+instead: each user one request every PACE seconds (locust's constant_pacing),
+whatever the server's speed, so the times are not queueing behind a
+saturated server. Request names are the URL patterns, so the table groups
 e.g. every county's dashboard under one row.
 
 * county 编办管理员 (19): home, the county dashboard, the roster with filters,
@@ -43,6 +47,9 @@ def _take(kind: str) -> dict[str, Any]:
 
 
 _READY = {"users": 0}
+# 0: the capacity run's short pauses; > 0: one request per user every PACE s.
+PACE = float(os.environ.get("BIANZHI_LOAD_PACE", "0") or 0)
+WAIT = constant_pacing(PACE) if PACE > 0 else between(0.1, 0.5)
 
 
 def _logged_in(environment: Any) -> None:
@@ -82,7 +89,7 @@ def server_cpu_seconds() -> float:
 
 class _Browser(HttpUser):
     abstract = True
-    wait_time = between(0.1, 0.5)
+    wait_time = WAIT
     kind = ""
 
     def on_start(self) -> None:
@@ -205,7 +212,7 @@ class TownshipUser(_Browser):
 
 class ApiClient(HttpUser):
     fixed_count = 5
-    wait_time = between(0.1, 0.5)
+    wait_time = WAIT
 
     def on_start(self) -> None:
         self.account = _take("api")

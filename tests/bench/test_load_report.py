@@ -40,3 +40,19 @@ def test_a_slow_or_failing_endpoint_is_a_miss_with_the_figure() -> None:
     assert "未达标：3 个错误" in home
     assert "未达标：p99 超出 250 ms（目标 150 ms）" in api
     assert "改后是改前的 1.2 倍，未达标（目标 3 倍）" in text
+
+
+def test_with_paced_runs_the_p99_targets_are_judged_on_the_paced_table() -> None:
+    """A saturated server's times are queueing: once paced runs exist the
+    capacity table states throughput and errors only, and the paced table
+    carries the p99 verdicts."""
+    paced_before, paced_after = _run("before-paced", 9.8, 900), _run("after-paced", 9.8, 120)
+    paced_after["pace_s"] = paced_before["pace_s"] = 5.0
+    text = report.render({"before": _run("before", 10, 9000), "after": _run("after", 31, 2500),
+                          "before-paced": paced_before, "after-paced": paced_after})
+    capacity, paced = text.split("按节奏的响应时间")
+    home_capacity = next(line for line in capacity.splitlines() if line.startswith("| `/ 首页`"))
+    home_paced = next(line for line in paced.splitlines() if line.startswith("| `/ 首页`"))
+    assert home_capacity.endswith("| 0 错误；延迟见按节奏一表 |")
+    assert home_paced.endswith("| 达标 |")
+    assert "每个用户每 5 秒一个请求" in paced and "改后是改前的 3.1 倍，达标" in capacity
