@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework import serializers, viewsets
 
+from bianzhi.accounts.api_base import ChoiceLabelField
 from bianzhi.accounts.scope import scope_of
 from bianzhi.allocation import selectors
 from bianzhi.allocation.models import AllocationPlan, PlanAllocation
@@ -35,8 +36,8 @@ class PlanAllocationSerializer(serializers.ModelSerializer[PlanAllocation]):
 
 class PlanSerializer(serializers.ModelSerializer[AllocationPlan]):
     region = serializers.CharField(source="region.code")
-    status_label = serializers.CharField(source="get_status_display")
-    mode_label = serializers.CharField(source="get_mode_display")
+    status_label = ChoiceLabelField("status")
+    mode_label = ChoiceLabelField("mode")
 
     class Meta:
         model = AllocationPlan

@@ -16,7 +16,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bianzhi.accounts.api_base import ScopedReadOnlyViewSet
+from bianzhi.accounts.api_base import ChoiceLabelField, ScopedReadOnlyViewSet
 from bianzhi.accounts.scope import scope_of
 from bianzhi.duties.models import CatalogueItem, DutyAccessRequest, TerritorialMatter
 from bianzhi.duties.selectors.access import access_requests
@@ -79,7 +79,7 @@ class DutyListViewSet(viewsets.ViewSet):
 
 class CatalogueItemSerializer(serializers.ModelSerializer[CatalogueItem]):
     county = serializers.CharField(source="catalogue.county.code")
-    list_label = serializers.CharField(source="get_list_kind_display")
+    list_label = ChoiceLabelField("list_kind")
 
     class Meta:
         model = CatalogueItem

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -29,6 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bianzhi.accounts.api_base import ChoiceLabelField, pk_url
 from bianzhi.accounts.scope import scope_of
 from bianzhi.institutions import selectors
 from bianzhi.institutions.models import (
@@ -56,7 +56,7 @@ class LinksSerializer(serializers.Serializer[Any]):
 class InstitutionSerializer(serializers.ModelSerializer[Institution]):
     township = serializers.CharField(source="region.code")
     township_name = serializers.CharField(source="region.name")
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = ChoiceLabelField("kind")
     nameplates = serializers.SerializerMethodField()
     quotas = serializers.SerializerMethodField()
     leadership_posts = serializers.SerializerMethodField()
@@ -95,10 +95,11 @@ class InstitutionSerializer(serializers.ModelSerializer[Institution]):
 
     @extend_schema_field(LinksSerializer)
     def get_links(self, obj: Institution) -> dict[str, str]:
+        urls = self.__dict__.setdefault("_urls", {})
         return {
-            "self": reverse("institution-detail", args=[obj.pk]),
-            "page": reverse("institutions:detail", args=[obj.pk]),
-            "ledger": reverse("institution-ledger", args=[obj.pk]),
+            "self": pk_url(urls, "institution-detail", obj.pk),
+            "page": pk_url(urls, "institutions:detail", obj.pk),
+            "ledger": pk_url(urls, "institution-ledger", obj.pk),
         }
 
 
@@ -119,7 +120,7 @@ def serializer_context(institutions: Sequence[Institution]) -> dict[str, Any]:
 
 
 class InstitutionLedgerEntrySerializer(serializers.ModelSerializer[InstitutionLedgerEntry]):
-    item_label = serializers.CharField(source="get_item_display")
+    item_label = ChoiceLabelField("item")
 
     class Meta:
         model = InstitutionLedgerEntry

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -25,6 +24,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bianzhi.accounts.api_base import ChoiceLabelField, pk_url
 from bianzhi.accounts.scope import scope_of
 from bianzhi.institutions.models import QuotaType
 from bianzhi.roster import selectors
@@ -48,8 +48,8 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
     institution_name = serializers.CharField(
         source="institution.name", default=None, allow_null=True, read_only=True
     )
-    post_category_label = serializers.CharField(source="get_post_category_display")
-    status_label = serializers.CharField(source="get_status_display")
+    post_category_label = ChoiceLabelField("post_category")
+    status_label = ChoiceLabelField("status")
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -82,10 +82,8 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
 
     @extend_schema_field(PersonLinksSerializer)
     def get_links(self, obj: Person) -> dict[str, str]:
-        return {
-            "self": reverse("person-detail", args=[obj.pk]),
-            "page": reverse("roster:detail", args=[obj.pk]),
-        }
+        urls = self.__dict__.setdefault("_urls", {})
+        return {"self": pk_url(urls, "person-detail", obj.pk), "page": pk_url(urls, "roster:detail", obj.pk)}
 
 
 class PersonDetailSerializer(PersonSerializer):
