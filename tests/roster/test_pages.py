@@ -124,3 +124,23 @@ def test_entry_through_the_page(login: Any, daying_officer: Any, penglai: Any) -
     assert response.status_code == 200
     person = Person.objects.get(name="新人")
     assert person.service_period_end == date(2027, 9, 1)
+
+
+def test_the_list_row_shows_every_cell_as_text(login: Any, daying_officer: Any, penglai: Any) -> None:
+    """The rows are built in Python (roster.views._list_rows): link, labels,
+    secondment unit, exit mark and dates as the template used to print them."""
+    from bianzhi.roster.models import Status
+
+    person = enter(1, name="张<三>", is_enforcement_staff=True)
+    # Straight to the table (past the rule guard, which needs approved posts):
+    # only how the list prints a row is tested here.
+    Person.objects.filter(pk=person.pk).update(
+        status=Status.SECONDED_OUT, secondment_unit="县委办", exited_on=date(2026, 1, 2), post_category="leader"
+    )
+    page = login(daying_officer).get("/roster/?status=seconded-out&include_exited=1", HTTP_HX_REQUEST="true").content.decode()
+    row = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert f'<a href="/roster/{person.pk}/">张&lt;三&gt;</a>' in row  # escaped, linked
+    assert f"<td>{Person(post_category='leader').get_post_category_display()}</td>" in row
+    assert "<td>是</td>" in row
+    assert "<td>借调出（县委办）（已出编）</td>" in row
+    assert "<td>2015-09-01</td>" in row

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, TypeVar
 
 from django.db.models import Model, QuerySet
-from django.urls import reverse
 from rest_framework import serializers, viewsets
 
 from bianzhi.accounts.scope import Scope, scope_of
@@ -44,22 +43,6 @@ class ChoiceLabelField(serializers.CharField):
     def get_attribute(self, instance: Any) -> Any:
         return getattr(instance, self.method)()
 
-
-_SENTINEL = 987654321
-
-
-def pk_url(cache: dict[str, tuple[str, str]], name: str, pk: int) -> str:
-    """``reverse(name, args=[pk])``, with the URL's text around the id worked
-    out once per ``cache`` (a list serializer keeps one for all its rows)
-    instead of resolving the pattern again for every row."""
-    parts = cache.get(name)
-    if parts is None:
-        sample = reverse(name, args=[_SENTINEL])
-        pieces = sample.split(str(_SENTINEL))
-        parts = cache[name] = (pieces[0], pieces[1]) if len(pieces) == 2 else ("", "")
-    if not parts[0]:
-        return reverse(name, args=[pk])
-    return f"{parts[0]}{int(pk)}{parts[1]}"
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet[_M]):

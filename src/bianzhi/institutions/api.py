@@ -28,7 +28,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bianzhi.accounts.api_base import ChoiceLabelField, pk_url
+from bianzhi.accounts.api_base import ChoiceLabelField
 from bianzhi.accounts.scope import scope_of
 from bianzhi.institutions import selectors
 from bianzhi.institutions.models import (
@@ -39,6 +39,7 @@ from bianzhi.institutions.models import (
     LedgerItem,
 )
 from bianzhi.kernel.hooks import staff_counts
+from bianzhi.kernel.urls import pk_url
 from bianzhi.regions.models import Region
 
 

@@ -24,9 +24,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bianzhi.accounts.api_base import ChoiceLabelField, pk_url
+from bianzhi.accounts.api_base import ChoiceLabelField
 from bianzhi.accounts.scope import scope_of
 from bianzhi.institutions.models import QuotaType
+from bianzhi.kernel.urls import pk_url
 from bianzhi.roster import selectors
 from bianzhi.roster.models import Person, Status
 

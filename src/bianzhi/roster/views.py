@@ -3,7 +3,9 @@ render. Writes need 编办管理员 rights over the person's region."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from bianzhi.institutions.models import Institution, QuotaType
 from bianzhi.kernel import clock
 from bianzhi.kernel.downloads import xlsx_download
 from bianzhi.kernel.errors import ServiceError, show_error
+from bianzhi.kernel.urls import pk_url
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster import forms, selectors, services, staging
 from bianzhi.roster.importing import (
@@ -53,6 +56,51 @@ def _editable_townships(scope: Scope) -> list[Region]:
     return [r for r in regions if scope.can_edit(r)] if not scope.is_superuser else list(regions)
 
 
+@dataclass(frozen=True)
+class _ListRow:
+    """One row of the roster table, every cell already text (the template
+    loop only prints them; resolving each cell on the model, its display
+    methods and the date filter in the template was most of the page's time)."""
+
+    url: str
+    name: str
+    id_shown: str
+    gender: str
+    township: str
+    institution: str
+    quota_type: str
+    post: str
+    enforcement: bool
+    status: str
+    entry_date: str
+    service_period_end: str
+    grade: str
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _list_rows(persons: Iterable[Person], *, visible: bool) -> list[_ListRow]:
+    urls: dict[str, tuple[str, str]] = {}
+    rows = []
+    for p in persons:
+        status = p.get_status_display()
+        if p.secondment_unit:
+            status += f"（{p.secondment_unit}）"
+        if p.exited_on:
+            status += "（已出编）"
+        rows.append(_ListRow(
+            url=pk_url(urls, "roster:detail", p.pk), name=p.name,
+            id_shown=selectors.id_number_shown(person=p, visible=visible), gender=p.gender,
+            township=p.region.name, institution=p.institution.name if p.institution else "",
+            quota_type=p.quota_type, post=p.get_post_category_display(), enforcement=p.is_enforcement_staff,
+            status=status, entry_date=_day(p.entry_date), service_period_end=_day(p.service_period_end),
+            grade=p.assessment_grade,
+        ))
+    return rows
+
+
 def person_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     filters = selectors.RosterFilter.from_query(request.GET.dict())
@@ -71,7 +119,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "posts": PostCategory.choices,
         "grades": Grade.choices,
         "can_edit": scope.is_superuser or scope.can_edit(scope.region),
-        "rows": [(p, selectors.id_number_shown(person=p, visible=visible)) for p in page],
+        "rows": _list_rows(page, visible=visible),
     }
     if request.headers.get("HX-Request"):
         return render(request, "roster/_table.html", context)
