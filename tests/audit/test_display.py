@@ -108,3 +108,23 @@ def test_a_detail_page_history_shows_the_newest_twenty_and_links_to_the_rest(
     html = Template('{% include "audit/_history.html" %}').render(Context({"records": records}))
     assert html.count("<td class=\"nowrap\">修改</td>") == 20
     assert "object_type=roster.person&amp;object_id=999" in html
+
+
+def test_the_change_cell_shows_before_and_after_and_folds_past_four_fields(regions: Any) -> None:
+    [row] = history_rows([_person_update(regions["510923100"])])
+    cell = str(row.changes_html)
+    # Four changed fields: not folded; an update shows before → after.
+    assert "<details>" not in cell
+    assert '<tr><th class="nowrap">岗位类别</th><td>领导</td><td class="nowrap">→</td><td>中层</td></tr>' in cell
+    created = audit_record(
+        actor=None, action="create", object_type="roster.person", object_id="998", object_label="<b>",
+        region_code="510923100",
+        after={"姓名": "<b>张</b>", "岗位类别": "leader", "状态": "on-post", "执法人员": True, "出编日期": "2026-03-01"},
+    )
+    [row] = history_rows([created])
+    cell = str(row.changes_html)
+    assert cell.startswith("<details><summary>5 项：") and "等</summary>" in cell  # five fields: folded
+    assert '<td colspan="3">&lt;b&gt;张&lt;/b&gt;</td>' in cell  # escaped, one cell for a creation
+    nothing = audit_record(actor=None, action="update", object_type="roster.person", object_id="997",
+                           object_label="x", region_code="510923100", before={"姓名": "a"}, after={"姓名": "a"})
+    assert str(history_rows([nothing])[0].changes_html) == '<span class="muted">无字段变化</span>'
