@@ -45,10 +45,17 @@ def region_list(*, scope: Scope, parent: str = "", q: str = "") -> QuerySet[Regi
 
 
 def region_path(*, region: Region) -> list[Region]:
-    """The region's ancestors, root first, then the region (one query)."""
+    """The region's ancestors, root first, then the region (one query, the
+    first time for this region object: a page asks for the user's region's
+    path in the top bar and again in its body)."""
+    cached: list[Region] | None = getattr(region, "_path", None)
+    if cached is not None:
+        return list(cached)
     codes = region.ancestor_codes()
     ancestors = {r.code: r for r in Region.objects.filter(code__in=codes)}
-    return [ancestors[c] for c in codes if c in ancestors] + [region]
+    path = [ancestors[c] for c in codes if c in ancestors] + [region]
+    region._path = path  # type: ignore[attr-defined]
+    return list(path)
 
 
 def region_full_name(*, region: Region) -> str:
