@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
@@ -77,6 +77,8 @@ class CountyIndex:
     offices: IntArray
     public_institutions: IntArray
     seconded_persons: Sequence[tuple[int, PersonState]]
+    # One reference per township, shared by its findings (fewer objects).
+    refs: dict[int, ObjectRef] = field(default_factory=dict)
 
     @property
     def townships(self) -> Sequence[TownshipState]:
@@ -97,7 +99,10 @@ class CountyIndex:
         )
 
     def township_ref(self, i: int) -> ObjectRef:
-        return township_ref(self.townships[i])
+        ref = self.refs.get(i)
+        if ref is None:
+            ref = self.refs[i] = township_ref(self.townships[i])
+        return ref
 
     def county_ref(self) -> ObjectRef:
         return ObjectRef(ObjectKind.COUNTY, self.snapshot.region_code, self.snapshot.region_name)
@@ -159,31 +164,28 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
         if person.assessment_grade == EXCELLENT:
             excellent.append(i)
 
-    # 1b. Tallies: the same counts, `count` persons at a time.
+    # 1b. Tallies: the same counts, many persons at a time (the seconded-out
+    # are never tallied: the service-period rule lists them one by one).
     t_by_type: dict[str, tuple[list[int], list[int]]] = {}
     t_staff, t_seconded, t_excellent, t_enforcement, t_certified = (tally() for _ in range(5))
     for group in snapshot.person_tallies:
         i = position.get(group.township_code, -1)
         if i < 0:
             raise CountyFactsError(f"人员所在乡镇代码{group.township_code}不在本次数据中")
-        status, k = group.status, group.count
-        if group.is_enforcement_staff and (
-            status == PersonStatus.ON_POST or status == PersonStatus.BORROWED_IN
-        ):
+        if group.enforcement:
+            if group.certified_on != today:
+                raise CountyFactsError("执法证有效人数的统计日期与检查日期不同")
             t_enforcement[0].append(i)
-            t_enforcement[1].append(k)
-            if group.has_valid_certificate(today):
-                t_certified[0].append(i)
-                t_certified[1].append(k)
-        if status == PersonStatus.BORROWED_IN:
-            continue
+            t_enforcement[1].append(group.enforcement)
+            t_certified[0].append(i)
+            t_certified[1].append(group.certified)
+        k = group.count - group.borrowed_in
+        if k <= 0:
+            continue  # only borrowed-in persons: they hold a quota elsewhere
         for target, m in ((t_staff, k), (t_by_type.setdefault(group.quota_type, tally()), k),
                           (t_excellent, group.excellent)):  # fmt: skip
             target[0].append(i)
             target[1].append(m)
-        if status == PersonStatus.SECONDED_OUT:
-            # Listed one by one by the service-period rule: never tallied.
-            raise CountyFactsError("借调出的人员须逐人列出，不能合计")
 
     # 2. Institutions: offices and public institutions per township.
     offices: list[int] = []
