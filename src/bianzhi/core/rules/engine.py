@@ -79,6 +79,7 @@ class CountyIndex:
     seconded_persons: Sequence[tuple[int, PersonState]]
     # One reference per township, shared by its findings (fewer objects).
     refs: dict[int, ObjectRef] = field(default_factory=dict)
+    scopes: dict[tuple[str, ...], BoolArray] = field(default_factory=dict)
 
     @property
     def townships(self) -> Sequence[TownshipState]:
@@ -91,12 +92,21 @@ class CountyIndex:
         return self.headcount.get(quota_type, self._zeros())
 
     def in_scope(self, rule: RuleDefinition) -> BoolArray:
-        if not rule.scope:
-            return np.ones(len(self.classes), dtype=np.bool_)
-        scope = set(rule.scope)
-        return np.fromiter(
-            (c in scope for c in self.classes), dtype=np.bool_, count=len(self.classes)
-        )
+        """The townships a rule applies to (rules read it, never write it:
+        rules with the same scope share one array)."""
+        key = tuple(rule.scope) if rule.scope else ()
+        mask = self.scopes.get(key)
+        if mask is None:
+            if not key:
+                mask = np.ones(len(self.classes), dtype=np.bool_)
+            else:
+                scope = set(key)
+                mask = np.fromiter(
+                    (c in scope for c in self.classes), dtype=np.bool_, count=len(self.classes)
+                )
+            mask.flags.writeable = False
+            self.scopes[key] = mask
+        return mask
 
     def township_ref(self, i: int) -> ObjectRef:
         ref = self.refs.get(i)
@@ -300,8 +310,8 @@ def _finding(rule: RuleDefinition, obj: ObjectRef, message: str) -> Finding:
 
 
 def _offenders(mask: BoolArray) -> Iterator[int]:
-    for i in np.flatnonzero(mask):
-        yield int(i)
+    positions: list[int] = np.flatnonzero(mask).tolist()
+    yield from positions
 
 
 # --- messages shared with the write-time checks (bianzhi.core.rules.checks) --
@@ -571,17 +581,22 @@ def _institution_limits(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Findi
                 )
 
 
-def _leadership_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
+def _posts_within_approved(
+    ix: CountyIndex, rule: RuleDefinition, used: IntArray, approved: IntArray, *,
+    posts: str, pool: str, each: str,
+) -> Iterator[Finding]:
+    """Posts used within those approved, per township, or (pooled=1) only
+    the county's totals over the townships in scope. `posts` names what is
+    counted, `pool` the county total and `each` a township's approval in the
+    messages."""
     in_scope = ix.in_scope(rule)
-    used = np.fromiter((tw.leadership_posts_used for tw in ix.townships), dtype=np.int64)
-    approved = np.fromiter((tw.leadership_posts_approved for tw in ix.townships), dtype=np.int64)
     if rule.int_param("pooled") == 1:
         total_used, total_approved = int(used[in_scope].sum()), int(approved[in_scope].sum())
         if total_used > total_approved:
             yield _finding(
                 rule,
                 ix.county_ref(),
-                f"乡镇领导职数已配备{total_used}名，超过全县核定总数{total_approved}名，"
+                f"乡镇{posts}已配备{total_used}名，超过全县核定{pool}{total_approved}名，"
                 f"超出{total_used - total_approved}名",
             )
         return
@@ -589,33 +604,25 @@ def _leadership_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding
         yield _finding(
             rule,
             ix.township_ref(i),
-            f"领导职数已配备{used[i]}名，超过核定{approved[i]}名，超出{used[i] - approved[i]}名",
+            f"{posts}已配备{used[i]}名，超过核定{each}{approved[i]}名，超出{used[i] - approved[i]}名",
         )
+
+
+def _leadership_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
+    used = np.fromiter((tw.leadership_posts_used for tw in ix.townships), dtype=np.int64)
+    approved = np.fromiter((tw.leadership_posts_approved for tw in ix.townships), dtype=np.int64)
+    return _posts_within_approved(ix, rule, used, approved, posts="领导职数", pool="总数", each="")
 
 
 def _middle_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     """003 §一(四)三是: the county approves each township's total of middle
     posts and the township distributes them; pooled=1 compares only the
     county's totals (the county total as a pool)."""
-    in_scope = ix.in_scope(rule)
     used = np.fromiter((tw.middle_posts_used for tw in ix.townships), dtype=np.int64)
     approved = np.fromiter((tw.middle_posts_approved for tw in ix.townships), dtype=np.int64)
-    if rule.int_param("pooled") == 1:
-        total_used, total_approved = int(used[in_scope].sum()), int(approved[in_scope].sum())
-        if total_used > total_approved:
-            yield _finding(
-                rule,
-                ix.county_ref(),
-                f"乡镇中层干部已配备{total_used}名，超过全县核定中层职数总量{total_approved}名，"
-                f"超出{total_used - total_approved}名",
-            )
-        return
-    for i in _offenders(in_scope & (used > approved)):
-        yield _finding(
-            rule,
-            ix.township_ref(i),
-            f"中层干部已配备{used[i]}名，超过核定中层职数{approved[i]}名，超出{used[i] - approved[i]}名",
-        )
+    return _posts_within_approved(
+        ix, rule, used, approved, posts="中层干部", pool="中层职数总量", each="中层职数"
+    )
 
 
 def _excellent_share(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
