@@ -279,23 +279,23 @@ def counties_facts(
         )
 
     township_states: dict[str, list[TownshipState]] = defaultdict(list)
+    no_totals: dict[str, int] = {}
     for pk, code, name, county_code in townships:
         scheme = schemes.get(county_code, ClassScheme.FIVE_CLASSES)
-        quotas = dict(approved.get(pk, {}))
+        quotas = approved.get(pk, {})
+        totals = ledger_township.get(pk, no_totals)
         for item in QUOTA_ITEMS:
-            if item not in quotas and item in ledger_township.get(pk, {}):
-                quotas[item] = ledger_township[pk][item]
+            if item not in quotas and item in totals:
+                quotas = {**quotas, item: totals[item]}
         township_states[county_code].append(
             TownshipState(
                 code=code,
                 name=name,
                 township_class=classes.get(pk, SCHEME_CLASSES[scheme][-1]),
                 approved_quotas=quotas,
-                leadership_posts_approved=sum(
-                    ledger_township.get(pk, {}).get(i, 0) for i in LEADERSHIP_ITEMS
-                ),
+                leadership_posts_approved=sum(totals.get(i, 0) for i in LEADERSHIP_ITEMS),
                 leadership_posts_used=leaders.get(pk, 0),
-                middle_posts_approved=ledger_township.get(pk, {}).get(LedgerItem.MIDDLE, 0),
+                middle_posts_approved=totals.get(LedgerItem.MIDDLE, 0),
                 middle_posts_used=middle.get(pk, 0),
                 previous_quotas=previous.get(pk, {}),
                 enforcement_leader_id=(
@@ -306,6 +306,7 @@ def counties_facts(
 
     # 6. Institutions, split by county through the township code.
     institutions: dict[str, list[InstitutionState]] = defaultdict(list)
+    kinds = {k.value: k for k in InstitutionKind}
     for pk, name, region_id, kind in (
         Institution.objects.filter(**_under(region, "region__"), abolished_on__isnull=True)
         .order_by("region__code", "id")
@@ -318,7 +319,7 @@ def counties_facts(
                 id=str(pk),
                 name=name,
                 township_code=code,
-                kind=InstitutionKind(kind),
+                kind=kinds[kind],
                 admin_quota=quotas.get(LedgerItem.ADMIN, 0),
                 institution_quota=quotas.get(LedgerItem.INSTITUTION, 0),
             )

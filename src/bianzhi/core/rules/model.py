@@ -117,10 +117,14 @@ _OBJECT_KIND_LABELS = {
 }
 
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     # Read-only view over a private copy: a snapshot cannot change under the
-    # engine, even when the caller later mutates the dict it passed in.
-    return MappingProxyType(dict(value))
+    # engine, even when the caller later mutates the dict it passed in. Empty
+    # ones share one view (a province has thousands: fewer objects to collect).
+    return MappingProxyType(dict(value)) if value else _EMPTY
 
 
 @dataclass(frozen=True, slots=True)
