@@ -156,7 +156,8 @@ def counties_facts(
     # 3. Ledger totals per township and per institution: one GROUP BY on
     # both (an entry without an institution counts for its township only).
     ledger_township: dict[int, dict[str, int]] = defaultdict(dict)
-    ledger_institution: dict[int, dict[str, int]] = defaultdict(dict)
+    # (institution id, item) -> total: no dict per institution.
+    ledger_institution: dict[tuple[int, str], int] = {}
     institution_items = (LedgerItem.ADMIN, LedgerItem.INSTITUTION)
     for township_id, institution_id, item, total in _rows(
         InstitutionLedgerEntry.objects.filter(**_under(region, "region__"))
@@ -167,7 +168,7 @@ def counties_facts(
         totals = ledger_township[township_id]
         totals[item] = totals.get(item, 0) + int(total or 0)
         if institution_id is not None and item in institution_items:
-            ledger_institution[institution_id][item] = int(total or 0)
+            ledger_institution[institution_id, item] = int(total or 0)
 
     # 4. Leaders and middle managers on the roster, per township: one GROUP BY
     # here, or (with `tally`) counted in the roster's GROUP BY below instead.
@@ -313,15 +314,14 @@ def counties_facts(
         .values_list("id", "name", "region_id", "kind")
     ):
         code = code_of[region_id]
-        quotas = ledger_institution.get(pk, {})
         institutions[code[:6]].append(
             InstitutionState(
                 id=str(pk),
                 name=name,
                 township_code=code,
                 kind=kinds[kind],
-                admin_quota=quotas.get(LedgerItem.ADMIN, 0),
-                institution_quota=quotas.get(LedgerItem.INSTITUTION, 0),
+                admin_quota=ledger_institution.get((pk, LedgerItem.ADMIN), 0),
+                institution_quota=ledger_institution.get((pk, LedgerItem.INSTITUTION), 0),
             )
         )
     # Township codes start with their county's code (6 digits), so code[:6]
