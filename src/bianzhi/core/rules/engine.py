@@ -137,7 +137,9 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
     def counts(positions: Sequence[int], tallied: tuple[list[int], list[int]] | None = None) -> IntArray:
         result = np.bincount(np.asarray(positions, dtype=np.int64), minlength=n).astype(np.int64)
         if tallied and tallied[0]:
-            np.add.at(result, np.asarray(tallied[0], dtype=np.int64), np.asarray(tallied[1], dtype=np.int64))
+            # Weighted bincount sums in float64: exact for any headcount.
+            weights = np.asarray(tallied[1], dtype=np.float64)
+            result += np.bincount(np.asarray(tallied[0], dtype=np.int64), weights, minlength=n).astype(np.int64)
         return result
 
     def tally() -> tuple[list[int], list[int]]:
@@ -242,6 +244,7 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
 # --- number formatting and exact percentage comparisons ----------------------
 
 
+@functools.lru_cache(maxsize=4096)  # pure; rules of one township share counts
 def percent_text(count: int, total: int, threshold: float | int) -> str:
     """count/total as a percentage, rounded half up to one decimal ("94.7%"),
     with more decimals (up to four) when the rounded value would land on or
