@@ -2,7 +2,8 @@
 database, and a region's layered rule settings.
 
 A fixed number of queries whatever the region's size: for a province every
-county's snapshot comes out of the same eight queries, split in Python.
+county's snapshot comes out of the same queries (fourteen with the roster
+tallied), split in Python.
 
 Where the numbers come from:
 
