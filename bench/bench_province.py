@@ -191,7 +191,8 @@ BENCHMARKS = [
         baseline_repeat=1,
         check=rules_check,
         repeat=5,
-        note="CPU 时间（见该列）在数据库的分组统计和 183 个县的规则计算；墙钟时间是 CPU 时间的数倍，因测量时 2 核上的 1 分钟负载约为 10",
+        note="SQLite 的 CPU 时间约三分之一在名册的一次分组统计（在本进程内），其余在其他查询、组装和 183 个县的规则计算"
+        "（约 150 ms）；PostgreSQL 的墙钟时间另含数据库服务器上的分组统计（约 100–200 ms）；本机负载高时墙钟和 CPU 时间都随之上升",
     ),
     Benchmark(
         name="rules.province_refresh",

@@ -41,6 +41,7 @@ from bianzhi.core.rules import (
     ObjectKind,
     PersonState,
     PersonStatus,
+    PersonTally,
     RuleDefinition,
     RuleSettings,
     RuleSettingsError,
@@ -1188,3 +1189,52 @@ def test_an_uncertified_leader_in_charge_of_enforcement_is_a_warning() -> None:
     assert [(f.severity, f.message) for f in findings] == [(Severity.WARNING, "分管执法的领导钱镇长未持有效执法证")]
     gone = replace(snapshot, townships=[replace(town, enforcement_leader_id="p2")])
     assert [f.object.kind for f in evaluate(gone, only, today=on)] == [ObjectKind.TOWNSHIP]
+
+
+# --- the roster as tallies (issue 16) -------------------------------------------
+
+
+def _tallied(persons: Iterable[PersonState], on: date) -> list[PersonTally]:
+    """The plain reference: one tally per township and quota type, counted
+    person by person as the docstring of PersonTally says."""
+    groups: dict[tuple[str, str], list[PersonState]] = {}
+    for p in persons:
+        groups.setdefault((p.township_code, p.quota_type), []).append(p)
+    result = []
+    for (code, quota_type), members in groups.items():
+        holding = [p for p in members if p.status is not PersonStatus.BORROWED_IN]
+        working = [p for p in members if p.is_enforcement_staff
+                   and p.status in (PersonStatus.ON_POST, PersonStatus.BORROWED_IN)]  # fmt: skip
+        result.append(PersonTally(
+            code, quota_type, len(members), len(members) - len(holding),
+            sum(p.assessment_grade == EXCELLENT for p in holding), len(working),
+            sum(p.has_valid_certificate(on) for p in working), on,
+        ))  # fmt: skip
+    return result
+
+
+def test_tallied_persons_give_the_findings_of_listed_persons(county: CountyFacts) -> None:
+    statuses = [PersonStatus.ON_POST, PersonStatus.BORROWED_IN, PersonStatus.OTHER_ABSENCE]
+    persons = [
+        replace(p, status=statuses[k % 3], assessment_grade=EXCELLENT if k % 4 == 0 else p.assessment_grade,
+                is_enforcement_staff=k % 5 < 2,
+                enforcement_certificate_expiry=[None, TODAY, TODAY - timedelta(days=1)][k % 3])
+        for k, p in enumerate(county.persons)
+    ]  # fmt: skip
+    listed = replace(county, persons=persons)
+    tallied = replace(county, persons=(), person_tallies=_tallied(persons, TODAY))
+    warn_all = {r.id: RuleSettings(severity=Severity.WARNING) for r in RULES}
+    # Count only valid certificates against a high floor, so the certified
+    # tally is read and compared.
+    warn_all["enforcement-staff"] = RuleSettings(
+        severity=Severity.WARNING, parameters={"certified_only": 1, "min_staff": 8})
+    expected = evaluate(listed, warn_all, today=TODAY)
+    # The mix breaks the rules that read each tallied count.
+    assert {f.rule for f in expected} >= {"usage-rate", "excellent-share", "enforcement-staff"}
+    assert evaluate(tallied, warn_all, today=TODAY) == expected
+
+
+def test_a_tally_of_certificates_valid_on_another_day_is_refused(county: CountyFacts) -> None:
+    tallies = _tallied(county.persons, TODAY - timedelta(days=1))
+    with pytest.raises(CountyFactsError):
+        evaluate(replace(county, persons=(), person_tallies=tallies), today=TODAY)

@@ -2,7 +2,8 @@
 database, and a region's layered rule settings.
 
 A fixed number of queries whatever the region's size: for a province every
-county's snapshot comes out of the same eight queries, split in Python.
+county's snapshot comes out of the same queries (fourteen with the roster
+tallied), split in Python.
 
 Where the numbers come from:
 
@@ -28,8 +29,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db import connections
+from django.db.models import Count, Q, QuerySet, Sum
 
 from bianzhi.core.rules import (
     EXCELLENT,
@@ -62,6 +65,16 @@ from bianzhi.rules.models import RuleSetting
 def _under(region: Region, prefix: str = "") -> dict[str, str]:
     """Filter kwargs: rows whose region (through `prefix`) lies under `region`."""
     return {f"{prefix}{region.level_field}": region.code}
+
+
+def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values() query of ids, strings and integer totals, read
+    through the cursor without the ORM's per-value converters (a province's
+    GROUP BYs return thousands of rows; these columns need none)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def counties_facts(
@@ -141,25 +154,22 @@ def counties_facts(
     ):
         controls[county_code][quota_type] = ApprovedTotal(count, number, when)  # latest wins
 
-    # 3. Ledger totals per township and per institution (one GROUP BY each).
+    # 3. Ledger totals per township and per institution: one GROUP BY on
+    # both (an entry without an institution counts for its township only).
     ledger_township: dict[int, dict[str, int]] = defaultdict(dict)
-    for township_id, item, total in (
+    # (institution id, item) -> total: no dict per institution.
+    ledger_institution: dict[tuple[int, str], int] = {}
+    institution_items = (LedgerItem.ADMIN, LedgerItem.INSTITUTION)
+    for township_id, institution_id, item, total in _rows(
         InstitutionLedgerEntry.objects.filter(**_under(region, "region__"))
-        .values("region_id", "item")
+        .values("region_id", "institution_id", "item")
         .annotate(total=Sum("delta"))
-        .values_list("region_id", "item", "total")
+        .order_by()
     ):
-        ledger_township[township_id][item] = int(total or 0)
-    ledger_institution: dict[int, dict[str, int]] = defaultdict(dict)
-    for institution_id, item, total in (
-        InstitutionLedgerEntry.objects.filter(
-            **_under(region, "region__"), item__in=[LedgerItem.ADMIN, LedgerItem.INSTITUTION]
-        )
-        .values("institution_id", "item")
-        .annotate(total=Sum("delta"))
-        .values_list("institution_id", "item", "total")
-    ):
-        ledger_institution[institution_id][item] = int(total or 0)
+        totals = ledger_township[township_id]
+        totals[item] = totals.get(item, 0) + int(total or 0)
+        if institution_id is not None and item in institution_items:
+            ledger_institution[institution_id, item] = int(total or 0)
 
     # 4. Leaders and middle managers on the roster, per township: one GROUP BY
     # here, or (with `tally`) counted in the roster's GROUP BY below instead.
@@ -192,26 +202,38 @@ def counties_facts(
     tallies: dict[str, list[PersonTally]] = defaultdict(list)
     statuses = {s.value: s for s in PersonStatus}
     if tally:
+        # One GROUP BY on the township and quota type, every count a filtered
+        # COUNT: SQLite then reads the roster in the order of its (region,
+        # quota type) index with no sort, and the townships come as a
+        # subquery rather than a join.
         named = Q(status=Status.SECONDED_OUT) | Q(id__in=list(enforcement_leaders.values()))
-        for region_id, quota_type, status, enforcement, expiry, count, excellent, leader_count, middle_count in (
-            on_roster.exclude(named)
-            .values("region_id", "quota_type", "status", "is_enforcement_staff", "certificate_expiry")
+        township_ids = Region.objects.filter(level=Level.TOWNSHIP, **_under(region)).values("id")
+        holding = ~Q(status=Status.BORROWED_IN)
+        working = Q(is_enforcement_staff=True, status__in=[Status.ON_POST, Status.BORROWED_IN])
+        grouped = (
+            Person.objects.filter(region_id__in=township_ids, exited_on__isnull=True)
+            .exclude(named)
+            .values("region_id", "quota_type")
             .annotate(
                 n=Count("id"),
-                excellent=Count("id", filter=Q(assessment_grade=EXCELLENT)),
-                leaders=Count("id", filter=Q(post_category=PostCategory.LEADER)),
-                middles=Count("id", filter=Q(post_category=PostCategory.MIDDLE)),
+                borrowed=Count("id", filter=~holding),
+                excellent=Count("id", filter=holding & Q(assessment_grade=EXCELLENT)),
+                leaders=Count("id", filter=holding & Q(post_category=PostCategory.LEADER)),
+                middles=Count("id", filter=holding & Q(post_category=PostCategory.MIDDLE)),
+                working=Count("id", filter=working),
+                certified=Count("id", filter=working & Q(certificate_expiry__gte=on)),
             )
             .order_by()
-            .values_list("region_id", "quota_type", "status", "is_enforcement_staff", "certificate_expiry",
-                         "n", "excellent", "leaders", "middles")
-        ):  # fmt: skip
+        )
+        for (region_id, quota_type, count, borrowed, excellent, leader_count, middle_count, working_count,
+             certified) in _rows(grouped):
             code = code_of[region_id]
-            if status != Status.BORROWED_IN:
+            if leader_count:
                 leaders[region_id] = leaders.get(region_id, 0) + leader_count
+            if middle_count:
                 middle[region_id] = middle.get(region_id, 0) + middle_count
             tallies[code[:6]].append(
-                PersonTally(code, quota_type, statuses[status], enforcement, expiry, count, excellent)
+                PersonTally(code, quota_type, count, borrowed, excellent, working_count, certified, on)
             )
         on_roster = on_roster.filter(named)
     rows = (
@@ -231,8 +253,10 @@ def counties_facts(
             "assessment_grade",
         )
     )
+    # Tallied, the listed persons are few: fetched at once, not through a
+    # server-side cursor (PostgreSQL's costs a round trip and a copy).
     for (pk, name, region_id, quota_type, institution_id, post, enforcement, expiry, status,
-         service_end, secondment_start, grade) in rows.iterator(chunk_size=5000):
+         service_end, secondment_start, grade) in (rows if tally else rows.iterator(chunk_size=5000)):
         code = code_of[region_id]
         if tally and status != Status.BORROWED_IN:
             if post == PostCategory.LEADER:
@@ -257,23 +281,23 @@ def counties_facts(
         )
 
     township_states: dict[str, list[TownshipState]] = defaultdict(list)
+    no_totals: dict[str, int] = {}
     for pk, code, name, county_code in townships:
         scheme = schemes.get(county_code, ClassScheme.FIVE_CLASSES)
-        quotas = dict(approved.get(pk, {}))
+        quotas = approved.get(pk, {})
+        totals = ledger_township.get(pk, no_totals)
         for item in QUOTA_ITEMS:
-            if item not in quotas and item in ledger_township.get(pk, {}):
-                quotas[item] = ledger_township[pk][item]
+            if item not in quotas and item in totals:
+                quotas = {**quotas, item: totals[item]}
         township_states[county_code].append(
             TownshipState(
                 code=code,
                 name=name,
                 township_class=classes.get(pk, SCHEME_CLASSES[scheme][-1]),
                 approved_quotas=quotas,
-                leadership_posts_approved=sum(
-                    ledger_township.get(pk, {}).get(i, 0) for i in LEADERSHIP_ITEMS
-                ),
+                leadership_posts_approved=sum(totals.get(i, 0) for i in LEADERSHIP_ITEMS),
                 leadership_posts_used=leaders.get(pk, 0),
-                middle_posts_approved=ledger_township.get(pk, {}).get(LedgerItem.MIDDLE, 0),
+                middle_posts_approved=totals.get(LedgerItem.MIDDLE, 0),
                 middle_posts_used=middle.get(pk, 0),
                 previous_quotas=previous.get(pk, {}),
                 enforcement_leader_id=(
@@ -284,21 +308,21 @@ def counties_facts(
 
     # 6. Institutions, split by county through the township code.
     institutions: dict[str, list[InstitutionState]] = defaultdict(list)
+    kinds = {k.value: k for k in InstitutionKind}
     for pk, name, region_id, kind in (
         Institution.objects.filter(**_under(region, "region__"), abolished_on__isnull=True)
         .order_by("region__code", "id")
         .values_list("id", "name", "region_id", "kind")
     ):
         code = code_of[region_id]
-        quotas = ledger_institution.get(pk, {})
         institutions[code[:6]].append(
             InstitutionState(
                 id=str(pk),
                 name=name,
                 township_code=code,
-                kind=InstitutionKind(kind),
-                admin_quota=quotas.get(LedgerItem.ADMIN, 0),
-                institution_quota=quotas.get(LedgerItem.INSTITUTION, 0),
+                kind=kinds[kind],
+                admin_quota=ledger_institution.get((pk, LedgerItem.ADMIN), 0),
+                institution_quota=ledger_institution.get((pk, LedgerItem.INSTITUTION), 0),
             )
         )
     # Township codes start with their county's code (6 digits), so code[:6]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
@@ -77,6 +77,9 @@ class CountyIndex:
     offices: IntArray
     public_institutions: IntArray
     seconded_persons: Sequence[tuple[int, PersonState]]
+    # One reference per township, shared by its findings (fewer objects).
+    refs: dict[int, ObjectRef] = field(default_factory=dict)
+    scopes: dict[tuple[str, ...], BoolArray] = field(default_factory=dict)
 
     @property
     def townships(self) -> Sequence[TownshipState]:
@@ -89,15 +92,27 @@ class CountyIndex:
         return self.headcount.get(quota_type, self._zeros())
 
     def in_scope(self, rule: RuleDefinition) -> BoolArray:
-        if not rule.scope:
-            return np.ones(len(self.classes), dtype=np.bool_)
-        scope = set(rule.scope)
-        return np.fromiter(
-            (c in scope for c in self.classes), dtype=np.bool_, count=len(self.classes)
-        )
+        """The townships a rule applies to (rules read it, never write it:
+        rules with the same scope share one array)."""
+        key = tuple(rule.scope) if rule.scope else ()
+        mask = self.scopes.get(key)
+        if mask is None:
+            if not key:
+                mask = np.ones(len(self.classes), dtype=np.bool_)
+            else:
+                scope = set(key)
+                mask = np.fromiter(
+                    (c in scope for c in self.classes), dtype=np.bool_, count=len(self.classes)
+                )
+            mask.flags.writeable = False
+            self.scopes[key] = mask
+        return mask
 
     def township_ref(self, i: int) -> ObjectRef:
-        return township_ref(self.townships[i])
+        ref = self.refs.get(i)
+        if ref is None:
+            ref = self.refs[i] = township_ref(self.townships[i])
+        return ref
 
     def county_ref(self) -> ObjectRef:
         return ObjectRef(ObjectKind.COUNTY, self.snapshot.region_code, self.snapshot.region_name)
@@ -122,7 +137,9 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
     def counts(positions: Sequence[int], tallied: tuple[list[int], list[int]] | None = None) -> IntArray:
         result = np.bincount(np.asarray(positions, dtype=np.int64), minlength=n).astype(np.int64)
         if tallied and tallied[0]:
-            np.add.at(result, np.asarray(tallied[0], dtype=np.int64), np.asarray(tallied[1], dtype=np.int64))
+            # Weighted bincount sums in float64: exact for any headcount.
+            weights = np.asarray(tallied[1], dtype=np.float64)
+            result += np.bincount(np.asarray(tallied[0], dtype=np.int64), weights, minlength=n).astype(np.int64)
         return result
 
     def tally() -> tuple[list[int], list[int]]:
@@ -159,31 +176,28 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
         if person.assessment_grade == EXCELLENT:
             excellent.append(i)
 
-    # 1b. Tallies: the same counts, `count` persons at a time.
+    # 1b. Tallies: the same counts, many persons at a time (the seconded-out
+    # are never tallied: the service-period rule lists them one by one).
     t_by_type: dict[str, tuple[list[int], list[int]]] = {}
     t_staff, t_seconded, t_excellent, t_enforcement, t_certified = (tally() for _ in range(5))
     for group in snapshot.person_tallies:
         i = position.get(group.township_code, -1)
         if i < 0:
             raise CountyFactsError(f"人员所在乡镇代码{group.township_code}不在本次数据中")
-        status, k = group.status, group.count
-        if group.is_enforcement_staff and (
-            status == PersonStatus.ON_POST or status == PersonStatus.BORROWED_IN
-        ):
+        if group.enforcement:
+            if group.certified_on != today:
+                raise CountyFactsError("执法证有效人数的统计日期与检查日期不同")
             t_enforcement[0].append(i)
-            t_enforcement[1].append(k)
-            if group.has_valid_certificate(today):
-                t_certified[0].append(i)
-                t_certified[1].append(k)
-        if status == PersonStatus.BORROWED_IN:
-            continue
+            t_enforcement[1].append(group.enforcement)
+            t_certified[0].append(i)
+            t_certified[1].append(group.certified)
+        k = group.count - group.borrowed_in
+        if k <= 0:
+            continue  # only borrowed-in persons: they hold a quota elsewhere
         for target, m in ((t_staff, k), (t_by_type.setdefault(group.quota_type, tally()), k),
                           (t_excellent, group.excellent)):  # fmt: skip
             target[0].append(i)
             target[1].append(m)
-        if status == PersonStatus.SECONDED_OUT:
-            # Listed one by one by the service-period rule: never tallied.
-            raise CountyFactsError("借调出的人员须逐人列出，不能合计")
 
     # 2. Institutions: offices and public institutions per township.
     offices: list[int] = []
@@ -230,6 +244,7 @@ def build_index(snapshot: CountyFacts, today: date) -> CountyIndex:
 # --- number formatting and exact percentage comparisons ----------------------
 
 
+@functools.lru_cache(maxsize=4096)  # pure; rules of one township share counts
 def percent_text(count: int, total: int, threshold: float | int) -> str:
     """count/total as a percentage, rounded half up to one decimal ("94.7%"),
     with more decimals (up to four) when the rounded value would land on or
@@ -298,8 +313,8 @@ def _finding(rule: RuleDefinition, obj: ObjectRef, message: str) -> Finding:
 
 
 def _offenders(mask: BoolArray) -> Iterator[int]:
-    for i in np.flatnonzero(mask):
-        yield int(i)
+    positions: list[int] = np.flatnonzero(mask).tolist()
+    yield from positions
 
 
 # --- messages shared with the write-time checks (bianzhi.core.rules.checks) --
@@ -569,17 +584,22 @@ def _institution_limits(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Findi
                 )
 
 
-def _leadership_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
+def _posts_within_approved(
+    ix: CountyIndex, rule: RuleDefinition, used: IntArray, approved: IntArray, *,
+    posts: str, pool: str, each: str,
+) -> Iterator[Finding]:
+    """Posts used within those approved, per township, or (pooled=1) only
+    the county's totals over the townships in scope. `posts` names what is
+    counted, `pool` the county total and `each` a township's approval in the
+    messages."""
     in_scope = ix.in_scope(rule)
-    used = np.fromiter((tw.leadership_posts_used for tw in ix.townships), dtype=np.int64)
-    approved = np.fromiter((tw.leadership_posts_approved for tw in ix.townships), dtype=np.int64)
     if rule.int_param("pooled") == 1:
         total_used, total_approved = int(used[in_scope].sum()), int(approved[in_scope].sum())
         if total_used > total_approved:
             yield _finding(
                 rule,
                 ix.county_ref(),
-                f"乡镇领导职数已配备{total_used}名，超过全县核定总数{total_approved}名，"
+                f"乡镇{posts}已配备{total_used}名，超过全县核定{pool}{total_approved}名，"
                 f"超出{total_used - total_approved}名",
             )
         return
@@ -587,33 +607,25 @@ def _leadership_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding
         yield _finding(
             rule,
             ix.township_ref(i),
-            f"领导职数已配备{used[i]}名，超过核定{approved[i]}名，超出{used[i] - approved[i]}名",
+            f"{posts}已配备{used[i]}名，超过核定{each}{approved[i]}名，超出{used[i] - approved[i]}名",
         )
+
+
+def _leadership_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
+    used = np.fromiter((tw.leadership_posts_used for tw in ix.townships), dtype=np.int64)
+    approved = np.fromiter((tw.leadership_posts_approved for tw in ix.townships), dtype=np.int64)
+    return _posts_within_approved(ix, rule, used, approved, posts="领导职数", pool="总数", each="")
 
 
 def _middle_posts(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:
     """003 §一(四)三是: the county approves each township's total of middle
     posts and the township distributes them; pooled=1 compares only the
     county's totals (the county total as a pool)."""
-    in_scope = ix.in_scope(rule)
     used = np.fromiter((tw.middle_posts_used for tw in ix.townships), dtype=np.int64)
     approved = np.fromiter((tw.middle_posts_approved for tw in ix.townships), dtype=np.int64)
-    if rule.int_param("pooled") == 1:
-        total_used, total_approved = int(used[in_scope].sum()), int(approved[in_scope].sum())
-        if total_used > total_approved:
-            yield _finding(
-                rule,
-                ix.county_ref(),
-                f"乡镇中层干部已配备{total_used}名，超过全县核定中层职数总量{total_approved}名，"
-                f"超出{total_used - total_approved}名",
-            )
-        return
-    for i in _offenders(in_scope & (used > approved)):
-        yield _finding(
-            rule,
-            ix.township_ref(i),
-            f"中层干部已配备{used[i]}名，超过核定中层职数{approved[i]}名，超出{used[i] - approved[i]}名",
-        )
+    return _posts_within_approved(
+        ix, rule, used, approved, posts="中层干部", pool="中层职数总量", each="中层职数"
+    )
 
 
 def _excellent_share(ix: CountyIndex, rule: RuleDefinition) -> Iterator[Finding]:

@@ -117,13 +117,17 @@ _OBJECT_KIND_LABELS = {
 }
 
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     # Read-only view over a private copy: a snapshot cannot change under the
-    # engine, even when the caller later mutates the dict it passed in.
-    return MappingProxyType(dict(value))
+    # engine, even when the caller later mutates the dict it passed in. Empty
+    # ones share one view (a province has thousands: fewer objects to collect).
+    return MappingProxyType(dict(value)) if value else _EMPTY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TownshipState:
     """One township as it stands now.
 
@@ -157,7 +161,7 @@ class TownshipState:
         return self.approved_quotas.get(quota_type, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InstitutionState:
     """An institution of a township, with its approved quotas."""
 
@@ -169,7 +173,7 @@ class InstitutionState:
     institution_quota: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonState:
     """One person on the roster (实名制). `id` is the roster record's key, never
     the identity number, which the rules do not need.
@@ -202,31 +206,32 @@ class PersonState:
         return expiry is not None and on <= expiry
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonTally:
-    """`count` persons of one township that share every field the rules
-    count by (quota type, status, enforcement staff and certificate expiry),
-    `excellent` of them graded 优秀: persons no rule looks at one by one.
+    """The persons of one township holding one quota type that no rule looks
+    at one by one, as counts: `count` persons, `borrowed_in` of them 借入
+    (so not in the township's headcount), `excellent` of the others graded
+    优秀; `enforcement` enforcement staff working in the township (status
+    ON_POST or BORROWED_IN), `certified` of them with a certificate valid on
+    `certified_on` (the evaluation day: the engine refuses another).
 
     A province's findings are evaluated with the roster as tallies (one
     GROUP BY) plus the persons rules do name: the seconded-out (service
-    period) and the enforcement leaders. Every count the rules read is the
-    same as with one PersonState per person (tests check this)."""
+    period), never tallied, and the enforcement leaders. Every count the
+    rules read is the same as with one PersonState per person (tests check
+    this)."""
 
     township_code: str
     quota_type: str
-    status: PersonStatus
-    is_enforcement_staff: bool
-    enforcement_certificate_expiry: date | None
     count: int
+    borrowed_in: int = 0
     excellent: int = 0
+    enforcement: int = 0
+    certified: int = 0
+    certified_on: date | None = None
 
-    def has_valid_certificate(self, on: date) -> bool:
-        expiry = self.enforcement_certificate_expiry
-        return expiry is not None and on <= expiry
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ApprovedTotal:
     """A county-wide count fixed by a document: the county total of one quota
     type as last approved (for "两个不减少"), or the control number issued
@@ -243,7 +248,7 @@ class ApprovedTotal:
         return f"（{'，'.join(parts)}）" if parts else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CountyFacts:
     """A county's current state: its townships, their institutions and the
     persons on their quotas. Rules that add townships up (no-total-decrease,
@@ -278,7 +283,7 @@ class CountyFacts:
         return sum(t.approved(quota_type) for t in self.townships) + self.reserve.get(quota_type, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectRef:
     """A typed reference to the object at fault: a county (region code), a
     township (township code), an institution or a person (record id)."""
@@ -291,7 +296,7 @@ class ObjectRef:
         return {"kind": str(self.kind), "id": self.id, "label": self.label}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One rule broken by one object. `rule` is the rule id, `message` says
     what is wrong in Chinese with the numbers, `source` cites the policy."""
