@@ -206,3 +206,18 @@ def test_the_province_page_lists_cities_linking_to_their_dashboards(spread: Any,
     county = login(admin).get("/dashboards/510923/").content.decode()
     body = county.split('data-testid="enforcement-rows"', 1)[1].split("</table>", 1)[0]
     assert "<th>乡镇</th>" in body and f'<a href="/dashboards/{PENGLAI}/">蓬莱镇</a>' in body
+
+
+@pytest.mark.parametrize("region", ["51", "5109", "510923", PENGLAI])
+def test_the_staff_counted_by_the_roster_tally_are_those_the_enforcement_figures_count(
+    spread: Any, scope: Any, region: str
+) -> None:
+    """The page passes the roster tally's enforcement staff to the
+    enforcement figures rather than count them twice: the same persons."""
+    from bianzhi.dashboards.selectors import dashboard_data
+
+    data = dashboard_data(scope=scope, region=spread[region], today=TODAY)
+    staff = {r["code"]: (r["enforcement"], r["certified"]) for r in data["rows"]}
+    given = enforcement_figures(scope=scope, region=spread[region], today=TODAY, staff=staff)
+    assert given == enforcement_figures(scope=scope, region=spread[region], today=TODAY)
+    assert sum(n for n, _ in staff.values()) == (4 if region in ("51", "5109") else 3)  # 安居镇 is in 遂宁市, not in 大英县

@@ -33,10 +33,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def region(request: HttpRequest, code: str) -> HttpResponse:
     scope = scope_of(request)
     target = scope.region_or_404(code)
-    data = dashboard_data(scope=scope, region=target)
+    today = clock.today()
+    data = dashboard_data(scope=scope, region=target, today=today)
     # Issue 15: enforcement cases and public assets, by the level below
     # (a province by city, a city by county, a county by township).
-    data["enforcement"] = enforcement_figures(scope=scope, region=target, today=clock.today())
+    # The roster tally above counted the enforcement staff by the same groups.
+    staff = {r["code"]: (r["enforcement"], r["certified"]) for r in data["rows"]}
+    data["enforcement"] = enforcement_figures(scope=scope, region=target, today=today, staff=staff)
     data["assets"] = asset_figures(scope=scope, region=target)
     if request.GET.get("format") == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

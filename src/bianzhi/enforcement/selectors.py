@@ -5,6 +5,7 @@ a township are disclosed to everyone (002 §5: 谁执法谁公示)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,11 +204,18 @@ class GroupFigures:
         return round(100 * self.certified / self.staff, 1) if self.staff else None
 
 
-def figures(*, scope: Scope, region: Region, today: dt.date) -> dict[str, Any]:
+def figures(
+    *, scope: Scope, region: Region, today: dt.date, staff: Mapping[str, tuple[int, int]] | None = None
+) -> dict[str, Any]:
     """Cases, time to close and certificate rate for the townships under
     ``region`` (within the scope), one row per group (``figure_groups``: a
     province by city, a city by county, a county by township), and cases
-    per matter. Each table is one GROUP BY in the database."""
+    per matter. Each table is one GROUP BY in the database.
+
+    ``staff``: the enforcement staff and how many of them are certified
+    (on ``today``), by group code, when the caller has counted them already
+    in the same request (the dashboard's roster tally counts the same
+    persons by the same groups); otherwise counted here."""
     column, groups = figure_groups(scope=scope, region=region)
     towns = scope.regions().filter(level=Level.TOWNSHIP, **{region.level_field: region.code})
     # The townships as a subquery, not a list of 3,111 ids (a province).
@@ -237,15 +245,19 @@ def figures(*, scope: Scope, region: Region, today: dt.date) -> dict[str, Any]:
             row.average_days_to_close = round(days / item["timed"], 1)
             days_total += days
             timed_total += item["timed"]
-    working = Q(exited_on__isnull=True, status__in=[Status.ON_POST, Status.BORROWED_IN], is_enforcement_staff=True)
-    for item in (
-        Person.objects.filter(working, region_id__in=ids).order_by()
-        .values(group := f"region__{column}")
-        .annotate(staff=Count("id"), certified=Count("id", filter=Q(certificate_expiry__gte=today)))
-    ):
-        row = rows.get(item[group])
+    if staff is None:
+        working = Q(exited_on__isnull=True, status__in=[Status.ON_POST, Status.BORROWED_IN], is_enforcement_staff=True)
+        group = f"region__{column}"
+        staff = {
+            item[group]: (item["staff"], item["certified"])
+            for item in Person.objects.filter(working, region_id__in=ids).order_by()
+            .values(group)
+            .annotate(staff=Count("id"), certified=Count("id", filter=Q(certificate_expiry__gte=today)))
+        }
+    for code, (count, certified_count) in staff.items():
+        row = rows.get(code)
         if row is not None:
-            row.staff, row.certified = item["staff"], item["certified"]
+            row.staff, row.certified = count, certified_count
     matters = cases.values("matter_name").annotate(n=Count("id")).order_by("-n", "matter_name")[:20]
     staff = sum(r.staff for r in rows.values())
     return {
