@@ -259,7 +259,7 @@ def figures(
         if row is not None:
             row.staff, row.certified = count, certified_count
     matters = cases.values("matter_name").annotate(n=Count("id")).order_by("-n", "matter_name")[:20]
-    staff = sum(r.staff for r in rows.values())
+    staff_total = sum(r.staff for r in rows.values())
     return {
         "rows": [{**r.__dict__, "certificate_rate": r.certificate_rate} for r in rows.values()],
         "matters": [{"name": m["matter_name"], "cases": m["n"]} for m in matters],
@@ -267,8 +267,8 @@ def figures(
             "cases": sum(r.cases for r in rows.values()),
             "closed": sum(r.closed for r in rows.values()),
             "average_days_to_close": round(days_total / timed_total, 1) if timed_total else None,
-            "certificate_rate": round(100 * sum(r.certified for r in rows.values()) / staff, 1)
-            if staff
+            "certificate_rate": round(100 * sum(r.certified for r in rows.values()) / staff_total, 1)
+            if staff_total
             else None,
         },
     }
