@@ -53,6 +53,12 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
             # tables of issue 15 are in the page already; no script reads them.
             "chart_data": {k: v for k, v in data.items() if k not in ("enforcement", "assets")},
             "group_label": GROUP_LABEL[target.level],
+            # Each row with its 核定/在编/空编 cells in the order of the
+            # types (a template cannot index a dict by a variable).
+            "table": [
+                (r, [(r["approved"][t], r["actual"][t], r["vacancy"][t]) for t in data["types"]])
+                for r in data["rows"]
+            ],
             # Figures of the grids and staffing-plans registers (issue 15 §3, §4).
             "grid_rows": grid_dashboard_rows(scope=scope, region=target),
             "staffing_years": staffing_dashboard_years(scope=scope, region=target),
