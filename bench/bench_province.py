@@ -302,7 +302,7 @@ BENCHMARKS = [
         baseline_name="改前的模板（逐乡镇模板循环、整份数据嵌入页面）",
         check=dashboard_check,
         repeat=5,
-        note="余下的 CPU 时间在各项分组统计查询（名册按市、执法和资产按乡镇）和页面中 3,111 个乡镇的两张表（约 1 MB HTML）；墙钟时间是 CPU 时间的数倍，因测量时 2 核上的 1 分钟负载约为 10",
+        note="执法、资产两张表按市分行（21 行，原为 3,111 个乡镇）；余下的 CPU 时间主要在名册按市的分组统计（15 万人，8 个条件计数，SQLite 在本进程内执行）和其余分组查询，其次是模板；墙钟时间受测量时本机负载影响",
     ),
     Benchmark(
         name="documents.sanding_county_pdf_job",
