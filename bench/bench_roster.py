@@ -274,6 +274,51 @@ def _fill_roster(count: int) -> None:
     Person.objects.bulk_create(batch)
 
 
+# The five matters' shares of the cases: 5:4:3:2:1, so that the page's
+# "按事项" line has one order however it is counted.
+_MATTERS = [m for m, n in enumerate((5, 4, 3, 2, 1)) for _ in range(n)]
+
+
+def _fill_cases_and_assets() -> None:
+    """Enforcement cases (0 to 3 a township, every status, closed ones with
+    0 to 29 days to close) and public assets (0 to 2 a township, idle and
+    revitalised ones with a plan, every other plan crossed off), bulk and
+    idempotent: what the dashboard's two issue-15 tables add up."""
+    from datetime import timedelta
+
+    from bianzhi.assets.models import Asset, RevitalisationPlan
+    from bianzhi.core.assets import IDLE, IN_USE, REVITALISED, TOWN_CATEGORIES
+    from bianzhi.enforcement.models import Case
+
+    if Case.objects.exists():
+        return
+    townships = _province()
+    statuses = ("closed", "transferred", "filed", "closed", "investigating", "decided", "closed")
+    cases, assets, j = [], [], 0
+    for i, t in enumerate(townships):
+        for k in range(i % 4):
+            status = statuses[j % len(statuses)]
+            filed = date(2025, 1, 1) + timedelta(days=j % 300)
+            cases.append(Case(
+                township_id=t.pk, number=f"综执立〔2025〕{k + 1}号", matter_code=f"M{_MATTERS[j % 15]}",
+                matter_name=f"执法事项{_MATTERS[j % 15]}", power_type="处罚", party_kind="organisation",
+                party_name="某公司", party_id="91510000MA0000000X", filed_on=filed, status=status,
+                closed_on=filed + timedelta(days=(i + k) % 30) if status == "closed" else None,
+            ))
+            j += 1
+        for k in range(i % 3):
+            assets.append(Asset(township_id=t.pk, owner="镇", asset_class="办公用房", name=f"资产{k}", origin="原有",
+                                registration="已登记", use_status=(IDLE, REVITALISED, IN_USE)[(i + k) % 3]))
+    Case.objects.bulk_create(cases, batch_size=2000)
+    Asset.objects.bulk_create(assets, batch_size=2000)
+    RevitalisationPlan.objects.bulk_create([
+        RevitalisationPlan(asset=a, category=TOWN_CATEGORIES[n % len(TOWN_CATEGORIES)], measures="改作办公",
+                           responsible_unit="镇政府", deadline=date(2026, 12, 31),
+                           status="closed" if n % 2 else "in-progress")
+        for n, a in enumerate(Asset.objects.exclude(use_status=IN_USE).order_by("id"))
+    ], batch_size=2000)  # fmt: skip
+
+
 def dashboard_setup() -> Any:
     _django()
     from django.test import Client
@@ -284,6 +329,7 @@ def dashboard_setup() -> Any:
 
     _province()
     _fill_roster(DASHBOARD_PERSONS)
+    _fill_cases_and_assets()
     findings_refresh(region=Region.objects.get(code=PROVINCE))
     admin = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
         "bench-admin", password="bench-pass-12345")

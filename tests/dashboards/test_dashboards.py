@@ -89,3 +89,18 @@ def test_ending_the_secondment_updates_the_figures(staffed: Any, scope_of: Any, 
     person_secondment_end(actor=None, person=staffed[4], returned_on=date(2024, 6, 1))
     data = dashboard_data(scope=scope_of(), region=regions["510923"])
     assert _row(data, PENGLAI)["seconded"] == 0
+
+
+def test_the_findings_are_counted_per_rule_and_severity(staffed: Any, scope_of: Any, regions: Any) -> None:
+    """Each count is the number of stored findings of that rule and severity
+    (the findings list's own order must not split the groups)."""
+    from collections import Counter
+
+    from bianzhi.rules.models import StoredFinding
+
+    expected = Counter((f.rule, f.severity) for f in StoredFinding.objects.all())
+    assert max(expected.values()) >= 2
+    data = dashboard_data(scope=scope_of(), region=regions["510923"])
+    got = {(f["rule"], sev): f[sev] for f in data["findings"] for sev in ("block", "warning") if f[sev]}
+    assert got == dict(expected)
+    assert data["totals"]["block"] + data["totals"]["warning"] == sum(expected.values())

@@ -33,3 +33,18 @@ def test_a_township_user_hears_the_counts_of_their_township(
 
     response = login(daying_officer).post("/rules/findings/refresh/", follow=True)
     assert f"已重新检查大英县：共{county.count()}个问题" in _message(response)
+
+
+def test_the_findings_page_counts_each_rule_and_severity(regions: Any, login: Any, daying_officer: Any) -> None:
+    """The summary above the list counts every stored finding of a rule and
+    severity (the list's own order must not split the groups into ones)."""
+    from collections import Counter
+
+    approve(PENGLAI, admin=12, township_class="一般乡镇")
+    approve(HUILONG, admin=13, township_class="一般乡镇")
+    login(daying_officer).post("/rules/findings/refresh/")
+    expected = Counter((f.rule, f.severity) for f in StoredFinding.objects.filter(county__code="510923"))
+    assert max(expected.values()) >= 2
+    summary = login(daying_officer).get("/rules/findings/").context["summary"]
+    got = {(d.id, sev): n for d, block, warning in summary for sev, n in (("block", block), ("warning", warning)) if n}
+    assert got == dict(expected)

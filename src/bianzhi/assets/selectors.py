@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from bianzhi.assets.models import (
 from bianzhi.core.assets import CATEGORIES, IDLE, REVITALISED, share
 from bianzhi.core.tasks import TaskStatus
 from bianzhi.regions.models import Level, Region
+from bianzhi.regions.selectors import figure_groups
 
 WRITER_ROLES = frozenset({Role.OFFICER, Role.TOWNSHIP})
 
@@ -120,36 +120,43 @@ class Figures:
 
 
 def figures(*, scope: Scope, region: Region) -> dict[str, Any]:
-    """Idle and revitalised shares by township and plans by category."""
-    towns = scope.regions().filter(level=Level.TOWNSHIP)
-    if region.level == Level.TOWNSHIP:
-        towns = towns.filter(code=region.code)
-    else:
-        towns = towns.filter(**{region.level_field: region.code})
+    """Idle and revitalised shares for the townships under ``region`` (within
+    the scope), one row per group (``figure_groups``: a province by city, a
+    city by county, a county by township), and plans by category. Each
+    table is one GROUP BY in the database."""
+    column, groups = figure_groups(scope=scope, region=region)
+    towns = scope.regions().filter(level=Level.TOWNSHIP, **{region.level_field: region.code})
     # The townships as a subquery, not a list of 3,111 ids (a province).
     ids = towns.values("id")
-    rows = {pk: Figures(code, name) for pk, code, name in towns.order_by("code").values_list("id", "code", "name")}
-    for township_id, status in Asset.objects.filter(township_id__in=ids).values_list("township_id", "use_status"):
-        row = rows[township_id]
-        row.total += 1
-        row.idle += status == IDLE
-        row.revitalised += status == REVITALISED
-    by_category: Counter[str] = Counter()
-    closed: Counter[str] = Counter()
-    for category, status, township_id in RevitalisationPlan.objects.filter(
-        asset__township_id__in=ids
-    ).values_list("category", "status", "asset__township_id"):
-        by_category[category] += 1
-        if status == TaskStatus.CLOSED.value:
-            closed[category] += 1
-            rows[township_id].closed_plans += 1
+    rows = {g.code: Figures(g.code, g.name) for g in groups}
+    for item in (
+        Asset.objects.filter(township_id__in=ids).order_by()
+        .values(group := f"township__{column}")
+        .annotate(total=Count("id"), idle=Count("id", filter=Q(use_status=IDLE)),
+                  revitalised=Count("id", filter=Q(use_status=REVITALISED)))
+    ):
+        row = rows.get(item[group])
+        if row is not None:
+            row.total, row.idle, row.revitalised = item["total"], item["idle"], item["revitalised"]
+    plans = RevitalisationPlan.objects.filter(asset__township_id__in=ids).order_by()
+    closed = Q(status=TaskStatus.CLOSED.value)
+    for item in plans.filter(closed).values(group := f"asset__township__{column}").annotate(n=Count("id")):
+        row = rows.get(item[group])
+        if row is not None:
+            row.closed_plans = item["n"]
+    by_category = {
+        item["category"]: item
+        for item in plans.values("category").annotate(plans=Count("id"), closed=Count("id", filter=closed))
+    }
     total = sum(r.total for r in rows.values())
     idle = sum(r.idle for r in rows.values())
     revitalised = sum(r.revitalised for r in rows.values())
     return {
-        "townships": [r.as_dict() for r in rows.values()],
+        "rows": [r.as_dict() for r in rows.values()],
         "categories": [
-            {"name": c, "plans": by_category[c], "closed": closed[c]} for c in CATEGORIES if by_category[c]
+            {"name": c, "plans": by_category[c]["plans"], "closed": by_category[c]["closed"]}
+            for c in CATEGORIES
+            if c in by_category
         ],
         "totals": {
             "assets": total,

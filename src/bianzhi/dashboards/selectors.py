@@ -121,9 +121,11 @@ def dashboard_data(*, scope: Scope, region: Region, today: date | None = None) -
             rows[code].leaders_approved += int(total or 0)
 
     # 3. Findings by rule and severity.
+    # Without the list's order (county, id): Django would group by those
+    # columns too, one group per finding, and every count would be 1.
     counts = {
         (r, s): n
-        for r, s, n in finding_list(scope=scope, region=region)
+        for r, s, n in finding_list(scope=scope, region=region).order_by()
         .values("rule", "severity").annotate(n=Count("id")).values_list("rule", "severity", "n")
     }
     findings_url = reverse("policy_rules:findings")

@@ -5,11 +5,11 @@ a township are disclosed to everyone (002 §5: 谁执法谁公示)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DurationField, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from bianzhi.accounts.models import Role
@@ -25,6 +25,7 @@ from bianzhi.core.idnumber import mask_id_number
 from bianzhi.duties.selectors.duty_list import DutyEntry, duty_list
 from bianzhi.enforcement.models import Case, CaseFile, EnforcementTeam, JointMeeting, PartyKind
 from bianzhi.regions.models import Level, Region
+from bianzhi.regions.selectors import figure_groups
 from bianzhi.roster.models import Person, PostCategory, Status
 
 WRITER_ROLES = frozenset({Role.OFFICER, Role.TOWNSHIP})
@@ -185,7 +186,9 @@ def meeting_get(*, scope: Scope, pk: int) -> JointMeeting:
 
 
 @dataclass
-class TownshipFigures:
+class GroupFigures:
+    """The figures of one row: a city, county or township (see ``figures``)."""
+
     code: str
     name: str
     cases: int = 0
@@ -201,60 +204,71 @@ class TownshipFigures:
         return round(100 * self.certified / self.staff, 1) if self.staff else None
 
 
-def figures(*, scope: Scope, region: Region, today: dt.date) -> dict[str, Any]:
-    """Cases per township and per matter, time to close, certificate rate,
-    for the townships under ``region`` (within the scope)."""
-    towns = scope.regions().filter(level=Level.TOWNSHIP)
-    if region.level == Level.TOWNSHIP:
-        towns = towns.filter(code=region.code)
-    else:
-        towns = towns.filter(**{region.level_field: region.code})
+def figures(
+    *, scope: Scope, region: Region, today: dt.date, staff: Mapping[str, tuple[int, int]] | None = None
+) -> dict[str, Any]:
+    """Cases, time to close and certificate rate for the townships under
+    ``region`` (within the scope), one row per group (``figure_groups``: a
+    province by city, a city by county, a county by township), and cases
+    per matter. Each table is one GROUP BY in the database.
+
+    ``staff``: the enforcement staff and how many of them are certified
+    (on ``today``), by group code, when the caller has counted them already
+    in the same request (the dashboard's roster tally counts the same
+    persons by the same groups); otherwise counted here."""
+    column, groups = figure_groups(scope=scope, region=region)
+    towns = scope.regions().filter(level=Level.TOWNSHIP, **{region.level_field: region.code})
     # The townships as a subquery, not a list of 3,111 ids (a province).
     ids = towns.values("id")
-    rows = {pk: TownshipFigures(code, name) for pk, code, name in towns.order_by("code").values_list("id", "code", "name")}
-    case_rows = Case.objects.filter(township_id__in=ids)
-    days: dict[int, list[int]] = defaultdict(list)
-    by_matter: Counter[str] = Counter()
-    for township_id, status, filed, closed, matter in case_rows.values_list(
-        "township_id", "status", "filed_on", "closed_on", "matter_name"
+    rows = {g.code: GroupFigures(g.code, g.name) for g in groups}
+    closed = Q(status=CaseStatus.CLOSED.value)
+    timed = closed & Q(closed_on__isnull=False)
+    cases = Case.objects.filter(township_id__in=ids).order_by()
+    # Days to close as a sum and a count, so that a group's average and the
+    # total's are each one division of whole days, as before grouping.
+    days_total = 0
+    timed_total = 0
+    for item in cases.values(group := f"township__{column}").annotate(
+        cases=Count("id"),
+        closed=Count("id", filter=closed),
+        transferred=Count("id", filter=Q(status=CaseStatus.TRANSFERRED.value)),
+        timed=Count("id", filter=timed),
+        days=Sum(F("closed_on") - F("filed_on"), filter=timed, output_field=DurationField()),
     ):
-        row = rows[township_id]
-        row.cases += 1
-        by_matter[matter] += 1
-        if status == CaseStatus.CLOSED.value:
-            row.closed += 1
-            if closed is not None:
-                days[township_id].append((closed - filed).days)
-        elif status == CaseStatus.TRANSFERRED.value:
-            row.transferred += 1
-        else:
-            row.open += 1
-    for township_id, values in days.items():
-        rows[township_id].average_days_to_close = round(sum(values) / len(values), 1)
-    working = Q(exited_on__isnull=True, status__in=[Status.ON_POST, Status.BORROWED_IN], is_enforcement_staff=True)
-    for item in (
-        Person.objects.filter(working, region_id__in=ids)
-        .values("region_id")
-        .annotate(
-            staff=Count("id"),
-            certified=Count("id", filter=Q(certificate_expiry__gte=today)),
-        )
-    ):
-        rows[item["region_id"]].staff = item["staff"]
-        rows[item["region_id"]].certified = item["certified"]
-    all_days = [d for values in days.values() for d in values]
-    staff = sum(r.staff for r in rows.values())
+        row = rows.get(item[group])
+        if row is None:
+            continue
+        row.cases, row.closed, row.transferred = item["cases"], item["closed"], item["transferred"]
+        row.open = row.cases - row.closed - row.transferred
+        if item["timed"]:
+            days = item["days"].days
+            row.average_days_to_close = round(days / item["timed"], 1)
+            days_total += days
+            timed_total += item["timed"]
+    if staff is None:
+        working = Q(exited_on__isnull=True, status__in=[Status.ON_POST, Status.BORROWED_IN], is_enforcement_staff=True)
+        group = f"region__{column}"
+        staff = {
+            item[group]: (item["staff"], item["certified"])
+            for item in Person.objects.filter(working, region_id__in=ids).order_by()
+            .values(group)
+            .annotate(staff=Count("id"), certified=Count("id", filter=Q(certificate_expiry__gte=today)))
+        }
+    for code, (count, certified_count) in staff.items():
+        row = rows.get(code)
+        if row is not None:
+            row.staff, row.certified = count, certified_count
+    matters = cases.values("matter_name").annotate(n=Count("id")).order_by("-n", "matter_name")[:20]
+    staff_total = sum(r.staff for r in rows.values())
     return {
-        "townships": [
-            {**r.__dict__, "certificate_rate": r.certificate_rate} for r in rows.values()
-        ],
-        "matters": [{"name": n, "cases": c} for n, c in by_matter.most_common(20)],
+        "rows": [{**r.__dict__, "certificate_rate": r.certificate_rate} for r in rows.values()],
+        "matters": [{"name": m["matter_name"], "cases": m["n"]} for m in matters],
         "totals": {
             "cases": sum(r.cases for r in rows.values()),
             "closed": sum(r.closed for r in rows.values()),
-            "average_days_to_close": round(sum(all_days) / len(all_days), 1) if all_days else None,
-            "certificate_rate": round(100 * sum(r.certified for r in rows.values()) / staff, 1)
-            if staff
+            "average_days_to_close": round(days_total / timed_total, 1) if timed_total else None,
+            "certificate_rate": round(100 * sum(r.certified for r in rows.values()) / staff_total, 1)
+            if staff_total
             else None,
         },
     }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from bianzhi.accounts.scope import Scope
-from bianzhi.regions.models import Level, Region
+from bianzhi.regions.models import LEVEL_FIELD, Level, Region
 
 
 def region_roots(*, scope: Scope) -> QuerySet[Region]:
@@ -26,6 +26,27 @@ def region_get(*, scope: Scope, code: str) -> Region:
 
 def region_children(*, scope: Scope, region: Region) -> QuerySet[Region]:
     return scope.regions().filter(parent=region).order_by("code")
+
+
+# The rows a region's figures are grouped by on its dashboard: a province by
+# city, a city by county, a county by township (an overseer reads the level
+# below and drills down from there); a township is its own row.
+GROUP_LEVEL: dict[str, str] = {
+    Level.PROVINCE: Level.CITY,
+    Level.CITY: Level.COUNTY,
+    Level.COUNTY: Level.TOWNSHIP,
+    Level.TOWNSHIP: Level.TOWNSHIP,
+}
+
+
+def figure_groups(*, scope: Scope, region: Region) -> tuple[str, list[Region]]:
+    """The group rows of ``region``'s figures (in scope, in code order) and
+    the Region column that names the group of a township (``city_code``,
+    ``county_code`` or ``code``): a query grouped by that column gives one
+    row per group."""
+    level = GROUP_LEVEL[region.level]
+    groups = scope.regions().filter(level=level, **{region.level_field: region.code}).order_by("code")
+    return LEVEL_FIELD[level], list(groups)
 
 
 def region_list(*, scope: Scope, parent: str = "", q: str = "") -> QuerySet[Region]:
