@@ -6,9 +6,9 @@ starts `bianzhi serve` exactly as an installation runs it, waits until it
 answers, runs locust headless with 50 users (locustfile.py), stops the
 server and stores the per-endpoint figures in bench/results/load.json under
 the label; --write-docs rewrites the load table of docs/benchmarks.md
-(report.py). `--pace 5` makes it the paced run (each user one request
-every 5 s: response times at a realistic rate, not behind a saturated
-server); store it as before-paced / after-paced. The server's own CPU
+(report.py). `--pace 5` makes it the paced run (each user pauses 5 s on
+average between requests: response times at an office's rate, not behind
+a saturated server); store it as before-paced / after-paced. The server's own CPU
 time (all its processes) is measured too: on this shared 2-core machine
 it varies much less than wall-clock figures.
 """
@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--write-docs", action="store_true", help="把结果表写入 docs/benchmarks.md")
     parser.add_argument("--pace", type=float, default=0.0,
-                        help="每个用户每隔几秒发一个请求（0：短暂停顿，测服务器能承担的吞吐）")
+                        help="每个用户两次请求之间平均停几秒（随机取其 0.5–1.5 倍；0：停 0.1–0.5 秒，测服务器能承担的吞吐）")
     parser.add_argument("--note", default="", help="写在结果旁的说明（如所测的代码版本）")
     args = parser.parse_args()
     if not os.environ.get("BIANZHI_DATABASE_URL", "").startswith("postgres"):

@@ -5,10 +5,9 @@ token issued by fixtures.py) and then clicks through its role's pages with
 a short pause (0.1–0.5 s): the capacity run measures what the server can
 carry, so the users must keep it busy; with minutes-long human pauses 50
 users would not load it at all. The paced run (BIANZHI_LOAD_PACE=seconds,
-`python -m bench.load --pace 5`) measures response times at a set rate
-instead: each user one request every PACE seconds (locust's constant_pacing),
-whatever the server's speed, so the times are not queueing behind a
-saturated server. Request names are the URL patterns, so the table groups
+`python -m bench.load --pace 5`) measures response times at an office's
+rate instead: each user pauses 2.5–7.5 s (PACE/2 to 3·PACE/2) between
+requests, so the times are not queueing behind a saturated server. Request names are the URL patterns, so the table groups
 e.g. every county's dashboard under one row.
 
 * county 编办管理员 (19): home, the county dashboard, the roster with filters,
@@ -47,9 +46,12 @@ def _take(kind: str) -> dict[str, Any]:
 
 
 _READY = {"users": 0}
-# 0: the capacity run's short pauses; > 0: one request per user every PACE s.
+# 0: the capacity run's short pauses; > 0: a pause of PACE s on average
+# between a user's requests, drawn at random from PACE/2 to 3·PACE/2 (a fixed
+# pace would keep the 50 users, who start together, clicking in step: bursts
+# of 50 requests every PACE seconds, which no office produces).
 PACE = float(os.environ.get("BIANZHI_LOAD_PACE", "0") or 0)
-WAIT = constant_pacing(PACE) if PACE > 0 else between(0.1, 0.5)
+WAIT = between(PACE / 2, PACE * 3 / 2) if PACE > 0 else between(0.1, 0.5)
 
 
 def _logged_in(environment: Any) -> None:

@@ -64,7 +64,7 @@ def _run_line(label: str, run: dict[str, Any] | None) -> str:
         return f"- {label}：尚未测量。"
     total = _total(run)
     pace = run.get("pace_s") or 0
-    rate = f"每个用户每 {pace:g} 秒一个请求" if pace else "用户间隔 0.1–0.5 秒"
+    rate = f"每个用户两次请求间随机停 {pace / 2:g}–{pace * 1.5:g} 秒" if pace else "用户间隔 0.1–0.5 秒"
     return (
         f"- {label}（{run['at']}，{run.get('note') or run['label']}）：{run['users']} 个用户，{rate}，"
         f"计量 {run['wall_s']:.0f} 秒，`bianzhi serve` {run['server_workers']} 个 gunicorn 工作进程；"
@@ -136,7 +136,7 @@ def render(data: dict[str, Any]) -> str:
     if paced:
         pace = (paced_after or paced_before or {}).get("pace_s") or 0
         parts += [
-            f"**按节奏的响应时间（每个用户每 {pace:g} 秒一个请求；目标：页面 p99 ≤ {PAGE_P99_MS:.0f} ms，"
+            f"**按节奏的响应时间（每个用户两次请求间随机停 {pace / 2:g}–{pace * 1.5:g} 秒；目标：页面 p99 ≤ {PAGE_P99_MS:.0f} ms，"
             f"API 列表 p99 ≤ {API_P99_MS:.0f} ms，0 错误）**",
             "\n".join([_run_line("改前", paced_before), _run_line("改后", paced_after)]),
             table(paced_before, paced_after),

@@ -55,4 +55,4 @@ def test_with_paced_runs_the_p99_targets_are_judged_on_the_paced_table() -> None
     home_paced = next(line for line in paced.splitlines() if line.startswith("| `/ 首页`"))
     assert home_capacity.endswith("| 0 错误；延迟见按节奏一表 |")
     assert home_paced.endswith("| 达标 |")
-    assert "每个用户每 5 秒一个请求" in paced and "改后是改前的 3.1 倍，达标" in capacity
+    assert "每个用户两次请求间随机停 2.5–7.5 秒" in paced and "改后是改前的 3.1 倍，达标" in capacity
