@@ -104,14 +104,20 @@ def summary(rows: list[dict[str, Any]]) -> str:
 
 def render(rows: list[dict[str, Any]]) -> str:
     loads = [x for r in rows for x in r.get("load", [])]
-    load_note = (
-        f"测量时本机 2 核同时运行着其他开发任务，1 分钟平均负载在 {min(loads):.1f}–{max(loads):.1f} 之间，"
-        "时间因此偏大且波动；空闲时重跑 `make bench` 即可更新本表。"
-        if loads
-        else ""
-    )
+    cores = os.cpu_count() or 1
+    if not loads:
+        load_note = ""
+    elif max(loads) > cores:
+        load_note = (
+            f"各行测量时的 1 分钟平均负载见最后一列（{min(loads):.1f}–{max(loads):.1f}）；负载高于核数（{cores}）的行"
+            "测量时本机另有任务在运行，墙钟时间因此偏大（CPU 时间受影响小得多）；空闲时重跑 `make bench` 即可更新。"
+        )
+    else:
+        load_note = f"测量时本机没有其他任务（1 分钟平均负载 {min(loads):.1f}–{max(loads):.1f}，{cores} 核）。"
+    # Rows of both databases share the table: say which is which.
+    where = machine().split("；数据库")[0] + "；数据库 SQLite（名称以 `.postgresql` 结尾的行为 PostgreSQL）"
     return "\n\n".join(
-        [BEGIN, summary(rows), f"测量环境：{machine()}。{load_note}", table(rows), END]
+        [BEGIN, summary(rows), f"测量环境：{where}。{load_note}", table(rows), END]
     )
 
 

@@ -24,7 +24,15 @@ def test_a_missed_target_says_by_how_much_and_why_and_a_met_one_says_so():
     assert "未达标：超出 1.00 s（目标的 1.5 倍）；读取 CSV 占一半" in slow
     assert "（无）" in slow  # no in-run baseline is said, not hidden
     assert "未达标的是 `b.slow`" in text.split("\n\n")[1]
-    assert "负载在 3.0–12.5 之间" in text
+    # Loads above the core count: the note says the times are inflated.
+    assert "1 分钟平均负载见最后一列（3.0–12.5）" in text and "墙钟时间因此偏大" in text
+
+
+def test_a_quiet_run_is_said_to_be_quiet_and_the_databases_are_named():
+    quiet = [{**r, "load": [0.4, 1.1]} for r in ROWS]
+    text = report.render(quiet)
+    assert "测量时本机没有其他任务（1 分钟平均负载 0.4–1.1" in text and "偏大" not in text
+    assert "数据库 SQLite（名称以 `.postgresql` 结尾的行为 PostgreSQL）" in text
 
 
 def test_the_table_replaces_only_the_text_between_the_markers(tmp_path: Path, monkeypatch):
