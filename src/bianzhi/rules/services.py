@@ -3,6 +3,7 @@ region's rule settings (audited)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -53,12 +54,22 @@ def findings_evaluate(region: Region, *, today: date | None = None) -> list[Coun
     `today` defaults to ``kernel.clock.today()`` (certificate validity,
     ongoing secondments), so a frozen clock freezes the rules too."""
     today = today if today is not None else clock.today()
-    snapshots = counties_facts(region, today=today, tally=True)
-    settings = settings_by_county(s.region_code for s in snapshots)
-    return [
-        CountyFindings(s.region_code, s.region_name, evaluate(s, settings[s.region_code], today=today))
-        for s in snapshots
-    ]
+    # A province makes hundreds of thousands of small objects (facts, tallies,
+    # findings) with no reference cycles: the cyclic collector's passes in the
+    # middle free nothing and took a third of the time (measured: 849 -> 558 ms
+    # for Sichuan). Paused for the evaluation only, as core.allocation does.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        snapshots = counties_facts(region, today=today, tally=True)
+        settings = settings_by_county(s.region_code for s in snapshots)
+        return [
+            CountyFindings(s.region_code, s.region_name, evaluate(s, settings[s.region_code], today=today))
+            for s in snapshots
+        ]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _township_code_of(finding: Finding, person_townships: Mapping[str, str],
