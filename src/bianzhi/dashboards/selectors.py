@@ -28,7 +28,7 @@ from bianzhi.institutions.models import (
 from bianzhi.kernel import clock
 from bianzhi.regions.models import Level, Region
 from bianzhi.roster.models import Person, PostCategory, Status
-from bianzhi.rules.selectors import finding_list
+from bianzhi.rules.selectors import finding_rule_counts
 
 # The Region column that names a child of a region of this level.
 CHILD_FIELD: dict[str, str] = {
@@ -121,15 +121,9 @@ def dashboard_data(*, scope: Scope, region: Region, today: date | None = None) -
             rows[code].leaders_approved += int(total or 0)
 
     # 3. Findings by rule and severity.
-    # Without the list's order (county, id): Django would group by those
-    # columns too, one group per finding, and every count would be 1.
-    counts = {
-        (r, s): n
-        for r, s, n in finding_list(scope=scope, region=region).order_by()
-        .values("rule", "severity").annotate(n=Count("id")).values_list("rule", "severity", "n")
-    }
+    counts = finding_rule_counts(scope=scope, region=region)
     findings_url = reverse("policy_rules:findings")
-    findings = [
+    findings: list[dict[str, Any]] = [
         {
             "rule": rule.id,
             "title": rule.title,

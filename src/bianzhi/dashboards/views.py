@@ -10,15 +10,12 @@ from bianzhi.enforcement.selectors import figures as enforcement_figures
 from bianzhi.grids.selectors import dashboard_rows as grid_dashboard_rows
 from bianzhi.kernel import clock
 from bianzhi.regions.models import Level
+from bianzhi.regions.selectors import GROUP_LEVEL
 from bianzhi.staffing_plans.selectors import dashboard_years as staffing_dashboard_years
 
-# The first column of the enforcement and asset tables (see _issue15.html).
-GROUP_LABEL: dict[str, str] = {
-    Level.PROVINCE: "市（州）",
-    Level.CITY: "县（市、区）",
-    Level.COUNTY: "乡镇",
-    Level.TOWNSHIP: "乡镇",
-}
+# The first column of the enforcement and asset tables (see _issue15.html):
+# the level their rows are grouped by (regions.selectors.GROUP_LEVEL).
+GROUP_LABEL: dict[str, str] = {Level.CITY: "市（州）", Level.COUNTY: "县（市、区）", Level.TOWNSHIP: "乡镇"}
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -52,7 +49,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
             # What dashboard.js draws: the figures by child region. The
             # tables of issue 15 are in the page already; no script reads them.
             "chart_data": {k: v for k, v in data.items() if k not in ("enforcement", "assets")},
-            "group_label": GROUP_LABEL[target.level],
+            "group_label": GROUP_LABEL[GROUP_LEVEL[target.level]],
             # Each row with its 核定/在编/空编 cells in the order of the
             # types (a template cannot index a dict by a variable).
             "table": [

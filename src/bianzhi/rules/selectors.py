@@ -204,6 +204,18 @@ def class_limit_rows(*, county: Region, rows: list[RuleRow]) -> list[ClassLimitR
     return result
 
 
+def finding_rule_counts(*, scope: Scope, region: Region | None = None) -> dict[tuple[str, str], int]:
+    """Stored findings the user may see under ``region``, counted per
+    (rule, severity): one GROUP BY. Without the list's order (county, id):
+    Django would group by those columns too, one group per finding, and
+    every count would be 1."""
+    rows = (
+        finding_list(scope=scope, region=region).order_by().values("rule", "severity").annotate(n=Count("id"))
+        .values_list("rule", "severity", "n")
+    )
+    return {(rule, severity): n for rule, severity, n in rows}
+
+
 def finding_severity_counts(*, scope: Scope) -> dict[str, int]:
     """Open (stored) findings the user may see, counted per severity: one GROUP BY."""
     rows = (

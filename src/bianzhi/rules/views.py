@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,12 +27,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     rule = request.GET.get("rule", "")
     severity = request.GET.get("severity", "")
     qs = selectors.finding_list(scope=scope, region=region, rule=rule, severity=severity)
-    by_rule = {
-        (r, s): n
-        # Without the list's order: Django would group by its columns too.
-        for r, s, n in selectors.finding_list(scope=scope, region=region).order_by()
-        .values("rule", "severity").annotate(n=Count("id")).values_list("rule", "severity", "n")
-    }
+    by_rule = selectors.finding_rule_counts(scope=scope, region=region)
     summary = [
         (definition, by_rule.get((definition.id, "block"), 0), by_rule.get((definition.id, "warning"), 0))
         for definition in RULES
